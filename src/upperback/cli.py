@@ -1,0 +1,152 @@
+"""The ``upperback`` command line: a thin shell over the library, pose, form and report functions."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from upperback.errors import UnknownNameError, UpperbackError
+from upperback.library import Equipment, cards, get_library
+from upperback.pose.pipeline import DEFAULT_RATE_HZ
+from upperback.terminal import console, err_console, progress_bar
+
+app = typer.Typer(
+    name="upperback",
+    help="An upper-back training coach: learn the movements, check your form, plan and log training.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def exercises(
+    equipment: Annotated[
+        list[Equipment] | None,
+        typer.Option("--equipment", "-e", help="Show the variants you can do with this equipment "
+                     "(repeat for several items)."),
+    ] = None,
+    muscle: Annotated[str | None, typer.Option(help="Only movements that train this muscle.")] = None,
+    action: Annotated[str | None, typer.Option(help="Only movements with this joint action, "
+                                               "e.g. scapular-retraction.")] = None,
+) -> None:
+    """List the movements, or the variants that fit your equipment."""
+    library = get_library()
+    if equipment:
+        rows = library.variants_for_equipment(equipment)
+        if muscle or action:
+            keep = _filtered_ids(muscle, action)
+            rows = [(m, v) for m, v in rows if m.id in keep]
+        names = ", ".join(e.value for e in equipment)
+        console.print(cards.variants_table(library, rows, f"What you can do with: {names}"))
+        return
+    movements = list(library.movements)
+    if muscle or action:
+        keep = _filtered_ids(muscle, action)
+        movements = [m for m in movements if m.id in keep]
+    console.print(cards.movements_table(library, movements))
+    console.print("Run [bold]upperback exercise ID[/bold] for the full card.")
+
+
+def _filtered_ids(muscle: str | None, action: str | None) -> set[str]:
+    library = get_library()
+    ids = {m.id for m in library.movements}
+    if muscle:
+        ids &= {m.id for m, _ in library.movements_for_muscle(muscle)}
+    if action:
+        ids &= {m.id for m in library.movements_for_action(action)}
+    return ids
+
+
+@app.command()
+def exercise(movement_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. bent-over-row")]) -> None:
+    """Show the full card of one movement: purpose, muscles, steps, cues, variants, faults."""
+    library = get_library()
+    try:
+        movement = library.movement(movement_id)
+    except UnknownNameError:
+        movement = library.resolve_exercise_name(movement_id)
+        if movement is None:
+            raise
+    console.print(cards.movement_card(library, movement))
+
+
+@app.command()
+def muscles(
+    name: Annotated[str | None, typer.Argument(help="A muscle id or name, or a joint action id.")] = None,
+) -> None:
+    """List the muscles, or explain one muscle (or action) and what trains it."""
+    library = get_library()
+    if name is None:
+        console.print(cards.muscles_table(library))
+        return
+    try:
+        console.print(cards.muscle_card(library, library.muscle(name)))
+    except UnknownNameError as muscle_error:
+        try:
+            action = library.action(name)
+        except UnknownNameError:
+            raise muscle_error from None
+        movements = library.movements_for_action(action.id)
+        console.print(f"[bold]{action.name}[/bold] ({action.kind.value}): {action.description}")
+        console.print("Movements: " + (", ".join(m.id for m in movements) or "none"))
+
+
+@app.command()
+def faq(
+    entry: Annotated[str | None, typer.Argument(help="One answer by id, e.g. supplements.")] = None,
+) -> None:
+    """Answers to common questions (supplements, training frequency, pain, filming, ...)."""
+    console.print(cards.faq_view(get_library(), entry))
+
+
+@app.command()
+def pose(
+    source: Annotated[Path, typer.Argument(help="A video, or a landmark CSV (<landmark>_x/_y/_z/_v columns).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the track (.npz).")],
+    rate: Annotated[float, typer.Option(help="Frames analysed per second of video; 0 = every frame.")] = DEFAULT_RATE_HZ,
+    workers: Annotated[int | None, typer.Option(help="Processes to use (default: all CPU cores).")] = None,
+    width: Annotated[int | None, typer.Option(help="CSV only: video width in pixels, for normalised coordinates.")] = None,
+    height: Annotated[int | None, typer.Option(help="CSV only: video height in pixels.")] = None,
+) -> None:
+    """Find the body's landmarks in every analysed frame and save them as a pose track."""
+    from upperback.pose.csv_import import read_landmark_csv
+    from upperback.pose.npz import save_track
+    from upperback.pose.pipeline import extract_pose
+
+    started = time.perf_counter()
+    if source.suffix.lower() == ".csv":
+        track = read_landmark_csv(source, width=width, height=height)
+    else:
+        with progress_bar(f"Finding your pose in {source.name}") as update:
+            track = extract_pose(source, rate_hz=rate, workers=workers, progress=update)
+    save_track(track, output)
+    elapsed = time.perf_counter() - started
+    speed = f", {track.source.duration_s / elapsed:.1f}x real time" if elapsed > 0 else ""
+    console.print(
+        f"Saved {len(track)} frames to [bold]{output}[/bold]: person found in "
+        f"{track.detected_fraction:.0%} of them, {track.source.width}x{track.source.height}, "
+        f"{track.source.duration_s:.1f} s of video in {elapsed:.1f} s{speed}."
+    )
+    for warning in track.warnings:
+        err_console.print(f"[yellow]Warning:[/yellow] {warning}", highlight=False)
+
+
+def main(args: list[str] | None = None) -> None:
+    """Console-script entry point: user errors are printed without a traceback."""
+    try:
+        app(args=args, prog_name="upperback")
+    except UpperbackError as exc:
+        err_console.print(f"[bold red]Error:[/bold red] {exc.message}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("Stopped. Nothing was saved.")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

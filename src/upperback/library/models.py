@@ -1,0 +1,340 @@
+"""Pydantic models of the movement library.
+
+The library is data (YAML files under ``library/data``); these models define and validate
+its shape. Cross-references between files (muscle and action ids, safety-cue ids named by
+faults) are checked against the ids passed in the validation context, so that an error points
+at the exact file and field.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+"""A kebab-case id such as ``bent-over-row``."""
+
+FaultCode = Annotated[str, StringConstraints(pattern=r"^[a-z]+(_[a-z]+)*$")]
+"""A snake_case fault code such as ``torso_too_upright``."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3)]
+
+
+class Strict(BaseModel):
+    """Base for all library models: unknown fields are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Equipment(StrEnum):
+    """What a user may have at hand."""
+
+    NONE = "none"
+    RESISTANCE_BAND = "resistance-band"
+    DUMBBELLS = "dumbbells"
+    BARBELL = "barbell"
+    KETTLEBELL = "kettlebell"
+    HOUSEHOLD_OBJECTS = "household-objects"
+    CHAIR = "chair"
+    BENCH = "bench"
+
+
+class Level(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class Role(StrEnum):
+    """What a muscle does in a movement."""
+
+    TARGET = "target"
+    SYNERGIST = "synergist"
+    STABILISER = "stabiliser"
+
+
+class View(StrEnum):
+    """Where the camera stands relative to the person."""
+
+    SIDE = "side"
+    FRONT = "front"
+    BACK = "back"
+    OBLIQUE = "oblique"
+
+
+class Category(StrEnum):
+    WARM_UP = "warm-up"
+    STRENGTH = "strength"
+    LOADED_CARRY = "loaded-carry"
+    MOBILITY = "mobility"
+
+
+class VariantKind(StrEnum):
+    STANDARD = "standard"
+    EASIER = "easier"
+    HARDER = "harder"
+    HOME = "home-substitute"
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class ActionKind(StrEnum):
+    SCAPULAR = "scapular"
+    SPINAL = "spinal"
+    SHOULDER = "shoulder"
+    ELBOW = "elbow"
+    HIP = "hip"
+    NECK = "neck"
+    GRIP = "grip"
+
+
+def _check_known(value: str, info: ValidationInfo, key: str, what: str) -> str:
+    """Raise if ``value`` is not among the ids given in the validation context under ``key``."""
+    known = (info.context or {}).get(key)
+    if known is not None and value not in known:
+        raise ValueError(f"unknown {what} '{value}'; known: {', '.join(sorted(known))}")
+    return value
+
+
+# --------------------------------------------------------------------------- anatomy
+
+
+class Action(Strict):
+    """A joint or segment action, e.g. scapular retraction."""
+
+    id: Slug
+    name: Text
+    kind: ActionKind
+    description: Text
+
+
+class Muscle(Strict):
+    """A muscle (or muscle part) the library teaches."""
+
+    id: Slug
+    name: Text
+    group: Text = Field(description="The larger muscle it belongs to, e.g. 'Trapezius'.")
+    location: Text
+    actions: list[Slug] = Field(min_length=1)
+    why_it_matters: Text
+    desk_note: str | None = None
+
+    @field_validator("actions")
+    @classmethod
+    def _actions_known(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        return [_check_known(v, info, "actions", "action") for v in value]
+
+
+class Anatomy(Strict):
+    actions: list[Action] = Field(min_length=1)
+    muscles: list[Muscle] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique_and_linked(self) -> Anatomy:
+        _require_unique([a.id for a in self.actions], "action id")
+        _require_unique([m.id for m in self.muscles], "muscle id")
+        action_ids = {a.id for a in self.actions}
+        for muscle in self.muscles:
+            for action in muscle.actions:
+                if action not in action_ids:
+                    raise ValueError(f"muscle '{muscle.id}' names unknown action '{action}'")
+        return self
+
+
+# --------------------------------------------------------------------------- movements
+
+
+class MuscleUse(Strict):
+    muscle: Slug
+    role: Role
+    note: str | None = None
+
+    @field_validator("muscle")
+    @classmethod
+    def _muscle_known(cls, value: str, info: ValidationInfo) -> str:
+        return _check_known(value, info, "muscles", "muscle")
+
+
+class ActionUse(Strict):
+    action: Slug
+    note: str | None = None
+
+    @field_validator("action")
+    @classmethod
+    def _action_known(cls, value: str, info: ValidationInfo) -> str:
+        return _check_known(value, info, "actions", "action")
+
+
+class EquipmentNeed(Strict):
+    """One requirement: any one item of ``any_of`` satisfies it."""
+
+    any_of: list[Equipment] = Field(min_length=1)
+
+
+class Variant(Strict):
+    """A way to perform the movement: the standard form, an easier or harder one, or a home option.
+
+    ``needs`` lists requirements that must all be met; an empty list means no equipment.
+    ``difficulty`` orders variants of one movement from 1 (easiest) to 5 (hardest) for progression.
+    """
+
+    id: Slug
+    name: Text
+    kind: VariantKind
+    level: Level
+    difficulty: int = Field(ge=1, le=5)
+    needs: list[EquipmentNeed] = Field(default_factory=list)
+    summary: Text
+    how: list[Text] = Field(default_factory=list, description="What changes against the main steps.")
+    why: Text
+
+
+class SafetyCue(Strict):
+    """A safety rule. ``coaching_only`` marks a cue that video analysis cannot check."""
+
+    id: Slug
+    text: Text
+    coaching_only: bool = False
+
+
+class CameraAdvice(Strict):
+    preferred_view: View
+    acceptable_views: list[View] = Field(default_factory=list)
+    advice: Text
+
+
+class Fault(Strict):
+    """A form fault the video analysis checks.
+
+    ``thresholds`` are read by the movement's ``form/`` module; units are in the key names.
+    ``single_frame`` says whether the fault can be judged from one frame alone.
+    """
+
+    code: FaultCode
+    title: Text
+    explanation: Text
+    cue: Text
+    why_it_matters: Text
+    enforces: Slug = Field(description="Id of the safety cue this check enforces.")
+    severity: Severity
+    views: list[View] = Field(min_length=1, description="Camera views in which it can be judged.")
+    single_frame: bool = False
+    thresholds: dict[str, float] = Field(default_factory=dict)
+
+
+class Step(Strict):
+    phase: Text = Field(description="Set-up, the working phase, the return, ...")
+    text: Text
+
+
+class Movement(Strict):
+    """One of the movements the coach teaches, with everything needed to teach and check it."""
+
+    id: Slug
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+    category: Category
+    loaded: bool = Field(description="Whether the movement is done with external load.")
+    summary: Text
+    purpose: list[Text] = Field(min_length=1)
+    muscles: list[MuscleUse] = Field(min_length=1)
+    scapular_actions: list[ActionUse] = Field(default_factory=list)
+    spinal_actions: list[ActionUse] = Field(min_length=1)
+    other_actions: list[ActionUse] = Field(default_factory=list)
+    steps: list[Step] = Field(min_length=3)
+    safety: list[SafetyCue] = Field(min_length=1)
+    variants: list[Variant] = Field(min_length=2)
+    camera: CameraAdvice
+    faults: list[Fault] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Movement:
+        _require_unique([v.id for v in self.variants], "variant id")
+        _require_unique([c.id for c in self.safety], "safety cue id")
+        _require_unique([f.code for f in self.faults], "fault code")
+        if not any(m.role is Role.TARGET for m in self.muscles):
+            raise ValueError("at least one muscle must have the role 'target'")
+        kinds = {v.kind for v in self.variants}
+        if VariantKind.STANDARD not in kinds:
+            raise ValueError("needs a variant of kind 'standard'")
+        cue_ids = {c.id for c in self.safety}
+        for fault in self.faults:
+            if fault.enforces not in cue_ids:
+                raise ValueError(
+                    f"fault '{fault.code}' enforces unknown safety cue '{fault.enforces}'"
+                )
+        enforced = {f.enforces for f in self.faults}
+        for cue in self.safety:
+            if not cue.coaching_only and cue.id not in enforced:
+                raise ValueError(
+                    f"safety cue '{cue.id}' is checked by no fault; "
+                    "add a fault that enforces it or mark it coaching_only: true"
+                )
+        return self
+
+    def fault(self, code: str) -> Fault:
+        """The fault with this code (KeyError if the movement has none)."""
+        for fault in self.faults:
+            if fault.code == code:
+                return fault
+        raise KeyError(code)
+
+    def safety_cue(self, cue_id: str) -> SafetyCue:
+        for cue in self.safety:
+            if cue.id == cue_id:
+                return cue
+        raise KeyError(cue_id)
+
+    @property
+    def standard_variant(self) -> Variant:
+        return next(v for v in self.variants if v.kind is VariantKind.STANDARD)
+
+
+# --------------------------------------------------------------------------- guidance and FAQ
+
+
+class GuidanceItem(Strict):
+    id: Slug
+    title: Text
+    text: Text
+
+
+class Guidance(Strict):
+    before_lifting: list[GuidanceItem] = Field(min_length=1)
+
+
+class FaqEntry(Strict):
+    id: Slug
+    question: Text
+    answer: list[Text] = Field(min_length=1)
+
+
+class Faq(Strict):
+    entries: list[FaqEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Faq:
+        _require_unique([e.id for e in self.entries], "FAQ id")
+        return self
+
+
+def _require_unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in ids:
+        if value in seen:
+            raise ValueError(f"duplicate {what} '{value}'")
+        seen.add(value)

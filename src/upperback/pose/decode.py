@@ -1,0 +1,181 @@
+"""Decode video with PyAV: upright frames, real timestamps, sampled at an analysis rate.
+
+Every user-caused problem (missing file, not a video, audio only, no frames, absurd size)
+raises :class:`~upperback.errors.UpperbackError` with what to do about it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+
+from upperback.errors import UpperbackError
+from upperback.pose.track import SourceInfo
+
+MAX_FILE_BYTES = 4 * 1024**3
+MAX_PIXELS = 4096 * 4096
+MAX_DURATION_S = 2 * 60 * 60
+SUPPORTED_HINT = "Record with your phone or webcam and save as MP4, MOV, WEBM or MKV."
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded picture, rotated upright, as RGB uint8 (H, W, 3)."""
+
+    time_s: float
+    index: int
+    rgb: np.ndarray
+
+
+def probe_video(path: str | os.PathLike[str]) -> SourceInfo:
+    """Check that ``path`` is a usable video and describe it."""
+    path = Path(path)
+    if not path.is_file():
+        raise UpperbackError(f"{path}: no such file.")
+    size = path.stat().st_size
+    if size == 0:
+        raise UpperbackError(f"{path}: the file is empty (0 bytes). {SUPPORTED_HINT}")
+    if size > MAX_FILE_BYTES:
+        raise UpperbackError(
+            f"{path}: {size / 1024**3:.1f} GiB is too large (limit {MAX_FILE_BYTES // 1024**3} GiB). "
+            "Trim the video to the sets you want checked."
+        )
+    with _open(path) as container:
+        stream = _video_stream(path, container)
+        width, height = stream.codec_context.width, stream.codec_context.height
+        if width <= 0 or height <= 0:
+            raise UpperbackError(f"{path}: the video track has no picture size; the file is damaged.")
+        if width * height > MAX_PIXELS:
+            raise UpperbackError(
+                f"{path}: {width}x{height} pixels is larger than upperback handles (4096x4096). "
+                "Record at 1080p or 720p; it is plenty for form checks."
+            )
+        fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
+        duration_s = _duration_s(container, stream)
+        if duration_s > MAX_DURATION_S:
+            raise UpperbackError(
+                f"{path}: the video lasts {duration_s / 60:.0f} minutes (limit "
+                f"{MAX_DURATION_S // 60} minutes). Trim it to the sets you want checked."
+            )
+        first = _first_frame(path, container, stream)
+        rotation = _rotation_steps(first) * 90
+        frames = stream.frames or round(duration_s * fps)
+    if rotation % 180:
+        width, height = height, width
+    return SourceInfo(name=path.name, width=width, height=height, fps=fps,
+                      frames=int(frames), duration_s=duration_s, rotation_deg=rotation)
+
+
+def iter_frames(
+    path: str | os.PathLike[str],
+    rate_hz: float | None = None,
+    start_s: float = 0.0,
+    end_s: float = math.inf,
+    threads: int = 0,
+) -> Iterator[Frame]:
+    """Yield upright RGB frames whose time lies in ``[start_s, end_s)``.
+
+    Parameters
+    ----------
+    rate_hz
+        Keep only the first frame in each ``1 / rate_hz`` time slot (``None``: every frame).
+        Slots are fixed on the video's clock, so two calls over adjacent ranges together
+        yield exactly the frames one call over the whole range would.
+    threads
+        Decoder threads (0 lets FFmpeg choose).
+
+    Notes
+    -----
+    Frames not kept are decoded (inter-coded video needs them) but never converted to RGB.
+    A frame's index is its nominal position, ``round(time_s * fps)``.
+    """
+    path = Path(path)
+    with _open(path) as container:
+        stream = _video_stream(path, container)
+        stream.thread_type = "AUTO"
+        stream.codec_context.thread_count = threads
+        fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
+        origin = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
+        if start_s > 0:
+            container.seek(int((origin + start_s) / stream.time_base), stream=stream, backward=True)
+        last_slot = None
+        time_s = 0.0
+        try:
+            for frame in container.decode(stream):
+                if frame.pts is None:
+                    continue
+                time_s = float(frame.pts * stream.time_base) - origin
+                if time_s >= end_s:
+                    break
+                slot = _slot(time_s, rate_hz)
+                keep = time_s >= start_s and slot != last_slot
+                last_slot = slot
+                if keep:
+                    yield Frame(time_s, round(time_s * fps), _upright_rgb(frame))
+        except av.error.FFmpegError as exc:
+            raise UpperbackError(
+                f"{path}: the video is damaged at about {time_s:.1f} s ({exc.strerror or exc}). "
+                "Re-export or re-record it."
+            ) from exc
+
+
+def _slot(time_s: float, rate_hz: float | None) -> float:
+    if not rate_hz:
+        return time_s
+    return math.floor(time_s * rate_hz + 1e-6)
+
+
+def _upright_rgb(frame: av.VideoFrame) -> np.ndarray:
+    rgb = frame.to_ndarray(format="rgb24")
+    steps = _rotation_steps(frame)
+    return np.ascontiguousarray(np.rot90(rgb, steps)) if steps else rgb
+
+
+def _rotation_steps(frame: av.VideoFrame) -> int:
+    """Quarter turns counterclockwise that make the picture upright (display-matrix metadata)."""
+    return round((frame.rotation or 0) / 90) % 4
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    try:
+        return av.open(str(path), mode="r")
+    except av.error.FFmpegError as exc:
+        raise UpperbackError(
+            f"{path}: not a video file upperback can read ({exc.strerror or exc}). {SUPPORTED_HINT}"
+        ) from exc
+
+
+def _video_stream(path: Path, container: av.container.InputContainer) -> av.VideoStream:
+    if not container.streams.video:
+        kinds = sorted({s.type for s in container.streams}) or ["nothing"]
+        raise UpperbackError(
+            f"{path}: has no video track (it holds {', '.join(kinds)}). {SUPPORTED_HINT}"
+        )
+    return container.streams.video[0]
+
+
+def _duration_s(container: av.container.InputContainer, stream: av.VideoStream) -> float:
+    if stream.duration is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def _first_frame(path: Path, container: av.container.InputContainer, stream: av.VideoStream
+                 ) -> av.VideoFrame:
+    try:
+        for frame in container.decode(stream):
+            return frame
+    except av.error.FFmpegError as exc:
+        raise UpperbackError(
+            f"{path}: the video is damaged and no picture could be decoded ({exc.strerror or exc}). "
+            "Re-export or re-record it."
+        ) from exc
+    raise UpperbackError(f"{path}: the video track holds no frames. {SUPPORTED_HINT}")

@@ -1,0 +1,81 @@
+"""BlazePose Full from the pinned ``mediapipe`` wheel: the model ships in the wheel, nothing downloads."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from upperback.pose.landmarks import NUM_LANDMARKS
+
+# Quieten mediapipe's C++ logging before it is imported.
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+MODEL_COMPLEXITY = 1
+"""BlazePose Full, the variant bundled in the mediapipe 0.10.x wheel (Lite and Heavy download at run time)."""
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Landmarks of the person found in one frame."""
+
+    image: np.ndarray  # (33, 3) x, y in pixels, z in the same pixel scale
+    world: np.ndarray  # (33, 3) metres, origin between the hips
+    visibility: np.ndarray  # (33,)
+    mask: np.ndarray | None = None  # (H, W) float32 person probability, if segmentation is on
+
+
+class BlazePose:
+    """One BlazePose tracker. Frames must be fed in time order; it is not thread-safe.
+
+    Parameters
+    ----------
+    segmentation
+        Also return the person-segmentation mask (about 50 % slower).
+
+    Notes
+    -----
+    MediaPipe's own landmark smoothing is switched off: it assumes 30 fps timestamps, which
+    is wrong when frames are sampled at an analysis rate. Smoothing happens in ``kinematics``
+    with the real timestamps instead.
+    """
+
+    def __init__(self, segmentation: bool = False) -> None:
+        from mediapipe.python.solutions import pose as mp_pose
+
+        self.segmentation = segmentation
+        self._pose = mp_pose.Pose(
+            static_image_mode=False,
+            model_complexity=MODEL_COMPLEXITY,
+            smooth_landmarks=False,
+            enable_segmentation=segmentation,
+            smooth_segmentation=False,
+            min_detection_confidence=0.5,
+            min_tracking_confidence=0.5,
+        )
+
+    def process(self, rgb: np.ndarray) -> Detection | None:
+        """Landmarks of the most prominent person in an RGB uint8 (H, W, 3) picture, or None."""
+        result = self._pose.process(rgb)
+        if result.pose_landmarks is None:
+            return None
+        height, width = rgb.shape[:2]
+        image = np.array([(p.x, p.y, p.z) for p in result.pose_landmarks.landmark], np.float32)
+        image *= np.array([width, height, width], np.float32)
+        visibility = np.array([p.visibility for p in result.pose_landmarks.landmark], np.float32)
+        world = np.full((NUM_LANDMARKS, 3), np.nan, np.float32)
+        if result.pose_world_landmarks is not None:
+            world[:] = [(p.x, p.y, p.z) for p in result.pose_world_landmarks.landmark]
+        mask = result.segmentation_mask if self.segmentation else None
+        return Detection(image=image, world=world, visibility=visibility, mask=mask)
+
+    def close(self) -> None:
+        self._pose.close()
+
+    def __enter__(self) -> BlazePose:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

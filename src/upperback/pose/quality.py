@@ -1,0 +1,68 @@
+"""Checks on a finished track: was a person found, and was the whole body visible?"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from upperback.errors import UpperbackError
+from upperback.pose.landmarks import Landmark
+from upperback.pose.track import PoseTrack
+
+VISIBLE = 0.5
+"""Visibility above which a landmark counts as seen."""
+
+MOSTLY_HIDDEN_FRACTION = 0.5
+"""A landmark hidden in more than this share of the frames with a person gets a warning."""
+
+FEW_DETECTIONS_FRACTION = 0.5
+
+FRAMING_ADVICE = (
+    "Set the camera about three metres away at hip height so your whole body, head to feet, "
+    "is in the picture, with good light and nothing between you and the lens."
+)
+
+_BODY_PARTS = {
+    "head": (Landmark.NOSE, Landmark.LEFT_EAR, Landmark.RIGHT_EAR),
+    "shoulders": (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+    "elbows": (Landmark.LEFT_ELBOW, Landmark.RIGHT_ELBOW),
+    "wrists": (Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST),
+    "hips": (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+    "knees": (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE),
+    "ankles": (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),
+}
+
+
+def check_track(track: PoseTrack) -> PoseTrack:
+    """Raise if nobody was found; otherwise return the track with visibility warnings added."""
+    if len(track) == 0:
+        raise UpperbackError(f"{track.source.name}: no frames could be analysed. {FRAMING_ADVICE}")
+    detected = track.detected
+    if not detected.any():
+        raise UpperbackError(
+            f"{track.source.name}: no person was found in the video. {FRAMING_ADVICE}"
+        )
+    warnings = list(track.warnings)
+    if detected.mean() < FEW_DETECTIONS_FRACTION:
+        warnings.append(
+            f"A person was found in only {detected.mean():.0%} of the analysed frames. {FRAMING_ADVICE}"
+        )
+    hidden = hidden_landmarks(track)
+    if hidden:
+        parts = [part for part, marks in _BODY_PARTS.items() if all(m in hidden for m in marks)]
+        names = ", ".join(parts) if parts else ", ".join(m.column for m in hidden)
+        warnings.append(
+            f"Parts of the body were out of frame or hidden most of the time ({names}); checks "
+            f"that need them are less reliable. {FRAMING_ADVICE}"
+        )
+    return dataclasses.replace(track, warnings=tuple(warnings))
+
+
+def hidden_landmarks(track: PoseTrack) -> list[Landmark]:
+    """Landmarks not visible in most of the frames where a person was found."""
+    vis = track.visibility[track.detected]
+    if len(vis) == 0:
+        return []
+    hidden_share = np.mean(~(vis > VISIBLE), axis=0)
+    return [Landmark(i) for i in np.flatnonzero(hidden_share > MOSTLY_HIDDEN_FRACTION)]

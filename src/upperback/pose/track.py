@@ -1,0 +1,129 @@
+"""``PoseTrack``: the per-frame landmarks of one video, the input to all form analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What is known of the video (or landmark file) the track came from.
+
+    ``width`` and ``height`` are those of the upright picture, after rotation metadata is applied.
+    """
+
+    name: str
+    width: int
+    height: int
+    fps: float
+    frames: int
+    duration_s: float
+    rotation_deg: int = 0
+
+
+@dataclass(frozen=True)
+class PoseTrack:
+    """Landmarks of one person over time.
+
+    Attributes
+    ----------
+    times_s : (T,) float64
+        Presentation time of each analysed frame, in seconds from the start of the video.
+    image : (T, 33, 3) float32
+        Image landmarks: x and y in pixels of the upright picture, z in the same pixel scale
+        (depth relative to the hips, smaller is nearer the camera).
+    world : (T, 33, 3) float32
+        World landmarks in metres, origin between the hips (BlazePose's ``pose_world_landmarks``).
+    visibility : (T, 33) float32
+        Likelihood, 0 to 1, that each landmark is visible.
+    frame_index : (T,) int64
+        Index of each analysed frame in the source's sequence of frames.
+    source : SourceInfo
+    analysis_rate_hz : float or None
+        The rate frames were sampled at; ``None`` means every frame.
+    extras : dict of str to ndarray
+        Further per-frame signals with first dimension T (e.g. a body-outline profile).
+    warnings : tuple of str
+        Problems found while making the track that the user should hear about.
+
+    Notes
+    -----
+    A frame in which no person was found keeps its place in the track with NaN landmarks,
+    so times stay regular and gaps are visible to the analysis.
+    """
+
+    times_s: np.ndarray
+    image: np.ndarray
+    world: np.ndarray
+    visibility: np.ndarray
+    frame_index: np.ndarray
+    source: SourceInfo
+    analysis_rate_hz: float | None = None
+    extras: dict[str, np.ndarray] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        n = len(self.times_s)
+        expected = {
+            "image": (n, NUM_LANDMARKS, 3),
+            "world": (n, NUM_LANDMARKS, 3),
+            "visibility": (n, NUM_LANDMARKS),
+            "frame_index": (n,),
+        }
+        for name, shape in expected.items():
+            actual = getattr(self, name).shape
+            if actual != shape:
+                raise ValueError(f"PoseTrack.{name} has shape {actual}, expected {shape}")
+        for name, values in self.extras.items():
+            if len(values) != n:
+                raise ValueError(f"PoseTrack.extras['{name}'] has {len(values)} rows, expected {n}")
+
+    def __len__(self) -> int:
+        return len(self.times_s)
+
+    @property
+    def detected(self) -> np.ndarray:
+        """(T,) bool: whether a person was found in each frame."""
+        return ~np.isnan(self.image[:, Landmark.LEFT_HIP, 0])
+
+    @property
+    def detected_fraction(self) -> float:
+        return float(self.detected.mean()) if len(self) else 0.0
+
+    def point(self, landmark: Landmark, world: bool = False) -> np.ndarray:
+        """(T, 3) coordinates of one landmark."""
+        return (self.world if world else self.image)[:, landmark]
+
+    @classmethod
+    def empty(cls, source: SourceInfo, rate_hz: float | None = None) -> PoseTrack:
+        return cls.from_frames([], source, rate_hz)
+
+    @classmethod
+    def from_frames(
+        cls,
+        frames: list[tuple[float, int, np.ndarray | None, np.ndarray | None, np.ndarray | None]],
+        source: SourceInfo,
+        rate_hz: float | None = None,
+    ) -> PoseTrack:
+        """Assemble a track from ``(time_s, frame_index, image, world, visibility)`` rows;
+        ``None`` arrays mean no person in that frame."""
+        n = len(frames)
+        image = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
+        world = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
+        visibility = np.full((n, NUM_LANDMARKS), np.nan, np.float32)
+        for row, (_, _, img, wld, vis) in enumerate(frames):
+            if img is not None:
+                image[row], world[row], visibility[row] = img, wld, vis
+        return cls(
+            times_s=np.array([f[0] for f in frames], np.float64),
+            image=image,
+            world=world,
+            visibility=visibility,
+            frame_index=np.array([f[1] for f in frames], np.int64),
+            source=source,
+            analysis_rate_hz=rate_hz,
+        )
