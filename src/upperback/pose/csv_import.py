@@ -47,14 +47,14 @@ def read_landmark_csv(
         landmarks (not in such files) are NaN too.
     """
     path = Path(path)
-    header, rows = _read_rows(path)
+    header, rows, lines = _read_rows(path)
     columns = _landmark_columns(path, header)
     n = len(rows)
     image = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
     visibility = np.full((n, NUM_LANDMARKS), np.nan, np.float32)
     present = np.zeros(NUM_LANDMARKS, bool)
     for (landmark, axis), col in columns.items():
-        values = _numeric_column(path, rows, col, header[col])
+        values = _numeric_column(path, rows, lines, col, header[col])
         if axis == "v":
             visibility[:, landmark] = values
         else:
@@ -72,7 +72,7 @@ def read_landmark_csv(
         image[..., 0] *= width
         image[..., 1] *= height
         image[..., 2] *= width
-    times = _times(path, header, rows, fps)
+    times = _times(path, header, rows, lines, fps)
     source = SourceInfo(
         name=path.name,
         width=int(width or _extent(image[..., 0])),
@@ -91,14 +91,15 @@ def read_landmark_csv(
     )
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+def _read_rows(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
+    """The header, the non-blank data rows, and the file line on which each row ends."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
             if not header:
                 raise UpperbackError(f"{path}: the file is empty; expected a header row of landmark columns.")
-            rows = []
+            rows, lines = [], []
             for row in reader:
                 if not row:
                     continue
@@ -108,6 +109,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
                         f"{len(header)} columns. Fix or remove that line."
                     )
                 rows.append(row)
+                lines.append(reader.line_num)
     except FileNotFoundError as exc:
         raise UpperbackError(f"{path}: no such file.") from exc
     except UnicodeDecodeError as exc:
@@ -116,7 +118,7 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
         raise UpperbackError(f"{path}: not a readable CSV file ({exc}).") from exc
     if not rows:
         raise UpperbackError(f"{path}: the header is there but no data rows follow.")
-    return [h.strip() for h in header], rows
+    return [h.strip() for h in header], rows, lines
 
 
 def _landmark_columns(path: Path, header: list[str]) -> dict[tuple[Landmark, str], int]:
@@ -137,7 +139,8 @@ def _landmark_columns(path: Path, header: list[str]) -> dict[tuple[Landmark, str
     return columns
 
 
-def _numeric_column(path: Path, rows: list[list[str]], col: int, name: str) -> np.ndarray:
+def _numeric_column(path: Path, rows: list[list[str]], lines: list[int], col: int, name: str
+                    ) -> np.ndarray:
     values = np.empty(len(rows), np.float32)
     for i, row in enumerate(rows):
         text = row[col].strip()
@@ -145,7 +148,7 @@ def _numeric_column(path: Path, rows: list[list[str]], col: int, name: str) -> n
             values[i] = float(text) if text and text.lower() != "nan" else math.nan
         except ValueError:
             raise UpperbackError(
-                f"{path}, data row {i + 1} (line {i + 2}): column '{name}' holds '{text}', not a number."
+                f"{path}, data row {i + 1} (line {lines[i]}): column '{name}' holds '{text}', not a number."
             ) from None
     return values
 
@@ -171,14 +174,15 @@ def _extent(values: np.ndarray) -> float:
     return float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
 
 
-def _times(path: Path, header: list[str], rows: list[list[str]], fps: float) -> np.ndarray:
+def _times(path: Path, header: list[str], rows: list[list[str]], lines: list[int], fps: float
+           ) -> np.ndarray:
     if fps <= 0:
         raise UpperbackError("--fps must be positive.")
     lowered = [h.lower() for h in header]
     if "time_s" in lowered:
         col = lowered.index("time_s")
-        return _numeric_column(path, rows, col, header[col]).astype(np.float64)
+        return _numeric_column(path, rows, lines, col, header[col]).astype(np.float64)
     if "frame" in lowered:
         col = lowered.index("frame")
-        return _numeric_column(path, rows, col, header[col]).astype(np.float64) / fps
+        return _numeric_column(path, rows, lines, col, header[col]).astype(np.float64) / fps
     return np.arange(len(rows), dtype=np.float64) / fps

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,29 @@ class Detection:
     mask: np.ndarray | None = None  # (H, W) float32 person probability, if segmentation is on
 
 
+def quiet_native_logs() -> None:
+    """Keep MediaPipe's and TensorFlow Lite's C++ log lines off the user's terminal.
+
+    They write straight to file descriptor 2 from their own threads, whatever GLOG says. Once
+    per process, Python's ``sys.stderr`` moves to a copy of that descriptor and descriptor 2
+    itself goes to /dev/null, so Python's messages (errors, progress bars) still show.
+    Set ``UPPERBACK_NATIVE_LOGS=1`` to see the native lines when debugging.
+    """
+    global _native_logs_quiet
+    if _native_logs_quiet or os.environ.get("UPPERBACK_NATIVE_LOGS") == "1":
+        return
+    sys.stderr.flush()
+    python_stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding=sys.stderr.encoding,
+                              errors="backslashreplace")
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), 2)
+    sys.stderr = python_stderr
+    _native_logs_quiet = True
+
+
+_native_logs_quiet = False
+
+
 class BlazePose:
     """One BlazePose tracker. Frames must be fed in time order; it is not thread-safe.
 
@@ -43,6 +67,7 @@ class BlazePose:
     """
 
     def __init__(self, segmentation: bool = False) -> None:
+        quiet_native_logs()
         from mediapipe.python.solutions import pose as mp_pose
 
         self.segmentation = segmentation

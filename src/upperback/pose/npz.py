@@ -71,7 +71,7 @@ def load_track(path: str | os.PathLike[str]) -> PoseTrack:
             )
     except FileNotFoundError as exc:
         raise UpperbackError(f"{path}: no such file.") from exc
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
         raise UpperbackError(
             f"{path}: not a readable upperback pose track ({exc}). "
             "Create one with 'upperback pose VIDEO -o track.npz'."

@@ -87,6 +87,7 @@ def extract_pose(
                              on_frame=lambda t: report.update(0, t), cancel=cancel)
     else:
         rows = _parallel_rows(path, segments, rate, report, cancel)
+    report.finish()
     track = PoseTrack.from_frames(rows, info, rate)
     return check_track(track)
 
@@ -222,3 +223,8 @@ class _ProgressTotal:
             return
         self._done[index] = max(0.0, time_s - self._starts[index])
         self._callback(min(sum(self._done), self._total), self._total)
+
+    def finish(self) -> None:
+        """Report the whole video done (the last frame starts before the end of the video)."""
+        if self._callback is not None:
+            self._callback(self._total, self._total)

@@ -18,6 +18,9 @@ MOSTLY_HIDDEN_FRACTION = 0.5
 
 FEW_DETECTIONS_FRACTION = 0.5
 
+CUT_SHORT_S = 1.0
+"""A track ending more than this (or two analysis steps) before the video's stated duration gets a warning."""
+
 FRAMING_ADVICE = (
     "Set the camera about three metres away at hip height so your whole body, head to feet, "
     "is in the picture, with good light and nothing between you and the lens."
@@ -35,7 +38,8 @@ _BODY_PARTS = {
 
 
 def check_track(track: PoseTrack) -> PoseTrack:
-    """Raise if nobody was found; otherwise return the track with visibility warnings added."""
+    """Raise if nobody was found; otherwise return the track with warnings added (body parts
+    rarely visible, few detections, pictures ending well before the stated duration)."""
     if len(track) == 0:
         raise UpperbackError(f"{track.source.name}: no frames could be analysed. {FRAMING_ADVICE}")
     detected = track.detected
@@ -44,17 +48,26 @@ def check_track(track: PoseTrack) -> PoseTrack:
             f"{track.source.name}: no person was found in the video. {FRAMING_ADVICE}"
         )
     warnings = list(track.warnings)
+    step = 1 / (track.analysis_rate_hz or track.source.fps or 1.0)
+    end_s, duration_s = float(track.times_s[-1]), track.source.duration_s
+    if duration_s - end_s > max(CUT_SHORT_S, 2 * step):
+        warnings.append(
+            f"The pictures stop at {end_s:.1f} s although the video should last {duration_s:.1f} s: "
+            "the file seems cut short (an unfinished copy or download). Only the part before "
+            "that was checked."
+        )
     if detected.mean() < FEW_DETECTIONS_FRACTION:
         warnings.append(
             f"A person was found in only {detected.mean():.0%} of the analysed frames. {FRAMING_ADVICE}"
         )
-    hidden = hidden_landmarks(track)
-    if hidden:
-        parts = [part for part, marks in _BODY_PARTS.items() if all(m in hidden for m in marks)]
-        names = ", ".join(parts) if parts else ", ".join(m.column for m in hidden)
+    hidden = set(hidden_landmarks(track))
+    # In a side view the far arm and leg are hidden behind the body, which is fine; a body
+    # part is missing only when both of its sides are.
+    parts = [part for part, marks in _BODY_PARTS.items() if hidden.issuperset(marks)]
+    if parts:
         warnings.append(
-            f"Parts of the body were out of frame or hidden most of the time ({names}); checks "
-            f"that need them are less reliable. {FRAMING_ADVICE}"
+            f"Parts of the body were out of frame or hidden most of the time ({', '.join(parts)}); "
+            f"checks that need them are less reliable. {FRAMING_ADVICE}"
         )
     return dataclasses.replace(track, warnings=tuple(warnings))
 

@@ -1,0 +1,48 @@
+"""Shared fixtures: the test media in ../shared/data and pose tracks computed from them once."""
+
+from __future__ import annotations
+
+import csv
+import os
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+# Keep pytest's own stderr capture in place (see upperback.pose.estimator.quiet_native_logs).
+os.environ.setdefault("UPPERBACK_NATIVE_LOGS", "1")
+
+SHARED_DATA = Path(os.environ.get("UPPERBACK_SHARED_DATA",
+                                  Path(__file__).resolve().parents[2] / "shared" / "data"))
+CLIPS = SHARED_DATA / "clips"
+LUMBAR_CSV = SHARED_DATA / "barbell_row_frames" / "lumbar_train.csv"
+
+needs_media = pytest.mark.skipif(
+    not CLIPS.is_dir(),
+    reason=f"test media not found at {SHARED_DATA} (the shared folder beside the checkout); "
+    "set UPPERBACK_SHARED_DATA to point at it",
+)
+
+
+def clip_manifest() -> list[dict[str, str]]:
+    """Rows of clips/manifest.csv (empty when the media are absent)."""
+    path = CLIPS / "manifest.csv"
+    if not path.is_file():
+        return []
+    with path.open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def clip_track(name: str):
+    """The pose track of one shared clip at the default analysis rate, computed once per run."""
+    from upperback.pose.pipeline import extract_pose
+
+    return extract_pose(CLIPS / name)
+
+
+@pytest.fixture
+def clips_dir() -> Path:
+    if not CLIPS.is_dir():
+        pytest.skip(f"test media not found at {CLIPS}")
+    return CLIPS
