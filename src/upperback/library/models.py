@@ -236,6 +236,24 @@ class Fault(Strict):
     thresholds: dict[str, float] = Field(default_factory=dict)
 
 
+class Counting(Strict):
+    """How reps (or cycles) of a movement show in its body signals (see ``form/reps.py``).
+
+    ``signal`` names a body signal (``kinematics/signals.py``); ``direction`` is -1 when the
+    working phase lowers it, +1 when it raises it; ``min_depth`` is the smallest excursion
+    from rest that counts, in the signal's unit. Reps count only while ``gate_signal`` stays
+    below ``gate_max`` (e.g. the torso stays hinged).
+    """
+
+    signal: str
+    direction: int = Field(ge=-1, le=1)
+    min_depth: float = Field(gt=0)
+    gate_signal: str | None = None
+    gate_max: float | None = None
+    min_rep_s: float = 0.6
+    max_rep_s: float = 12.0
+
+
 class Step(Strict):
     phase: Text = Field(description="Set-up, the working phase, the return, ...")
     text: Text
@@ -260,6 +278,7 @@ class Movement(Strict):
     variants: list[Variant] = Field(min_length=2)
     camera: CameraAdvice
     faults: list[Fault] = Field(min_length=1)
+    counting: Counting | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Movement:

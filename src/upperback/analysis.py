@@ -1,0 +1,107 @@
+"""``analyze()``: the one entry point from a video (or landmark file) to a ``FormReport``.
+
+The CLI, the web app, batch runs and the tests all call it; none re-implements a step.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from upperback.errors import UpperbackError
+from upperback.form import bent_over_row
+from upperback.form.movement_result import MovementResult
+from upperback.form.report import FormReport, Quality, SourceSummary
+from upperback.kinematics.signals import BodySignals, body_signals
+from upperback.library import Movement, get_library
+from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback
+from upperback.pose.track import PoseTrack
+
+FormModule = Callable[[BodySignals, Movement], MovementResult]
+
+FORM_MODULES: dict[str, FormModule] = {
+    "bent-over-row": bent_over_row.check,
+}
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Settings of one analysis. ``width``/``height`` apply to normalised landmark CSVs."""
+
+    rate_hz: float | None = DEFAULT_RATE_HZ
+    workers: int | None = None
+    width: int | None = None
+    height: int | None = None
+    progress: ProgressCallback | None = None
+    cancel: threading.Event | None = None
+
+
+def load_track_from(source: str | os.PathLike[str] | PoseTrack, options: AnalysisOptions) -> PoseTrack:
+    """A pose track from a video, a saved ``.npz`` track or a landmark ``.csv``."""
+    if isinstance(source, PoseTrack):
+        return source
+    path = Path(source)
+    suffix = path.suffix.lower()
+    if suffix == ".npz":
+        from upperback.pose.npz import load_track
+
+        return load_track(path)
+    if suffix == ".csv":
+        from upperback.pose.csv_import import read_landmark_csv
+
+        return read_landmark_csv(path, width=options.width, height=options.height)
+    from upperback.pose.pipeline import extract_pose
+
+    return extract_pose(path, rate_hz=options.rate_hz, workers=options.workers,
+                        progress=options.progress, cancel=options.cancel)
+
+
+def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
+            options: AnalysisOptions | None = None) -> FormReport:
+    """Count reps, time their phases and flag form faults for one movement.
+
+    Parameters
+    ----------
+    source
+        A video file, a pose track (``.npz`` or a ``PoseTrack``) or a landmark CSV.
+    exercise
+        A movement id from the library, e.g. ``bent-over-row``.
+    options
+        Analysis rate, workers, progress callback, ...
+    """
+    options = options or AnalysisOptions()
+    movement = get_library().movement(exercise)
+    module = FORM_MODULES.get(movement.id)
+    if module is None:
+        available = ", ".join(sorted(FORM_MODULES))
+        raise UpperbackError(
+            f"Form analysis for '{movement.id}' is not available yet (available: {available}). "
+            f"Run 'upperback exercise {movement.id}' for its coaching cues meanwhile."
+        )
+    track = load_track_from(source, options)
+    signals = body_signals(track)
+    result = module(signals, movement)
+    return FormReport(
+        exercise=movement.id,
+        source=SourceSummary(fps=track.source.fps, frames=track.source.frames,
+                             duration_s=track.source.duration_s, width=track.source.width,
+                             height=track.source.height, name=track.source.name),
+        view=signals.view.view.value,
+        reps=result.reps,
+        faults=result.faults,
+        metrics=result.metrics,
+        quality=Quality(pose_detected_fraction=track.detected_fraction,
+                        warnings=list(track.warnings) + _view_warnings(movement, signals),
+                        skipped_checks=result.skipped),
+    )
+
+
+def _view_warnings(movement: Movement, signals: BodySignals) -> list[str]:
+    view = signals.view.view
+    if view is movement.camera.preferred_view or view in movement.camera.acceptable_views:
+        return []
+    return [f"The video was filmed from the {view.value}; for the {movement.name.lower()} some "
+            f"checks need another view. {movement.camera.advice}"]

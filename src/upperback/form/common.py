@@ -1,0 +1,98 @@
+"""Building blocks shared by the movement modules: rep counting, spans, fault events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from upperback.form.report import FaultEvent, Rep
+from upperback.form.reps import RepCounter, RepRules, RepTiming
+from upperback.kinematics.signals import BodySignals
+from upperback.library.models import Counting, Fault, Movement, View
+
+
+def count_reps(signals: BodySignals, counting: Counting) -> list[RepTiming]:
+    """Run the movement's rep counter over its signal, gated on its posture signal."""
+    counter = RepCounter(RepRules(direction=counting.direction, min_depth=counting.min_depth,
+                                  min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s))
+    values = signals[counting.signal]
+    gate = np.ones(len(values), bool)
+    if counting.gate_signal is not None and counting.gate_max is not None:
+        with np.errstate(invalid="ignore"):
+            gate = signals[counting.gate_signal] < counting.gate_max
+    reps = []
+    for time_s, value, active in zip(signals.times_s, values, gate):
+        rep = counter.update(float(time_s), float(value), bool(active))
+        if rep is not None:
+            reps.append(rep)
+    return reps
+
+
+def spans(mask: np.ndarray, times_s: np.ndarray, min_duration_s: float = 0.0) -> list[tuple[int, int]]:
+    """Index ranges [start, stop) of the True runs of ``mask`` lasting at least ``min_duration_s``.
+
+    A run's duration is measured from its first to one sample past its last sample, so a run
+    of one sample at 10 Hz lasts 0.1 s.
+    """
+    padded = np.concatenate([[False], mask.astype(bool), [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    step = float(np.median(np.diff(times_s))) if len(times_s) > 1 else 0.0
+    found = []
+    for start, stop in zip(edges[::2], edges[1::2]):
+        if times_s[stop - 1] - times_s[start] + step >= min_duration_s - 1e-9:
+            found.append((int(start), int(stop)))
+    return found
+
+
+def rep_at(reps: list[Rep] | list[RepTiming], time_s: float) -> int | None:
+    """Index of the rep whose time span contains ``time_s``."""
+    for index, rep in enumerate(reps):
+        if rep.start_s - 1e-9 <= time_s <= rep.end_s + 1e-9:
+            return index
+    return None
+
+
+def window(times_s: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
+    """Boolean mask of the samples within [start_s, end_s]."""
+    return (times_s >= start_s - 1e-9) & (times_s <= end_s + 1e-9)
+
+
+def fault_event(fault: Fault, start_s: float, end_s: float, value: float, threshold: float,
+                rep: int | None) -> FaultEvent:
+    return FaultEvent(code=fault.code, severity=fault.severity.value, rep=rep,
+                      start_s=float(start_s), end_s=float(end_s), value=float(value),
+                      threshold=float(threshold), message=fault.explanation, cue=fault.cue)
+
+
+@dataclass(frozen=True)
+class CheckPlan:
+    """Which of a movement's faults can be judged in this view, and which are skipped."""
+
+    runnable: frozenset[str]
+    skipped: list[str]
+
+
+def plan_checks(movement: Movement, view: View, unavailable: Iterable[str] = ()) -> CheckPlan:
+    """Skip faults the camera view cannot show, and those whose signal is unavailable."""
+    missing = set(unavailable)
+    runnable, skipped = set(), []
+    for fault in movement.faults:
+        if fault.code in missing:
+            skipped.append(f"{fault.code}: not checked yet for this kind of input.")
+        elif view not in fault.views:
+            views = " or ".join(v.value for v in fault.views)
+            skipped.append(f"{fault.code}: cannot be judged from a {view.value} view; "
+                           f"film from the {views} to have it checked.")
+        else:
+            runnable.add(fault.code)
+    return CheckPlan(frozenset(runnable), skipped)
+
+
+def finite_stat(values: np.ndarray, how: str) -> float:
+    """nanmin / nanmax / nanmedian that return NaN (not a warning) on empty input."""
+    finite = values[np.isfinite(values)]
+    if len(finite) == 0:
+        return float("nan")
+    return float({"min": np.min, "max": np.max, "median": np.median}[how](finite))

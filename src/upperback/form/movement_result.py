@@ -1,0 +1,15 @@
+"""What a movement module returns to ``analyze()``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from upperback.form.report import FaultEvent, Rep
+
+
+@dataclass(frozen=True)
+class MovementResult:
+    reps: list[Rep]
+    faults: list[FaultEvent]
+    metrics: dict[str, float] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)

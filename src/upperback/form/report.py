@@ -1,0 +1,113 @@
+"""``FormReport``: what the analysis found in one video, and its versioned JSON form."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class FaultEvent:
+    """One occurrence of a form fault.
+
+    ``value`` is what was measured and ``threshold`` the limit it crossed, in the unit of the
+    threshold's name in the library (``_deg``, ``_s``, ``_ratio``, ...).
+    """
+
+    code: str
+    severity: str
+    rep: int | None
+    start_s: float
+    end_s: float
+    value: float
+    threshold: float
+    message: str
+    cue: str
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One repetition (or cycle) with its phase timing in seconds."""
+
+    index: int
+    start_s: float
+    top_s: float
+    end_s: float
+    metrics: dict[str, float] = field(default_factory=dict)
+    faults: list[str] = field(default_factory=list)
+
+    @property
+    def concentric_s(self) -> float:
+        return self.top_s - self.start_s
+
+    @property
+    def eccentric_s(self) -> float:
+        return self.end_s - self.top_s
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    fps: float
+    frames: int
+    duration_s: float
+    width: int
+    height: int
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Quality:
+    pose_detected_fraction: float
+    warnings: list[str] = field(default_factory=list)
+    skipped_checks: list[str] = field(default_factory=list)
+    low_confidence_spans: list[tuple[float, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FormReport:
+    """The result of ``analyze()`` for one video and one movement."""
+
+    exercise: str
+    source: SourceSummary
+    view: str
+    reps: list[Rep]
+    faults: list[FaultEvent]
+    metrics: dict[str, float]
+    quality: Quality
+    schema_version: str = SCHEMA_VERSION
+
+    @property
+    def rep_count(self) -> int:
+        return len(self.reps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict following the documented schema (NaN becomes null)."""
+        return _clean({
+            "schema_version": self.schema_version,
+            "exercise": self.exercise,
+            "source": asdict(self.source),
+            "view": self.view,
+            "rep_count": self.rep_count,
+            "reps": [
+                {"index": r.index, "start_s": r.start_s, "top_s": r.top_s, "end_s": r.end_s,
+                 "concentric_s": r.concentric_s, "eccentric_s": r.eccentric_s,
+                 "metrics": r.metrics, "faults": r.faults}
+                for r in self.reps
+            ],
+            "faults": [asdict(f) for f in self.faults],
+            "metrics": self.metrics,
+            "quality": asdict(self.quality),
+        })
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else round(value, 4)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value

@@ -1,0 +1,126 @@
+"""Counting repetitions in one signal, one sample at a time.
+
+The same state machine serves the offline analysis (fed the zero-lag smoothed signal) and live
+coaching (fed a causally filtered one), so both count by the same rules.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RepRules:
+    """How a repetition shows in a signal that moves away from a rest level and back.
+
+    Parameters
+    ----------
+    direction
+        -1 when the working phase lowers the signal (the elbow angle closes in a row), +1 when
+        it raises it (the arms spread in a reverse fly).
+    min_depth
+        Smallest excursion from the rest level that counts as a rep (signal units).
+    enter_fraction
+        A rep begins once the signal has moved this share of ``min_depth`` from rest.
+    return_fraction
+        A rep ends once the signal has come back this share of the way from its extreme to rest.
+    settle_fraction
+        While the signal stays within this share of ``min_depth`` of rest, the user is resting;
+        the rep starts when that ends.
+    rest_window_s
+        The rest level is the most rest-like value seen over this trailing window.
+    min_rep_s, max_rep_s
+        Plausible duration of one rep; others are ignored.
+    """
+
+    direction: int
+    min_depth: float
+    enter_fraction: float = 0.6
+    return_fraction: float = 0.7
+    settle_fraction: float = 0.15
+    rest_window_s: float = 8.0
+    min_rep_s: float = 0.6
+    max_rep_s: float = 12.0
+
+
+@dataclass(frozen=True)
+class RepTiming:
+    start_s: float
+    top_s: float
+    end_s: float
+    rest_value: float
+    top_value: float
+
+    @property
+    def depth(self) -> float:
+        return abs(self.rest_value - self.top_value)
+
+
+class RepCounter:
+    """Hysteresis state machine over one signal.
+
+    Feed samples in time order with :meth:`update`; it returns a :class:`RepTiming` when a rep
+    completes. Samples where ``active`` is False (wrong posture, no person) reset any rep in
+    progress, so reps are only counted in the working position.
+    """
+
+    def __init__(self, rules: RepRules) -> None:
+        self.rules = rules
+        self._history: deque[tuple[float, float]] = deque()
+        self._in_rep = False
+        self._peak: tuple[float, float] | None = None  # (time, value) most rest-like since last rep
+        self._start: tuple[float, float] | None = None
+        self._top: tuple[float, float] | None = None
+
+    def _oriented(self, value: float) -> float:
+        """Signal turned so the working phase always lowers it."""
+        return value if self.rules.direction < 0 else -value
+
+    def rest_level(self) -> float:
+        """Current rest level (oriented): the highest oriented value in the trailing window."""
+        return max((v for _, v in self._history), default=math.nan)
+
+    def update(self, time_s: float, value: float, active: bool = True) -> RepTiming | None:
+        if not active or math.isnan(value):
+            self._reset()
+            return None
+        v = self._oriented(value)
+        self._history.append((time_s, v))
+        while self._history and self._history[0][0] < time_s - self.rules.rest_window_s:
+            self._history.popleft()
+        rest = self.rest_level()
+        if not self._in_rep:
+            settle = self.rules.settle_fraction * self.rules.min_depth
+            if self._peak is None or v > self._peak[1] or time_s - self._peak[0] > self.rules.max_rep_s:
+                self._peak = (time_s, v)
+            elif v >= self._peak[1] - settle:  # still resting: the rep starts when this ends
+                self._peak = (time_s, self._peak[1])
+            if rest - v >= self.rules.enter_fraction * self.rules.min_depth:
+                self._in_rep = True
+                self._start = self._peak
+                self._top = (time_s, v)
+            return None
+        if v < self._top[1]:
+            self._top = (time_s, v)
+        start_t, start_v = self._start
+        top_t, top_v = self._top
+        depth = start_v - top_v
+        if v - top_v >= self.rules.return_fraction * max(depth, 1e-9):
+            self._in_rep = False
+            self._peak = (time_s, v)
+            duration = time_s - start_t
+            if depth >= self.rules.min_depth and self.rules.min_rep_s <= duration <= self.rules.max_rep_s:
+                sign = -1.0 if self.rules.direction > 0 else 1.0
+                return RepTiming(start_t, top_t, time_s, sign * start_v, sign * top_v)
+        elif time_s - start_t > self.rules.max_rep_s:
+            self._in_rep = False
+            self._peak = (time_s, v)
+        return None
+
+    def _reset(self) -> None:
+        self._in_rep = False
+        self._peak = None
+        self._start = None
+        self._top = None

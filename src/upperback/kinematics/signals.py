@@ -1,0 +1,140 @@
+"""Named body signals from a ``PoseTrack``: the angles and distances the form checks read.
+
+Every signal is an (T,) float array in degrees (``_deg``) or a ratio (``_ratio``), NaN where
+the landmarks it needs were not seen. Sided signals are measured on one body side: the side
+nearer the camera, or, for arm signals, the arm that moves the most (one-arm variants).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from upperback.kinematics.angles import (
+    angle_between_deg,
+    inclination_deg,
+    joint_angle_deg,
+    signed_tilt_deg,
+)
+from upperback.kinematics.filters import clean
+from upperback.kinematics.view import ViewEstimate, estimate_view
+from upperback.pose.landmarks import Landmark as L
+from upperback.pose.track import PoseTrack
+
+VISIBLE = 0.5
+
+SIDE_LANDMARKS = {
+    "left": {"ear": L.LEFT_EAR, "shoulder": L.LEFT_SHOULDER, "elbow": L.LEFT_ELBOW,
+             "wrist": L.LEFT_WRIST, "hip": L.LEFT_HIP, "knee": L.LEFT_KNEE, "ankle": L.LEFT_ANKLE},
+    "right": {"ear": L.RIGHT_EAR, "shoulder": L.RIGHT_SHOULDER, "elbow": L.RIGHT_ELBOW,
+              "wrist": L.RIGHT_WRIST, "hip": L.RIGHT_HIP, "knee": L.RIGHT_KNEE, "ankle": L.RIGHT_ANKLE},
+}
+
+
+@dataclass(frozen=True)
+class BodySignals:
+    """Per-frame signals of one track, cleaned for offline analysis.
+
+    Attributes
+    ----------
+    times_s : (T,)
+    values : dict of name to (T,) array
+        ``torso_deg`` torso (hip→shoulder) above horizontal, 90 upright;
+        ``hip_deg`` shoulder–hip–knee angle; ``knee_deg`` hip–knee–ankle angle;
+        ``elbow_deg`` shoulder–elbow–wrist angle of the working arm (180 straight), in 3D when
+        world landmarks exist; ``shoulder_deg`` hip–shoulder–elbow angle of the working arm
+        (arm raised from the torso), likewise;
+        ``neck_deg`` angle between the torso line and the shoulder→ear line (0 in line);
+        ``elevation_ratio`` ear-to-shoulder distance over torso length (drops when shrugging);
+        ``shoulder_tilt_deg`` tilt of the shoulder line (front/back views);
+        ``lateral_lean_deg`` torso tilt from vertical to the side (front/back views);
+        ``arm_spread_deg`` angle between the two upper arms (reverse fly, front views).
+    view : ViewEstimate
+    working_side : str
+        Side measured for the arm signals.
+    """
+
+    times_s: np.ndarray
+    values: dict[str, np.ndarray]
+    view: ViewEstimate
+    working_side: str
+    raw: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[name]
+
+
+def body_signals(track: PoseTrack, smooth: bool = True) -> BodySignals:
+    """Compute the named signals of a track; ``smooth`` applies the offline cleaning."""
+    view = estimate_view(track.image, track.world, track.visibility)
+    near = view.near_side
+    working = working_arm(track, default=near)
+    raw = raw_signals(track, near, working)
+    values = {name: clean(v, track.times_s) if smooth and len(v) > 1 else v.copy()
+              for name, v in raw.items()}
+    return BodySignals(track.times_s, values, view, working, raw)
+
+
+def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarray]:
+    """Unfiltered signals, NaN where a needed landmark is not visible."""
+    p, vis = track.image, track.visibility
+    n, a = SIDE_LANDMARKS[near], SIDE_LANDMARKS[working]
+    # Arm angles in 3D where world landmarks exist (videos): an arm moving toward the camera
+    # barely changes its picture, but its world angles are true. Landmark CSVs have only 2D.
+    arm = track.world if np.isfinite(track.world[:, a["elbow"]]).any() else p
+
+    def seen(*marks: L) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return np.all(vis[:, list(marks)] > VISIBLE, axis=1)
+
+    def masked(values: np.ndarray, *marks: L) -> np.ndarray:
+        return np.where(seen(*marks), values, np.nan)
+
+    mid_shoulder = (p[:, L.LEFT_SHOULDER] + p[:, L.RIGHT_SHOULDER]) / 2
+    mid_hip = (p[:, L.LEFT_HIP] + p[:, L.RIGHT_HIP]) / 2
+    torso_len = np.linalg.norm(p[:, n["shoulder"], :2] - p[:, n["hip"], :2], axis=-1)
+    ear_to_shoulder = np.linalg.norm(p[:, n["ear"], :2] - p[:, n["shoulder"], :2], axis=-1)
+    torso_dir = p[:, n["shoulder"], :2] - p[:, n["hip"], :2]
+    neck_dir = p[:, n["ear"], :2] - p[:, n["shoulder"], :2]
+    left_arm = p[:, L.LEFT_ELBOW, :2] - p[:, L.LEFT_SHOULDER, :2]
+    right_arm = p[:, L.RIGHT_ELBOW, :2] - p[:, L.RIGHT_SHOULDER, :2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        elevation = ear_to_shoulder / torso_len
+        lean = 90.0 - inclination_deg(mid_hip, mid_shoulder)
+        lean = np.sign(mid_shoulder[:, 0] - mid_hip[:, 0]) * lean
+    return {
+        "torso_deg": masked(inclination_deg(p[:, n["hip"]], p[:, n["shoulder"]]), n["hip"], n["shoulder"]),
+        "hip_deg": masked(joint_angle_deg(p[:, n["shoulder"]], p[:, n["hip"]], p[:, n["knee"]]),
+                          n["shoulder"], n["hip"], n["knee"]),
+        "knee_deg": masked(joint_angle_deg(p[:, n["hip"]], p[:, n["knee"]], p[:, n["ankle"]]),
+                           n["hip"], n["knee"], n["ankle"]),
+        "elbow_deg": masked(joint_angle_deg(arm[:, a["shoulder"]], arm[:, a["elbow"]], arm[:, a["wrist"]]),
+                            a["shoulder"], a["elbow"], a["wrist"]),
+        "shoulder_deg": masked(joint_angle_deg(arm[:, a["hip"]], arm[:, a["shoulder"]], arm[:, a["elbow"]]),
+                               a["hip"], a["shoulder"], a["elbow"]),
+        "neck_deg": masked(angle_between_deg(torso_dir, neck_dir), n["ear"], n["shoulder"], n["hip"]),
+        "elevation_ratio": masked(elevation, n["ear"], n["shoulder"], n["hip"]),
+        "shoulder_tilt_deg": masked(signed_tilt_deg(p[:, L.LEFT_SHOULDER], p[:, L.RIGHT_SHOULDER]),
+                                    L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+        "lateral_lean_deg": masked(lean, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP),
+        "arm_spread_deg": masked(angle_between_deg(left_arm, right_arm), L.LEFT_SHOULDER,
+                                 L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW),
+    }
+
+
+def working_arm(track: PoseTrack, default: str) -> str:
+    """The arm whose elbow angle varies the most (for one-arm work); ``default`` when neither
+    arm is seen well enough to tell."""
+    spread = {}
+    for side, marks in SIDE_LANDMARKS.items():
+        with np.errstate(invalid="ignore"):
+            seen = np.all(track.visibility[:, [marks["shoulder"], marks["elbow"], marks["wrist"]]] > VISIBLE,
+                          axis=1)
+        points = track.world if np.isfinite(track.world[:, marks["elbow"]]).any() else track.image
+        angle = joint_angle_deg(points[:, marks["shoulder"]], points[:, marks["elbow"]],
+                                points[:, marks["wrist"]])[seen]
+        spread[side] = float(np.subtract(*np.percentile(angle, [90, 10]))) if seen.sum() >= 10 else 0.0
+    if max(spread.values()) - min(spread.values()) < 15.0:
+        return default
+    return max(spread, key=spread.get)
