@@ -136,6 +136,50 @@ def pose(
         err_console.print(f"[yellow]Warning:[/yellow] {warning}", highlight=False)
 
 
+@app.command()
+def analyze(
+    video: Annotated[Path, typer.Argument(help="The video of your set.")],
+    exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id, e.g. bent-over-row.")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
+    rate: Annotated[float, typer.Option(help="Frames analysed per second; 0 = every frame.")] = DEFAULT_RATE_HZ,
+    workers: Annotated[int | None, typer.Option(help="Processes to use (default: all CPU cores).")] = None,
+) -> None:
+    """Count your reps, time them and check your form in a video."""
+    from upperback.analysis import AnalysisOptions
+    from upperback.analysis import analyze as run_analysis
+
+    with progress_bar(f"Analysing {video.name}") as update:
+        report = run_analysis(video, exercise, AnalysisOptions(rate_hz=rate or None, workers=workers,
+                                                               progress=update))
+    _show_report(report, json_out)
+
+
+@app.command("analyze-landmarks")
+def analyze_landmarks(
+    source: Annotated[Path, typer.Argument(help="A pose track (.npz) or landmark CSV.")],
+    exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id, e.g. bent-over-row.")],
+    width: Annotated[int | None, typer.Option(help="CSV: video width in pixels, for normalised coordinates.")] = None,
+    height: Annotated[int | None, typer.Option(help="CSV: video height in pixels.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
+) -> None:
+    """Analyse landmarks saved earlier (upperback pose) or exported by another tool."""
+    from upperback.analysis import AnalysisOptions
+    from upperback.analysis import analyze as run_analysis
+
+    report = run_analysis(source, exercise, AnalysisOptions(width=width, height=height))
+    _show_report(report, json_out)
+
+
+def _show_report(report, json_out: Path | None) -> None:
+    from upperback.report.terminal import report_summary
+    from upperback.report.json_io import write_report_json
+
+    console.print(report_summary(report))
+    if json_out is not None:
+        write_report_json(report, json_out)
+        console.print(f"Report written to [bold]{json_out}[/bold].")
+
+
 def main(args: list[str] | None = None) -> None:
     """Console-script entry point: user errors are printed without a traceback."""
     try:

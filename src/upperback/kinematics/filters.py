@@ -15,6 +15,8 @@ stretch between them is filtered on its own, so nothing is invented across a lon
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy import ndimage, signal
 
@@ -33,7 +35,9 @@ def reject_outliers(values: np.ndarray, window: int = 5, n_sigmas: float = 4.0) 
     deviation = np.abs(filled - median)
     scale = 1.4826 * ndimage.median_filter(deviation, size=(window,) + (1,) * (values.ndim - 1),
                                            mode="nearest")
-    floor = np.nanmedian(deviation, axis=0) + 1e-9  # a flat stretch must not make every step an outlier
+    with warnings.catch_warnings():  # all-NaN columns are fine: they stay NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        floor = np.nanmedian(deviation, axis=0) + 1e-9  # a flat stretch must not make every step an outlier
     out = values.copy()
     out[deviation > n_sigmas * np.maximum(scale, floor)] = np.nan
     return out

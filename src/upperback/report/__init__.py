@@ -1,0 +1,1 @@
+"""FormReport → JSON, terminal summary (and, later, HTML and annotated video)."""

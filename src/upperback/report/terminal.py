@@ -1,0 +1,49 @@
+"""A Rich summary of a ``FormReport`` for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from upperback.form.report import FormReport
+
+SEVERITY_STYLE = {"info": "blue", "warning": "yellow", "error": "bold red"}
+
+
+def report_summary(report: FormReport) -> RenderableType:
+    """Reps and timing, then each fault with its cue, then quality notes."""
+    parts: list[RenderableType] = [Text.assemble(
+        (f"{report.exercise}: {report.rep_count} reps", "bold"),
+        f"  (filmed from the {report.view}, {report.source.duration_s:.1f} s, person found in "
+        f"{report.quality.pose_detected_fraction:.0%} of frames)")]
+    if report.reps:
+        table = Table(title="Reps", title_justify="left")
+        table.add_column("#", justify="right")
+        table.add_column("start s", justify="right")
+        table.add_column("up s", justify="right")
+        table.add_column("down s", justify="right")
+        table.add_column("faults")
+        for rep in report.reps:
+            table.add_row(str(rep.index + 1), f"{rep.start_s:.1f}", f"{rep.concentric_s:.1f}",
+                          f"{rep.eccentric_s:.1f}", ", ".join(rep.faults) or "-")
+        parts.append(table)
+    if report.faults:
+        seen: dict[str, list] = {}
+        for fault in report.faults:
+            seen.setdefault(fault.code, []).append(fault)
+        lines = [Text("What to fix", style="bold underline")]
+        for code, events in seen.items():
+            first = events[0]
+            reps = sorted({e.rep + 1 for e in events if e.rep is not None})
+            where = f"reps {', '.join(map(str, reps))}" if reps else f"at {first.start_s:.1f} s"
+            lines.append(Text.assemble((f"• {code}", SEVERITY_STYLE.get(first.severity, "")),
+                                       f" ({where}): {first.message} ", ("Fix: ", "bold"), first.cue))
+        parts.append(Group(*lines))
+    elif report.reps:
+        parts.append(Text("No form faults found. Well done.", style="green"))
+    for note in report.quality.warnings:
+        parts.append(Text(f"Note: {note}", style="yellow"))
+    for skipped in report.quality.skipped_checks:
+        parts.append(Text(f"Not checked: {skipped}", style="dim"))
+    return Group(*parts)

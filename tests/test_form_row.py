@@ -1,0 +1,58 @@
+"""Bent-over row analysis on the shared clips: rep counts and the report's structure."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import clip_manifest, clip_track, needs_media
+from upperback.analysis import analyze
+from upperback.errors import UnknownNameError, UpperbackError
+from upperback.report.json_io import write_report_json
+
+ROW_CLIPS = [row for row in clip_manifest() if row["exercise"] == "bent-over-row"]
+
+
+@needs_media
+@pytest.mark.parametrize("row", ROW_CLIPS, ids=[r["file"] for r in ROW_CLIPS])
+def test_rep_count_in_manifest_range(row):
+    report = analyze(clip_track(row["file"]), "bent-over-row")
+    assert int(row["reps_min"]) <= report.rep_count <= int(row["reps_max"]), row["notes"]
+
+
+@needs_media
+def test_reps_are_ordered_and_timed():
+    report = analyze(clip_track("row_dumbbell_underhand_home.mp4"), "bent-over-row")
+    assert report.view == "side"
+    for rep in report.reps:
+        assert rep.start_s < rep.top_s < rep.end_s
+        assert 0.2 < rep.concentric_s < 5 and 0.2 < rep.eccentric_s < 5
+    for earlier, later in zip(report.reps, report.reps[1:]):
+        assert earlier.end_s <= later.start_s + 1e-6
+    # the lifter stands for the first ~4.5 s: no rep may start while standing
+    assert report.reps[0].top_s > 4.5
+
+
+@needs_media
+def test_json_report_has_the_documented_fields(tmp_path):
+    report = analyze(clip_track("row_one_arm_chair_lowres.mp4"), "bent-over-row")
+    path = write_report_json(report, tmp_path / "report.json")
+    data = json.loads(path.read_text())
+    assert {"schema_version", "exercise", "source", "view", "rep_count", "reps", "faults",
+            "metrics", "quality"} <= data.keys()
+    assert data["rep_count"] == len(data["reps"]) == report.rep_count
+    assert {"fps", "frames", "duration_s", "width", "height"} <= data["source"].keys()
+    for fault in data["faults"]:
+        assert {"code", "severity", "rep", "start_s", "end_s", "value", "threshold", "message",
+                "cue"} <= fault.keys()
+
+
+def test_unknown_exercise_is_a_user_error():
+    with pytest.raises(UnknownNameError, match="Did you mean 'bent-over-row'"):
+        analyze("nothing.mp4", "bent-over-rows")
+
+
+def test_movement_without_form_module_says_so():
+    with pytest.raises(UpperbackError, match="not available yet"):
+        analyze("nothing.mp4", "cat-cow")
