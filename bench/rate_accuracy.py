@@ -4,7 +4,8 @@ For every clip in a folder (default ../shared/data/clips), BlazePose runs on eve
 at each tested rate. Key joint angles are cleaned the same way the analysis cleans them
 (outlier rejection, gap filling, 3 Hz zero-lag low-pass), the sampled series is interpolated
 to the full-rate times, and the RMS difference is reported over frames where the joints are
-visible. Movement cycles of the key angle are counted in both series as a rep-count check.
+visible. The signals are those the analysis reads (``kinematics.signals``). Reps are counted
+by the movement analysis itself where one exists, and cycles of a key signal elsewhere.
 
 Usage::
 
@@ -20,48 +21,11 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import find_peaks
 
-from upperback.kinematics.angles import inclination_deg, joint_angle_deg
 from upperback.kinematics.filters import clean
-from upperback.pose.landmarks import Landmark as L
+from upperback.kinematics.signals import BodySignals, body_signals
 from upperback.pose.npz import load_track, save_track
 from upperback.pose.pipeline import DEFAULT_RATE_HZ, extract_pose
 from upperback.pose.track import PoseTrack
-
-VISIBLE = 0.5
-SIDES = {
-    "left": (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
-    "right": (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE),
-}
-
-
-def camera_side(track: PoseTrack) -> str:
-    means = {side: np.nanmean(track.visibility[:, list(marks)]) for side, marks in SIDES.items()}
-    return max(means, key=means.get)
-
-
-def key_angles(track: PoseTrack, side: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Named angle series with a visibility mask each."""
-    sh, el, wr, hip, kn, an = SIDES[side]
-    p, v = track.image, track.visibility
-
-    def seen(*marks: L) -> np.ndarray:
-        return np.all(v[:, list(marks)] > VISIBLE, axis=1)
-
-    return {
-        "torso_deg": (inclination_deg(p[:, hip], p[:, sh]), seen(hip, sh)),
-        "elbow_deg": (joint_angle_deg(p[:, sh], p[:, el], p[:, wr]), seen(sh, el, wr)),
-        "shoulder_deg": (joint_angle_deg(p[:, hip], p[:, sh], p[:, el]), seen(hip, sh, el)),
-        "hip_deg": (joint_angle_deg(p[:, sh], p[:, hip], p[:, kn]), seen(sh, hip, kn)),
-        "knee_deg": (joint_angle_deg(p[:, hip], p[:, kn], p[:, an]), seen(hip, kn, an)),
-    }
-
-
-def cleaned(track: PoseTrack, side: str) -> dict[str, np.ndarray]:
-    out = {}
-    for name, (values, visible) in key_angles(track, side).items():
-        out[name] = clean(np.where(visible, values, np.nan), track.times_s)
-    return out
-
 
 def cycles(values: np.ndarray, prominence_deg: float = 20.0) -> int:
     filled = np.nan_to_num(values, nan=float(np.nanmedian(values)) if np.isfinite(values).any() else 0.0)
@@ -78,14 +42,14 @@ def cached_track(clip: Path, rate: float | None, cache: Path) -> PoseTrack:
 
 
 RELEVANT = {
-    "bent-over-row": ("torso_deg", "elbow_deg", "shoulder_deg", "hip_deg"),
-    "reverse-fly": ("torso_deg", "elbow_deg", "shoulder_deg"),
-    "farmers-carry": ("torso_deg", "knee_deg"),
-    "cat-cow": ("torso_deg", "hip_deg", "shoulder_deg"),
+    "bent-over-row": ("torso_deg", "elbow_deg", "shoulder_deg", "hip_deg", "neck_deg"),
+    "reverse-fly": ("torso_deg", "elbow_deg", "arm_spread_deg", "neck_deg"),
+    "farmers-carry": ("torso_deg", "lateral_lean_deg", "shoulder_tilt_deg", "neck_deg", "knee_deg"),
+    "cat-cow": ("torso_deg", "hip_deg", "shoulder_deg", "neck_deg"),
     "thoracic-rotation": ("shoulder_deg", "knee_deg"),
 }
-KEY = {"bent-over-row": "elbow_deg", "reverse-fly": "shoulder_deg", "farmers-carry": "torso_deg",
-       "cat-cow": "hip_deg", "thoracic-rotation": "shoulder_deg"}
+KEY = {"bent-over-row": "elbow_deg", "reverse-fly": "arm_spread_deg", "farmers-carry": "torso_deg",
+       "cat-cow": "neck_deg", "thoracic-rotation": "shoulder_deg"}
 
 
 def rms(a: np.ndarray, b: np.ndarray) -> float:
@@ -93,24 +57,19 @@ def rms(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean((a[both] - b[both]) ** 2))) if both.sum() > 10 else float("nan")
 
 
-def compare(full: PoseTrack, sampled: PoseTrack, side: str, name: str) -> tuple[float, float, float]:
-    """(sampled vs full, sampling loss alone, same-frame difference) RMS in degrees.
+def compare(full: BodySignals, sampled: BodySignals, at: np.ndarray, name: str) -> tuple[float, float, float]:
+    """(sampled vs full, sampling loss alone, same-frame difference) RMS.
 
-    *Sampling loss alone* subsamples the full-rate landmarks at the sampled frames, so only
-    the missing frames differ. *Same-frame difference* compares the two runs on the frames
+    *Sampling loss alone* subsamples the full-rate landmarks at the sampled frames (``at``), so
+    only the missing frames differ. *Same-frame difference* compares the two runs on the frames
     both analysed: BlazePose tracks from frame to frame, so the same picture gives slightly
     different landmarks after a different history; this is the noise floor of any comparison.
     """
-    raw_full, seen_full = key_angles(full, side)[name]
-    raw_sampled, seen_sampled = key_angles(sampled, side)[name]
-    reference = clean(np.where(seen_full, raw_full, np.nan), full.times_s)
-    ours = clean(np.where(seen_sampled, raw_sampled, np.nan), sampled.times_s)
-    total = rms(reference, np.interp(full.times_s, sampled.times_s, ours, left=np.nan, right=np.nan))
-    at = np.searchsorted(full.frame_index, sampled.frame_index).clip(0, len(full) - 1)
-    subsampled = clean(np.where(seen_full[at], raw_full[at], np.nan), full.times_s[at])
-    loss = rms(reference, np.interp(full.times_s, full.times_s[at], subsampled, left=np.nan, right=np.nan))
-    both = seen_full[at] & seen_sampled
-    same_frame = rms(np.where(both, raw_full[at], np.nan), np.where(both, raw_sampled, np.nan))
+    t_full, t_sampled = full.times_s, sampled.times_s
+    total = rms(full[name], np.interp(t_full, t_sampled, sampled[name], left=np.nan, right=np.nan))
+    subsampled = clean(full.raw[name][at], t_full[at])
+    loss = rms(full[name], np.interp(t_full, t_full[at], subsampled, left=np.nan, right=np.nan))
+    same_frame = rms(full.raw[name][at], sampled.raw[name])
     return total, loss, same_frame
 
 
@@ -132,23 +91,50 @@ def main() -> None:
     worst: dict[float, list[float]] = {}
     for clip in sorted(args.clips.glob("*.mp4")):
         exercise = manifest.get(clip.name, "bent-over-row")
-        full = cached_track(clip, None, args.cache)
-        side = camera_side(full)
+        full_track = cached_track(clip, None, args.cache)
+        full = body_signals(full_track)
         key = KEY[exercise]
-        key_full = clean(np.where(key_angles(full, side)[key][1], key_angles(full, side)[key][0], np.nan), full.times_s)
         for rate in args.rates:
-            sampled = cached_track(clip, rate, args.cache)
-            key_sampled = clean(np.where(key_angles(sampled, side)[key][1], key_angles(sampled, side)[key][0], np.nan),
-                                sampled.times_s)
-            counts = f"{cycles(key_full)} / {cycles(np.interp(full.times_s, sampled.times_s, key_sampled))} ({key})"
+            sampled_track = cached_track(clip, rate, args.cache)
+            sampled = body_signals(sampled_track)
+            at = np.searchsorted(full_track.frame_index, sampled_track.frame_index).clip(0, len(full_track) - 1)
+            counts = (f"{cycles(full[key])} / "
+                      f"{cycles(np.interp(full.times_s, sampled.times_s, sampled[key]))} ({key})")
             for name in RELEVANT[exercise]:
-                total, loss, same = compare(full, sampled, side, name)
+                total, loss, same = compare(full, sampled, at, name)
                 worst.setdefault(rate, []).append(loss)
-                print(f"| {clip.name} | {rate:g} | {len(sampled)} | {name} | {total:.2f} | {loss:.2f} | {same:.2f} | {counts} |")
+                print(f"| {clip.name} | {rate:g} | {len(sampled_track)} | {name} | {total:.2f} | {loss:.2f} | {same:.2f} | {counts} |")
                 counts = ""
     print()
     for rate, losses in sorted(worst.items()):
         print(f"rate {rate:g} Hz: sampling loss median {np.nanmedian(losses):.2f}, worst {np.nanmax(losses):.2f} deg RMS")
+    print_rep_comparison(args, manifest)
+
+
+def print_rep_comparison(args: argparse.Namespace, manifest: dict[str, str]) -> None:
+    """Reps found by the movement analysis at full rate and at each sampled rate, and how the
+    per-rep measures that the fault checks read differ between the two."""
+    from upperback.analysis import FORM_MODULES, analyze
+
+    print("\n| clip | rate Hz | reps full / sampled | per-rep metric differences (median abs) |")
+    print("|---|---:|---|---|")
+    for clip in sorted(args.clips.glob("*.mp4")):
+        exercise = manifest.get(clip.name, "")
+        if exercise not in FORM_MODULES:
+            continue
+        full = analyze(cached_track(clip, None, args.cache), exercise)
+        for rate in args.rates:
+            sampled = analyze(cached_track(clip, rate, args.cache), exercise)
+            diffs = {}
+            for rep in sampled.reps:
+                match = min(full.reps, key=lambda r: abs(r.top_s - rep.top_s), default=None)
+                if match is None or abs(match.top_s - rep.top_s) > 1.0:
+                    continue
+                for key in ("top_elbow_deg", "torso_deg", "concentric_s", "eccentric_s"):
+                    if key in rep.metrics:
+                        diffs.setdefault(key, []).append(abs(rep.metrics[key] - match.metrics[key]))
+            text = ", ".join(f"{k} {np.median(v):.2f}" for k, v in diffs.items())
+            print(f"| {clip.name} | {rate:g} | {full.rep_count} / {sampled.rep_count} | {text} |")
 
 
 if __name__ == "__main__":
