@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from upperback.errors import UpperbackError
-from upperback.form import bent_over_row
+from upperback.form import bent_over_row, reverse_fly
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FormReport, Quality, SourceSummary
 from upperback.kinematics.signals import BodySignals, body_signals
@@ -24,6 +24,7 @@ FormModule = Callable[[BodySignals, Movement], MovementResult]
 
 FORM_MODULES: dict[str, FormModule] = {
     "bent-over-row": bent_over_row.check,
+    "reverse-fly": reverse_fly.check,
 }
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from upperback.form.common import (
     count_reps,
-    fault_event,
     finite_stat,
+    phase_metrics,
     plan_checks,
-    rep_at,
-    spans,
+    rep_limit_faults,
+    set_summary,
+    sustained_faults,
     window,
 )
 from upperback.form.movement_result import MovementResult
@@ -25,102 +24,41 @@ UNAVAILABLE = ("arched_lower_back", "rounded_back")
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
     """Count rows and judge each one against the movement's fault thresholds."""
     assert movement.counting is not None
-    timings = count_reps(signals, movement.counting)
     plan = plan_checks(movement, signals.view.view, UNAVAILABLE)
     t = signals.times_s
     reps: list[Rep] = []
     faults: list[FaultEvent] = []
-
-    def limit(code: str, key: str) -> float:
-        return movement.fault(code).thresholds[key]
-
-    for index, timing in enumerate(timings):
+    for index, timing in enumerate(count_reps(signals, movement.counting)):
         inside = window(t, timing.start_s, timing.end_s)
         torso = signals["torso_deg"][inside]
-        elevation = signals["elevation_ratio"][inside]
-        rest_elevation = finite_stat(signals["elevation_ratio"][window(t, timing.start_s - 0.5, timing.start_s)],
-                                     "median")
+        before = window(t, timing.start_s - 0.5, timing.start_s)
+        rest_elevation = finite_stat(signals["elevation_ratio"][before], "median")
         metrics = {
             "top_elbow_deg": timing.top_value,
             "elbow_range_deg": timing.depth,
             "torso_deg": finite_stat(torso, "median"),
             "torso_range_deg": finite_stat(torso, "max") - finite_stat(torso, "min"),
             "neck_max_deg": finite_stat(signals["neck_deg"][inside], "max"),
-            "elevation_change_ratio": (rest_elevation - finite_stat(elevation, "min")) / rest_elevation,
-            "concentric_s": timing.top_s - timing.start_s,
-            "eccentric_s": timing.end_s - timing.top_s,
+            "elevation_change_ratio": (rest_elevation - finite_stat(signals["elevation_ratio"][inside], "min"))
+            / rest_elevation,
+            **phase_metrics(timing),
         }
-        rep_faults = _rep_faults(movement, plan.runnable, timing, metrics, index, limit)
+        rep_faults = rep_limit_faults(movement, plan.runnable, timing, index, [
+            ("torso_too_upright", "max_torso_angle_deg", metrics["torso_deg"], "max"),
+            ("torso_swing", "max_torso_range_deg", metrics["torso_range_deg"], "max"),
+            ("shrugging", "max_elevation_change_ratio", metrics["elevation_change_ratio"], "max"),
+            ("partial_range", "max_top_elbow_angle_deg", metrics["top_elbow_deg"], "max"),
+            ("partial_range", "min_elbow_range_deg", metrics["elbow_range_deg"], "min"),
+            ("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"),
+        ])
         faults.extend(rep_faults)
         reps.append(Rep(index=index, start_s=timing.start_s, top_s=timing.top_s, end_s=timing.end_s,
                         metrics=metrics, faults=sorted({f.code for f in rep_faults})))
-
     if reps:
-        faults.extend(_set_faults(signals, movement, plan.runnable, reps))
+        faults.extend(sustained_faults(signals, movement, plan.runnable, reps, [
+            ("neck_not_neutral", "neck_deg", "max_neck_angle_deg"),
+            ("stood_up_mid_set", "torso_deg", "standing_torso_angle_deg"),
+        ]))
     faults.sort(key=lambda f: (f.start_s, f.code))
-    return MovementResult(reps=reps, faults=faults, metrics=_summary(reps), skipped=plan.skipped)
-
-
-def _rep_faults(movement, runnable, timing, metrics, index, limit) -> list[FaultEvent]:
-    found = []
-
-    def add(code: str, value: float, threshold: float) -> None:
-        if code in runnable:
-            found.append(fault_event(movement.fault(code), timing.start_s, timing.end_s, value, threshold, index))
-
-    upright = limit("torso_too_upright", "max_torso_angle_deg")
-    if metrics["torso_deg"] > upright:
-        add("torso_too_upright", metrics["torso_deg"], upright)
-    swing = limit("torso_swing", "max_torso_range_deg")
-    if metrics["torso_range_deg"] > swing:
-        add("torso_swing", metrics["torso_range_deg"], swing)
-    shrug = limit("shrugging", "max_elevation_change_ratio")
-    if metrics["elevation_change_ratio"] > shrug:
-        add("shrugging", metrics["elevation_change_ratio"], shrug)
-    top_limit = limit("partial_range", "max_top_elbow_angle_deg")
-    range_limit = limit("partial_range", "min_elbow_range_deg")
-    if metrics["top_elbow_deg"] > top_limit:
-        add("partial_range", metrics["top_elbow_deg"], top_limit)
-    elif metrics["elbow_range_deg"] < range_limit:
-        add("partial_range", metrics["elbow_range_deg"], range_limit)
-    lowering = limit("fast_lowering", "min_eccentric_s")
-    if metrics["eccentric_s"] < lowering:
-        add("fast_lowering", metrics["eccentric_s"], lowering)
-    return found
-
-
-def _set_faults(signals: BodySignals, movement: Movement, runnable, reps: list[Rep]) -> list[FaultEvent]:
-    """Faults judged over the whole set rather than one rep: neck position, standing up."""
-    t = signals.times_s
-    in_set = window(t, reps[0].start_s, reps[-1].end_s)
-    found = []
-    checks = [
-        ("neck_not_neutral", "neck_deg", "max_neck_angle_deg"),
-        ("stood_up_mid_set", "torso_deg", "standing_torso_angle_deg"),
-    ]
-    for code, signal, key in checks:
-        if code not in runnable:
-            continue
-        fault = movement.fault(code)
-        threshold = fault.thresholds[key]
-        with np.errstate(invalid="ignore"):
-            beyond = in_set & (signals[signal] > threshold)
-        for start, stop in spans(beyond, t, fault.thresholds.get("min_duration_s", 0.0)):
-            value = finite_stat(signals[signal][start:stop], "max")
-            found.append(fault_event(fault, t[start], t[stop - 1], value, threshold,
-                                     rep_at(reps, float(t[start]))))
-    return found
-
-
-def _summary(reps: list[Rep]) -> dict[str, float]:
-    if not reps:
-        return {}
-    def mean(key: str) -> float:
-        return float(np.nanmean([r.metrics[key] for r in reps]))
-    return {
-        "mean_concentric_s": mean("concentric_s"),
-        "mean_eccentric_s": mean("eccentric_s"),
-        "mean_torso_deg": mean("torso_deg"),
-        "mean_elbow_range_deg": mean("elbow_range_deg"),
-        "set_duration_s": reps[-1].end_s - reps[0].start_s,
-    }
+    summary = set_summary(reps, ["concentric_s", "eccentric_s", "torso_deg", "elbow_range_deg"])
+    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=plan.skipped)

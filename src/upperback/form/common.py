@@ -96,3 +96,58 @@ def finite_stat(values: np.ndarray, how: str) -> float:
     if len(finite) == 0:
         return float("nan")
     return float({"min": np.min, "max": np.max, "median": np.median}[how](finite))
+
+
+Limit = tuple[str, str, float, str]
+"""(fault code, threshold key, measured value, "max" or "min"): the value may not exceed the
+threshold ("max") or fall below it ("min")."""
+
+
+def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTiming, index: int,
+                     limits: list[Limit]) -> list[FaultEvent]:
+    """Fault events for one rep whose measures break their thresholds; one event per code."""
+    found: dict[str, FaultEvent] = {}
+    for code, key, value, kind in limits:
+        if code not in runnable or code in found or not np.isfinite(value):
+            continue
+        threshold = movement.fault(code).thresholds[key]
+        if (value > threshold) if kind == "max" else (value < threshold):
+            found[code] = fault_event(movement.fault(code), timing.start_s, timing.end_s, value,
+                                      threshold, index)
+    return list(found.values())
+
+
+def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozenset[str],
+                     reps: list[Rep], checks: list[tuple[str, str, str]]) -> list[FaultEvent]:
+    """Faults for stretches within the set (first rep start to last rep end) where a signal
+    stays above a threshold for the fault's ``min_duration_s``.
+
+    ``checks`` holds (fault code, signal name, threshold key).
+    """
+    t = signals.times_s
+    in_set = window(t, reps[0].start_s, reps[-1].end_s)
+    found = []
+    for code, signal, key in checks:
+        if code not in runnable:
+            continue
+        fault = movement.fault(code)
+        threshold = fault.thresholds[key]
+        with np.errstate(invalid="ignore"):
+            beyond = in_set & (signals[signal] > threshold)
+        for start, stop in spans(beyond, t, fault.thresholds.get("min_duration_s", 0.0)):
+            found.append(fault_event(fault, t[start], t[stop - 1], finite_stat(signals[signal][start:stop], "max"),
+                                     threshold, rep_at(reps, float(t[start]))))
+    return found
+
+
+def phase_metrics(timing: RepTiming) -> dict[str, float]:
+    return {"concentric_s": timing.top_s - timing.start_s, "eccentric_s": timing.end_s - timing.top_s}
+
+
+def set_summary(reps: list[Rep], keys: Iterable[str]) -> dict[str, float]:
+    """Mean of each per-rep measure over the set, plus the set's duration."""
+    if not reps:
+        return {}
+    summary = {f"mean_{key}": float(np.nanmean([r.metrics[key] for r in reps])) for key in keys}
+    summary["set_duration_s"] = reps[-1].end_s - reps[0].start_s
+    return summary

@@ -49,7 +49,7 @@ class BodySignals:
         ``elevation_ratio`` ear-to-shoulder distance over torso length (drops when shrugging);
         ``shoulder_tilt_deg`` tilt of the shoulder line (front/back views);
         ``lateral_lean_deg`` torso tilt from vertical to the side (front/back views);
-        ``arm_spread_deg`` angle between the two upper arms (reverse fly, front views).
+        ``arm_spread_deg`` angle between the two upper arms, in 3D where possible (reverse fly).
     view : ViewEstimate
     working_side : str
         Side measured for the arm signals.
@@ -97,8 +97,9 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarr
     ear_to_shoulder = np.linalg.norm(p[:, n["ear"], :2] - p[:, n["shoulder"], :2], axis=-1)
     torso_dir = p[:, n["shoulder"], :2] - p[:, n["hip"], :2]
     neck_dir = p[:, n["ear"], :2] - p[:, n["shoulder"], :2]
-    left_arm = p[:, L.LEFT_ELBOW, :2] - p[:, L.LEFT_SHOULDER, :2]
-    right_arm = p[:, L.RIGHT_ELBOW, :2] - p[:, L.RIGHT_SHOULDER, :2]
+    both_arms = track.world if np.isfinite(track.world[:, L.LEFT_ELBOW]).any() else p
+    left_arm = both_arms[:, L.LEFT_ELBOW] - both_arms[:, L.LEFT_SHOULDER]
+    right_arm = both_arms[:, L.RIGHT_ELBOW] - both_arms[:, L.RIGHT_SHOULDER]
     with np.errstate(invalid="ignore", divide="ignore"):
         elevation = ear_to_shoulder / torso_len
         lean = 90.0 - inclination_deg(mid_hip, mid_shoulder)

@@ -25,17 +25,14 @@ def equipment_text(variant: Variant) -> str:
 def movements_table(library: Library, movements: list[Movement] | None = None) -> Table:
     table = Table(title="upperback movements", title_justify="left", expand=True)
     table.add_column("id", style="bold", no_wrap=True)
-    table.add_column("name")
-    table.add_column("type", no_wrap=True)
-    table.add_column("targets")
+    table.add_column("movement", ratio=3)
+    table.add_column("mainly trains", ratio=3)
     table.add_column("film from", no_wrap=True)
-    table.add_column("variants", justify="right")
     for m in library.movements if movements is None else movements:
-        targets = ", ".join(
-            library.muscle(use.muscle).name for use in m.muscles if use.role is Role.TARGET
-        )
-        table.add_row(m.id, m.name, m.category.value, targets, m.camera.preferred_view.value,
-                      str(len(m.variants)))
+        groups = dict.fromkeys(
+            library.muscle(use.muscle).group for use in m.muscles if use.role is Role.TARGET)
+        table.add_row(m.id, Text.assemble(m.name, (f"\n{m.category.value}, {len(m.variants)} variants", "dim")),
+                      ", ".join(groups), m.camera.preferred_view.value)
     return table
 
 

@@ -1,0 +1,84 @@
+"""Bent-over reverse fly: reps from the spread of the upper arms; faults from torso, neck, elbows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from upperback.form.common import (
+    count_reps,
+    finite_stat,
+    phase_metrics,
+    plan_checks,
+    rep_limit_faults,
+    set_summary,
+    sustained_faults,
+    window,
+)
+from upperback.form.movement_result import MovementResult
+from upperback.form.report import FaultEvent, Rep
+from upperback.kinematics.signals import BodySignals
+from upperback.library.models import Movement
+
+UNAVAILABLE = ("arched_lower_back",)
+
+CHEST_SUPPORTED_HIP_DEG = 140.0
+"""Lying face down on an incline bench, the hips are nearly straight while the torso is
+inclined; standing hinged, they are folded to about 90–120°."""
+
+
+def check(signals: BodySignals, movement: Movement) -> MovementResult:
+    """Count reverse flies and judge each against the movement's thresholds."""
+    assert movement.counting is not None
+    plan = plan_checks(movement, signals.view.view, UNAVAILABLE)
+    runnable, skipped = plan.runnable, list(plan.skipped)
+    if chest_supported(signals) and "torso_too_upright" in runnable:
+        runnable = runnable - {"torso_too_upright"}
+        skipped.append("torso_too_upright: you are lying on an incline bench, which sets the torso angle.")
+    t = signals.times_s
+    neck_window = movement.fault("neck_jerk").thresholds["window_s"]
+    reps: list[Rep] = []
+    faults: list[FaultEvent] = []
+    for index, timing in enumerate(count_reps(signals, movement.counting)):
+        inside = window(t, timing.start_s, timing.end_s)
+        torso = signals["torso_deg"][inside]
+        metrics = {
+            "top_spread_deg": timing.top_value,
+            "spread_range_deg": timing.depth,
+            "torso_deg": finite_stat(torso, "median"),
+            "torso_range_deg": finite_stat(torso, "max") - finite_stat(torso, "min"),
+            "neck_rise_deg": max_rise(signals["neck_deg"][inside], t[inside], neck_window),
+            **phase_metrics(timing),
+        }
+        rep_faults = rep_limit_faults(movement, runnable, timing, index, [
+            ("arms_short_of_line", "min_top_spread_deg", metrics["top_spread_deg"], "min"),
+            ("torso_too_upright", "max_torso_angle_deg", metrics["torso_deg"], "max"),
+            ("torso_swing", "max_torso_range_deg", metrics["torso_range_deg"], "max"),
+            ("neck_jerk", "max_head_angle_change_deg", metrics["neck_rise_deg"], "max"),
+            ("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"),
+        ])
+        faults.extend(rep_faults)
+        reps.append(Rep(index=index, start_s=timing.start_s, top_s=timing.top_s, end_s=timing.end_s,
+                        metrics=metrics, faults=sorted({f.code for f in rep_faults})))
+    if reps:
+        faults.extend(sustained_faults(signals, movement, runnable, reps, [
+            ("elbows_locked", "elbow_deg", "max_elbow_angle_deg"),
+        ]))
+    faults.sort(key=lambda f: (f.start_s, f.code))
+    summary = set_summary(reps, ["concentric_s", "eccentric_s", "top_spread_deg", "torso_deg"])
+    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=skipped)
+
+
+def chest_supported(signals: BodySignals) -> bool:
+    """Whether the set was done lying on an incline bench (hips straight, torso inclined)."""
+    return finite_stat(signals["hip_deg"], "median") > CHEST_SUPPORTED_HIP_DEG
+
+
+def max_rise(values: np.ndarray, times_s: np.ndarray, window_s: float) -> float:
+    """Largest increase of ``values`` within any ``window_s`` stretch (NaN-safe)."""
+    best = float("nan")
+    for i in range(len(values)):
+        later = (times_s > times_s[i]) & (times_s <= times_s[i] + window_s + 1e-9)
+        rise = finite_stat(values[later] - values[i], "max")
+        if np.isfinite(rise) and not (rise <= best):
+            best = rise
+    return best
