@@ -1,4 +1,4 @@
-"""Bent-over row analysis on the shared clips: rep counts and the report's structure."""
+"""Form analysis on the shared clips: rep counts and the report's structure."""
 
 from __future__ import annotations
 
@@ -7,18 +7,26 @@ import json
 import pytest
 
 from conftest import clip_manifest, clip_track, needs_media
-from upperback.analysis import analyze
+from upperback.analysis import FORM_MODULES, analyze
 from upperback.errors import UnknownNameError, UpperbackError
 from upperback.report.json_io import write_report_json
 
-ROW_CLIPS = [row for row in clip_manifest() if row["exercise"] == "bent-over-row"]
+ANALYSED_CLIPS = [row for row in clip_manifest() if row["exercise"] in FORM_MODULES]
 
 
 @needs_media
-@pytest.mark.parametrize("row", ROW_CLIPS, ids=[r["file"] for r in ROW_CLIPS])
+@pytest.mark.parametrize("row", ANALYSED_CLIPS, ids=[r["file"] for r in ANALYSED_CLIPS])
 def test_rep_count_in_manifest_range(row):
-    report = analyze(clip_track(row["file"]), "bent-over-row")
+    report = analyze(clip_track(row["file"]), row["exercise"])
     assert int(row["reps_min"]) <= report.rep_count <= int(row["reps_max"]), row["notes"]
+
+
+@needs_media
+def test_chest_supported_fly_is_recognised():
+    report = analyze(clip_track("reverse_fly_chest_supported.mp4"), "reverse-fly")
+    assert not any(f.code == "torso_too_upright" for f in report.faults)
+    assert any("incline bench" in note for note in report.quality.skipped_checks)
+    assert all(rep.metrics["top_spread_deg"] > 120 for rep in report.reps)
 
 
 @needs_media
