@@ -41,6 +41,22 @@ def clip_track(name: str):
     return extract_pose(CLIPS / name)
 
 
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the console entry point; return (exit code, stdout, stderr)."""
+    from upperback.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return exit_info.value.code or 0, out, err
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    """Rich wraps at the terminal width; a wide one keeps asserted phrases on one line."""
+    monkeypatch.setenv("COLUMNS", "300")
+
+
 @pytest.fixture
 def clips_dir() -> Path:
     if not CLIPS.is_dir():

@@ -5,21 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 
-from upperback.cli import main
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exit_info.value.code or 0, out, err
+from conftest import run_cli
 
 
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")
 
 
 def test_exercises_lists_all_five(capsys):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import CLIPS, clip_track, needs_media
+from conftest import CLIPS, clip_track, needs_media, run_cli
 from pose_media import transform_clip, write_h264, write_sine_audio
-from upperback.cli import main
 from upperback.errors import UpperbackError
 from upperback.pose import decode
 from upperback.pose.decode import probe_video
@@ -15,16 +14,6 @@ from upperback.pose.npz import load_track
 from upperback.pose.pipeline import extract_pose
 
 
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "300")
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exit_info.value.code or 0, out, err
 
 
 def _error(path, **kwargs) -> str:

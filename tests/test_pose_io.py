@@ -9,8 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from conftest import LUMBAR_CSV
-from upperback.cli import main
+from conftest import LUMBAR_CSV, run_cli
 from upperback.errors import UpperbackError
 from upperback.pose.csv_import import read_landmark_csv
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
@@ -25,16 +24,6 @@ LUMBAR_MARKS = (Landmark.NOSE, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, 
                 Landmark.RIGHT_ANKLE)
 
 
-@pytest.fixture(autouse=True)
-def wide_terminal(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "300")
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(args))
-    out, err = capsys.readouterr()
-    return exit_info.value.code or 0, out, err
 
 
 def make_track(rate_hz: float | None = 10.0, n: int = 40) -> PoseTrack:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from upperback.form.common import (
     count_reps,
     finite_stat,
+    make_rep,
     phase_metrics,
     plan_checks,
     rep_limit_faults,
@@ -52,8 +53,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             ("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"),
         ])
         faults.extend(rep_faults)
-        reps.append(Rep(index=index, start_s=timing.start_s, top_s=timing.top_s, end_s=timing.end_s,
-                        metrics=metrics, faults=sorted({f.code for f in rep_faults})))
+        reps.append(make_rep(index, timing, metrics, rep_faults))
     if reps:
         faults.extend(sustained_faults(signals, movement, plan.runnable, reps, [
             ("neck_not_neutral", "neck_deg", "max_neck_angle_deg"),

@@ -140,6 +140,12 @@ def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozens
     return found
 
 
+def make_rep(index: int, timing: RepTiming, metrics: dict[str, float], faults: list[FaultEvent]) -> Rep:
+    """A ``Rep`` with the timing of the counter and the codes of its faults."""
+    return Rep(index=index, start_s=timing.start_s, top_s=timing.top_s, end_s=timing.end_s,
+               metrics=metrics, faults=sorted({f.code for f in faults}))
+
+
 def phase_metrics(timing: RepTiming) -> dict[str, float]:
     return {"concentric_s": timing.top_s - timing.start_s, "eccentric_s": timing.end_s - timing.top_s}
 

@@ -7,6 +7,7 @@ import numpy as np
 from upperback.form.common import (
     count_reps,
     finite_stat,
+    make_rep,
     phase_metrics,
     plan_checks,
     rep_limit_faults,
@@ -57,8 +58,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             ("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"),
         ])
         faults.extend(rep_faults)
-        reps.append(Rep(index=index, start_s=timing.start_s, top_s=timing.top_s, end_s=timing.end_s,
-                        metrics=metrics, faults=sorted({f.code for f in rep_faults})))
+        reps.append(make_rep(index, timing, metrics, rep_faults))
     if reps:
         faults.extend(sustained_faults(signals, movement, runnable, reps, [
             ("elbows_locked", "elbow_deg", "max_elbow_angle_deg"),

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from upperback.errors import UpperbackError
-from upperback.form.rounded_back import FEATURE_NAMES, RoundedBackModel, rounded_back_features
+from upperback.form.rounded_back import FEATURE_NAMES, RoundedBackModel
 from upperback.pose.csv_import import read_landmark_csv
 from upperback.pose.landmarks import Landmark
 
