@@ -53,12 +53,17 @@ class BodySignals:
     view : ViewEstimate
     working_side : str
         Side measured for the arm signals.
+    track : PoseTrack
+        The landmarks the signals came from, for movement-specific measures.
+    raw : dict of name to (T,) array
+        The signals before cleaning.
     """
 
     times_s: np.ndarray
     values: dict[str, np.ndarray]
     view: ViewEstimate
     working_side: str
+    track: PoseTrack = field(repr=False)
     raw: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str) -> np.ndarray:
@@ -73,7 +78,7 @@ def body_signals(track: PoseTrack, smooth: bool = True) -> BodySignals:
     raw = raw_signals(track, near, working)
     values = {name: clean(v, track.times_s) if smooth and len(v) > 1 else v.copy()
               for name, v in raw.items()}
-    return BodySignals(track.times_s, values, view, working, raw)
+    return BodySignals(track.times_s, values, view, working, track, raw)
 
 
 def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarray]:
