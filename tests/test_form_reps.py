@@ -16,7 +16,9 @@ RULES = RepRules(direction=-1, min_depth=25.0)
 def run(times, values, active=None):
     counter = RepCounter(RULES)
     active = np.ones(len(times), bool) if active is None else active
-    return [r for t, v, a in zip(times, values, active) if (r := counter.update(t, v, a))]
+    reps = [r for t, v, a in zip(times, values, active) if (r := counter.update(t, v, a))]
+    last = counter.finish()
+    return reps + [last] if last else reps
 
 
 def rows(n_reps: int, depth: float, period_s: float = 3.0, rate_hz: float = 10.0):
@@ -46,6 +48,20 @@ def test_no_reps_while_gate_closed():
     reps = run(times, values, active)
     assert all(r.start_s > 10.0 for r in reps)
     assert 2 <= len(reps) <= 3
+
+
+def test_rep_ends_when_the_arms_are_back_at_rest():
+    times, values = rows(3, 70, period_s=4.0)
+    for rep in run(times, values):
+        # cosine cycle: back at rest one full period after the start
+        assert abs((rep.end_s - rep.start_s) - 4.0) < 0.5
+        assert rep.end_s - rep.top_s > 1.5
+
+
+def test_rep_is_reported_when_the_gate_closes_right_after_it():
+    times, values = rows(2, 70)
+    active = times < 7.05  # stands up right at the end of the second rep
+    assert len(run(times, values, active)) == 2
 
 
 def test_noise_does_not_add_reps():

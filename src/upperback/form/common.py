@@ -27,7 +27,8 @@ def count_reps(signals: BodySignals, counting: Counting) -> list[RepTiming]:
         rep = counter.update(float(time_s), float(value), bool(active))
         if rep is not None:
             reps.append(rep)
-    return reps
+    last = counter.finish()
+    return reps + [last] if last is not None else reps
 
 
 def spans(mask: np.ndarray, times_s: np.ndarray, min_duration_s: float = 0.0) -> list[tuple[int, int]]:

@@ -29,6 +29,8 @@ class RepRules:
     settle_fraction
         While the signal stays within this share of ``min_depth`` of rest, the user is resting;
         the rep starts when that ends.
+    settle_s
+        A recognised rep ends once the signal has stopped returning toward rest for this long.
     rest_window_s
         The rest level is the most rest-like value seen over this trailing window.
     min_rep_s, max_rep_s
@@ -40,6 +42,7 @@ class RepRules:
     enter_fraction: float = 0.6
     return_fraction: float = 0.7
     settle_fraction: float = 0.15
+    settle_s: float = 0.4
     rest_window_s: float = 8.0
     min_rep_s: float = 0.6
     max_rep_s: float = 12.0
@@ -62,8 +65,13 @@ class RepCounter:
     """Hysteresis state machine over one signal.
 
     Feed samples in time order with :meth:`update`; it returns a :class:`RepTiming` when a rep
-    completes. Samples where ``active`` is False (wrong posture, no person) reset any rep in
-    progress, so reps are only counted in the working position.
+    completes, and :meth:`finish` returns the last one at the end of the stream. Samples where
+    ``active`` is False (wrong posture, no person) reset any rep in progress, so reps are only
+    counted in the working position.
+
+    A rep is recognised once the signal has come ``return_fraction`` of the way back to rest;
+    it is reported once the signal settles (stops returning, reaches rest, or a new rep begins),
+    so that its end, and with it the lowering time, is where the movement really ended.
     """
 
     def __init__(self, rules: RepRules) -> None:
@@ -73,6 +81,8 @@ class RepCounter:
         self._peak: tuple[float, float] | None = None  # (time, value) most rest-like since last rep
         self._start: tuple[float, float] | None = None
         self._top: tuple[float, float] | None = None
+        self._pending: RepTiming | None = None  # recognised, waiting for the signal to settle
+        self._pending_value = math.nan
 
     def _oriented(self, value: float) -> float:
         """Signal turned so the working phase always lowers it."""
@@ -84,9 +94,11 @@ class RepCounter:
 
     def update(self, time_s: float, value: float, active: bool = True) -> RepTiming | None:
         if not active or math.isnan(value):
+            done = self.finish()
             self._reset()
-            return None
+            return done
         v = self._oriented(value)
+        done = self._settle(time_s, v)
         self._history.append((time_s, v))
         while self._history and self._history[0][0] < time_s - self.rules.rest_window_s:
             self._history.popleft()
@@ -98,10 +110,11 @@ class RepCounter:
             elif v >= self._peak[1] - settle:  # still resting: the rep starts when this ends
                 self._peak = (time_s, self._peak[1])
             if rest - v >= self.rules.enter_fraction * self.rules.min_depth:
+                done = done or self.finish()
                 self._in_rep = True
                 self._start = self._peak
                 self._top = (time_s, v)
-            return None
+            return done
         if v < self._top[1]:
             self._top = (time_s, v)
         start_t, start_v = self._start
@@ -112,15 +125,39 @@ class RepCounter:
             self._peak = (time_s, v)
             duration = time_s - start_t
             if depth >= self.rules.min_depth and self.rules.min_rep_s <= duration <= self.rules.max_rep_s:
-                sign = -1.0 if self.rules.direction > 0 else 1.0
-                return RepTiming(start_t, top_t, time_s, sign * start_v, sign * top_v)
+                self._pending = RepTiming(start_t, top_t, time_s, start_v, top_v)
+                self._pending_value = v
         elif time_s - start_t > self.rules.max_rep_s:
             self._in_rep = False
             self._peak = (time_s, v)
-        return None
+        return done
+
+    def finish(self) -> RepTiming | None:
+        """Report the rep still settling, if any (call at the end of the stream)."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return None
+        sign = -1.0 if self.rules.direction > 0 else 1.0
+        return RepTiming(pending.start_s, pending.top_s, pending.end_s,
+                         sign * pending.rest_value, sign * pending.top_value)
+
+    def _settle(self, time_s: float, v: float) -> RepTiming | None:
+        """Move a recognised rep's end on while the signal keeps returning toward rest."""
+        if self._pending is None:
+            return None
+        settle = self.rules.settle_fraction * self.rules.min_depth
+        if v > self._pending_value + 1e-9:
+            self._pending = RepTiming(self._pending.start_s, self._pending.top_s, time_s,
+                                      self._pending.rest_value, self._pending.top_value)
+            self._pending_value = v
+        returned = v >= self._pending.rest_value - settle
+        turned_back = v < self._pending_value - settle
+        still = time_s - self._pending.end_s >= self.rules.settle_s
+        return self.finish() if returned or turned_back or still else None
 
     def _reset(self) -> None:
         self._in_rep = False
         self._peak = None
         self._start = None
         self._top = None
+        self._pending = None
