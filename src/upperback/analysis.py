@@ -14,6 +14,7 @@ from pathlib import Path
 from upperback.errors import UpperbackError
 from upperback.form import bent_over_row, reverse_fly
 from upperback.form.movement_result import MovementResult
+from upperback.form.recognise import recognise
 from upperback.form.report import FormReport, Quality, SourceSummary
 from upperback.kinematics.signals import BodySignals, body_signals
 from upperback.library import Movement, get_library
@@ -21,6 +22,9 @@ from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback
 from upperback.pose.track import PoseTrack
 
 FormModule = Callable[[BodySignals, Movement], MovementResult]
+
+AUTO = "auto"
+"""``exercise`` value that recognises the movement from the video."""
 
 FORM_MODULES: dict[str, FormModule] = {
     "bent-over-row": bent_over_row.check,
@@ -69,22 +73,20 @@ def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
     source
         A video file, a pose track (``.npz`` or a ``PoseTrack``) or a landmark CSV.
     exercise
-        A movement id from the library, e.g. ``bent-over-row``.
+        A movement id from the library, e.g. ``bent-over-row``, or ``"auto"`` to recognise it.
     options
         Analysis rate, workers, progress callback, ...
     """
     options = options or AnalysisOptions()
-    movement = get_library().movement(exercise)
-    module = FORM_MODULES.get(movement.id)
-    if module is None:
-        available = ", ".join(sorted(FORM_MODULES))
-        raise UpperbackError(
-            f"Form analysis for '{movement.id}' is not available yet (available: {available}). "
-            f"Run 'upperback exercise {movement.id}' for its coaching cues meanwhile."
-        )
+    notes: list[str] = []
+    if exercise != AUTO:
+        _module_for(get_library().movement(exercise))  # fail fast, before the video is read
     track = load_track_from(source, options)
     signals = body_signals(track)
-    result = module(signals, movement)
+    if exercise == AUTO:
+        exercise, notes = _recognised(signals)
+    movement = get_library().movement(exercise)
+    result = _module_for(movement)(signals, movement)
     return FormReport(
         exercise=movement.id,
         source=SourceSummary(fps=track.source.fps, frames=track.source.frames,
@@ -95,9 +97,36 @@ def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
         faults=result.faults,
         metrics=result.metrics,
         quality=Quality(pose_detected_fraction=track.detected_fraction,
-                        warnings=list(track.warnings) + _view_warnings(movement, signals),
+                        warnings=list(track.warnings) + notes + _view_warnings(movement, signals),
                         skipped_checks=result.skipped),
     )
+
+
+def _module_for(movement: Movement) -> FormModule:
+    module = FORM_MODULES.get(movement.id)
+    if module is None:
+        available = ", ".join(sorted(FORM_MODULES))
+        raise UpperbackError(
+            f"Form analysis for '{movement.id}' is not available yet (available: {available}). "
+            f"Run 'upperback exercise {movement.id}' for its coaching cues meanwhile."
+        )
+    return module
+
+
+def _recognised(signals: BodySignals) -> tuple[str, list[str]]:
+    """The movement ``--exercise auto`` settles on, with a note when it was not clear-cut."""
+    found = recognise(signals)
+    if found.exercise is None:
+        best = sorted(found.scores.items(), key=lambda kv: kv[1], reverse=True)[:2]
+        likely = " or ".join(name for name, _ in best)
+        raise UpperbackError(
+            f"Could not tell which movement the video shows (closest: {likely}). "
+            "Run it again with --exercise ID (see 'upperback exercises')."
+        )
+    if found.clear:
+        return found.exercise, [f"Recognised the movement as {found.exercise}."]
+    return found.exercise, [f"The movement was not clear-cut; it was analysed as {found.exercise} "
+                            "because you were hinged forward. Pass --exercise to choose."]
 
 
 def _view_warnings(movement: Movement, signals: BodySignals) -> list[str]:

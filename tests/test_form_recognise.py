@@ -1,0 +1,35 @@
+"""``--exercise auto`` recognises the movement of every shared clip."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import clip_manifest, clip_track, needs_media
+from upperback.analysis import analyze
+from upperback.form.recognise import recognise
+from upperback.kinematics.signals import body_signals
+
+CLIPS = clip_manifest()
+
+
+@needs_media
+@pytest.mark.parametrize("row", CLIPS, ids=[r["file"] for r in CLIPS])
+def test_recognises_the_manifest_exercise(row):
+    found = recognise(body_signals(clip_track(row["file"])))
+    assert found.exercise == row["exercise"], found.scores
+    # the negative control is a hinged hold: analysed as a row (0 reps), flagged as not clear-cut
+    assert found.clear == (row["variant"] != "negative control")
+
+
+@needs_media
+def test_auto_analysis_notes_what_it_recognised():
+    report = analyze(clip_track("reverse_fly_chest_supported.mp4"), "auto")
+    assert report.exercise == "reverse-fly"
+    assert any("Recognised the movement as reverse-fly" in w for w in report.quality.warnings)
+
+
+@needs_media
+def test_auto_on_the_negative_control_counts_no_reps():
+    report = analyze(clip_track("not_a_row_scapular_squeeze.mp4"), "auto")
+    assert report.exercise == "bent-over-row" and report.rep_count == 0
+    assert any("not clear-cut" in w for w in report.quality.warnings)
