@@ -9,6 +9,13 @@ import pytest
 from conftest import clip_manifest, clip_track, needs_media
 from upperback.analysis import FORM_MODULES, analyze
 from upperback.errors import UnknownNameError, UpperbackError
+from upperback.evaluation.injections import (
+    raise_shoulders,
+    rep_progress,
+    shorten_range,
+    speed_up_lowering,
+    tilt_torso,
+)
 from upperback.report.json_io import write_report_json
 
 ANALYSED_CLIPS = [row for row in clip_manifest() if row["exercise"] in FORM_MODULES]
@@ -64,3 +71,21 @@ def test_unknown_exercise_is_a_user_error():
 def test_movement_without_form_module_says_so():
     with pytest.raises(UpperbackError, match="not available yet"):
         analyze("nothing.mp4", "cat-cow")
+
+
+@needs_media
+@pytest.mark.parametrize("code, change", [
+    ("torso_too_upright", lambda track, report: tilt_torso(track, 40)),
+    ("torso_swing", lambda track, report: tilt_torso(track, 15 * rep_progress(track.times_s, report.reps))),
+    ("shrugging", lambda track, report: raise_shoulders(track, 0.3, rep_progress(track.times_s, report.reps))),
+    ("partial_range", lambda track, report: shorten_range(track, 0.6)),
+    ("fast_lowering", lambda track, report: speed_up_lowering(track, report.reps, 3)),
+])
+def test_injected_row_faults_are_found(code, change):
+    track = clip_track("row_dumbbell_underhand_home.mp4")
+    clean = analyze(track, "bent-over-row")
+    changed = analyze(change(track, clean), "bent-over-row")
+    flagged = sum(code in rep.faults for rep in changed.reps)
+    assert changed.rep_count >= clean.rep_count - 1
+    assert flagged >= 0.8 * changed.rep_count
+    assert flagged > sum(code in rep.faults for rep in clean.reps)

@@ -1,0 +1,1 @@
+"""Tools to measure the analysis: controlled fault injection into real pose tracks."""

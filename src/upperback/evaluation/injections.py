@@ -1,0 +1,90 @@
+"""Controlled form faults injected into real pose tracks.
+
+Each function takes a clean track and returns a changed copy, so detection can be measured on
+real motion with a known fault of known size. Changes follow the movement: ``progress`` (0 at
+rest, 1 at the top of each rep) scales those that happen during the pull, as a real fault would.
+Image landmarks and, where the analysis reads them, world landmarks are changed together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from upperback.form.report import Rep
+from upperback.pose.landmarks import Landmark as L
+from upperback.pose.track import PoseTrack
+
+UPPER_BODY = [lm for lm in L if lm < L.LEFT_HIP]
+"""Head, shoulders, arms and hands: everything that turns with the torso about the hips."""
+
+
+def rep_progress(times_s: np.ndarray, reps: list[Rep]) -> np.ndarray:
+    """(T,) 0 at rest, rising to 1 at each rep's top and back to 0 at its end."""
+    progress = np.zeros(len(times_s))
+    for rep in reps:
+        up = (times_s >= rep.start_s) & (times_s <= rep.top_s)
+        down = (times_s > rep.top_s) & (times_s <= rep.end_s)
+        progress[up] = (times_s[up] - rep.start_s) / max(rep.top_s - rep.start_s, 1e-6)
+        progress[down] = (rep.end_s - times_s[down]) / max(rep.end_s - rep.top_s, 1e-6)
+    return progress
+
+
+def tilt_torso(track: PoseTrack, delta_deg: float | np.ndarray) -> PoseTrack:
+    """Turn the upper body about the hips so the torso stands ``delta_deg`` more upright
+    (per frame if an array): a shallower hinge, or, scaled by rep progress, a swing."""
+    image = track.image.copy()
+    hips = (image[:, L.LEFT_HIP, :2] + image[:, L.RIGHT_HIP, :2]) / 2
+    shoulders = (image[:, L.LEFT_SHOULDER, :2] + image[:, L.RIGHT_SHOULDER, :2]) / 2
+    torso = shoulders - hips
+    # turning toward vertical: the sense depends on which way the person faces
+    sense = np.where(torso[:, 0] >= 0, 1.0, -1.0)  # facing right in the picture: turn counter-clockwise
+    angle = np.radians(np.broadcast_to(delta_deg, len(image))) * sense
+    cos, sin = np.cos(angle), np.sin(angle)
+    for landmark in UPPER_BODY:
+        offset = image[:, landmark, :2] - hips
+        image[:, landmark, 0] = hips[:, 0] + cos * offset[:, 0] + sin * offset[:, 1]
+        image[:, landmark, 1] = hips[:, 1] - sin * offset[:, 0] + cos * offset[:, 1]
+    return dataclasses.replace(track, image=image)
+
+
+def raise_shoulders(track: PoseTrack, fraction: float, progress: np.ndarray) -> PoseTrack:
+    """Lift both shoulders toward the ears by ``fraction`` of the ear–shoulder distance at the
+    top of each rep (shrugging)."""
+    image = track.image.copy()
+    for shoulder, ear in ((L.LEFT_SHOULDER, L.LEFT_EAR), (L.RIGHT_SHOULDER, L.RIGHT_EAR)):
+        toward_ear = image[:, ear, :2] - image[:, shoulder, :2]
+        image[:, shoulder, :2] += (fraction * progress)[:, None] * toward_ear
+    return dataclasses.replace(track, image=image)
+
+
+def shorten_range(track: PoseTrack, keep: float) -> PoseTrack:
+    """Keep only ``keep`` (0–1) of each elbow's bend: the weights stop short of the ribs."""
+    image, world = track.image.copy(), track.world.copy()
+    for shoulder, elbow, wrist in ((L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
+                                   (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST)):
+        for points in (image, world):
+            upper = points[:, elbow] - points[:, shoulder]
+            forearm = points[:, wrist] - points[:, elbow]
+            length = np.linalg.norm(forearm, axis=-1, keepdims=True)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                straight = upper / np.linalg.norm(upper, axis=-1, keepdims=True) * length
+                blended = keep * forearm + (1 - keep) * straight
+                blended *= length / np.linalg.norm(blended, axis=-1, keepdims=True)
+            points[:, wrist] = points[:, elbow] + blended
+    return dataclasses.replace(track, image=image, world=world)
+
+
+def speed_up_lowering(track: PoseTrack, reps: list[Rep], factor: float) -> PoseTrack:
+    """Make every lowering phase ``factor`` times faster, holding the rest pose afterwards."""
+    image, world, vis = track.image.copy(), track.world.copy(), track.visibility.copy()
+    t = track.times_s
+    for rep in reps:
+        fast_end = rep.top_s + (rep.end_s - rep.top_s) / factor
+        inside = np.flatnonzero((t > rep.top_s) & (t <= rep.end_s))
+        for i in inside:
+            source_time = rep.top_s + (t[i] - rep.top_s) * factor if t[i] <= fast_end else rep.end_s
+            j = int(np.argmin(np.abs(t - source_time)))
+            image[i], world[i], vis[i] = track.image[j], track.world[j], track.visibility[j]
+    return dataclasses.replace(track, image=image, world=world, visibility=vis)
