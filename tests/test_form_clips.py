@@ -79,7 +79,7 @@ def test_movement_without_form_module_says_so():
     ("torso_swing", lambda track, report: tilt_torso(track, 15 * rep_progress(track.times_s, report.reps))),
     ("shrugging", lambda track, report: raise_shoulders(track, 0.3, rep_progress(track.times_s, report.reps))),
     ("partial_range", lambda track, report: shorten_range(track, 0.6)),
-    ("fast_lowering", lambda track, report: speed_up_lowering(track, report.reps, 3)),
+    ("fast_lowering", lambda track, report: speed_up_lowering(track, report.reps, 4)),
 ])
 def test_injected_row_faults_are_found(code, change):
     track = clip_track("row_dumbbell_underhand_home.mp4")
