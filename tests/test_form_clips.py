@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+
+import upperback.report
 
 from conftest import clip_manifest, clip_track, needs_media
 from upperback.analysis import FORM_MODULES, analyze
@@ -89,3 +92,13 @@ def test_injected_row_faults_are_found(code, change):
     assert changed.rep_count >= clean.rep_count - 1
     assert flagged >= 0.8 * changed.rep_count
     assert flagged > sum(code in rep.faults for rep in clean.reps)
+
+
+@needs_media
+def test_reports_validate_against_the_json_schema(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((Path(upperback.report.__file__).parent / "schema" / "form_report.schema.json").read_text())
+    for row in ANALYSED_CLIPS:
+        report = analyze(clip_track(row["file"]), row["exercise"])
+        path = write_report_json(report, tmp_path / f"{row['file']}.json")
+        jsonschema.validate(json.loads(path.read_text()), schema)
