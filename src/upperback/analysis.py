@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from upperback.errors import UpperbackError
-from upperback.form import bent_over_row, reverse_fly
+from upperback.form import bent_over_row, cat_cow, reverse_fly, thoracic_rotation
 from upperback.form.movement_result import MovementResult
 from upperback.form.recognise import recognise
 from upperback.form.report import FormReport, Quality, SourceSummary
@@ -29,6 +29,8 @@ AUTO = "auto"
 FORM_MODULES: dict[str, FormModule] = {
     "bent-over-row": bent_over_row.check,
     "reverse-fly": reverse_fly.check,
+    "cat-cow": cat_cow.check,
+    "thoracic-rotation": thoracic_rotation.check,
 }
 
 

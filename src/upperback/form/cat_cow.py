@@ -1,0 +1,164 @@
+"""Cat-cow: cycles from a signed spine-curve proxy; faults from range and hand/knee placement.
+
+BlazePose has no points along the spine, so the spine's shape is read from the two ends that
+move with it, in the picture of a side view:
+
+* the head: the signed angle of the shoulder→ear line from the torso line (hip→shoulder),
+  positive when the head hangs below the torso line (it drops as the back rounds in the cat),
+  negative when it lifts above it (cow). "Below" is the side of the torso line where the knees
+  are, so the sign holds whichever way the person faces and however the phone was held;
+* the pelvis: the shoulder–hip–knee angle below the right angle of a square table-top,
+  ``90 - hip_deg``; it grows as the pelvis tucks under in the cat and turns negative as it
+  tips forward in the cow.
+
+Their sum, ``spine_curve_deg``, is positive when the back is rounded (cat) and negative when it
+is arched (cow). The head dominates its range (about 80° in a full cat-cow against the pelvis'
+5–10°), so a cat-cow done with a still head reads small; the back's own outline (the segmentation
+mask) would be the better signal and is not used yet.
+
+One cycle is one cat and one cow: the counter counts each excursion into the cat and back. Per
+cycle, ``flexion_deg`` is the largest rounding (positive curve), ``extension_deg`` the largest
+arch (minus the most negative curve) and ``range_deg`` the spread between the two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from upperback.form.common import finite_stat, make_rep, plan_checks, rep_limit_faults, set_summary, window
+from upperback.form.movement_result import MovementResult
+from upperback.form.report import FaultEvent, Rep
+from upperback.form.reps import RepCounter, RepRules, RepTiming
+from upperback.kinematics.filters import clean
+from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE, BodySignals
+from upperback.library.models import Counting, Movement
+from upperback.pose.track import PoseTrack
+
+
+def check(signals: BodySignals, movement: Movement) -> MovementResult:
+    """Count cat-cow cycles and judge each against the movement's thresholds.
+
+    Parameters
+    ----------
+    signals
+        Cleaned body signals of a side (or oblique) view.
+    movement
+        The cat-cow library entry: counting rules and fault thresholds.
+
+    Returns
+    -------
+    MovementResult
+        One rep per cycle with ``flexion_deg``, ``extension_deg``, ``range_deg`` and the hand and
+        knee offsets; faults ``small_range``, ``hands_not_under_shoulders``, ``knees_not_under_hips``.
+    """
+    assert movement.counting is not None
+    plan = plan_checks(movement, signals.view.view)
+    t = signals.times_s
+    measures = cat_cow_signals(signals)
+    curve = measures["spine_curve_deg"]
+    reps: list[Rep] = []
+    faults: list[FaultEvent] = []
+    for index, timing in enumerate(count_cycles(t, curve, movement.counting)):
+        inside = window(t, timing.start_s, timing.end_s)
+        flexion = finite_stat(curve[inside], "max")
+        extension = -finite_stat(curve[inside], "min")
+        head = measures["head_flexion_deg"][inside]
+        metrics = {
+            "flexion_deg": flexion,
+            "extension_deg": extension,
+            "range_deg": flexion + extension,
+            "head_range_deg": finite_stat(head, "max") - finite_stat(head, "min"),
+            "hand_offset_ratio": finite_stat(measures["hand_offset_ratio"][inside], "median"),
+            "knee_offset_ratio": finite_stat(measures["knee_offset_ratio"][inside], "median"),
+            "to_cat_s": timing.top_s - timing.start_s,
+            "to_cow_s": timing.end_s - timing.top_s,
+        }
+        rep_faults = rep_limit_faults(movement, plan.runnable, timing, index, [
+            ("small_range", "min_spine_curve_range_deg", metrics["range_deg"], "min"),
+            ("hands_not_under_shoulders", "max_hand_offset_ratio", abs(metrics["hand_offset_ratio"]), "max"),
+            ("knees_not_under_hips", "max_knee_offset_ratio", abs(metrics["knee_offset_ratio"]), "max"),
+        ])
+        faults.extend(rep_faults)
+        reps.append(make_rep(index, timing, metrics, rep_faults))
+    faults.sort(key=lambda f: (f.start_s, f.code))
+    summary = set_summary(reps, ["range_deg", "flexion_deg", "extension_deg", "to_cat_s", "to_cow_s"])
+    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=list(plan.skipped))
+
+
+def count_cycles(times_s: np.ndarray, curve_deg: np.ndarray, counting: Counting) -> list[RepTiming]:
+    """Cycles of the spine-curve signal, one cat and one cow each.
+
+    The shared rep counter finds each excursion into the cat (``top_s``); a cycle runs from where
+    that excursion began to the deepest cow that follows it, before the next cat and within
+    ``max_rep_s`` of this one (or to where the counter saw the return, if later).
+    """
+    counter = RepCounter(RepRules(direction=counting.direction, min_depth=counting.min_depth,
+                                  min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s))
+    cycles = []
+    for time_s, value in zip(times_s, curve_deg):
+        cycle = counter.update(float(time_s), float(value))
+        if cycle is not None:
+            cycles.append(cycle)
+    last = counter.finish()
+    cats = cycles + [last] if last is not None else cycles
+    found = []
+    for i, cat in enumerate(cats):
+        until_s = cat.top_s + counting.max_rep_s
+        if i + 1 < len(cats):
+            until_s = min(until_s, cats[i + 1].top_s)
+        after = (times_s > cat.top_s) & (times_s < until_s) & np.isfinite(curve_deg)
+        end_s = cat.end_s
+        if after.any():
+            cow = np.flatnonzero(after)[np.argmin(curve_deg[after])]
+            end_s = max(end_s, float(times_s[cow]))
+        found.append(RepTiming(cat.start_s, cat.top_s, end_s, cat.rest_value, cat.top_value))
+    return found
+
+
+def cat_cow_signals(signals: BodySignals) -> dict[str, np.ndarray]:
+    """Per-frame cat-cow measures, cleaned like the body signals.
+
+    Returns
+    -------
+    dict of name to (T,) array
+        ``head_flexion_deg`` signed head angle from the torso line (positive below it);
+        ``pelvis_tuck_deg`` ``90 - hip_deg``; ``spine_curve_deg`` their sum (cat positive);
+        ``hand_offset_ratio`` wrist ahead of the shoulder (toward the head, positive) and
+        ``knee_offset_ratio`` knee ahead of the hip, horizontally in the picture, over torso length.
+    """
+    raw = raw_cat_cow_signals(signals.track, signals.view.near_side)
+    t = signals.times_s
+    out = {name: clean(values, t) if len(values) > 1 else values.copy() for name, values in raw.items()}
+    out["pelvis_tuck_deg"] = 90.0 - signals["hip_deg"]
+    out["spine_curve_deg"] = out["head_flexion_deg"] + out["pelvis_tuck_deg"]
+    return out
+
+
+def raw_cat_cow_signals(track: PoseTrack, side: str) -> dict[str, np.ndarray]:
+    """Unfiltered head angle and hand/knee offsets of one body side, NaN where not seen."""
+    marks = SIDE_LANDMARKS[side]
+    p, vis = track.image[..., :2].astype(float), track.visibility
+    ear, shoulder, wrist = p[:, marks["ear"]], p[:, marks["shoulder"]], p[:, marks["wrist"]]
+    hip, knee = p[:, marks["hip"]], p[:, marks["knee"]]
+    torso = shoulder - hip
+    torso_len = np.linalg.norm(torso, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        along = torso / torso_len[:, None]
+        across = np.stack([-along[:, 1], along[:, 0]], axis=-1)
+        across *= np.sign(np.sum(across * (knee - hip), axis=-1))[:, None]  # toward the floor
+        neck = ear - shoulder
+        head = np.degrees(np.arctan2(np.sum(neck * across, axis=-1), np.sum(neck * along, axis=-1)))
+        facing = np.sign(torso[:, 0])  # +1 when the head is to the right of the hips
+        hand = (wrist[:, 0] - shoulder[:, 0]) * facing / torso_len
+        knee_offset = (knee[:, 0] - hip[:, 0]) * facing / torso_len
+
+    def masked(values: np.ndarray, *names: str) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            seen = np.all(vis[:, [marks[n] for n in names]] > VISIBLE, axis=1)
+        return np.where(seen, values, np.nan)
+
+    return {
+        "head_flexion_deg": masked(head, "ear", "shoulder", "hip", "knee"),
+        "hand_offset_ratio": masked(hand, "wrist", "shoulder", "hip"),
+        "knee_offset_ratio": masked(knee_offset, "knee", "shoulder", "hip"),
+    }
