@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from upperback.errors import UpperbackError
-from upperback.form import bent_over_row, cat_cow, reverse_fly, thoracic_rotation
+from upperback.form import bent_over_row, cat_cow, farmers_carry, reverse_fly, thoracic_rotation
 from upperback.form.movement_result import MovementResult
 from upperback.form.recognise import recognise
 from upperback.form.report import FormReport, Quality, SourceSummary
@@ -31,6 +31,7 @@ FORM_MODULES: dict[str, FormModule] = {
     "reverse-fly": reverse_fly.check,
     "cat-cow": cat_cow.check,
     "thoracic-rotation": thoracic_rotation.check,
+    "farmers-carry": farmers_carry.check,
 }
 
 

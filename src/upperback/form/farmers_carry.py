@@ -1,0 +1,360 @@
+"""Farmer's carry: no reps; the walk itself (steps, time, cadence) and posture faults.
+
+A carry is judged over the walk, from the first step to the last, and its pick-up and
+set-down (the stretches before and after). The camera view may change mid-clip (walking
+toward the camera, then away), so the view-dependent checks read the per-frame view and
+judge only the frames filmed from a view the fault allows.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from upperback.form.common import fault_event, finite_stat, plan_checks, spans, window
+from upperback.form.movement_result import MovementResult
+from upperback.form.report import FaultEvent
+from upperback.kinematics.angles import joint_angle_deg
+from upperback.kinematics.filters import clean, fill_gaps, lowpass
+from upperback.kinematics.signals import VISIBLE, BodySignals
+from upperback.library.models import Fault, Movement, View
+from upperback.pose.landmarks import Landmark as L
+
+STEP_HYSTERESIS_RATIO = 0.05
+"""Left-minus-right ankle height, over leg length, that must be passed on each side for an
+alternation of the feet to count as a step (keeps jitter while standing from counting)."""
+MAX_STEP_INTERVAL_S = 1.5
+"""Steps further apart than this belong to different stretches of walking (e.g. either side
+of a turn filmed too close to see the feet); such gaps do not enter the cadence."""
+MIN_VIEW_COVERAGE_S = 2.0
+"""Frames of a view, in all, needed before a check allowed only in that view is run on them
+when the clip's main view is another one."""
+MAX_FEET_GAP_S = 0.3
+"""Longest stretch of unseen feet filled in when counting steps (shorter than a step)."""
+VIEW_SETTLE_S = 0.5
+"""Frames this close to a change of view (a turn) are judged in no view."""
+MIN_VIEW_RUN_FRAMES = 3
+"""Runs of one view shorter than this are taken as misjudged frames, not a change of view."""
+BASELINE_S = 1.0
+"""Stretch at the start of the walk (per view) that sets the shoulders' resting height."""
+UPRIGHT_LEAN_DEG = 30.0
+"""Trunk lean from vertical below which the body counts as standing (for a carry without
+detectable steps, e.g. a standing hold)."""
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Steps found from the feet's alternation.
+
+    Attributes
+    ----------
+    times_s : (N,) times of the steps (greatest separation of the feet in each half-stride)
+    interval_s : median time between consecutive steps of one stretch of walking, NaN if none
+    """
+
+    times_s: np.ndarray
+    interval_s: float
+
+
+def check(signals: BodySignals, movement: Movement) -> MovementResult:
+    """Measure the carry (time, steps, cadence, posture) and flag its faults.
+
+    Parameters
+    ----------
+    signals
+        Body signals of the whole clip.
+    movement
+        The farmer's carry entry of the library (fault codes and thresholds).
+
+    Returns
+    -------
+    MovementResult
+        No reps; carry measures in ``metrics``; faults with ``rep=None``.
+    """
+    t = signals.times_s
+    views = per_frame_views(signals)
+    runnable, skipped = plan_by_frames(movement, signals.view.view, views, t)
+    steps = find_steps(signals)
+    walk = carry_mask(signals, steps)
+    lean_deg = trunk_lean_deg(signals)
+    frontal = np.isin(views, [View.FRONT.value, View.BACK.value])
+    with np.errstate(invalid="ignore"):
+        abs_lateral = np.abs(signals["lateral_lean_deg"])
+        abs_tilt = np.abs(signals["shoulder_tilt_deg"])
+    duration_s = carry_duration_s(steps, walk, t)
+    metrics = {
+        "carry_duration_s": duration_s,
+        "steps": float(len(steps.times_s)),
+        "cadence_steps_per_min": 60.0 / steps.interval_s if steps.interval_s > 0 else float("nan"),
+        "mean_lateral_lean_deg": _mean(abs_lateral[walk & frontal]),
+        "max_shoulder_tilt_deg": finite_stat(abs_tilt[walk & frontal], "max"),
+        "mean_torso_deg": mean_torso_deg(signals["torso_deg"], lean_deg, views, walk),
+        "mean_trunk_lean_deg": _mean(lean_deg[walk]),
+    }
+    faults: list[FaultEvent] = []
+    if "leaning_sideways" in runnable:
+        fault = movement.fault("leaning_sideways")
+        side_lean = np.fmax(abs_lateral, abs_tilt)
+        faults += beyond_faults(fault, side_lean, t, walk & in_views(views, fault),
+                                fault.thresholds["max_lateral_lean_deg"], "max")
+    if "leaning_forward" in runnable:
+        fault = movement.fault("leaning_forward")
+        limit = 90.0 - fault.thresholds["max_forward_lean_deg"]
+        faults += beyond_faults(fault, signals["torso_deg"], t, walk & in_views(views, fault), limit, "min")
+    if "head_forward" in runnable:
+        fault = movement.fault("head_forward")
+        faults += beyond_faults(fault, signals["neck_deg"], t, walk & in_views(views, fault),
+                                fault.thresholds["max_head_forward_deg"], "max")
+    if "shrugging" in runnable:
+        fault = movement.fault("shrugging")
+        drop = elevation_drop_ratio(signals["elevation_ratio"], views, walk, t)
+        faults += beyond_faults(fault, drop, t, walk & in_views(views, fault),
+                                fault.thresholds["max_elevation_change_ratio"], "max")
+    if "stooped_pickup" in runnable:
+        faults += stooped_faults(movement.fault("stooped_pickup"), lean_deg, knee_flexion_deg(signals), t,
+                                 in_views(views, movement.fault("stooped_pickup")))
+    faults.sort(key=lambda f: (f.start_s, f.code))
+    return MovementResult(reps=[], faults=faults, metrics=metrics, skipped=skipped)
+
+
+def per_frame_views(signals: BodySignals) -> np.ndarray:
+    """(T,) settled per-frame views: a frame keeps its view label (``front``, ``side``, ...)
+    only when every labelled frame within ``VIEW_SETTLE_S`` of it agrees; frames near a turn,
+    runs of a view shorter than ``MIN_VIEW_RUN_FRAMES`` and frames without a person get ``""``,
+    so no view-dependent check reads them."""
+    views = np.asarray(signals.view.per_frame, dtype=object).astype(str)
+    t = signals.times_s
+    step = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+    for label in set(views) - {""}:  # a blip of another view is no turn: it is left unjudged
+        for start, stop in spans(views == label, t):
+            if stop - start < MIN_VIEW_RUN_FRAMES:
+                views[start:stop] = ""
+    half = int(round(VIEW_SETTLE_S / step)) if step > 0 else 0
+    settled = views.copy()
+    for shift in range(1, min(half, len(views) - 1) + 1):
+        for near, here in ((views[shift:], slice(0, len(views) - shift)),
+                           (views[:-shift], slice(shift, len(views)))):
+            differs = (near != "") & (near != views[here])
+            settled[here][differs] = ""
+    return settled
+
+
+def in_views(views: np.ndarray, fault: Fault) -> np.ndarray:
+    """Frames filmed from one of the views the fault can be judged from."""
+    return np.isin(views, [v.value for v in fault.views])
+
+
+def plan_by_frames(movement: Movement, main_view: View, views: np.ndarray, times_s: np.ndarray
+                   ) -> tuple[frozenset[str], list[str]]:
+    """``plan_checks`` for the clip's main view, widened to the checks that another view
+    allows when that view fills at least ``MIN_VIEW_COVERAGE_S`` of the clip."""
+    plan = plan_checks(movement, main_view)
+    runnable = set(plan.runnable)
+    step = float(np.median(np.diff(times_s))) if len(times_s) > 1 else 0.0
+    for label in set(views) - {"", main_view.value}:
+        if np.count_nonzero(views == label) * step >= MIN_VIEW_COVERAGE_S:
+            runnable |= plan_checks(movement, View(label)).runnable
+    skipped = [note for note in plan.skipped if note.split(":", 1)[0] not in runnable]
+    return frozenset(runnable), skipped
+
+
+def find_steps(signals: BodySignals) -> Steps:
+    """Steps from the alternation of the feet in the picture.
+
+    Notes
+    -----
+    Walking toward or away from the camera, the feet take turns being the lower one in the
+    picture (the leading foot is nearer, the swinging one lifted), so the left-minus-right
+    ankle height changes sign once per step. The difference is scaled by the leg length in
+    the picture (so that distance from the camera does not matter), cleaned (short
+    gaps up to ``MAX_FEET_GAP_S``, zero-lag low-pass; no outlier rejection, which would clip
+    the sharp peaks of quick steps) and counted with hysteresis: a step is a swing past
+    ``±STEP_HYSTERESIS_RATIO`` on the side opposite to the previous one; it is timed at the
+    greatest separation of that half-stride. Frames where an ankle is not seen count nothing.
+    """
+    track = signals.track
+    image, vis = track.image, track.visibility
+    t = signals.times_s
+    with np.errstate(invalid="ignore"):
+        seen = np.all(vis[:, [L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HIP, L.RIGHT_HIP]] > VISIBLE, axis=1)
+    leg_px = (np.linalg.norm(image[:, L.LEFT_HIP, :2] - image[:, L.LEFT_ANKLE, :2], axis=-1)
+              + np.linalg.norm(image[:, L.RIGHT_HIP, :2] - image[:, L.RIGHT_ANKLE, :2], axis=-1)) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        apart = (image[:, L.LEFT_ANKLE, 1] - image[:, L.RIGHT_ANKLE, 1]) / leg_px
+    apart = np.where(seen & np.isfinite(apart), apart, np.nan).astype(float)
+    if len(apart) > 1:  # no outlier rejection: a quick step's peak is not a glitch
+        apart = lowpass(fill_gaps(apart, t, MAX_FEET_GAP_S), t)
+    times: list[float] = []
+    side, best, best_t = 0, 0.0, float("nan")
+    for time_s, value in zip(t, apart):
+        if not np.isfinite(value):  # feet lost: the next swing either way is a new step
+            if side != 0:
+                times.append(best_t)
+            side = 0
+            continue
+        sign = 1 if value > STEP_HYSTERESIS_RATIO else -1 if value < -STEP_HYSTERESIS_RATIO else 0
+        if sign != 0 and sign != side:
+            if side != 0:
+                times.append(best_t)
+            side, best, best_t = sign, abs(value), float(time_s)
+        elif sign == side and sign != 0 and abs(value) > best:
+            best, best_t = abs(value), float(time_s)
+    if side != 0:
+        times.append(best_t)
+    found = np.asarray(times, dtype=float)
+    gaps = np.diff(found)
+    gaps = gaps[gaps <= MAX_STEP_INTERVAL_S]
+    return Steps(found, float(np.median(gaps)) if len(gaps) else float("nan"))
+
+
+def carry_mask(signals: BodySignals, steps: Steps) -> np.ndarray:
+    """Frames of the carry: from the first step to the last (half a step either side);
+    without steps (a standing hold), the longest stretch of upright standing."""
+    t = signals.times_s
+    if len(steps.times_s) >= 2:
+        pad = 0.5 * (steps.interval_s if np.isfinite(steps.interval_s) else 0.0)
+        return window(t, steps.times_s[0] - pad, steps.times_s[-1] + pad)
+    with np.errstate(invalid="ignore"):
+        upright = trunk_lean_deg(signals) < UPRIGHT_LEAN_DEG
+    runs = spans(upright, t)
+    mask = np.zeros(len(t), bool)
+    if runs:
+        start, stop = max(runs, key=lambda r: r[1] - r[0])
+        mask[start:stop] = True
+    return mask
+
+
+def carry_duration_s(steps: Steps, walk: np.ndarray, times_s: np.ndarray) -> float:
+    """Time spent carrying: first to last step plus one step's time (or the hold's length)."""
+    if len(steps.times_s) >= 2:
+        interval = steps.interval_s if np.isfinite(steps.interval_s) else 0.0
+        return float(steps.times_s[-1] - steps.times_s[0] + interval)
+    if not walk.any():
+        return 0.0
+    step = float(np.median(np.diff(times_s))) if len(times_s) > 1 else 0.0
+    inside = times_s[walk]
+    return float(inside[-1] - inside[0] + step)
+
+
+def trunk_lean_deg(signals: BodySignals) -> np.ndarray:
+    """(T,) lean of the trunk (mid-hip → mid-shoulder) from vertical, in any direction.
+
+    Notes
+    -----
+    Measured on the world landmarks where the track has them: a bow toward the camera barely
+    changes the picture's torso angle but shows fully in 3D. Landmark CSVs (no world
+    landmarks) fall back to the picture, which is right for side views.
+    """
+    track = signals.track
+    points = track.world if np.isfinite(track.world[:, L.LEFT_SHOULDER]).any() else track.image
+    trunk = ((points[:, L.LEFT_SHOULDER] + points[:, L.RIGHT_SHOULDER])
+             - (points[:, L.LEFT_HIP] + points[:, L.RIGHT_HIP])) / 2
+    trunk = trunk[:, :3] if points is track.world else trunk[:, :2]
+    up = np.zeros(trunk.shape[1])
+    up[1] = -1.0  # image and BlazePose world y both grow downward
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cosine = trunk @ up / np.linalg.norm(trunk, axis=-1)
+        lean = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
+    with np.errstate(invalid="ignore"):
+        seen = np.all(track.visibility[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]]
+                      > VISIBLE, axis=1)
+    lean = np.where(seen, lean, np.nan)
+    return clean(lean, signals.times_s) if len(lean) > 1 else lean
+
+
+def knee_flexion_deg(signals: BodySignals) -> np.ndarray:
+    """(T,) mean bend of the two knees, 0 straight (3D where world landmarks exist).
+
+    A knee that is not seen leaves the other to speak for both."""
+    track = signals.track
+    points = track.world if np.isfinite(track.world[:, L.LEFT_KNEE]).any() else track.image
+    bends = []
+    coords = slice(0, 3) if points is track.world else slice(0, 2)
+    legs = ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
+    for hip, knee, ankle in legs:
+        bend = 180.0 - joint_angle_deg(points[:, hip, coords], points[:, knee, coords],
+                                       points[:, ankle, coords])
+        with np.errstate(invalid="ignore"):
+            seen = np.all(track.visibility[:, [hip, knee, ankle]] > VISIBLE, axis=1)
+        bends.append(np.where(seen, bend, np.nan))
+    with warnings.catch_warnings():  # frames with neither knee seen stay NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        flexion = np.nanmean(np.vstack(bends), axis=0)
+    return clean(flexion, signals.times_s) if len(flexion) > 1 else flexion
+
+
+def elevation_drop_ratio(elevation: np.ndarray, views: np.ndarray, walk: np.ndarray,
+                         times_s: np.ndarray) -> np.ndarray:
+    """(T,) fall of the ear-to-shoulder ratio below its value at the start of the walk.
+
+    Notes
+    -----
+    The ratio looks different from the front, the back and the side, so each view has its
+    own baseline: the median over the first ``BASELINE_S`` of the walk filmed from it. Frames
+    of other views (oblique, turning) stay NaN.
+    """
+    drop = np.full(len(elevation), np.nan)
+    for label in (View.FRONT.value, View.BACK.value, View.SIDE.value):
+        frames = walk & (views == label) & np.isfinite(elevation)
+        if not frames.any():
+            continue
+        first = times_s[frames][0]
+        baseline = finite_stat(elevation[frames & window(times_s, first, first + BASELINE_S)], "median")
+        if np.isfinite(baseline) and baseline > 0:
+            drop[frames] = (baseline - elevation[frames]) / baseline
+    return drop
+
+
+def beyond_faults(fault: Fault, values: np.ndarray, times_s: np.ndarray, where: np.ndarray,
+                  threshold: float, kind: str) -> list[FaultEvent]:
+    """One event per stretch (within ``where``) where ``values`` pass ``threshold`` —
+    above it (``kind="max"``) or below it (``"min"``) — for the fault's ``min_duration_s``."""
+    with np.errstate(invalid="ignore"):
+        beyond = where & ((values > threshold) if kind == "max" else (values < threshold))
+    found = []
+    for start, stop in spans(beyond, times_s, fault.thresholds.get("min_duration_s", 0.0)):
+        worst = finite_stat(values[start:stop], kind)
+        found.append(fault_event(fault, times_s[start], times_s[stop - 1], worst, threshold, None))
+    return found
+
+
+def stooped_faults(fault: Fault, lean_deg: np.ndarray, flexion_deg: np.ndarray, times_s: np.ndarray,
+                   where: np.ndarray) -> list[FaultEvent]:
+    """Bends (stretches where the trunk leans past ``max_trunk_lean_deg``) in which the knees
+    never bend as far as ``min_knee_flexion_deg``: reaching the floor by folding over straight
+    legs. If the knees bend deeply during the bend it is a squat, and fine.
+
+    Notes
+    -----
+    The knees are judged over the whole bend rather than frame by frame, so the moments of a
+    good squat when the trunk has tipped before the knees have bent do not count as a stoop.
+    """
+    max_lean = fault.thresholds["max_trunk_lean_deg"]
+    min_flexion = fault.thresholds["min_knee_flexion_deg"]
+    with np.errstate(invalid="ignore"):
+        bent = where & (lean_deg > max_lean)
+    found = []
+    for start, stop in spans(bent, times_s, fault.thresholds.get("min_duration_s", 0.0)):
+        knees = finite_stat(flexion_deg[start:stop], "max")
+        if np.isfinite(knees) and knees < min_flexion:
+            found.append(fault_event(fault, times_s[start], times_s[stop - 1],
+                                     finite_stat(lean_deg[start:stop], "max"), max_lean, None))
+    return found
+
+
+def mean_torso_deg(torso_deg: np.ndarray, lean_deg: np.ndarray, views: np.ndarray, walk: np.ndarray
+                   ) -> float:
+    """Mean torso angle above horizontal over the walk (90 upright): from the picture where the
+    walk was filmed from the side, else from the 3D trunk lean (the picture's torso angle
+    means little from the front or back)."""
+    side = walk & (views == View.SIDE.value) & np.isfinite(torso_deg)
+    if side.any():
+        return _mean(torso_deg[side])
+    return 90.0 - _mean(lean_deg[walk])
+
+
+def _mean(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(np.mean(finite)) if len(finite) else float("nan")
