@@ -13,10 +13,14 @@ SEVERITY_STYLE = {"info": "blue", "warning": "yellow", "error": "bold red"}
 
 def report_summary(report: FormReport) -> RenderableType:
     """Reps and timing, then each fault with its cue, then quality notes."""
+    counted = (f"{report.metrics['steps']:.0f} steps" if "steps" in report.metrics and not report.reps
+               else f"{report.rep_count} reps")
     parts: list[RenderableType] = [Text.assemble(
-        (f"{report.exercise}: {report.rep_count} reps", "bold"),
+        (f"{report.exercise}: {counted}", "bold"),
         f"  (filmed from the {report.view}, {report.source.duration_s:.1f} s, person found in "
         f"{report.quality.pose_detected_fraction:.0%} of frames)")]
+    if report.metrics:
+        parts.append(Text("Measured: " + ", ".join(_metric_text(k, v) for k, v in report.metrics.items())))
     if report.reps:
         table = Table(title="Reps", title_justify="left")
         table.add_column("#", justify="right")
@@ -47,3 +51,16 @@ def report_summary(report: FormReport) -> RenderableType:
     for skipped in report.quality.skipped_checks:
         parts.append(Text(f"Not checked: {skipped}", style="dim"))
     return Group(*parts)
+
+
+UNITS = {"_deg": "°", "_s": " s", "_ratio": "", "_per_min": "/min"}
+
+
+def _metric_text(name: str, value: float) -> str:
+    """'mean_eccentric_s', 1.234 → 'mean eccentric 1.2 s'."""
+    unit = next((u for suffix, u in UNITS.items() if name.endswith(suffix)), "")
+    label = name
+    for suffix in UNITS:
+        label = label.removesuffix(suffix)
+    number = f"{value:.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:.1f}"
+    return f"{label.replace('_', ' ')} {number}{unit}"
