@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from upperback.errors import UpperbackError
 from upperback.form import bent_over_row, cat_cow, farmers_carry, reverse_fly, thoracic_rotation
 from upperback.form.movement_result import MovementResult
@@ -22,6 +24,16 @@ from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback
 from upperback.pose.track import PoseTrack
 
 FormModule = Callable[[BodySignals, Movement], MovementResult]
+
+FrameFaults = Callable[[BodySignals, Movement], dict[str, np.ndarray]]
+
+FRAME_FAULTS: dict[str, FrameFaults] = {
+    "bent-over-row": bent_over_row.frame_faults,
+    "reverse-fly": reverse_fly.frame_faults,
+    "cat-cow": cat_cow.frame_faults,
+    "farmers-carry": farmers_carry.frame_faults,
+}
+"""Per movement, the faults that can be judged on a single frame (thoracic rotation has none)."""
 
 AUTO = "auto"
 """``exercise`` value that recognises the movement from the video."""
@@ -103,6 +115,13 @@ def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
                         warnings=list(track.warnings) + notes + _view_warnings(movement, signals),
                         skipped_checks=result.skipped),
     )
+
+
+def frame_faults(track: PoseTrack, exercise: str) -> dict[str, np.ndarray]:
+    """Per frame of ``track``, each single-frame fault as 1.0 / 0.0, or NaN where it cannot be judged."""
+    movement = get_library().movement(exercise)
+    judge = FRAME_FAULTS.get(movement.id)
+    return judge(body_signals(track), movement) if judge else {}
 
 
 def _module_for(movement: Movement) -> FormModule:

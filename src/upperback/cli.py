@@ -158,13 +158,20 @@ def analyze_landmarks(
     width: Annotated[int | None, typer.Option(help="CSV: video width in pixels, for normalised coordinates.")] = None,
     height: Annotated[int | None, typer.Option(help="CSV: video height in pixels.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
+    per_frame: Annotated[Path | None, typer.Option(
+        "--per-frame", help="Also write one CSV row per input row with a 0/1 column per single-frame fault.")] = None,
 ) -> None:
     """Analyse landmarks saved earlier (upperback pose) or exported by another tool."""
-    from upperback.analysis import AnalysisOptions
+    from upperback.analysis import AnalysisOptions, frame_faults, load_track_from
     from upperback.analysis import analyze as run_analysis
+    from upperback.report.per_frame_csv import write_per_frame_csv
 
-    report = run_analysis(source, exercise, AnalysisOptions(width=width, height=height))
+    track = load_track_from(source, AnalysisOptions(width=width, height=height))
+    report = run_analysis(track, exercise)
     _show_report(report, json_out)
+    if per_frame is not None:
+        write_per_frame_csv(track, frame_faults(track, report.exercise), per_frame)
+        console.print(f"Per-frame faults written to [bold]{per_frame}[/bold].")
 
 
 def _show_report(report, json_out: Path | None) -> None:

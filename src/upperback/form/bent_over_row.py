@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from upperback.form.common import (
     count_reps,
+    frame_flags,
     finite_stat,
     make_rep,
     phase_metrics,
@@ -14,6 +17,7 @@ from upperback.form.common import (
     window,
 )
 from upperback.form.movement_result import MovementResult
+from upperback.form.rounded_back import load_rounded_back_model, rounded_back_features
 from upperback.form.report import FaultEvent, Rep
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
@@ -62,3 +66,20 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     faults.sort(key=lambda f: (f.start_s, f.code))
     summary = set_summary(reps, ["concentric_s", "eccentric_s", "torso_deg", "elbow_range_deg"])
     return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=plan.skipped)
+
+
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
+    """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown.
+
+    ``rounded_back`` is the learned model's verdict on the frame (docs/rounded_back.md).
+    """
+    def limit(code: str, key: str) -> float:
+        return movement.fault(code).thresholds[key]
+
+    probability = load_rounded_back_model().predict_probability(
+        rounded_back_features(signals.track.image, signals.track.visibility))
+    return {
+        "torso_too_upright": frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
+        "neck_not_neutral": frame_flags(signals.raw["neck_deg"], limit("neck_not_neutral", "max_neck_angle_deg")),
+        "rounded_back": frame_flags(probability, limit("rounded_back", "min_probability")),
+    }

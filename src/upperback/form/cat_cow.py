@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form.common import finite_stat, make_rep, plan_checks, rep_limit_faults, set_summary, window
+from upperback.form.common import finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.reps import RepCounter, RepRules, RepTiming
@@ -161,4 +161,15 @@ def raw_cat_cow_signals(track: PoseTrack, side: str) -> dict[str, np.ndarray]:
         "head_flexion_deg": masked(head, "ear", "shoulder", "hip", "knee"),
         "hand_offset_ratio": masked(hand, "wrist", "shoulder", "hip"),
         "knee_offset_ratio": masked(knee_offset, "knee", "shoulder", "hip"),
+    }
+
+
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
+    """Hand and knee placement judged on each frame alone: 1, 0, or NaN where unknown."""
+    raw = raw_cat_cow_signals(signals.track, signals.view.near_side)
+    hands = movement.fault("hands_not_under_shoulders").thresholds["max_hand_offset_ratio"]
+    knees = movement.fault("knees_not_under_hips").thresholds["max_knee_offset_ratio"]
+    return {
+        "hands_not_under_shoulders": frame_flags(np.abs(raw["hand_offset_ratio"]), hands),
+        "knees_not_under_hips": frame_flags(np.abs(raw["knee_offset_ratio"]), knees),
     }

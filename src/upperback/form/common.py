@@ -158,3 +158,11 @@ def set_summary(reps: list[Rep], keys: Iterable[str]) -> dict[str, float]:
     summary = {f"mean_{key}": float(np.nanmean([r.metrics[key] for r in reps])) for key in keys}
     summary["set_duration_s"] = reps[-1].end_s - reps[0].start_s
     return summary
+
+
+def frame_flags(values: np.ndarray, threshold: float, kind: str = "max") -> np.ndarray:
+    """Per frame: 1.0 where ``values`` break the threshold, 0.0 where not, NaN where unknown."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        broken = values > threshold if kind == "max" else values < threshold
+    return np.where(np.isnan(values), np.nan, broken.astype(float))

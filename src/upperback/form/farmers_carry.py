@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from upperback.form.common import fault_event, finite_stat, plan_checks, spans, window
+from upperback.form.common import fault_event, finite_stat, frame_flags, plan_checks, spans, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
 from upperback.kinematics.angles import joint_angle_deg
@@ -358,3 +358,25 @@ def mean_torso_deg(torso_deg: np.ndarray, lean_deg: np.ndarray, views: np.ndarra
 def _mean(values: np.ndarray) -> float:
     finite = values[np.isfinite(values)]
     return float(np.mean(finite)) if len(finite) else float("nan")
+
+
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
+    """Lean and head position judged on each frame alone: 1, 0, or NaN where unknown.
+
+    Frames filmed from a view a check cannot use are NaN for that check.
+    """
+    views = per_frame_views(signals)
+    raw = signals.raw
+    with np.errstate(invalid="ignore"):
+        side_lean = np.fmax(np.abs(raw["lateral_lean_deg"]), np.abs(raw["shoulder_tilt_deg"]))
+    checks = {
+        "leaning_sideways": (side_lean, movement.fault("leaning_sideways").thresholds["max_lateral_lean_deg"], "max"),
+        "leaning_forward": (raw["torso_deg"], 90.0 - movement.fault("leaning_forward").thresholds["max_forward_lean_deg"],
+                            "min"),
+        "head_forward": (raw["neck_deg"], movement.fault("head_forward").thresholds["max_head_forward_deg"], "max"),
+    }
+    flags = {}
+    for code, (values, threshold, kind) in checks.items():
+        usable = in_views(views, movement.fault(code))
+        flags[code] = np.where(usable, frame_flags(values, threshold, kind), np.nan)
+    return flags

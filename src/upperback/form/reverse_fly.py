@@ -6,6 +6,7 @@ import numpy as np
 
 from upperback.form.common import (
     count_reps,
+    frame_flags,
     finite_stat,
     make_rep,
     phase_metrics,
@@ -82,3 +83,14 @@ def max_rise(values: np.ndarray, times_s: np.ndarray, window_s: float) -> float:
         if np.isfinite(rise) and not (rise <= best):
             best = rise
     return best
+
+
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
+    """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown."""
+    def limit(code: str, key: str) -> float:
+        return movement.fault(code).thresholds[key]
+
+    return {
+        "torso_too_upright": frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
+        "elbows_locked": frame_flags(signals.raw["elbow_deg"], limit("elbows_locked", "max_elbow_angle_deg")),
+    }

@@ -1,0 +1,40 @@
+"""Per-frame fault flags (`analyze-landmarks --per-frame`)."""
+
+from __future__ import annotations
+
+import csv
+
+from conftest import LUMBAR_CSV, clip_track, needs_media, run_cli
+from upperback.analysis import frame_faults
+
+
+@needs_media
+def test_lumbar_csv_gets_one_row_per_input_row_with_rounded_back_flags(capsys, tmp_path):
+    out = tmp_path / "flags.csv"
+    code, stdout, _ = run_cli(capsys, "analyze-landmarks", str(LUMBAR_CSV), "--exercise", "bent-over-row",
+                              "--width", "1080", "--height", "1350", "--per-frame", str(out))
+    assert code == 0 and "Per-frame faults written" in stdout
+    with LUMBAR_CSV.open(newline="") as handle:
+        labels = [row["label"] for row in csv.DictReader(handle)]
+    with out.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(labels)
+    assert [int(r["frame"]) for r in rows] == list(range(len(labels)))
+    assert {"rounded_back", "torso_too_upright", "neck_not_neutral"} <= rows[0].keys()
+    assert {r["rounded_back"] for r in rows} <= {"0", "1", ""}
+    flagged = [r["rounded_back"] == "1" for r in rows]
+    errors = [label == "lumbar_error" for label in labels]
+    hit_rate_on_errors = sum(f and e for f, e in zip(flagged, errors)) / sum(errors)
+    hit_rate_on_correct = sum(f and not e for f, e in zip(flagged, errors)) / (len(errors) - sum(errors))
+    assert hit_rate_on_errors > hit_rate_on_correct + 0.3
+
+
+@needs_media
+def test_video_track_flags_follow_the_posture():
+    track = clip_track("row_dumbbell_underhand_home.mp4")
+    flags = frame_faults(track, "bent-over-row")
+    standing = track.times_s < 3.0  # stands upright for the first seconds
+    hinged = (track.times_s > 10.0)
+    assert flags["torso_too_upright"][standing].mean() > 0.9
+    assert flags["torso_too_upright"][hinged].mean() < 0.1
+    assert frame_faults(track, "thoracic-rotation") == {}
