@@ -108,3 +108,19 @@ def test_reports_validate_against_the_json_schema(tmp_path):
         report = analyze(clip_track(row["file"]), row["exercise"])
         path = write_report_json(report, tmp_path / f"{row['file']}.json")
         jsonschema.validate(json.loads(path.read_text()), schema)
+
+
+@needs_media
+def test_stretches_without_a_visible_person_are_reported_not_judged():
+    import dataclasses
+
+    import numpy as np
+
+    track = clip_track("row_dumbbell_underhand_home.mp4")
+    hidden = (track.times_s > 12.0) & (track.times_s < 15.0)
+    image, world, vis = track.image.copy(), track.world.copy(), track.visibility.copy()
+    image[hidden] = world[hidden] = np.nan
+    vis[hidden] = np.nan
+    report = analyze(dataclasses.replace(track, image=image, world=world, visibility=vis), "bent-over-row")
+    assert any(a <= 12.2 and b >= 14.8 for a, b in report.quality.low_confidence_spans)
+    assert not analyze(track, "bent-over-row").quality.low_confidence_spans

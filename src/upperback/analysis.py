@@ -15,12 +15,14 @@ import numpy as np
 
 from upperback.errors import UpperbackError
 from upperback.form import bent_over_row, cat_cow, farmers_carry, reverse_fly, thoracic_rotation
+from upperback.form.common import spans
 from upperback.form.movement_result import MovementResult
 from upperback.form.recognise import recognise
 from upperback.form.report import FormReport, Quality, SourceSummary
-from upperback.kinematics.signals import BodySignals, body_signals
+from upperback.kinematics.signals import VISIBLE, BodySignals, body_signals
 from upperback.library import Movement, get_library
 from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback
+from upperback.pose.landmarks import Landmark
 from upperback.pose.track import PoseTrack
 
 FormModule = Callable[[BodySignals, Movement], MovementResult]
@@ -113,8 +115,24 @@ def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
         metrics=result.metrics,
         quality=Quality(pose_detected_fraction=track.detected_fraction,
                         warnings=list(track.warnings) + notes + _view_warnings(movement, signals),
-                        skipped_checks=result.skipped),
+                        skipped_checks=result.skipped,
+                        low_confidence_spans=low_confidence_spans(track)),
     )
+
+
+LOW_CONFIDENCE_MIN_S = 0.5
+"""Unreliable stretches shorter than this are bridged by gap filling and not reported."""
+
+
+def low_confidence_spans(track: PoseTrack) -> list[tuple[float, float]]:
+    """(start_s, end_s) stretches where nobody was found or the torso (shoulders and hips) was
+    not clearly visible: the analysis does not judge them."""
+    torso = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP]
+    with np.errstate(invalid="ignore"):
+        seen = np.nan_to_num(np.max(track.visibility[:, torso[:2]], axis=1)) > VISIBLE
+        seen &= np.nan_to_num(np.max(track.visibility[:, torso[2:]], axis=1)) > VISIBLE
+    return [(float(track.times_s[a]), float(track.times_s[b - 1]))
+            for a, b in spans(~seen, track.times_s, LOW_CONFIDENCE_MIN_S)]
 
 
 def frame_faults(track: PoseTrack, exercise: str) -> dict[str, np.ndarray]:

@@ -46,6 +46,9 @@ def report_summary(report: FormReport) -> RenderableType:
         parts.append(Group(*lines))
     elif report.reps:
         parts.append(Text("No form faults found. Well done.", style="green"))
+    if report.quality.low_confidence_spans:
+        stretches = ", ".join(f"{a:.1f}–{b:.1f} s" for a, b in report.quality.low_confidence_spans)
+        parts.append(Text(f"Not judged (body not clearly visible): {stretches}", style="yellow"))
     for note in report.quality.warnings:
         parts.append(Text(f"Note: {note}", style="yellow"))
     for skipped in report.quality.skipped_checks:
