@@ -118,6 +118,21 @@ def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTi
     return list(found.values())
 
 
+def beyond_faults(fault: Fault, values: np.ndarray, times_s: np.ndarray, where: np.ndarray,
+                  threshold: float, kind: str = "max", reps: list[Rep] | None = None) -> list[FaultEvent]:
+    """One event per stretch (within ``where``) where ``values`` pass ``threshold`` — above it
+    (``kind="max"``) or below it (``"min"``) — for the fault's ``min_duration_s``. The event's
+    value is the worst one in the stretch; its rep is the rep the stretch starts in, if any."""
+    with np.errstate(invalid="ignore"):
+        beyond = where & ((values > threshold) if kind == "max" else (values < threshold))
+    found = []
+    for start, stop in spans(beyond, times_s, fault.thresholds.get("min_duration_s", 0.0)):
+        rep = rep_at(reps, float(times_s[start])) if reps else None
+        found.append(fault_event(fault, times_s[start], times_s[stop - 1],
+                                 finite_stat(values[start:stop], kind), threshold, rep))
+    return found
+
+
 def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozenset[str],
                      reps: list[Rep], checks: list[tuple[str, str, str]]) -> list[FaultEvent]:
     """Faults for stretches within the set (first rep start to last rep end) where a signal
@@ -125,19 +140,13 @@ def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozens
 
     ``checks`` holds (fault code, signal name, threshold key).
     """
-    t = signals.times_s
-    in_set = window(t, reps[0].start_s, reps[-1].end_s)
+    in_set = window(signals.times_s, reps[0].start_s, reps[-1].end_s)
     found = []
     for code, signal, key in checks:
-        if code not in runnable:
-            continue
-        fault = movement.fault(code)
-        threshold = fault.thresholds[key]
-        with np.errstate(invalid="ignore"):
-            beyond = in_set & (signals[signal] > threshold)
-        for start, stop in spans(beyond, t, fault.thresholds.get("min_duration_s", 0.0)):
-            found.append(fault_event(fault, t[start], t[stop - 1], finite_stat(signals[signal][start:stop], "max"),
-                                     threshold, rep_at(reps, float(t[start]))))
+        if code in runnable:
+            fault = movement.fault(code)
+            found += beyond_faults(fault, signals[signal], signals.times_s, in_set,
+                                   fault.thresholds[key], "max", reps)
     return found
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from upperback.form.common import fault_event, finite_stat, frame_flags, plan_checks, spans, window
+from upperback.form.common import beyond_faults, fault_event, finite_stat, frame_flags, plan_checks, spans, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
 from upperback.kinematics.angles import joint_angle_deg
@@ -305,19 +305,6 @@ def elevation_drop_ratio(elevation: np.ndarray, views: np.ndarray, walk: np.ndar
         if np.isfinite(baseline) and baseline > 0:
             drop[frames] = (baseline - elevation[frames]) / baseline
     return drop
-
-
-def beyond_faults(fault: Fault, values: np.ndarray, times_s: np.ndarray, where: np.ndarray,
-                  threshold: float, kind: str) -> list[FaultEvent]:
-    """One event per stretch (within ``where``) where ``values`` pass ``threshold`` —
-    above it (``kind="max"``) or below it (``"min"``) — for the fault's ``min_duration_s``."""
-    with np.errstate(invalid="ignore"):
-        beyond = where & ((values > threshold) if kind == "max" else (values < threshold))
-    found = []
-    for start, stop in spans(beyond, times_s, fault.thresholds.get("min_duration_s", 0.0)):
-        worst = finite_stat(values[start:stop], kind)
-        found.append(fault_event(fault, times_s[start], times_s[stop - 1], worst, threshold, None))
-    return found
 
 
 def stooped_faults(fault: Fault, lean_deg: np.ndarray, flexion_deg: np.ndarray, times_s: np.ndarray,
