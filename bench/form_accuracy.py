@@ -25,6 +25,8 @@ import numpy as np
 
 from upperback.analysis import FORM_MODULES, analyze
 from upperback.evaluation.injections import (
+    after_first_rep,
+    bend_back,
     raise_shoulders,
     rep_progress,
     shorten_range,
@@ -39,7 +41,8 @@ from upperback.pose.track import PoseTrack
 Injection = Callable[[PoseTrack, FormReport, float], PoseTrack]
 
 INJECTIONS: dict[str, tuple[str, Injection, list[float], str]] = {
-    # code: (what is changed, how, magnitudes, unit)
+    # code: (what is changed, how, magnitudes, unit); codes in FROM_SECOND_REP change every rep
+    # but the first, which stays the lifter's reference.
     "torso_too_upright": ("torso turned up about the hips", lambda t, r, m: tilt_torso(t, m),
                           [10, 20, 30, 40], "deg"),
     "torso_swing": ("torso rising with each pull", lambda t, r, m: tilt_torso(t, m * rep_progress(t.times_s, r.reps)),
@@ -49,11 +52,18 @@ INJECTIONS: dict[str, tuple[str, Injection, list[float], str]] = {
                   [0.1, 0.2, 0.3, 0.4], "of ear-shoulder distance"),
     "partial_range": ("elbow bend kept", lambda t, r, m: shorten_range(t, m), [0.9, 0.75, 0.6, 0.5], "fraction"),
     "fast_lowering": ("lowering sped up", lambda t, r, m: speed_up_lowering(t, r.reps, m), [1.5, 2, 3, 4], "x"),
+    "rounded_back": ("back outline bulged out from rep 2 on",
+                     lambda t, r, m: bend_back(t, m, after_first_rep(t.times_s, r.reps)),
+                     [0.02, 0.04, 0.06, 0.08], "torso lengths"),
+    "arched_lower_back": ("back outline dipped in from rep 2 on",
+                          lambda t, r, m: bend_back(t, -m, after_first_rep(t.times_s, r.reps)),
+                          [0.02, 0.04, 0.06, 0.08], "torso lengths"),
 }
+FROM_SECOND_REP = {"rounded_back", "arched_lower_back"}
 
 
 def cached_track(clip: Path, cache: Path) -> PoseTrack:
-    path = cache / f"{clip.stem}_{DEFAULT_RATE_HZ:g}hz.npz"
+    path = cache / f"{clip.stem}_{DEFAULT_RATE_HZ:g}hz_outline.npz"  # tracks with the back outline
     if path.exists():
         return load_track(path)
     track = extract_pose(clip)
@@ -61,8 +71,8 @@ def cached_track(clip: Path, cache: Path) -> PoseTrack:
     return track
 
 
-def flagged(report: FormReport, code: str) -> int:
-    return sum(code in rep.faults for rep in report.reps)
+def flagged(report: FormReport, code: str, first: int = 0) -> int:
+    return sum(code in rep.faults for rep in report.reps[first:])
 
 
 def main() -> None:
@@ -95,14 +105,15 @@ def main() -> None:
     for code, (what, inject, magnitudes, unit) in INJECTIONS.items():
         targets = {name: pair for name, pair in clean.items()
                    if pair[1].reps and any(f.code == code for f in _catalogue(pair[1]))}
+        first = 1 if code in FROM_SECOND_REP else 0
         negatives = sum(len(r.reps) for _, r in targets.values())
         false_alarms = sum(flagged(r, code) for _, r in targets.values())
         for magnitude in magnitudes:
             positives = hits = 0
             for track, report in targets.values():
                 changed = analyze(inject(track, report, magnitude), report.exercise)
-                positives += len(changed.reps)
-                hits += flagged(changed, code)
+                positives += len(changed.reps[first:])
+                hits += flagged(changed, code, first)
             recall = hits / positives if positives else np.nan
             precision = hits / (hits + false_alarms) if hits + false_alarms else np.nan
             f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0

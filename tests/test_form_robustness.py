@@ -71,6 +71,7 @@ def test_very_long_track(movement):
         image=np.concatenate([track.image] * copies), world=np.concatenate([track.world] * copies),
         visibility=np.concatenate([track.visibility] * copies),
         frame_index=np.arange(copies * len(track)),
+        extras={name: np.concatenate([values] * copies) for name, values in track.extras.items()},
         source=dataclasses.replace(track.source, duration_s=copies * step))
     report = analyze(long, movement)
     assert_consistent(report)

@@ -88,3 +88,26 @@ def speed_up_lowering(track: PoseTrack, reps: list[Rep], factor: float) -> PoseT
             j = int(np.argmin(np.abs(t - source_time)))
             image[i], world[i], vis[i] = track.image[j], track.world[j], track.visibility[j]
     return dataclasses.replace(track, image=image, world=world, visibility=vis)
+
+
+def bend_back(track: PoseTrack, amount: float, where: np.ndarray) -> PoseTrack:
+    """Bulge the back's outline out (``amount`` > 0, rounding) or in (< 0, arching) in the
+    frames ``where`` is true, so that its curve (``upperback.pose.outline.back_curve``) changes
+    by ``amount`` torso lengths. The bulge is a half sine from the hips to the shoulders, deepest
+    mid-back, as a rounding spine bends."""
+    from upperback.pose.outline import STATIONS, back_curve
+    from upperback.pose.track import BACK_PROFILE
+
+    shape = np.sin(np.pi * STATIONS)
+    shape /= back_curve(shape[None, :])[0]
+    profiles = track.extras[BACK_PROFILE].copy()
+    profiles[where] += amount * shape
+    return dataclasses.replace(track, extras={**track.extras, BACK_PROFILE: profiles})
+
+
+def after_first_rep(times_s: np.ndarray, reps: list[Rep]) -> np.ndarray:
+    """(T,) bool: inside every rep but the first (the lifter's own reference)."""
+    inside = np.zeros(len(times_s), bool)
+    for rep in reps[1:]:
+        inside |= (times_s >= rep.start_s) & (times_s <= rep.end_s)
+    return inside

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.form.back_outline import back_metrics, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
     frame_flags,
@@ -22,19 +23,18 @@ from upperback.form.report import FaultEvent, Rep
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
 
-UNAVAILABLE = ("arched_lower_back", "rounded_back")
-"""Checks that need a signal this module does not have yet."""
-
-
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
     """Count rows and judge each one against the movement's fault thresholds."""
     assert movement.counting is not None
-    plan = plan_checks(movement, signals.view.view, UNAVAILABLE)
+    plan = plan_checks(movement, signals.view.view, outline_unavailable(signals))
     t = signals.times_s
     reps: list[Rep] = []
     faults: list[FaultEvent] = []
+    first_rep_back = float("nan")
     for index, timing in enumerate(count_reps(signals, movement.counting)):
         inside = window(t, timing.start_s, timing.end_s)
+        if index == 0:
+            first_rep_back = finite_stat(signals["back_curve_ratio"][inside], "median")
         torso = signals["torso_deg"][inside]
         before = window(t, timing.start_s - 0.5, timing.start_s)
         rest_elevation = finite_stat(signals["elevation_ratio"][before], "median")
@@ -46,9 +46,11 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             "neck_max_deg": finite_stat(signals["neck_deg"][inside], "max"),
             "elevation_change_ratio": (rest_elevation - finite_stat(signals["elevation_ratio"][inside], "min"))
             / rest_elevation,
+            **back_metrics(signals, inside, first_rep_back),
             **phase_metrics(timing),
         }
         rep_faults = rep_limit_faults(movement, plan.runnable, timing, index, [
+            *outline_limits(metrics),
             ("torso_too_upright", "max_torso_angle_deg", metrics["torso_deg"], "max"),
             ("torso_swing", "max_torso_range_deg", metrics["torso_range_deg"], "max"),
             ("shrugging", "max_elevation_change_ratio", metrics["elevation_change_ratio"], "max"),

@@ -75,13 +75,14 @@ class CheckPlan:
     skipped: list[str]
 
 
-def plan_checks(movement: Movement, view: View, unavailable: Iterable[str] = ()) -> CheckPlan:
-    """Skip faults the camera view cannot show, and those whose signal is unavailable."""
-    missing = set(unavailable)
+def plan_checks(movement: Movement, view: View, unavailable: dict[str, str] | None = None) -> CheckPlan:
+    """Skip faults the camera view cannot show, and those whose signal is unavailable
+    (``unavailable`` maps their codes to the reason)."""
+    missing = unavailable or {}
     runnable, skipped = set(), []
     for fault in movement.faults:
         if fault.code in missing:
-            skipped.append(f"{fault.code}: not checked yet for this kind of input.")
+            skipped.append(f"{fault.code}: {missing[fault.code]}")
         elif view not in fault.views:
             views = " or ".join(v.value for v in fault.views)
             skipped.append(f"{fault.code}: cannot be judged from a {view.value} view; "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.form.back_outline import back_metrics, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
     frame_flags,
@@ -21,8 +22,6 @@ from upperback.form.report import FaultEvent, Rep
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
 
-UNAVAILABLE = ("arched_lower_back",)
-
 CHEST_SUPPORTED_HIP_DEG = 140.0
 """Lying face down on an incline bench, the hips are nearly straight while the torso is
 inclined; standing hinged, they are folded to about 90–120°."""
@@ -31,7 +30,8 @@ inclined; standing hinged, they are folded to about 90–120°."""
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
     """Count reverse flies and judge each against the movement's thresholds."""
     assert movement.counting is not None
-    plan = plan_checks(movement, signals.view.view, UNAVAILABLE)
+    plan = plan_checks(movement, signals.view.view,
+                       {k: v for k, v in outline_unavailable(signals).items() if k == "arched_lower_back"})
     runnable, skipped = plan.runnable, list(plan.skipped)
     if chest_supported(signals) and "torso_too_upright" in runnable:
         runnable = runnable - {"torso_too_upright"}
@@ -40,8 +40,11 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     neck_window = movement.fault("neck_jerk").thresholds["window_s"]
     reps: list[Rep] = []
     faults: list[FaultEvent] = []
+    first_rep_back = float("nan")
     for index, timing in enumerate(count_reps(signals, movement.counting)):
         inside = window(t, timing.start_s, timing.end_s)
+        if index == 0:
+            first_rep_back = finite_stat(signals["back_curve_ratio"][inside], "median")
         torso = signals["torso_deg"][inside]
         metrics = {
             "top_spread_deg": timing.top_value,
@@ -49,9 +52,11 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             "torso_deg": finite_stat(torso, "median"),
             "torso_range_deg": finite_stat(torso, "max") - finite_stat(torso, "min"),
             "neck_rise_deg": max_rise(signals["neck_deg"][inside], t[inside], neck_window),
+            **back_metrics(signals, inside, first_rep_back),
             **phase_metrics(timing),
         }
         rep_faults = rep_limit_faults(movement, runnable, timing, index, [
+            *outline_limits(metrics),
             ("arms_short_of_line", "min_top_spread_deg", metrics["top_spread_deg"], "min"),
             ("torso_too_upright", "max_torso_angle_deg", metrics["torso_deg"], "max"),
             ("torso_swing", "max_torso_range_deg", metrics["torso_range_deg"], "max"),

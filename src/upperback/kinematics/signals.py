@@ -20,7 +20,8 @@ from upperback.kinematics.angles import (
 from upperback.kinematics.filters import clean
 from upperback.kinematics.view import ViewEstimate, estimate_view
 from upperback.pose.landmarks import Landmark as L
-from upperback.pose.track import PoseTrack
+from upperback.pose.outline import back_curve
+from upperback.pose.track import BACK_PROFILE, PoseTrack
 
 VISIBLE = 0.5
 
@@ -49,7 +50,10 @@ class BodySignals:
         ``elevation_ratio`` ear-to-shoulder distance over torso length (drops when shrugging);
         ``shoulder_tilt_deg`` tilt of the shoulder line (front/back views);
         ``lateral_lean_deg`` torso tilt from vertical to the side (front/back views);
-        ``arm_spread_deg`` angle between the two upper arms, in 3D where possible (reverse fly).
+        ``arm_spread_deg`` angle between the two upper arms, in 3D where possible (reverse fly);
+        ``back_curve_ratio`` bulge (+, rounded) or dip (−, arched) of the back's outline from the
+        segmentation mask, in torso lengths (:mod:`upperback.pose.outline`); NaN without a mask
+        (landmark files) and meaningful only in side and oblique views.
     view : ViewEstimate
     working_side : str
         Side measured for the arm signals.
@@ -109,6 +113,8 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarr
         elevation = ear_to_shoulder / torso_len
         lean = 90.0 - inclination_deg(mid_hip, mid_shoulder)
         lean = np.sign(mid_shoulder[:, 0] - mid_hip[:, 0]) * lean
+    profiles = track.extras.get(BACK_PROFILE)
+    curve = back_curve(profiles, p) if profiles is not None else np.full(len(track), np.nan)
     return {
         "torso_deg": masked(inclination_deg(p[:, n["hip"]], p[:, n["shoulder"]]), n["hip"], n["shoulder"]),
         "hip_deg": masked(joint_angle_deg(p[:, n["shoulder"]], p[:, n["hip"]], p[:, n["knee"]]),
@@ -126,6 +132,7 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarr
         "lateral_lean_deg": masked(lean, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP),
         "arm_spread_deg": masked(angle_between_deg(left_arm, right_arm), L.LEFT_SHOULDER,
                                  L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW),
+        "back_curve_ratio": masked(curve, n["shoulder"], n["hip"]),
     }
 
 

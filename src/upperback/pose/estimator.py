@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,6 +98,10 @@ class BlazePose:
         mask = result.segmentation_mask if self.segmentation else None
         return Detection(image=image, world=world, visibility=visibility, mask=mask)
 
+    def reset(self) -> None:
+        """Forget the tracked person so the next frame can start another video; the model stays loaded."""
+        self._pose.reset()
+
     def close(self) -> None:
         self._pose.close()
 
@@ -104,3 +110,36 @@ class BlazePose:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_kept_estimators: dict[bool, BlazePose] | None = None
+
+
+def keep_model_loaded() -> None:
+    """Reuse one BlazePose per process from now on, reset between videos instead of rebuilt.
+
+    For long-lived workers that analyse video after video (batch runs): it saves building and
+    tearing down the model graph for every video. Results do not change, because ``reset``
+    starts a fresh graph run and no tracking state carries over from the previous video.
+    """
+    global _kept_estimators
+    if _kept_estimators is None:
+        _kept_estimators = {}
+
+
+@contextmanager
+def video_estimator(segmentation: bool = False) -> Iterator[BlazePose]:
+    """A BlazePose to feed one video from its first frame.
+
+    A new one, closed at the end; after :func:`keep_model_loaded`, this process's kept one, reset.
+    """
+    if _kept_estimators is None:
+        with BlazePose(segmentation=segmentation) as pose:
+            yield pose
+        return
+    pose = _kept_estimators.get(segmentation)
+    if pose is None:
+        pose = _kept_estimators[segmentation] = BlazePose(segmentation=segmentation)
+    else:
+        pose.reset()
+    yield pose

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from upperback.errors import UpperbackError
 from upperback.pose.decode import iter_frames, probe_video
-from upperback.pose.estimator import BlazePose
+from upperback.pose.estimator import video_estimator
+from upperback.pose.outline import back_profile
 from upperback.pose.quality import check_track
 from upperback.pose.track import PoseTrack, SourceInfo
 
@@ -34,7 +35,8 @@ MIN_SEGMENT_S = 6.0
 ProgressCallback = Callable[[float, float], None]
 """Called with (seconds of video done, seconds in all)."""
 
-Row = tuple[float, int, object, object, object]
+Row = tuple[float, int, object, object, object, object]
+"""(time_s, frame_index, image, world, visibility, back_profile); ``None`` arrays: nobody found."""
 
 
 class Cancelled(UpperbackError):
@@ -117,15 +119,16 @@ def _segment_rows(
     cancel: threading.Event | None = None,
 ) -> list[Row]:
     rows: list[Row] = []
-    with BlazePose() as pose:
+    with video_estimator(segmentation=True) as pose:
         for frame in iter_frames(path, rate_hz, segment.start_s, segment.end_s, threads=threads):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("Stopped before the end; nothing was saved.")
             found = pose.process(frame.rgb)
             if found is None:
-                rows.append((frame.time_s, frame.index, None, None, None))
+                rows.append((frame.time_s, frame.index, None, None, None, None))
             else:
-                rows.append((frame.time_s, frame.index, found.image, found.world, found.visibility))
+                rows.append((frame.time_s, frame.index, found.image, found.world, found.visibility,
+                             back_profile(found.mask, found.image)))
             on_frame(frame.time_s)
     return rows
 

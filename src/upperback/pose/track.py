@@ -25,6 +25,10 @@ class SourceInfo:
     rotation_deg: int = 0
 
 
+BACK_PROFILE = "back_profile"
+"""Key in ``PoseTrack.extras`` of the per-frame back outline (:mod:`upperback.pose.outline`)."""
+
+
 @dataclass(frozen=True)
 class PoseTrack:
     """Landmarks of one person over time.
@@ -103,21 +107,23 @@ class PoseTrack:
         return cls.from_frames([], source, rate_hz)
 
     @classmethod
-    def from_frames(
-        cls,
-        frames: list[tuple[float, int, np.ndarray | None, np.ndarray | None, np.ndarray | None]],
-        source: SourceInfo,
-        rate_hz: float | None = None,
-    ) -> PoseTrack:
-        """Assemble a track from ``(time_s, frame_index, image, world, visibility)`` rows;
-        ``None`` arrays mean no person in that frame."""
+    def from_frames(cls, frames: list[tuple], source: SourceInfo, rate_hz: float | None = None) -> PoseTrack:
+        """Assemble a track from ``(time_s, frame_index, image, world, visibility[, back_profile])``
+        rows; ``None`` arrays mean no person in that frame. Back profiles (see
+        :mod:`upperback.pose.outline`) go into ``extras["back_profile"]``."""
         n = len(frames)
         image = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
         world = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
         visibility = np.full((n, NUM_LANDMARKS), np.nan, np.float32)
-        for row, (_, _, img, wld, vis) in enumerate(frames):
+        profiles = [row[5] for row in frames if len(row) > 5 and row[5] is not None]
+        extras = {}
+        if profiles:
+            extras[BACK_PROFILE] = np.full((n, len(profiles[0])), np.nan, np.float32)
+        for index, (_, _, img, wld, vis, *rest) in enumerate(frames):
             if img is not None:
-                image[row], world[row], visibility[row] = img, wld, vis
+                image[index], world[index], visibility[index] = img, wld, vis
+            if rest and rest[0] is not None and profiles:
+                extras[BACK_PROFILE][index] = rest[0]
         return cls(
             times_s=np.array([f[0] for f in frames], np.float64),
             image=image,
@@ -125,5 +131,6 @@ class PoseTrack:
             visibility=visibility,
             frame_index=np.array([f[1] for f in frames], np.int64),
             source=source,
+            extras=extras,
             analysis_rate_hz=rate_hz,
         )

@@ -1,0 +1,48 @@
+"""Rounded and arched backs, judged from the body outline (``back_curve_ratio``).
+
+The signal comes from BlazePose's segmentation mask (:mod:`upperback.pose.outline`), so it
+exists only for videos, and it means something only when the camera sees the back from the side.
+Each rep is judged twice: against fixed limits (the shape of a back that is clearly rounded or
+arched) and against the lifter's own first rep (a back that gives way as the set goes on).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from upperback.form.common import finite_stat
+from upperback.kinematics.signals import BodySignals
+
+OUTLINE_FAULTS = ("rounded_back", "arched_lower_back")
+
+NO_OUTLINE = ("needs the body's outline, which only a video gives; landmark files have none. "
+              "Analyse the video itself to have it checked.")
+
+
+def outline_unavailable(signals: BodySignals) -> dict[str, str]:
+    """Outline faults that cannot be judged for this input, with the reason."""
+    if np.isfinite(signals["back_curve_ratio"]).any():
+        return {}
+    return {code: NO_OUTLINE for code in OUTLINE_FAULTS}
+
+
+def back_metrics(signals: BodySignals, inside: np.ndarray, baseline: float) -> dict[str, float]:
+    """The back's most rounded and most arched shape in a rep, and its change from ``baseline``
+    (the median of the first rep), all in torso lengths."""
+    curve = signals["back_curve_ratio"][inside]
+    median = finite_stat(curve, "median")
+    return {
+        "back_curve_max_ratio": finite_stat(curve, "max"),
+        "back_curve_min_ratio": finite_stat(curve, "min"),
+        "back_curve_change_ratio": median - baseline,
+    }
+
+
+def outline_limits(metrics: dict[str, float]) -> list[tuple[str, str, float, str]]:
+    """Limits for ``rep_limit_faults``: fixed shape limits first, then the change in the set."""
+    return [
+        ("rounded_back", "max_back_curve_ratio", metrics["back_curve_max_ratio"], "max"),
+        ("rounded_back", "max_back_rounding_ratio", metrics["back_curve_change_ratio"], "max"),
+        ("arched_lower_back", "min_back_curve_ratio", metrics["back_curve_min_ratio"], "min"),
+        ("arched_lower_back", "max_back_arching_ratio", -metrics["back_curve_change_ratio"], "max"),
+    ]
