@@ -13,8 +13,10 @@ move with it, in the picture of a side view:
 
 Their sum, ``spine_curve_deg``, is positive when the back is rounded (cat) and negative when it
 is arched (cow). The head dominates its range (about 80° in a full cat-cow against the pelvis'
-5–10°), so a cat-cow done with a still head reads small; the back's own outline (the segmentation
-mask) would be the better signal and is not used yet.
+5–10°), so a cat-cow done with a still head reads small. The back's own outline from the
+segmentation mask (``back_curve_ratio``, :mod:`upperback.pose.outline`) measures the spine's bend
+itself; its range per cycle is reported as ``back_range_ratio`` (torso lengths; videos only). The
+cycles are counted on ``spine_curve_deg``, whose larger swing separates cat from cow more surely.
 
 One cycle is one cat and one cow: the counter counts each excursion into the cat and back. Per
 cycle, ``flexion_deg`` is the largest rounding (positive curve), ``extension_deg`` the largest
@@ -63,11 +65,13 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         flexion = finite_stat(curve[inside], "max")
         extension = -finite_stat(curve[inside], "min")
         head = measures["head_flexion_deg"][inside]
+        back = signals["back_curve_ratio"][inside]
         metrics = {
             "flexion_deg": flexion,
             "extension_deg": extension,
             "range_deg": flexion + extension,
             "head_range_deg": finite_stat(head, "max") - finite_stat(head, "min"),
+            "back_range_ratio": finite_stat(back, "max") - finite_stat(back, "min"),
             "hand_offset_ratio": finite_stat(measures["hand_offset_ratio"][inside], "median"),
             "knee_offset_ratio": finite_stat(measures["knee_offset_ratio"][inside], "median"),
             "to_cat_s": timing.top_s - timing.start_s,
