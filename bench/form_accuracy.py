@@ -27,7 +27,11 @@ from upperback.analysis import FORM_MODULES, analyze
 from upperback.evaluation.injections import (
     after_first_rep,
     bend_back,
+    move_hands_forward,
     raise_shoulders,
+    shrink_motion,
+    shrug_between,
+    tilt_shoulders,
     rep_progress,
     shorten_range,
     speed_up_lowering,
@@ -60,6 +64,64 @@ INJECTIONS: dict[str, tuple[str, Injection, list[float], str]] = {
                           [0.02, 0.04, 0.06, 0.08], "torso lengths"),
 }
 FROM_SECOND_REP = {"rounded_back", "arched_lower_back"}
+
+
+CARRY_CLIP = "farmers_carry_front_back.mp4"
+CARRY_WINDOWS = [(1.0 + 2.0 * k, 3.0 + 2.0 * k) for k in range(6)]
+"""Two-second stretches of the walk, changed one at a time."""
+
+WINDOWED: dict[str, tuple[str, Callable[[PoseTrack, float, float, float], PoseTrack], list[float], str]] = {
+    "leaning_sideways": ("shoulder line tilted", lambda t, m, a, b: tilt_shoulders(t, m, a, b, absolute=True),
+                         [4, 8, 12, 16], "deg"),
+    "shrugging": ("shoulders raised toward the ears", lambda t, m, a, b: shrug_between(t, m, a, b),
+                  [0.1, 0.2, 0.3, 0.4], "of ear-shoulder distance"),
+}
+
+CAT_COW_CLIP = "cat_cow_home_side.mp4"
+CAT_COW: dict[str, tuple[str, Callable[[PoseTrack, float], PoseTrack], list[float], str]] = {
+    "small_range": ("head and hip motion kept", shrink_motion, [0.8, 0.6, 0.4, 0.2], "fraction"),
+    "hands_not_under_shoulders": ("hands moved forward", move_hands_forward, [0.1, 0.2, 0.3, 0.4],
+                                  "torso lengths"),
+}
+
+
+def carry_sweep(track: PoseTrack) -> None:
+    """Each fault injected into one two-second stretch of the walk at a time: found if an event
+    of that code overlaps the stretch; false alarms are clean stretches with such an event."""
+    print("\n## Injected faults: farmer's carry (one 2 s stretch of the walk at a time)\n")
+    print("| fault | change | magnitude | stretches | found | clean stretches flagged | F1 |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    clean = analyze(track, "farmers-carry")
+    for code, (what, inject, magnitudes, unit) in WINDOWED.items():
+        false_alarms = sum(_overlaps(clean, code, a, b) for a, b in CARRY_WINDOWS)
+        for magnitude in magnitudes:
+            hits = sum(_overlaps(analyze(inject(track, magnitude, a, b), "farmers-carry"), code, a, b)
+                       for a, b in CARRY_WINDOWS)
+            print(f"| {code} | {what} | {magnitude:g} {unit} | {len(CARRY_WINDOWS)} | {hits} "
+                  f"| {false_alarms}/{len(CARRY_WINDOWS)} | {_f1(hits, len(CARRY_WINDOWS), false_alarms):.2f} |")
+
+
+def cat_cow_sweep(track: PoseTrack) -> None:
+    """The one cycle of the cat-cow clip, changed as a whole."""
+    print("\n## Injected faults: cat-cow (the clip's one cycle)\n")
+    print("| fault | change | magnitude | flagged | flagged when clean |")
+    print("|---|---|---:|---|---|")
+    clean = analyze(track, "cat-cow")
+    for code, (what, inject, magnitudes, unit) in CAT_COW.items():
+        before = "yes" if flagged(clean, code) else "no"
+        for magnitude in magnitudes:
+            after = "yes" if flagged(analyze(inject(track, magnitude), "cat-cow"), code) else "no"
+            print(f"| {code} | {what} | {magnitude:g} {unit} | {after} | {before} |")
+
+
+def _overlaps(report: FormReport, code: str, start_s: float, end_s: float) -> bool:
+    return any(f.code == code and f.start_s <= end_s and f.end_s >= start_s for f in report.faults)
+
+
+def _f1(hits: int, positives: int, false_alarms: int) -> float:
+    recall = hits / positives if positives else 0.0
+    precision = hits / (hits + false_alarms) if hits + false_alarms else 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
 
 
 def cached_track(clip: Path, cache: Path) -> PoseTrack:
@@ -119,6 +181,8 @@ def main() -> None:
             f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
             print(f"| {code} | {what} | {magnitude:g} {unit} | {len(targets)} | {positives} | {recall:.2f} "
                   f"| {false_alarms}/{negatives} | {f1:.2f} |")
+    carry_sweep(clean[CARRY_CLIP][0])
+    cat_cow_sweep(clean[CAT_COW_CLIP][0])
 
 
 def _catalogue(report: FormReport):

@@ -9,6 +9,7 @@ import pytest
 from conftest import clip_track, needs_media
 
 from upperback.analysis import analyze
+from upperback.evaluation.injections import between, shrug_between, tilt_shoulders
 from upperback.pose.landmarks import Landmark as L
 
 CLIP = "farmers_carry_front_back.mp4"
@@ -18,34 +19,6 @@ UPPER_BODY = [mark for mark in L if mark < L.LEFT_HIP]
 
 def codes(report) -> list[str]:
     return [fault.code for fault in report.faults]
-
-
-def between(track, start_s: float, end_s: float) -> np.ndarray:
-    return (track.times_s >= start_s) & (track.times_s <= end_s)
-
-
-def tilted(track, degrees: float, start_s: float, end_s: float, absolute: bool = False):
-    """The track with the left shoulder lowered so the shoulder line tilts ``degrees`` more
-    (or, ``absolute``, so that it sits ``degrees`` below the right one in the picture)."""
-    image = track.image.copy()
-    frames = between(track, start_s, end_s)
-    width = np.abs(image[frames, L.LEFT_SHOULDER, 0] - image[frames, L.RIGHT_SHOULDER, 0])
-    drop = width * np.tan(np.radians(degrees))
-    if absolute:
-        image[frames, L.LEFT_SHOULDER, 1] = image[frames, L.RIGHT_SHOULDER, 1] + drop
-    else:
-        image[frames, L.LEFT_SHOULDER, 1] += drop
-    return dataclasses.replace(track, image=image)
-
-
-def shrugged(track, share: float, start_s: float, end_s: float):
-    """The track with both shoulders raised by ``share`` of the ear-to-shoulder distance."""
-    image = track.image.copy()
-    frames = between(track, start_s, end_s)
-    for ear, shoulder in ((L.LEFT_EAR, L.LEFT_SHOULDER), (L.RIGHT_EAR, L.RIGHT_SHOULDER)):
-        gap = image[frames, shoulder, 1] - image[frames, ear, 1]
-        image[frames, shoulder, 1] -= share * gap
-    return dataclasses.replace(track, image=image)
 
 
 def stooped(track, lean_deg: float, start_s: float, end_s: float):
@@ -95,7 +68,7 @@ def test_real_clip_counts_the_walk_and_finds_good_form(track):
 
 @needs_media
 def test_tilted_shoulders_are_leaning_sideways_at_the_right_time(track):
-    report = analyze(tilted(track, 15.0, 3.0, 5.0, absolute=True), "farmers-carry")
+    report = analyze(tilt_shoulders(track, 15.0, 3.0, 5.0, absolute=True), "farmers-carry")
     leans = [f for f in report.faults if f.code == "leaning_sideways"]
     assert len(leans) == 1
     assert 2.7 <= leans[0].start_s <= 3.4 and 4.6 <= leans[0].end_s <= 5.3
@@ -104,7 +77,7 @@ def test_tilted_shoulders_are_leaning_sideways_at_the_right_time(track):
 
 @needs_media
 def test_tilt_late_in_the_walk_away_is_found_too(track):
-    report = analyze(tilted(track, 15.0, 11.5, 13.5, absolute=True), "farmers-carry")
+    report = analyze(tilt_shoulders(track, 15.0, 11.5, 13.5, absolute=True), "farmers-carry")
     leans = [f for f in report.faults if f.code == "leaning_sideways"]
     assert len(leans) == 1
     assert 11.2 <= leans[0].start_s <= 11.9 and 13.0 <= leans[0].end_s <= 13.8
@@ -112,7 +85,7 @@ def test_tilt_late_in_the_walk_away_is_found_too(track):
 
 @needs_media
 def test_shoulders_raised_toward_the_ears_are_shrugging(track):
-    report = analyze(shrugged(track, 0.3, 3.0, 6.0), "farmers-carry")
+    report = analyze(shrug_between(track, 0.3, 3.0, 6.0), "farmers-carry")
     shrugs = [f for f in report.faults if f.code == "shrugging"]
     assert len(shrugs) == 1
     assert 2.7 <= shrugs[0].start_s <= 3.4 and shrugs[0].end_s >= 5.5
@@ -128,7 +101,7 @@ def test_folding_over_straight_knees_at_the_pick_up_is_stooped(track):
 
 @needs_media
 def test_small_changes_do_not_trigger(track):
-    report = analyze(shrugged(tilted(track, 2.0, 3.0, 5.0), 0.04, 3.0, 6.0), "farmers-carry")
+    report = analyze(shrug_between(tilt_shoulders(track, 2.0, 3.0, 5.0), 0.04, 3.0, 6.0), "farmers-carry")
     assert "leaning_sideways" not in codes(report)
     assert "shrugging" not in codes(report)
     assert not [f for f in report.faults if f.severity == "error"]

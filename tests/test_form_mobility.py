@@ -2,48 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
 from conftest import clip_track, needs_media
 from upperback.analysis import analyze
+from upperback.evaluation.injections import move_hands_forward, shrink_motion
 from upperback.pose.landmarks import NUM_LANDMARKS
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.track import PoseTrack, SourceInfo
 
 CAT_COW = "cat_cow_home_side.mp4"
-HEAD = [L.NOSE, L.LEFT_EYE_INNER, L.LEFT_EYE, L.LEFT_EYE_OUTER, L.RIGHT_EYE_INNER, L.RIGHT_EYE,
-        L.RIGHT_EYE_OUTER, L.LEFT_EAR, L.RIGHT_EAR, L.MOUTH_LEFT, L.MOUTH_RIGHT]
-HANDS = [L.LEFT_WRIST, L.RIGHT_WRIST, L.LEFT_PINKY, L.RIGHT_PINKY, L.LEFT_INDEX, L.RIGHT_INDEX,
-         L.LEFT_THUMB, L.RIGHT_THUMB]
-LEGS = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE,
-        L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX]
 
 
 # --- cat-cow on the real clip -------------------------------------------------------------------
-
-def shrink_motion(track: PoseTrack, keep: float) -> PoseTrack:
-    """Keep only ``keep`` of the head's motion about the shoulders and of the hips' and legs'
-    motion about their median place in the picture."""
-    image = track.image.copy()
-    shoulder = image[:, [L.LEFT_SHOULDER], :2]
-    head = image[:, HEAD, :2] - shoulder
-    image[:, HEAD, :2] = shoulder + np.median(head, axis=0) + keep * (head - np.median(head, axis=0))
-    legs = image[:, LEGS, :2]
-    image[:, LEGS, :2] = np.median(legs, axis=0) + keep * (legs - np.median(legs, axis=0))
-    return replace(track, image=image)
-
-
-def move_hands_forward(track: PoseTrack, torso_fraction: float) -> PoseTrack:
-    """Shift the hands toward the head, horizontally in the picture, by a share of torso length."""
-    image = track.image.copy()
-    torso = image[:, L.LEFT_SHOULDER, :2] - image[:, L.LEFT_HIP, :2]
-    step = torso_fraction * np.linalg.norm(torso, axis=-1) * np.sign(torso[:, 0])
-    image[:, HANDS, 0] += step[:, None]
-    return replace(track, image=image)
-
 
 @needs_media
 def test_cat_cow_clip_one_cycle_good_form():

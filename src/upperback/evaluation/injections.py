@@ -111,3 +111,64 @@ def after_first_rep(times_s: np.ndarray, reps: list[Rep]) -> np.ndarray:
     for rep in reps[1:]:
         inside |= (times_s >= rep.start_s) & (times_s <= rep.end_s)
     return inside
+
+
+# --- Windowed changes (the farmer's carry and cat-cow have no reps to scale by) ----------------
+
+HEAD = [L.NOSE, L.LEFT_EYE_INNER, L.LEFT_EYE, L.LEFT_EYE_OUTER, L.RIGHT_EYE_INNER, L.RIGHT_EYE,
+        L.RIGHT_EYE_OUTER, L.LEFT_EAR, L.RIGHT_EAR, L.MOUTH_LEFT, L.MOUTH_RIGHT]
+HANDS = [L.LEFT_WRIST, L.RIGHT_WRIST, L.LEFT_PINKY, L.RIGHT_PINKY, L.LEFT_INDEX, L.RIGHT_INDEX,
+         L.LEFT_THUMB, L.RIGHT_THUMB]
+LEGS = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE,
+        L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX]
+
+
+def between(track: PoseTrack, start_s: float, end_s: float) -> np.ndarray:
+    """(T,) bool: frames from ``start_s`` to ``end_s``."""
+    return (track.times_s >= start_s) & (track.times_s <= end_s)
+
+
+def tilt_shoulders(track: PoseTrack, degrees: float, start_s: float, end_s: float,
+                   absolute: bool = False) -> PoseTrack:
+    """Lower the left shoulder so the shoulder line tilts ``degrees`` more (or, ``absolute``,
+    so that it sits ``degrees`` below the right one in the picture): leaning to one side."""
+    image = track.image.copy()
+    frames = between(track, start_s, end_s)
+    width = np.abs(image[frames, L.LEFT_SHOULDER, 0] - image[frames, L.RIGHT_SHOULDER, 0])
+    drop = width * np.tan(np.radians(degrees))
+    if absolute:
+        image[frames, L.LEFT_SHOULDER, 1] = image[frames, L.RIGHT_SHOULDER, 1] + drop
+    else:
+        image[frames, L.LEFT_SHOULDER, 1] += drop
+    return dataclasses.replace(track, image=image)
+
+
+def shrug_between(track: PoseTrack, share: float, start_s: float, end_s: float) -> PoseTrack:
+    """Raise both shoulders by ``share`` of the ear-to-shoulder distance in a time window."""
+    image = track.image.copy()
+    frames = between(track, start_s, end_s)
+    for ear, shoulder in ((L.LEFT_EAR, L.LEFT_SHOULDER), (L.RIGHT_EAR, L.RIGHT_SHOULDER)):
+        gap = image[frames, shoulder, 1] - image[frames, ear, 1]
+        image[frames, shoulder, 1] -= share * gap
+    return dataclasses.replace(track, image=image)
+
+
+def shrink_motion(track: PoseTrack, keep: float) -> PoseTrack:
+    """Keep only ``keep`` of the head's motion about the shoulders and of the hips' and legs'
+    motion about their median place in the picture (a smaller cat-cow)."""
+    image = track.image.copy()
+    shoulder = image[:, [L.LEFT_SHOULDER], :2]
+    head = image[:, HEAD, :2] - shoulder
+    image[:, HEAD, :2] = shoulder + np.median(head, axis=0) + keep * (head - np.median(head, axis=0))
+    legs = image[:, LEGS, :2]
+    image[:, LEGS, :2] = np.median(legs, axis=0) + keep * (legs - np.median(legs, axis=0))
+    return dataclasses.replace(track, image=image)
+
+
+def move_hands_forward(track: PoseTrack, torso_fraction: float) -> PoseTrack:
+    """Shift the hands toward the head, horizontally in the picture, by a share of torso length."""
+    image = track.image.copy()
+    torso = image[:, L.LEFT_SHOULDER, :2] - image[:, L.LEFT_HIP, :2]
+    step = torso_fraction * np.linalg.norm(torso, axis=-1) * np.sign(torso[:, 0])
+    image[:, HANDS, 0] += step[:, None]
+    return dataclasses.replace(track, image=image)

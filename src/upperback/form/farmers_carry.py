@@ -37,8 +37,8 @@ VIEW_SETTLE_S = 0.5
 """Frames this close to a change of view (a turn) are judged in no view."""
 MIN_VIEW_RUN_FRAMES = 3
 """Runs of one view shorter than this are taken as misjudged frames, not a change of view."""
-BASELINE_S = 1.0
-"""Stretch at the start of the walk (per view) that sets the shoulders' resting height."""
+RELAXED_PERCENTILE = 90
+"""Percentile of the ear-to-shoulder ratio (per view) taken as the shoulders' resting height."""
 UPRIGHT_LEAN_DEG = 30.0
 """Trunk lean from vertical below which the body counts as standing (for a carry without
 detectable steps, e.g. a standing hold)."""
@@ -287,21 +287,21 @@ def knee_flexion_deg(signals: BodySignals) -> np.ndarray:
 
 def elevation_drop_ratio(elevation: np.ndarray, views: np.ndarray, walk: np.ndarray,
                          times_s: np.ndarray) -> np.ndarray:
-    """(T,) fall of the ear-to-shoulder ratio below its value at the start of the walk.
+    """(T,) fall of the ear-to-shoulder ratio below its relaxed value in the walk.
 
     Notes
     -----
     The ratio looks different from the front, the back and the side, so each view has its
-    own baseline: the median over the first ``BASELINE_S`` of the walk filmed from it. Frames
-    of other views (oblique, turning) stay NaN.
+    own baseline: the ``RELAXED_PERCENTILE`` of the ratio over the walk filmed from it (the
+    shoulders at their lowest, apart from outliers), so a shrug is found wherever it happens in
+    the walk, the first seconds included. Frames of other views (oblique, turning) stay NaN.
     """
     drop = np.full(len(elevation), np.nan)
     for label in (View.FRONT.value, View.BACK.value, View.SIDE.value):
         frames = walk & (views == label) & np.isfinite(elevation)
         if not frames.any():
             continue
-        first = times_s[frames][0]
-        baseline = finite_stat(elevation[frames & window(times_s, first, first + BASELINE_S)], "median")
+        baseline = float(np.percentile(elevation[frames], RELAXED_PERCENTILE))
         if np.isfinite(baseline) and baseline > 0:
             drop[frames] = (baseline - elevation[frames]) / baseline
     return drop
