@@ -94,6 +94,13 @@ def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
     options
         Analysis rate, workers, progress callback, ...
     """
+    return analyze_with_track(source, exercise, options)[0]
+
+
+def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str,
+                       options: AnalysisOptions | None = None) -> tuple[FormReport, PoseTrack]:
+    """``analyze()``, also returning the pose track it read, for writers that draw on it
+    (HTML report, annotated video) without finding the pose a second time."""
     options = options or AnalysisOptions()
     notes: list[str] = []
     if exercise != AUTO:
@@ -104,7 +111,7 @@ def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
         exercise, notes = _recognised(signals)
     movement = get_library().movement(exercise)
     result = _module_for(movement)(signals, movement)
-    return FormReport(
+    report = FormReport(
         exercise=movement.id,
         source=SourceSummary(fps=track.source.fps, frames=track.source.frames,
                              duration_s=track.source.duration_s, width=track.source.width,
@@ -118,6 +125,7 @@ def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
                         skipped_checks=result.skipped,
                         low_confidence_spans=low_confidence_spans(track)),
     )
+    return report, track
 
 
 LOW_CONFIDENCE_MIN_S = 0.5

@@ -140,15 +140,27 @@ def analyze(
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
     rate: Annotated[float, typer.Option(help="Frames analysed per second; 0 = every frame.")] = DEFAULT_RATE_HZ,
     workers: Annotated[int | None, typer.Option(help="Processes to use (default: all CPU cores).")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Also write a report page (one offline HTML file).")] = None,
+    video_out: Annotated[Path | None, typer.Option(
+        "--video-out", help="Also write the video with skeleton, angle gauge, rep count and fault cues drawn (MP4).")] = None,
 ) -> None:
     """Count your reps, time them and check your form in a video."""
-    from upperback.analysis import AnalysisOptions
-    from upperback.analysis import analyze as run_analysis
+    from upperback.analysis import AnalysisOptions, analyze_with_track
 
+    if video_out is not None and video_out.resolve() == video.resolve():
+        raise UpperbackError(f"{video_out}: that is the video being analysed; choose another name for --video-out.")
     with progress_bar(f"Analysing {video.name}") as update:
-        report = run_analysis(video, exercise, AnalysisOptions(rate_hz=rate or None, workers=workers,
-                                                               progress=update))
+        report, track = analyze_with_track(video, exercise, AnalysisOptions(rate_hz=rate or None, workers=workers,
+                                                                             progress=update))
     _show_report(report, json_out)
+    if video_out is not None:
+        from upperback.report.video import write_annotated_video
+
+        with progress_bar(f"Drawing on {video.name}") as update:
+            write_annotated_video(video, track, report, video_out, progress=update)
+        console.print(f"Annotated video written to [bold]{video_out}[/bold].")
+    if html_out is not None:
+        _write_html(report, track, html_out, video)
 
 
 @app.command("analyze-landmarks")
@@ -158,6 +170,7 @@ def analyze_landmarks(
     width: Annotated[int | None, typer.Option(help="CSV: video width in pixels, for normalised coordinates.")] = None,
     height: Annotated[int | None, typer.Option(help="CSV: video height in pixels.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Also write a report page (one offline HTML file).")] = None,
     per_frame: Annotated[Path | None, typer.Option(
         "--per-frame", help="Also write one CSV row per input row with a 0/1 column per single-frame fault.")] = None,
 ) -> None:
@@ -172,6 +185,15 @@ def analyze_landmarks(
     if per_frame is not None:
         write_per_frame_csv(track, frame_faults(track, report.exercise), per_frame)
         console.print(f"Per-frame faults written to [bold]{per_frame}[/bold].")
+    if html_out is not None:
+        _write_html(report, track, html_out, None)
+
+
+def _write_html(report, track, html_out: Path, video: Path | None) -> None:
+    from upperback.report.html import write_html_report
+
+    write_html_report(report, track, html_out, video)
+    console.print(f"Report page written to [bold]{html_out}[/bold].")
 
 
 def _show_report(report, json_out: Path | None) -> None:
@@ -182,6 +204,16 @@ def _show_report(report, json_out: Path | None) -> None:
     if json_out is not None:
         write_report_json(report, json_out)
         console.print(f"Report written to [bold]{json_out}[/bold].")
+
+
+from upperback.cli_log import register  # noqa: E402  (training-log commands)
+register(app)
+from upperback.cli_batch import register as register_batch  # noqa: E402  (many videos at once)
+register_batch(app)
+from upperback.cli_plan import register as register_plan  # noqa: E402  (profile, plans, guided sessions)
+register_plan(app)
+from upperback.cli_web import register as register_web  # noqa: E402  (the web app: upperback serve)
+register_web(app)
 
 
 def main(args: list[str] | None = None) -> None:

@@ -201,6 +201,12 @@ class Variant(Strict):
     summary: Text
     how: list[Text] = Field(default_factory=list, description="What changes against the main steps.")
     why: Text
+    loaded_hinge: bool = Field(
+        default=False,
+        description="The trunk holds an unsupported hip hinge under external load (bent-over work); "
+        "plans skip it for people who must avoid loaded hinging.")
+    per_side: bool = Field(
+        default=False, description="A set is done once for each side; reps and times are per side.")
 
 
 class SafetyCue(Strict):

@@ -1,0 +1,257 @@
+"""Training-log commands: ``import``, ``export``, ``log`` and ``progress`` (added by :func:`register`).
+
+The log lives in the database ``upperback.store`` opens: a SQLite file in the user's data
+directory, or ``$UPPERBACK_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, tzinfo
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from upperback.errors import UpperbackError
+from upperback.terminal import console
+
+if TYPE_CHECKING:
+    from upperback.library import Library
+    from upperback.logbook.importer import ImportReport
+    from upperback.store import LoggedSet
+
+TIMEZONE_HELP = "IANA time zone of the dates (e.g. Europe/Berlin); default: this computer's."
+
+
+class ImportFormat(StrEnum):
+    AUTO = "auto"
+    STRONG = "strong"
+    HEVY = "hevy"
+    FITNOTES = "fitnotes"
+    JSON = "json"
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+class Unit(StrEnum):
+    KG = "kg"
+    LB = "lb"
+
+
+class SetType(StrEnum):
+    NORMAL = "normal"
+    WARMUP = "warmup"
+    DROP = "drop"
+    FAILURE = "failure"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the training-log commands to the ``upperback`` app."""
+    app.command("import")(import_log)
+    app.command("export")(export_log)
+    app.command("log")(log_set)
+    app.command("progress")(show_progress)
+
+
+def import_log(
+    file: Annotated[Path, typer.Argument(help="A Strong, Hevy or FitNotes CSV export, or an upperback JSON export.")],
+    file_format: Annotated[ImportFormat, typer.Option("--format", "-f", help="The app that wrote the file.")] = ImportFormat.AUTO,
+    mapping: Annotated[list[str] | None, typer.Option(
+        "--map", help='Map a name in the file to a movement or variant id: "Seal Row (Barbell)=bent-over-row". '
+        "Repeat for several; remembered for later imports.")] = None,
+    unit: Annotated[Unit, typer.Option(help="Unit of a weight column that names none (Strong's usual file).")] = Unit.KG,
+    timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and map, but save nothing.")] = False,
+) -> None:
+    """Import training history from another app (or a JSON export) into the log."""
+    from upperback.logbook.importer import import_file, parse_mappings
+    from upperback.logbook.zones import zone_named
+    from upperback.store import open_store
+
+    mappings = parse_mappings(mapping or [])
+    with open_store() as store:
+        report = import_file(store, file, file_format.value, zone=zone_named(timezone), weight_unit=unit.value,
+                             mappings=mappings, dry_run=dry_run)
+    _show_import(report, dry_run)
+
+
+def export_log(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+    file_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv (Strong layout) or json (everything, "
+                                                 "re-importable without loss).")] = ExportFormat.JSON,
+    unit: Annotated[Unit, typer.Option(help="CSV only: the unit every weight is written in.")] = Unit.KG,
+    timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
+) -> None:
+    """Export the whole training log."""
+    from upperback.logbook.json_io import write_json
+    from upperback.logbook.strong_export import write_strong_csv
+    from upperback.logbook.zones import zone_named
+    from upperback.store import open_store
+
+    with open_store() as store:
+        if file_format is ExportFormat.JSON:
+            document = write_json(store, output)
+            count = f"{len(document.sets)} sets, {len(document.sessions)} sessions"
+        else:
+            count = f"{write_strong_csv(store, output, zone_named(timezone), unit.value)} sets"
+    console.print(f"Exported {count} to [bold]{output}[/bold].")
+
+
+def log_set(
+    exercise: Annotated[str, typer.Argument(help="Movement id or name, e.g. bent-over-row.")],
+    reps: Annotated[int | None, typer.Option(min=0, help="Repetitions.")] = None,
+    load: Annotated[float | None, typer.Option(min=0, help="Weight used (in --unit).")] = None,
+    unit: Annotated[Unit, typer.Option(help="Unit of --load.")] = Unit.KG,
+    variant: Annotated[str | None, typer.Option(help="Variant id, e.g. dumbbell-bent-over-row.")] = None,
+    duration: Annotated[float | None, typer.Option(min=0, help="Seconds (holds, carries).")] = None,
+    distance: Annotated[float | None, typer.Option(min=0, help="Metres (carries).")] = None,
+    rpe: Annotated[float | None, typer.Option(min=0, max=10, help="Effort, 1-10.")] = None,
+    rir: Annotated[float | None, typer.Option(min=0, help="Reps left in reserve.")] = None,
+    set_type: Annotated[SetType, typer.Option("--type", help="Kind of set.")] = SetType.NORMAL,
+    date: Annotated[str | None, typer.Option(help='When: "2025-03-04" or "2025-03-04 18:30" (default: now).')] = None,
+    notes: Annotated[str, typer.Option(help="Free text.")] = "",
+    report: Annotated[Path | None, typer.Option(help="A form report (upperback analyze --json) of this set.")] = None,
+    timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
+) -> None:
+    """Log one set, e.g. upperback log bent-over-row --reps 10 --load 12 --unit kg --rpe 8."""
+    from upperback.library import get_library
+    from upperback.logbook.form_links import link_report, read_report
+    from upperback.logbook.zones import zone_named
+    from upperback.store import LoggedSet, open_store
+
+    library = get_library()
+    movement = library.resolve_exercise_name(exercise) or library.movement(exercise)
+    variant_id = _checked_variant(library, movement.id, variant)
+    if reps is None and duration is None and distance is None:
+        raise UpperbackError("Say what was done: give --reps, --duration or --distance.")
+    if report is not None:  # check the report before anything is saved
+        analysed = read_report(report)[0]["exercise"]
+        if analysed != movement.id:
+            raise UpperbackError(f"{report} analyses {analysed}, not {movement.id}; pass the report of this set.")
+    zone = zone_named(timezone)
+    when = _when(date, zone)
+    with open_store() as store:
+        day_start = datetime.combine(when.astimezone(zone).date(), datetime.min.time(), zone)
+        earlier = [s for s in store.sets(exercise_id=movement.id, since=day_start)
+                   if s.performed_at < day_start + timedelta(days=1)]
+        logged = LoggedSet(performed_at=when, exercise_id=movement.id, exercise_name=movement.name,
+                           variant_id=variant_id, set_index=len(earlier) + 1, set_type=set_type.value, reps=reps,
+                           load=load, load_unit=unit.value if load is not None else None, duration_s=duration,
+                           distance_m=distance, rpe=rpe, rir=rir, notes=notes)
+        set_id = store.log_set(logged)
+        if report is not None:
+            link_report(store, report, set_id=set_id, analysed_at=when)
+    local = when.astimezone(zone)
+    day = "today" if local.date() == datetime.now(zone).date() else f"on {local:%Y-%m-%d %H:%M}"
+    console.print(f"Logged set {logged.set_index} of [bold]{movement.name}[/bold] {day}: {_describe(logged)}.")
+
+
+def show_progress(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for progress.png and progress.html.")] = Path(
+        "upperback-progress"),
+    exercise: Annotated[str | None, typer.Option(help="Only this movement id.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only sets from this date on (YYYY-MM-DD).")] = None,
+    timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
+) -> None:
+    """Summarise progress (estimated 1RM, weekly volume per muscle, records, form) and plot it."""
+    from upperback.library import get_library
+    from upperback.logbook.progress import compute_progress
+    from upperback.logbook.progress_plots import write_html, write_png
+    from upperback.logbook.progress_view import progress_summary
+    from upperback.logbook.zones import zone_named
+    from upperback.store import open_store
+
+    library = get_library()
+    if exercise is not None:
+        exercise = library.movement(exercise).id
+    zone = zone_named(timezone)
+    start = _when(since, zone) if since else None
+    with open_store() as store:
+        sets = store.sets(exercise_id=exercise, since=start)
+        analyses = [a for a in store.form_analyses(exercise) if start is None or a.analysed_at >= start]
+    if not sets and not analyses:
+        raise UpperbackError("The log has no sets" + (" for that selection" if exercise or since else "")
+                             + " yet. Add some with 'upperback log' or 'upperback import'.")
+    progress = compute_progress(sets, analyses, library, zone)
+    console.print(progress_summary(progress))
+    png, html = write_png(progress, output / "progress.png"), write_html(progress, output / "progress.html")
+    console.print(f"Plots written to [bold]{png}[/bold] and [bold]{html}[/bold].")
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _checked_variant(library: Library, movement_id: str, variant: str | None) -> str | None:
+    if variant is None:
+        return None
+    owner, found = library.variant(variant)
+    if owner.id != movement_id:
+        ids = ", ".join(v.id for v in library.movement(movement_id).variants)
+        raise UpperbackError(f"'{found.id}' is a variant of {owner.id}, not of {movement_id}. Its variants: {ids}.")
+    return found.id
+
+
+def _when(text: str | None, zone: tzinfo) -> datetime:
+    if text is None:
+        return datetime.now(zone)
+    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    raise UpperbackError(f"Date '{text}' is not like 2025-03-04 or 2025-03-04 18:30.")
+
+
+def _describe(s: LoggedSet) -> str:
+    parts = []
+    if s.reps is not None:
+        parts.append(f"{s.reps} reps")
+    if s.load is not None:
+        parts.append(f"{s.load:g} {s.load_unit}")
+    if s.duration_s is not None:
+        parts.append(f"{s.duration_s:g} s")
+    if s.distance_m is not None:
+        parts.append(f"{s.distance_m:g} m")
+    if s.rpe is not None:
+        parts.append(f"RPE {s.rpe:g}")
+    if s.set_type != "normal":
+        parts.append(s.set_type)
+    return ", ".join(parts)
+
+
+def _show_import(report: ImportReport, dry_run: bool) -> None:
+    console.print(f"Read {report.sets_read} sets from {report.rows_read} rows of a {report.format} file "
+                  f"([bold]{report.path.name}[/bold])" + (f"; {report.rows_skipped} rows held no set "
+                                                          "(rest timers, notes)." if report.rows_skipped else "."))
+    outcome = report.outcome
+    if dry_run:
+        console.print("Dry run: nothing was saved.")
+    elif outcome.already_imported:
+        console.print("This file was imported before; no sets were added.")
+    else:
+        console.print(f"Added {outcome.sets_added} sets in {outcome.sessions_added} new session(s)"
+                      + (f"; {outcome.sets_skipped} were already in the log." if outcome.sets_skipped else "."))
+    if outcome is not None and outcome.sets_remapped:
+        console.print(f"Gave {outcome.sets_remapped} stored sets their movement from your --map.")
+    if report.matches:
+        table = Table(title="Exercise names mapped to the library", title_justify="left")
+        for column in ("Name in the file", "Movement", "Variant", "How"):
+            table.add_column(column)
+        for name, match in sorted(report.matches.items()):
+            table.add_row(name, match.exercise_id, match.variant_id or "", match.how)
+        console.print(table)
+    if report.unmapped:
+        table = Table(title="Names kept without a movement (review them)", title_justify="left")
+        for column in ("Name in the file", "Sets", "Closest library entries"):
+            table.add_column(column)
+        for unmapped in report.unmapped:
+            close = ", ".join(f"{c.label} ({c.score:.0f})" for c in unmapped.candidates) or "none close"
+            table.add_row(unmapped.name, str(unmapped.sets), close)
+        console.print(table)
+        console.print('These sets are kept as they are. If a name is one of the library\'s movements, re-run '
+                      'with --map "NAME=MOVEMENT-OR-VARIANT-ID" (remembered for later imports).')

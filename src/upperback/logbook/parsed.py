@@ -1,0 +1,71 @@
+"""What the CSV readers produce: one parsed set per row, before names are mapped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read values an export leaves implicit.
+
+    ``zone``: the time zone the app wrote its wall-clock times in. ``weight_unit``: the unit of a
+    weight column that does not name one (Strong's common layout writes the user's unit without
+    saying which); distances in such files are taken as km for kg and miles for lb.
+    """
+
+    zone: tzinfo
+    weight_unit: str = "kg"
+
+
+@dataclass(frozen=True)
+class ParsedSet:
+    """One set read from a row of another app's export."""
+
+    line: int
+    workout_name: str
+    started_at: datetime
+    ended_at: datetime | None
+    workout_notes: str
+    exercise_name: str
+    set_type: str = "normal"
+    reps: int | None = None
+    load: float | None = None
+    load_unit: str | None = None
+    duration_s: float | None = None
+    distance_m: float | None = None
+    rpe: float | None = None
+    notes: str = ""
+
+    @property
+    def workout_key(self) -> tuple[datetime, str]:
+        return self.started_at, self.workout_name
+
+    def problem(self) -> str | None:
+        """What makes this set impossible (negative amounts, RPE outside 0-10), or None."""
+        for what, value in (("reps", self.reps), ("weight", self.load), ("duration", self.duration_s),
+                            ("distance", self.distance_m)):
+            if value is not None and value < 0:
+                return f"{what} is negative ({value:g})"
+        if self.rpe is not None and not 0 <= self.rpe <= 10:
+            return f"RPE {self.rpe:g} is outside 0-10"
+        return None
+
+    @property
+    def is_empty(self) -> bool:
+        """A row with nothing performed in it (a note or a placeholder)."""
+        return not any((self.reps, self.load, self.duration_s, self.distance_m))
+
+
+def cell(row: dict[str, str], *names: str) -> str | None:
+    """The first of ``names`` present in the row (header names are lower-case); None if none is."""
+    for name in names:
+        if name in row:
+            return (row[name] or "").strip()
+    return None
+
+
+def positive(value: float | None) -> float | None:
+    """Apps write 0 for "not used" (no weight, no distance); keep only real amounts."""
+    return value if value else None

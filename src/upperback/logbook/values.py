@@ -1,0 +1,94 @@
+"""Reading the values other apps write: numbers, dates, durations and units."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+
+KG_PER_LB = 0.45359237
+METRES_PER = {"m": 1.0, "km": 1000.0, "mi": 1609.344, "ft": 0.3048, "yd": 0.9144}
+_UNIT_WORDS = {
+    "kg": "kg", "kgs": "kg", "kilograms": "kg", "lb": "lb", "lbs": "lb", "pounds": "lb",
+    "m": "m", "meters": "m", "metres": "m", "km": "km", "kilometers": "km", "kilometres": "km",
+    "mi": "mi", "mile": "mi", "miles": "mi", "ft": "ft", "feet": "ft", "yd": "yd", "yards": "yd",
+}
+_DURATION_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(h|m|s)\b")
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
+_SPACES = re.compile(r"[\s\u202f\u00a0]+")
+
+DATE_TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",   # Strong, most exports
+    "%Y-%m-%d %I:%M:%S %p",  # Strong on a 12-hour phone ("2024-03-05 7:30:00 PM")
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d %b %Y, %H:%M",     # Hevy ("5 Jan 2026, 17:00")
+    "%Y-%m-%d",            # FitNotes (a date, no time)
+)
+
+
+class ValueProblem(ValueError):
+    """A cell that cannot be read; the message says what was expected."""
+
+
+def number(text: str | None, what: str) -> float | None:
+    """A decimal number; ``12,5`` (decimal comma) reads as 12.5; an empty cell is None."""
+    cleaned = (text or "").strip()
+    if not cleaned:
+        return None
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueProblem(f"{what} '{text}' is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueProblem(f"{what} '{text}' is not a number")
+    return value
+
+
+def whole_number(text: str | None, what: str) -> int | None:
+    value = number(text, what)
+    if value is None:
+        return None
+    if value != int(value):
+        raise ValueProblem(f"{what} '{text}' is not a whole number")
+    return int(value)
+
+
+def unit(text: str, what: str) -> str:
+    """A canonical unit (kg, lb, m, km, mi, ft, yd) from how apps spell it."""
+    key = text.strip().lower().strip("()")
+    if key not in _UNIT_WORDS:
+        raise ValueProblem(f"{what} '{text}' is not a unit this importer knows (kg, lbs, m, km, mi)")
+    return _UNIT_WORDS[key]
+
+
+def metres(value: float | None, distance_unit: str) -> float | None:
+    return None if value is None else value * METRES_PER[distance_unit]
+
+
+def local_datetime(text: str, zone: tzinfo, what: str = "date") -> datetime:
+    """A wall-clock time from an export, placed in ``zone`` (the exports carry no offset)."""
+    cleaned = _SPACES.sub(" ", text.strip())
+    for pattern in DATE_TIME_FORMATS:
+        try:
+            return datetime.strptime(cleaned, pattern).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    raise ValueProblem(f"{what} '{text}' is not a date this importer can read (e.g. 2024-03-05 18:30:00)")
+
+
+def duration_s(text: str | None, what: str = "duration") -> float | None:
+    """Seconds from ``90``, ``1:30``, ``0:01:30``, ``45m``, ``1h 5m`` or ``1h 5m 20s``."""
+    cleaned = (text or "").strip().lower()
+    if not cleaned:
+        return None
+    clock = _CLOCK.match(cleaned)
+    if clock:
+        hours, minutes, seconds = clock.groups()
+        return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds.replace(",", "."))
+    parts = _DURATION_PART.findall(cleaned)
+    if parts and _DURATION_PART.sub("", cleaned).strip() == "":
+        scale = {"h": 3600, "m": 60, "s": 1}
+        return sum(float(amount.replace(",", ".")) * scale[part] for amount, part in parts)
+    return number(cleaned, what)

@@ -1,0 +1,418 @@
+"""The training log: one object over the database, every write one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, replace
+from datetime import datetime
+
+from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from upperback.errors import UpperbackError
+from upperback.store import migrate
+from upperback.store.db import make_engine, write_engine
+from upperback.store.records import (
+    AnalysisLink,
+    FormAnalysisRecord,
+    ImportBundle,
+    ImportOutcome,
+    LoggedSet,
+    PlanRecord,
+    SessionRecord,
+)
+from upperback.store.tables import (
+    ExerciseAlias,
+    FormAnalysis,
+    ImportBatch,
+    Plan,
+    Profile,
+    SetRow,
+    TrainingSession,
+    utc_now,
+)
+
+_SET_FIELDS = [f for f in LoggedSet.__dataclass_fields__ if f != "id"]
+_KEY_CHUNK = 500
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the training log and migrate it to the current schema.
+
+    ``url`` defaults to ``$UPPERBACK_DATABASE_URL``, else a SQLite file in the user's data
+    directory (``$UPPERBACK_DATA_DIR`` overrides the directory). Use it as a context manager.
+    """
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        raise UpperbackError(
+            f"Cannot open the training log at {engine.url.render_as_string(hide_password=True)}: "
+            f"{exc.orig}. Check the path or database URL (UPPERBACK_DATABASE_URL) and that the "
+            "database server is running."
+        ) from None
+    return Store(engine)
+
+
+class Store:
+    """Read and write the training log. Create it with :func:`open_store`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = write_engine(engine)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One write transaction: committed at the end of the block, rolled back on any error."""
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    # ------------------------------------------------------------------ profile and plans
+
+    def save_profile(self, data: dict) -> None:
+        """Replace the current profile with ``data`` (a JSON-serialisable document)."""
+        with self._write() as session:
+            row = session.scalars(select(Profile).order_by(Profile.id).limit(1)).first()
+            if row is None:
+                session.add(Profile(data=dict(data), updated_at=utc_now()))
+            else:
+                row.data = dict(data)
+                row.updated_at = utc_now()
+
+    def load_profile(self) -> dict | None:
+        with self._read() as session:
+            row = session.scalars(select(Profile).order_by(Profile.id).limit(1)).first()
+            return None if row is None else dict(row.data)
+
+    def save_plan(self, data: dict, name: str) -> int:
+        """Store a programme document; returns its id."""
+        with self._write() as session:
+            plan = Plan(name=name, data=dict(data), created_at=utc_now())
+            session.add(plan)
+            session.flush()
+            return plan.id
+
+    def latest_plan(self) -> tuple[int, dict] | None:
+        with self._read() as session:
+            row = session.scalars(select(Plan).order_by(Plan.created_at.desc(), Plan.id.desc()).limit(1)).first()
+            return None if row is None else (row.id, dict(row.data))
+
+    def plans(self) -> list[PlanRecord]:
+        with self._read() as session:
+            rows = session.scalars(select(Plan).order_by(Plan.created_at, Plan.id))
+            return [PlanRecord(name=r.name, data=dict(r.data), created_at=r.created_at, id=r.id) for r in rows]
+
+    # ------------------------------------------------------------------ sessions
+
+    def start_session(self, name: str, source: str = "session", started_at: datetime | None = None) -> int:
+        """Open a training session; sets logged with its id belong to it."""
+        when = _aware(started_at or utc_now(), "start time")
+        with self._write() as session:
+            row = TrainingSession(name=name, source=source, started_at=when, notes="")
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def end_session(self, session_id: int, ended_at: datetime | None = None) -> None:
+        when = _aware(ended_at or utc_now(), "end time")
+        with self._write() as session:
+            row = session.get(TrainingSession, session_id)
+            if row is None:
+                raise UpperbackError(f"There is no training session {session_id} to end.")
+            row.ended_at = when
+
+    def sessions(self) -> list[SessionRecord]:
+        with self._read() as session:
+            rows = session.scalars(select(TrainingSession).order_by(TrainingSession.started_at, TrainingSession.id))
+            return [_session_record(r) for r in rows]
+
+    # ------------------------------------------------------------------ sets
+
+    def log_set(self, s: LoggedSet) -> int:
+        """Save one set in its own transaction; returns its id.
+
+        Logging a set identical to one already stored (same time, exercise, index and numbers)
+        returns the stored set's id instead of adding a copy, so a retried request is harmless.
+        """
+        return self.log_sets([s])[0]
+
+    def log_sets(self, sets: list[LoggedSet]) -> list[int]:
+        """Save several sets, all or nothing; returns their ids in order."""
+        checked = [s.validated() for s in sets]
+        try:
+            with self._write() as session:
+                known = _existing_keys(session, [s.natural_key() for s in checked])
+                ids = []
+                for s in checked:
+                    key = s.natural_key()
+                    if key not in known:
+                        row = SetRow(**_set_columns(s), natural_key=key, created_at=utc_now())
+                        session.add(row)
+                        session.flush()
+                        known[key] = row.id
+                    ids.append(known[key])
+                return ids
+        except IntegrityError as exc:
+            raise UpperbackError(f"The sets could not be saved: {exc.orig}. Nothing was saved; "
+                                 "check that the session id exists.") from None
+
+    def sets(self, exercise_id: str | None = None, since: datetime | None = None) -> list[LoggedSet]:
+        """Logged sets in time order, optionally of one movement and from ``since`` on."""
+        query = select(SetRow).order_by(SetRow.performed_at, SetRow.session_id, SetRow.id)
+        if exercise_id is not None:
+            query = query.where(SetRow.exercise_id == exercise_id)
+        if since is not None:
+            query = query.where(SetRow.performed_at >= _aware(since, "'since' time"))
+        with self._read() as session:
+            return [_logged_set(row) for row in session.scalars(query)]
+
+    def count_sets(self) -> int:
+        with self._read() as session:
+            return session.scalar(select(func.count()).select_from(SetRow)) or 0
+
+    # ------------------------------------------------------------------ exercise names
+
+    def aliases(self) -> dict[str, tuple[str, str | None]]:
+        """Names mapped by the user: normalised name -> (movement id, variant id)."""
+        with self._read() as session:
+            return {a.name: (a.exercise_id, a.variant_id) for a in session.scalars(select(ExerciseAlias))}
+
+    def map_exercise_name(self, name: str, exercise_id: str, variant_id: str | None = None) -> int:
+        """Remember that ``name`` means this movement, and apply it to stored sets still unmapped.
+
+        Returns how many stored sets were updated.
+        """
+        with self._write() as session:
+            return _apply_aliases(session, {name: (exercise_id, variant_id)})
+
+    # ------------------------------------------------------------------ form analyses
+
+    def link_form_analysis(self, record: FormAnalysisRecord) -> int:
+        """Store a form report's link and summary; the same report file twice keeps one row."""
+        with self._write() as session:
+            existing = session.scalars(
+                select(FormAnalysis).where(FormAnalysis.report_sha256 == record.report_sha256)).first()
+            if existing is not None:
+                existing.set_id, existing.session_id = record.set_id, record.session_id
+                return existing.id
+            row = FormAnalysis(**_analysis_columns(record), created_at=utc_now())
+            session.add(row)
+            try:
+                session.flush()
+            except IntegrityError:
+                raise UpperbackError(
+                    f"Cannot link the report {record.report_path}: set {record.set_id} or session "
+                    f"{record.session_id} does not exist.") from None
+            return row.id
+
+    def form_analyses(self, exercise_id: str | None = None) -> list[FormAnalysisRecord]:
+        query = select(FormAnalysis).order_by(FormAnalysis.analysed_at, FormAnalysis.id)
+        if exercise_id is not None:
+            query = query.where(FormAnalysis.exercise_id == exercise_id)
+        with self._read() as session:
+            return [_analysis_record(r) for r in session.scalars(query)]
+
+    # ------------------------------------------------------------------ imports
+
+    def import_batch(self, file_sha256: str) -> tuple[int, datetime] | None:
+        """(id, time) of the earlier import of a file with this hash, if any."""
+        with self._read() as session:
+            row = session.scalars(select(ImportBatch).where(ImportBatch.file_sha256 == file_sha256)).first()
+            return None if row is None else (row.id, row.imported_at)
+
+    def add_import(self, bundle: ImportBundle) -> ImportOutcome:
+        """Write an imported file's sessions, sets, analyses, profile and plans in one transaction.
+
+        A file imported before (same hash) changes nothing. Sets already stored (same natural
+        key, e.g. from an overlapping older export) are skipped, and a session whose sets are
+        all known is not created again.
+        """
+        checked = [(w, [(s.validated(), s.natural_key()) for s in sets]) for w, sets in bundle.workouts]
+        loose = [(s.validated(), s.natural_key()) for s in bundle.loose_sets]
+        all_keys = [key for _, sets in checked for _, key in sets] + [key for _, key in loose]
+        try:
+            with self._write() as session:
+                earlier = session.scalars(
+                    select(ImportBatch.id).where(ImportBatch.file_sha256 == bundle.file_sha256)).first()
+                if earlier is not None:
+                    return ImportOutcome(already_imported=True, sets_added=0, sets_skipped=len(all_keys),
+                                         sessions_added=0, sets_remapped=_apply_aliases(session, bundle.aliases),
+                                         batch_id=earlier)
+                batch = ImportBatch(file_sha256=bundle.file_sha256, file_name=bundle.file_name[-500:],
+                                    format=bundle.format, imported_at=utc_now(), rows_read=bundle.rows_read)
+                session.add(batch)
+                session.flush()
+                known = _existing_keys(session, all_keys)
+                rows: list[dict] = []
+                sessions_added = 0
+                for workout, sets in checked:
+                    fresh = [(s, key) for s, key in sets if key not in known]
+                    if sets and not fresh:
+                        continue
+                    workout_id, created = _find_or_add_session(session, workout, batch.id)
+                    sessions_added += created
+                    rows += _new_rows(fresh, known, batch.id, workout_id)
+                rows += _new_rows([(s, key) for s, key in loose if key not in known], known, batch.id, None)
+                if rows:
+                    session.execute(insert(SetRow), rows)
+                batch.sets_added = len(rows)
+                _add_analyses(session, bundle.analyses)
+                if bundle.profile is not None and session.scalar(select(func.count()).select_from(Profile)) == 0:
+                    session.add(Profile(data=dict(bundle.profile), updated_at=utc_now()))
+                _add_plans(session, bundle.plans)
+                return ImportOutcome(already_imported=False, sets_added=len(rows),
+                                     sets_skipped=len(all_keys) - len(rows), sessions_added=sessions_added,
+                                     sets_remapped=_apply_aliases(session, bundle.aliases), batch_id=batch.id)
+        except IntegrityError as exc:
+            raise UpperbackError(f"The import could not be saved ({exc.orig}); nothing was saved.") from None
+
+    def delete_all(self) -> None:
+        """Remove every logged set, session, analysis and import record (profile and plans stay)."""
+        with self._write() as session:
+            for table in (FormAnalysis, SetRow, TrainingSession, ImportBatch):
+                session.execute(delete(table))
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def normalise_name(name: str) -> str:
+    """Case- and space-insensitive form of an exercise name, used as the alias key."""
+    return " ".join(name.lower().split())
+
+
+def _aware(when: datetime, what: str) -> datetime:
+    if when.tzinfo is None:
+        raise UpperbackError(f"The {what} {when.isoformat()} has no time zone; give one.")
+    return when
+
+
+def _set_columns(s: LoggedSet) -> dict:
+    return {name: getattr(s, name) for name in _SET_FIELDS}
+
+
+def _logged_set(row: SetRow) -> LoggedSet:
+    return LoggedSet(**{name: getattr(row, name) for name in _SET_FIELDS}, id=row.id)
+
+
+def _session_record(row: TrainingSession) -> SessionRecord:
+    return SessionRecord(name=row.name, started_at=row.started_at, ended_at=row.ended_at,
+                         source=row.source, notes=row.notes, id=row.id)
+
+
+def _analysis_columns(record: FormAnalysisRecord) -> dict:
+    values = asdict(record)
+    values.pop("id")
+    return values
+
+
+def _analysis_record(row: FormAnalysis) -> FormAnalysisRecord:
+    return FormAnalysisRecord(exercise_id=row.exercise_id, analysed_at=row.analysed_at,
+                              report_path=row.report_path, report_sha256=row.report_sha256,
+                              summary=dict(row.summary), set_id=row.set_id, session_id=row.session_id,
+                              id=row.id)
+
+
+def _existing_keys(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """natural key -> id for the keys already stored."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), _KEY_CHUNK):
+        chunk = wanted[start:start + _KEY_CHUNK]
+        rows = session.execute(select(SetRow.natural_key, SetRow.id).where(SetRow.natural_key.in_(chunk)))
+        found.update((key, set_id) for key, set_id in rows)
+    return found
+
+
+def _find_or_add_session(session: Session, workout: SessionRecord, batch_id: int) -> tuple[int, bool]:
+    """(session id, whether it was created): an existing session with the same start and name is reused."""
+    existing = session.scalars(select(TrainingSession.id).where(
+        TrainingSession.started_at == _aware(workout.started_at, "session start"),
+        TrainingSession.name == workout.name)).first()
+    if existing is not None:
+        return existing, False
+    row = TrainingSession(name=workout.name, source=workout.source, started_at=workout.started_at,
+                          ended_at=workout.ended_at, notes=workout.notes, import_batch_id=batch_id)
+    session.add(row)
+    session.flush()
+    return row.id, True
+
+
+def _new_rows(sets: list[tuple[LoggedSet, str]], known: dict[str, int], batch_id: int,
+              session_id: int | None) -> list[dict]:
+    """Insert values for sets not stored yet (and not repeated earlier in the same file)."""
+    rows = []
+    now = utc_now()
+    for s, key in sets:
+        if key in known:
+            continue
+        known[key] = -1
+        rows.append({**_set_columns(replace(s, session_id=session_id)), "natural_key": key,
+                     "import_batch_id": batch_id, "created_at": now})
+    return rows
+
+
+def _add_analyses(session: Session, analyses: list[AnalysisLink]) -> None:
+    for link in analyses:
+        record = link.record
+        if session.scalars(select(FormAnalysis.id).where(
+                FormAnalysis.report_sha256 == record.report_sha256)).first() is not None:
+            continue
+        set_id = session_id = None
+        if link.set_key is not None:
+            set_id = session.scalars(select(SetRow.id).where(SetRow.natural_key == link.set_key)).first()
+        if link.session_started_at is not None:
+            session_id = session.scalars(select(TrainingSession.id).where(
+                TrainingSession.started_at == link.session_started_at,
+                TrainingSession.name == link.session_name)).first()
+        columns = _analysis_columns(replace(record, set_id=set_id, session_id=session_id))
+        session.add(FormAnalysis(**columns, created_at=utc_now()))
+
+
+def _apply_aliases(session: Session, aliases: dict[str, tuple[str, str | None]]) -> int:
+    """Save name mappings and give stored unmapped sets of those names their movement."""
+    updated = 0
+    for name, (exercise_id, variant_id) in aliases.items():
+        key = normalise_name(name)
+        alias = session.scalars(select(ExerciseAlias).where(ExerciseAlias.name == key)).first()
+        if alias is None:
+            session.add(ExerciseAlias(name=key, exercise_id=exercise_id, variant_id=variant_id))
+        else:
+            alias.exercise_id, alias.variant_id = exercise_id, variant_id
+        result = session.execute(
+            update(SetRow)
+            .where(SetRow.exercise_id.is_(None), func.lower(SetRow.exercise_name) == key)
+            .values(exercise_id=exercise_id, variant_id=variant_id))
+        updated += result.rowcount or 0
+    return updated
+
+
+def _add_plans(session: Session, plans: list[PlanRecord]) -> None:
+    for plan in plans:
+        duplicate = session.scalars(select(Plan.id).where(
+            Plan.name == plan.name, Plan.created_at == plan.created_at)).first()
+        if duplicate is None:
+            session.add(Plan(name=plan.name, data=dict(plan.data), created_at=plan.created_at))

@@ -1,0 +1,220 @@
+"""The web app: ``create_app(settings)`` builds the FastAPI application.
+
+Pages are rendered on the server (Jinja2); htmx (vendored, no build step) swaps small parts of
+pages for set logging and analysis progress. One store and one job queue live for the app's
+lifetime, opened and closed by its lifespan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from upperback.errors import UnknownNameError, UpperbackError
+from upperback.store import open_store
+from upperback.web import deps
+from upperback.web.jobs import JobQueue, Runner, run_analysis
+from upperback.web.routes import analyse, auth, home, library, log, profile, programme, today
+from upperback.web.security import (
+    CSRF_COOKIE,
+    CONTENT_SECURITY_POLICY,
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    CsrfError,
+    csrf_token_valid,
+    new_csrf_token,
+    session_cookie_valid,
+)
+from upperback.web.settings import WebSettings, secret_key
+from upperback.web.uploads import UploadTooLarge
+
+log_ = logging.getLogger("upperback.web")
+
+WEB_DIR = Path(__file__).resolve().parent
+STATIC_DIR = WEB_DIR / "static"
+TEMPLATES_DIR = WEB_DIR / "templates"
+OPEN_PATHS = ("/login", "/static/", "/vendor/", "/favicon.ico")
+"""Paths reachable without signing in when a password is set."""
+
+RETRY_LINKS = [("/analyse", "Try another video"), ("/profile", "Back to your profile"),
+               ("/today", "Back to today's session"), ("/log", "Back to the log"), ("/library", "Back to the library")]
+"""Where an error page sends the user to try again, by the address that failed."""
+
+NAV = [("/", "Home"), ("/library", "Learn"), ("/today", "Today"), ("/programme", "Plan"),
+       ("/log", "Log"), ("/progress", "Progress"), ("/analyse", "Check form")]
+
+
+@cache
+def plotly_js() -> Path:
+    """plotly.js as shipped inside the ``plotly`` Python package (no CDN)."""
+    import plotly
+
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+@cache
+def _static_version(name: str) -> str:
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+
+
+def create_app(settings: WebSettings | None = None, runner: Runner = run_analysis) -> FastAPI:
+    """The application for ``settings``; ``runner`` does one analysis job (tests may pass their own)."""
+    settings = settings or WebSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.database)
+        app.state.store = store
+        queue = JobQueue(settings, store, runner)
+        app.state.jobs = queue
+        queue.recover()
+        if settings.run_jobs:
+            queue.start()
+        try:
+            yield
+        finally:
+            queue.stop()
+            store.close()
+
+    app = FastAPI(title="upperback", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.secret = secret_key(settings)
+    app.state.templates = _templates()
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    async def plotly_bundle() -> FileResponse:
+        return FileResponse(plotly_js(), media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    for module in (home, library, profile, today, programme, log, analyse, auth):
+        app.include_router(module.router)
+
+    _add_error_pages(app)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next) -> Response:
+        token = request.cookies.get(CSRF_COOKIE)
+        fresh = not csrf_token_valid(app.state.secret, token)
+        request.state.csrf_token = new_csrf_token(app.state.secret) if fresh else token
+        if settings.password and not _signed_in(request) and not request.url.path.startswith(OPEN_PATHS):
+            response = _sign_in_first(request)
+        else:
+            response = await call_next(request)
+        if fresh:
+            response.set_cookie(CSRF_COOKIE, request.state.csrf_token, httponly=True, samesite="strict",
+                                path="/")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    hosts = ["*"] if settings.password else list(settings.allowed_hosts)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+    return app
+
+
+def _signed_in(request: Request) -> bool:
+    return session_cookie_valid(request.app.state.secret, request.cookies.get(SESSION_COOKIE))
+
+
+def _sign_in_first(request: Request) -> Response:
+    if request.method == "GET" and not deps.is_htmx(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return Response("Sign in first.", status_code=401, headers={"HX-Redirect": "/login"})
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=TEMPLATES_DIR)
+    env = templates.env
+    env.globals["nav"] = NAV
+    env.globals["timedelta"] = timedelta
+    env.globals["static"] = lambda name: f"/static/{name}?v={_static_version(name)}"
+    env.globals["csrf_field"] = lambda request: Markup(
+        f'<input type="hidden" name="{CSRF_FIELD}" value="{request.state.csrf_token}">')
+    env.filters["duration"] = _duration
+    env.filters["number"] = _number
+    return templates
+
+
+def _duration(seconds: float | int | None) -> str:
+    """``95`` -> ``1:35``; ``42`` -> ``42 s``."""
+    if seconds is None:
+        return "-"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
+
+
+def _number(value: float | int | None, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    """Every failure gets a page that says what happened and what to do."""
+
+    def page(request: Request, status: int, title: str, message: str) -> Response:
+        template = "partials/error_inline.html" if deps.is_htmx(request) else "error.html"
+        retry = next(((path, label) for path, label in RETRY_LINKS if request.url.path.startswith(path)), None)
+        return deps.render(request, template, {"title": title, "message": message, "status": status,
+                                               "retry": retry}, status_code=status)
+
+    @app.exception_handler(UnknownNameError)
+    async def unknown_name(request: Request, exc: UnknownNameError) -> Response:
+        return page(request, 404, "Not in the library", exc.message)
+
+    @app.exception_handler(UploadTooLarge)
+    async def too_large(request: Request, exc: UploadTooLarge) -> Response:
+        return page(request, 413, "The video is too large", exc.message)
+
+    @app.exception_handler(UpperbackError)
+    async def user_error(request: Request, exc: UpperbackError) -> Response:
+        return page(request, 400, "That did not work", exc.message)
+
+    @app.exception_handler(CsrfError)
+    async def csrf_error(request: Request, exc: CsrfError) -> Response:
+        return page(request, 403, "This form has expired",
+                    "The page was open too long or came from somewhere else, so it was not sent. "
+                    "Go back, reload the page and try again.")
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_form(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(sorted({str(e["loc"][-1]) for e in exc.errors()}))
+        return page(request, 422, "Something is missing",
+                    f"The form could not be read (check: {fields}). Go back and fill it in again.")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 404:
+            return page(request, 404, "Page not found",
+                        "There is nothing at this address. Use the menu to find your way.")
+        if exc.status_code == 405:
+            return page(request, 405, "Not allowed", "This address cannot be used that way.")
+        return page(request, exc.status_code, "That did not work", str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log_.exception("unexpected error on %s", request.url.path)
+        return page(request, 500, "Something went wrong",
+                    "The server hit a problem it did not expect. Your saved data is safe; try again, "
+                    "and if it keeps happening, the server log has the details.")

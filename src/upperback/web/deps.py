@@ -1,0 +1,47 @@
+"""What every route needs: the store, the settings, page rendering and the CSRF check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from upperback.store import Store
+from upperback.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, check_csrf
+from upperback.web.settings import WebSettings
+
+
+def store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def settings(request: Request) -> WebSettings:
+    return request.app.state.settings
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None,
+           status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A page (or an htmx fragment) from ``templates/``."""
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, template, context or {}, status_code=status_code,
+                                      headers=headers)
+
+
+async def require_csrf(request: Request) -> None:
+    """Router dependency for POST routes: the token from the header or the form must match the cookie.
+
+    Raises :class:`~upperback.web.security.CsrfError` (answered with a 403 page).
+    """
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    check_csrf(request.app.state.secret, request.cookies.get(CSRF_COOKIE), sent)

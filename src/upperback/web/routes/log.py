@@ -1,0 +1,162 @@
+"""The training log (a table, a quick form to add a set, exports) and progress charts."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import plotly.graph_objects as go
+from fastapi import APIRouter, Depends, Form, Query, Request
+from starlette.background import BackgroundTask
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from upperback.errors import UpperbackError
+from upperback.library import get_library
+from upperback.logbook.progress import compute_progress
+from upperback.logbook.progress_plots import fault_series, top_exercises, top_muscles
+from upperback.logbook.zones import local_zone
+from upperback.store import LoggedSet
+from upperback.web.forms import number, whole
+from upperback.web.deps import render, require_csrf, store
+
+router = APIRouter()
+
+PAGE_SIZE = 100
+CHART_LAYOUT = {"margin": {"l": 48, "r": 12, "t": 12, "b": 40}, "height": 320,
+                "legend": {"orientation": "h", "y": -0.2}, "paper_bgcolor": "rgba(0,0,0,0)",
+                "plot_bgcolor": "rgba(0,0,0,0)", "font": {"family": "system-ui, sans-serif", "size": 13}}
+
+
+@router.get("/log")
+def log_page(request: Request, limit: Annotated[int, Query(ge=1, le=100_000)] = PAGE_SIZE,
+             finished: bool = False, added: bool = False) -> Response:
+    log = store(request)
+    library = get_library()
+    sets = list(reversed(log.sets()))
+    names = {m.id: m.name for m in library.movements}
+    variants = {v.id: v.name for m in library.movements for v in m.variants}
+    return render(request, "log.html", {
+        "sets": sets[:limit], "total": len(sets), "limit": limit, "names": names, "variants": variants,
+        "library": library, "finished": finished, "added": added, "zone": local_zone(),
+    })
+
+
+@router.post("/log", dependencies=[Depends(require_csrf)])
+def add_set(request: Request, exercise: Annotated[str, Form(max_length=100)],
+            reps: Annotated[str, Form()] = "", load: Annotated[str, Form()] = "",
+            load_unit: Annotated[str, Form()] = "kg", seconds: Annotated[str, Form()] = "",
+            rpe: Annotated[str, Form()] = "", notes: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """A set done outside a planned session; ``exercise`` is a movement or variant id."""
+    library = get_library()
+    try:
+        movement, variant = library.variant(exercise)
+    except UpperbackError:
+        movement, variant = library.movement(exercise), None
+    log = store(request)
+    count = sum(1 for s in log.sets(exercise_id=movement.id, since=_start_of_today())
+                if s.source == "manual")
+    kg = number(load, "weight")
+    if load_unit not in ("kg", "lb"):
+        raise UpperbackError("Choose kg or lb for the weight.")
+    logged = LoggedSet(performed_at=datetime.now().astimezone(), exercise_id=movement.id,
+                       exercise_name=movement.name, variant_id=variant.id if variant else None,
+                       set_index=count + 1, reps=whole(reps, "reps"), load=kg,
+                       load_unit=load_unit if kg is not None else None, duration_s=number(seconds, "seconds"),
+                       rpe=number(rpe, "RPE"), notes=notes.strip())
+    if logged.reps is None and logged.duration_s is None:
+        raise UpperbackError("Enter the reps (or the seconds, for a hold or a carry) of the set.")
+    log.log_set(logged)
+    return RedirectResponse("/log?added=1", status_code=303)
+
+
+@router.get("/log/export.{fmt}")
+def export(request: Request, fmt: str) -> Response:
+    """The whole log as a Strong-compatible CSV or a lossless JSON document."""
+    log = store(request)
+    folder = Path(tempfile.mkdtemp(prefix="upperback-export-"))
+    if fmt == "csv":
+        from upperback.logbook.strong_export import write_strong_csv
+
+        path = folder / "upperback-log.csv"
+        write_strong_csv(log, path, local_zone())
+        media = "text/csv"
+    elif fmt == "json":
+        from upperback.logbook.json_io import write_json
+
+        path = folder / "upperback-log.json"
+        write_json(log, path)
+        media = "application/json"
+    else:
+        folder.rmdir()
+        raise UpperbackError("Exports come as .csv (for Strong and spreadsheets) or .json (everything).")
+    return FileResponse(path, media_type=media, filename=path.name,
+                        background=BackgroundTask(_remove, folder))
+
+
+@router.get("/progress")
+def progress(request: Request) -> Response:
+    log = store(request)
+    library = get_library()
+    result = compute_progress(log.sets(), log.form_analyses(), library, local_zone())
+    muscle_names = {m.id: m.name for m in library.muscles}
+    charts = []
+    if result.e1rm:
+        charts.append(("Estimated one-rep max", "How much you could lift once, estimated from your "
+                       "sets of 1-12 reps (kg).", _e1rm_figure(result)))
+    if result.weekly_volume:
+        charts.append(("Hard sets per week", "Working sets per muscle each week; a set counts half for "
+                       "the muscles that only help. 10-20 a week suits most people.",
+                       _volume_figure(result, muscle_names)))
+    if result.fault_trends:
+        charts.append(("Form over time", "Share of reps with each fault in your analysed videos "
+                       "(lower is better).", _fault_figure(result)))
+    return render(request, "progress.html", {"progress": result, "charts": charts,
+                                             "muscle_names": muscle_names})
+
+
+def _e1rm_figure(progress) -> str:
+    figure = go.Figure()
+    for key in top_exercises(progress):
+        points = progress.e1rm[key]
+        figure.add_trace(go.Scatter(x=[p.day.isoformat() for p in points], y=[round(p.e1rm_kg, 1) for p in points],
+                                    mode="lines+markers", name=progress.labels.get(key, key),
+                                    customdata=[f"{p.load_kg:.1f} kg x {p.reps}" for p in points],
+                                    hovertemplate="%{x}: %{y} kg (%{customdata})<extra></extra>"))
+    figure.update_layout(**CHART_LAYOUT, yaxis_title="kg")
+    return _script_json(figure)
+
+
+def _volume_figure(progress, names: dict[str, str]) -> str:
+    figure = go.Figure()
+    weeks = [w.week_start.isoformat() for w in progress.weekly_volume]
+    for muscle in top_muscles(progress):
+        figure.add_trace(go.Bar(x=weeks, y=[w.hard_sets.get(muscle, 0.0) for w in progress.weekly_volume],
+                                name=names.get(muscle, muscle)))
+    figure.update_layout(**CHART_LAYOUT, barmode="group", yaxis_title="hard sets")
+    return _script_json(figure)
+
+
+def _fault_figure(progress) -> str:
+    figure = go.Figure()
+    for label, times, rates in fault_series(progress):
+        figure.add_trace(go.Scatter(x=[t.isoformat() for t in times], y=rates, mode="lines+markers",
+                                    name=label.replace("_", " ")))
+    figure.update_layout(**CHART_LAYOUT, yaxis_tickformat=".0%", yaxis_range=[0, 1])
+    return _script_json(figure)
+
+
+def _script_json(figure: go.Figure) -> str:
+    """The figure as JSON safe inside a <script> element (names from imports are user text)."""
+    return figure.to_json().replace("</", "<\\/")
+
+
+def _start_of_today() -> datetime:
+    return datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _remove(folder: Path) -> None:
+    for child in folder.iterdir():
+        child.unlink(missing_ok=True)
+    folder.rmdir()

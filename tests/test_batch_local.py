@@ -1,0 +1,152 @@
+"""Batch runs on the local process pool: the shared clips plus a corrupt file, re-runs, crashes, Ctrl-C."""
+
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+import os
+from collections import Counter
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from conftest import CLIPS, clip_manifest, needs_media, run_cli
+
+from upperback.analysis import AnalysisOptions, analyze
+from upperback.batch import BatchOptions, LocalEngine, discover_inputs, run_batch
+from upperback.batch.jobs import CRASHED, Job, JobOutcome
+from upperback.batch.worker import run_job
+from upperback.pose.decode import probe_video
+
+pytestmark = needs_media
+
+
+def corrupt_video(folder: Path) -> Path:
+    """Bytes from the middle of a real clip: no container header, not decodable."""
+    data = (CLIPS / "cat_cow_home_side.mp4").read_bytes()
+    path = folder / "corrupt.mp4"
+    path.write_bytes(data[len(data) // 3: len(data) // 3 + 100_000])
+    return path
+
+
+def linked_clips(folder: Path, *names: str) -> Path:
+    """A folder of symbolic links to shared clips (the media are never copied)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (folder / name).symlink_to(CLIPS / name)
+    return folder
+
+
+def test_all_shared_clips_and_a_corrupt_file_through_the_cli(tmp_path, capsys):
+    bad = corrupt_video(tmp_path)
+    out = tmp_path / "out"
+    manifest = clip_manifest()
+
+    code, stdout, stderr = run_cli(capsys, "batch", str(CLIPS / "manifest.csv"), str(bad),
+                                   "-x", "auto", "-o", str(out), "--workers", "2")
+
+    assert code == 1, stderr  # one video failed
+    assert f"Analysed {len(manifest)} videos" in stdout and "1 failed now" in stdout
+    assert "corrupt.mp4: not a video file upperback can read" in stderr
+    rows = pq.read_table(out / "summary.parquet").to_pylist()
+    with (out / "summary.csv").open(newline="") as handle:
+        csv_rows = list(csv.DictReader(handle))
+    assert [row["file"] for row in rows] == [str(CLIPS / m["file"]) for m in manifest] + [str(bad)]
+    assert [row["file"] for row in csv_rows] == [row["file"] for row in rows]
+    for row, expected in zip(rows, manifest):
+        report = json.loads((out / "results" / f"{row['key']}.json").read_text())
+        assert row["status"] == "done" and row["error"] is None
+        assert row["exercise"] == report["exercise"] == expected["exercise"]
+        assert int(expected["reps_min"]) <= row["reps"] == report["rep_count"] <= int(expected["reps_max"])
+        counts = Counter(fault["code"] for fault in report["faults"])
+        assert row["faults"] == len(report["faults"])
+        assert {code: row[f"fault_{code}"] for code in counts} == counts
+        assert row["pose_detected_fraction"] == report["quality"]["pose_detected_fraction"] > 0.5
+        assert row["view"] == report["view"]
+    failed = rows[-1]
+    assert failed["status"] == "failed" and failed["reps"] is None
+    assert "not a video file" in failed["error"]
+    record = json.loads((out / "errors" / f"{failed['key']}.json").read_text())
+    assert record["video"] == str(bad) and record["kind"] == "failed"
+    assert csv_rows[-1]["status"] == "failed" and csv_rows[-1]["reps"] == ""
+
+    # Re-running does no work; failures are retried only when asked.
+    inputs = discover_inputs([CLIPS / "manifest.csv", bad], "auto")
+    again = run_batch(inputs, out, LocalEngine(workers=2))
+    assert (again.analysed, again.failed, again.skipped, again.failed_earlier) == (0, 0, len(manifest), 1)
+    assert again.rows == rows
+    retried = run_batch(inputs, out, LocalEngine(workers=2), BatchOptions(retry_failed=True))
+    assert (retried.analysed, retried.failed, retried.skipped, retried.failed_earlier) == (0, 1, len(manifest), 0)
+
+
+def test_a_batch_report_is_the_report_analyze_gives(tmp_path):
+    clip = CLIPS / "cat_cow_home_side.mp4"
+    result = run_batch(discover_inputs([clip], "cat-cow"), tmp_path, LocalEngine(workers=1))
+    direct = analyze(clip, "cat-cow", AnalysisOptions(workers=1))
+    stored = json.loads((tmp_path / "results" / f"{result.rows[0]['key']}.json").read_text())
+    assert stored == json.loads(json.dumps(direct.to_dict()))
+
+
+def crash_on_purpose(job: Job) -> JobOutcome:
+    """Job function for the crash test: the worker dies on 'crash.mp4', as after a native crash."""
+    if Path(job.video).name == "crash.mp4":
+        os._exit(3)
+    return run_job(job)
+
+
+def test_a_crashing_video_is_recorded_and_the_others_still_run(tmp_path):
+    folder = linked_clips(tmp_path / "in", "cat_cow_home_side.mp4")
+    (folder / "crash.mp4").write_bytes(b"kills its worker")
+    inputs = discover_inputs([folder], "auto")  # both start together: the crash breaks the pool
+
+    result = run_batch(inputs, tmp_path / "out", LocalEngine(workers=2, job_function=crash_on_purpose))
+
+    assert (result.analysed, result.failed) == (1, 1)
+    assert [row["status"] for row in result.rows] == ["done", "failed"]
+    record = json.loads((tmp_path / "out" / "errors" / f"{result.rows[1]['key']}.json").read_text())
+    assert record["kind"] == CRASHED and "stopped unexpectedly" in record["error"]
+    assert multiprocessing.active_children() == []
+
+
+def test_ctrl_c_stops_the_pool_leaves_no_partial_files_and_a_rerun_continues(tmp_path):
+    folder = linked_clips(tmp_path / "in", "cat_cow_home_side.mp4", "reverse_fly_chest_supported.mp4")
+    inputs = discover_inputs([folder], "auto")
+    out = tmp_path / "out"
+
+    def interrupt_after_first(done: int, total: int) -> None:
+        if done == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(inputs, out, LocalEngine(workers=2), progress=interrupt_after_first)
+
+    assert multiprocessing.active_children() == []
+    results = sorted(p.name for p in (out / "results").iterdir())
+    assert len(results) == 1 and results[0].endswith(".json")
+    assert not (out / "summary.csv").exists() and not (out / "summary.parquet").exists()
+
+    resumed = run_batch(inputs, out, LocalEngine(workers=2))
+    assert (resumed.analysed, resumed.skipped, resumed.failed) == (1, 1, 0)
+    assert [row["status"] for row in resumed.rows] == ["done"] * 2
+
+
+def test_html_and_video_asked_for_later_are_made_then_skipped(tmp_path, capsys):
+    clip = CLIPS / "cat_cow_home_side.mp4"
+    out = tmp_path / "out"
+    batch = ["batch", str(clip), "-x", "cat-cow", "-o", str(out), "--workers", "1"]
+
+    code, stdout, _ = run_cli(capsys, *batch)
+    assert code == 0 and "Analysed 1 video " in stdout
+    key = pq.read_table(out / "summary.parquet").column("key")[0].as_py()
+    assert not (out / "results" / f"{key}.html").exists()
+
+    code, stdout, _ = run_cli(capsys, *batch, "--html", "--video-out")  # the report alone is not enough now
+    assert code == 0 and "Analysed 1 video " in stdout
+    assert "<html" in (out / "results" / f"{key}.html").read_text(encoding="utf-8")[:1000].lower()
+    annotated = probe_video(out / "results" / f"{key}.mp4")
+    assert annotated.duration_s == pytest.approx(probe_video(clip).duration_s, abs=0.1)
+
+    code, stdout, _ = run_cli(capsys, *batch, "--html")
+    assert code == 0 and "Analysed 0 videos; 1 already done" in stdout
+    assert sorted(p.suffix for p in (out / "results").iterdir()) == [".html", ".json", ".mp4"]

@@ -1,0 +1,141 @@
+"""Reading Strong, Hevy and FitNotes exports (hand-made samples in each app's layout, tests/data/logbook)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from upperback.errors import UpperbackError
+from upperback.logbook.csv_reader import parse_csv
+from upperback.logbook.parsed import ReadOptions
+
+SAMPLES = Path(__file__).parent / "data" / "logbook"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def read(name: str, fmt: str = "auto", **options):
+    path = SAMPLES / name
+    return parse_csv(path.read_text(encoding="utf-8"), path, fmt, ReadOptions(zone=BERLIN, **options))
+
+
+@pytest.mark.parametrize(("name", "app"), [
+    ("strong_classic.csv", "strong"), ("strong_v6.csv", "strong"), ("strong_units_lbs.csv", "strong"),
+    ("hevy_kg.csv", "hevy"), ("hevy_lbs.csv", "hevy"), ("fitnotes.csv", "fitnotes"),
+    ("fitnotes_weight_unit.csv", "fitnotes"),
+])
+def test_the_app_is_recognised_from_the_header(name, app):
+    assert read(name).format == app
+
+
+def test_strong_classic_layout_set_types_units_and_workouts():
+    export = read("strong_classic.csv")
+    assert (export.rows_read, len(export.sets)) == (13, 13)
+    rows = export.sets
+    assert [s.set_type for s in rows[:4]] == ["warmup", "normal", "normal", "normal"]
+    assert [s.set_type for s in rows[6:9]] == ["normal", "failure", "drop"]
+    first = rows[0]
+    assert first.started_at == datetime(2025, 1, 6, 18, 2, 11, tzinfo=BERLIN)
+    assert (first.ended_at - first.started_at).total_seconds() == 62 * 60  # "1h 2m"
+    assert (rows[3].load, rows[3].load_unit, rows[3].reps, rows[3].rpe, rows[3].notes) == (52.5, "kg", 7, 9.0,
+                                                                                         "last rep slow")
+    assert first.workout_notes == "Busy gym"
+    carry = rows[9]
+    assert (carry.load, carry.reps, carry.duration_s, carry.distance_m) == (24.0, None, 45.0, 40.0)
+    plank = rows[11]
+    assert (plank.load, plank.load_unit, plank.duration_s) == (None, None, 60.0)
+
+
+def test_strong_without_a_unit_column_uses_the_unit_given():
+    rows = read("strong_classic.csv", weight_unit="lb").sets
+    assert (rows[1].load, rows[1].load_unit) == (50.0, "lb")
+    assert rows[9].distance_m == pytest.approx(0.04 * 1609.344)  # miles go with pounds
+
+
+def test_strong_6_layout_skips_rest_timers_and_notes_and_reads_decimal_commas():
+    export = read("strong_v6.csv")
+    assert (export.rows_read, export.rows_skipped, len(export.sets)) == (10, 3, 7)
+    assert [s.line for s in export.sets] == [2, 3, 5, 7, 9, 10, 11]
+    row = export.sets[1]
+    assert (row.load, row.load_unit, row.rpe) == (22.5, "kg", 8.0)
+    assert export.sets[2].rpe == 8.5
+    carry = export.sets[3]
+    assert (carry.distance_m, carry.duration_s) == (40.0, 50.0)  # "Distance (meters)"
+    assert (carry.ended_at - carry.started_at).total_seconds() == 3300  # "Duration (sec)"
+
+
+def test_strong_unit_columns_pounds_miles_and_a_12_hour_clock():
+    rows = read("strong_units_lbs.csv").sets
+    assert rows[0].started_at == datetime(2024, 10, 14, 18, 5, tzinfo=BERLIN)
+    assert rows[3].started_at == datetime(2024, 10, 15, 7, 10, tzinfo=BERLIN)
+    assert (rows[0].load, rows[0].load_unit) == (115.0, "lb")
+    assert rows[1].rpe == 8.5
+    assert rows[2].distance_m == pytest.approx(0.03 * 1609.344)
+    assert rows[3].load == 12.5
+    assert (rows[3].ended_at - rows[3].started_at).total_seconds() == 25 * 60
+
+
+def test_hevy_metric_set_types_and_times():
+    rows = read("hevy_kg.csv").sets
+    assert [s.set_type for s in rows[:4]] == ["warmup", "normal", "failure", "drop"]
+    assert rows[0].started_at == datetime(2026, 1, 5, 17, 0, tzinfo=BERLIN)
+    assert rows[0].ended_at == datetime(2026, 1, 5, 18, 5, tzinfo=BERLIN)
+    assert rows[0].workout_notes == "Felt good"
+    assert rows[4].notes == "rope, slow"
+    assert (rows[5].distance_m, rows[5].duration_s, rows[5].load) == (50.0, 60.0, 30.0)
+    assert (rows[6].reps, rows[6].load, rows[6].duration_s) == (None, None, 75.0)
+
+
+def test_hevy_imperial_keeps_pounds_and_converts_miles():
+    rows = read("hevy_lbs.csv").sets
+    assert (rows[0].load, rows[0].load_unit, rows[0].rpe) == (15.0, "lb", 7.0)
+    assert rows[2].distance_m == pytest.approx(1.5 * 1609.344)
+
+
+def test_fitnotes_both_weight_layouts_times_and_distances():
+    rows = read("fitnotes.csv").sets
+    assert rows[0].started_at == datetime(2024, 6, 1, tzinfo=BERLIN)
+    assert (rows[1].load, rows[1].load_unit, rows[1].notes) == (22.5, "kg", "Straps on the last set")
+    assert rows[3].duration_s == 90.0  # 0:01:30
+    assert (rows[4].distance_m, rows[4].duration_s) == (5000.0, 28 * 60)
+    newer = read("fitnotes_weight_unit.csv").sets
+    assert (newer[0].load, newer[0].load_unit) == (135.0, "lb")
+    assert (newer[2].distance_m, newer[2].duration_s) == (30.0, 45.0)
+
+
+def test_malformed_rows_are_all_reported_with_their_line_numbers(tmp_path):
+    lines = (SAMPLES / "strong_classic.csv").read_text().splitlines()
+    lines[3] = lines[3].replace(",50,9,", ",fifty,9,")                      # line 4: weight not a number
+    lines[6] = lines[6].replace("2025-01-06 18:02:11", "06/01/2025 6pm")   # line 7: unreadable date
+    lines[8] = lines[8].replace(",F,", ",X,")                              # line 9: unknown set order
+    lines[10] = lines[10] + ",extra"                                       # line 11: one field too many
+    lines[12] = lines[12].replace(",0,0,60,", ",0,-3,60,")                 # line 13: negative distance
+    path = tmp_path / "broken.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(UpperbackError) as error:
+        parse_csv(path.read_text(), path, "auto", ReadOptions(zone=BERLIN))
+    message = error.value.message
+    assert "5 row(s)" in message and "nothing was imported" in message
+    for line, phrase in [(4, "Weight 'fifty'"), (7, "Date '06/01/2025 6pm'"), (9, "Set Order 'X'"),
+                         (11, "13 fields where the header has 12"), (13, "distance is negative (-3000)")]:
+        assert f"line {line}: {phrase}" in message
+
+
+def test_a_quoted_field_spanning_lines_keeps_the_right_line_numbers(tmp_path):
+    text = (SAMPLES / "hevy_kg.csv").read_text().replace('"rope, slow"', '"rope,\nslow"')
+    text = text.replace(',"normal",30,', ',"normal",thirty,')
+    path = tmp_path / "hevy.csv"
+    path.write_text(text)
+    with pytest.raises(UpperbackError, match=r"line 8: weight_kg 'thirty'"):
+        parse_csv(text, path, "auto", ReadOptions(zone=BERLIN))
+
+
+def test_a_wrong_or_unknown_format_is_refused_with_a_hint(tmp_path):
+    with pytest.raises(UpperbackError, match="looks like a hevy export"):
+        read("hevy_kg.csv", "strong")
+    path = tmp_path / "other.csv"
+    path.write_text("when,what,how much\n2025-01-01,rowing,3\n")
+    with pytest.raises(UpperbackError, match="does not look like a Strong, Hevy or FitNotes export"):
+        parse_csv(path.read_text(), path, "auto", ReadOptions(zone=BERLIN))

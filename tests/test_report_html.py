@@ -1,0 +1,193 @@
+"""The HTML report: renders in headless Chromium with its plots, shows what the analysis found.
+
+Screenshots are kept in test-artifacts/screenshots/ (repository root) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CLIPS, clip_track, needs_media, run_cli
+from upperback.analysis import analyze
+from upperback.evaluation.injections import raise_shoulders, rep_progress, tilt_torso
+from upperback.form.report import FaultEvent, FormReport, Quality, Rep, SourceSummary
+from upperback.library import get_library
+from upperback.pose.npz import save_track
+from upperback.report.html import _ranges, render_html_report, write_html_report
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+ROW = "row_one_arm_chair_lowres.mp4"
+GYM_ROW = "row_dumbbell_gym_side.mp4"
+
+needs_chromium = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                                    reason="Debian's chromium and chromedriver are not installed (/usr/bin)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1200,900"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield driver
+    driver.quit()
+
+
+def open_page(driver, path: Path, width: int = 1200) -> None:
+    driver.set_window_size(width, 900)
+    driver.get(path.resolve().as_uri())
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        ready = driver.execute_script(
+            "const d=[...document.querySelectorAll('.plotly-graph-div')];"
+            "return d.length > 0 && d.every(x => x.querySelector('.main-svg'));")
+        if ready:
+            return
+        time.sleep(0.2)
+    raise AssertionError("plotly did not draw the plots within 20 s")
+
+
+def screenshot(driver, name: str, width: int) -> Path:
+    """A full-page screenshot kept in test-artifacts/screenshots/."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(width, min(height + 40, 16000))
+    time.sleep(0.5)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    assert driver.save_screenshot(str(path))
+    return path
+
+
+def plot_facts(driver) -> list[dict]:
+    return driver.execute_script(
+        "return [...document.querySelectorAll('.plotly-graph-div')].map(d => {"
+        " const r = d.getBoundingClientRect();"
+        " return {id: d.id, width: r.width, height: r.height,"
+        "   svgs: d.querySelectorAll('.main-svg').length, lines: d.querySelectorAll('.scatterlayer .trace').length};"
+        "});")
+
+
+def severe_console_errors(driver) -> list[dict]:
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+# --- in the browser ------------------------------------------------------------------------------
+
+
+@needs_media
+@needs_chromium
+@pytest.mark.media
+def test_report_renders_its_plots_and_key_frames_in_chromium(browser, tmp_path):
+    track = clip_track(GYM_ROW)
+    report = analyze(track, "bent-over-row")
+    page = write_html_report(report, track, tmp_path / "row.html", CLIPS / GYM_ROW)
+    html = page.read_text(encoding="utf-8")
+    # offline: plotly.js is inline, once, and nothing is loaded from elsewhere
+    assert len(re.findall(r"plotly\.js v\d", html)) == 1
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=|<img[^>]+src=\"http", html)
+
+    open_page(browser, page)
+    plots = plot_facts(browser)
+    assert [p["id"] for p in plots][:2] == ["plot-elbow_deg", "plot-torso_deg"]
+    for plot in plots:
+        assert plot["width"] > 300 and plot["height"] > 150 and plot["svgs"] >= 1 and plot["lines"] >= 1, plot
+    images = browser.execute_script(
+        "return [...document.querySelectorAll('#key-frames img')].map(i => [i.naturalWidth, i.complete]);")
+    assert len(images) == 2 and all(width > 100 and done for width, done in images)
+    # every fault links to its safety rule, and the rule is on the page
+    for link in browser.execute_script(
+            "return [...document.querySelectorAll('.rule a')].map(a => a.getAttribute('href'));"):
+        assert browser.execute_script(f"return !!document.querySelector('{link}')")
+    assert severe_console_errors(browser) == []
+    wide = screenshot(browser, "report_row_gym_desktop.png", 1200)
+
+    # a phone: one column, no sideways scrolling of the page itself
+    open_page(browser, page, width=390)
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 400
+    assert all(p["width"] > 250 for p in plot_facts(browser))
+    phone = screenshot(browser, "report_row_gym_phone.png", 390)
+    assert wide.stat().st_size > 50_000 and phone.stat().st_size > 50_000
+
+
+@needs_media
+@needs_chromium
+@pytest.mark.media
+def test_injected_faults_appear_on_the_page_and_in_the_plots(browser, tmp_path):
+    clean = clip_track(ROW)
+    clean_report = analyze(clean, "bent-over-row")
+    faulty = tilt_torso(raise_shoulders(clean, 0.5, rep_progress(clean.times_s, clean_report.reps)), 35.0)
+    report = analyze(faulty, "bent-over-row")
+    assert "torso_too_upright" not in {f.code for f in clean_report.faults}
+    movement = get_library().movement("bent-over-row")
+
+    page = write_html_report(report, faulty, tmp_path / "faulty.html", CLIPS / ROW)
+    open_page(browser, page)
+    summary = browser.find_element("id", "summary").text
+    for code in ("torso_too_upright", "shrugging"):
+        fault = movement.fault(code)
+        assert fault.title in summary and fault.cue in summary and fault.why_it_matters in summary
+        rule = browser.find_element("id", f"safety-{fault.enforces}")
+        assert "flagged" in rule.get_attribute("class")
+    # the fault's lane in its signal's plot carries its name (legend) and spans its stretch
+    legend = browser.execute_script(
+        "return [...document.querySelectorAll('#plot-torso_deg .legendtext')].map(t => t.textContent);")
+    assert "Torso too upright" in legend
+    table = browser.find_element("id", "reps").text
+    assert "Torso too upright" in table and "Shrugging" in table
+    assert severe_console_errors(browser) == []
+    screenshot(browser, "report_row_injected_faults.png", 1200)
+
+
+# --- without a browser ---------------------------------------------------------------------------
+
+
+@needs_media
+@pytest.mark.media
+def test_landmark_input_gets_a_report_without_pictures(capsys, tmp_path):
+    track_file = save_track(clip_track(ROW), tmp_path / "row.npz")
+    out = tmp_path / "page" / "row.html"
+    code, stdout, _ = run_cli(capsys, "analyze-landmarks", str(track_file), "-x", "bent-over-row", "--html", str(out))
+    assert code == 0 and "Report page written" in stdout
+    html = out.read_text(encoding="utf-8")
+    assert "<img" not in html and "made from landmarks without the video" in html
+    assert html.count('class="plotly-graph-div') >= 2
+    assert [p.name for p in out.parent.iterdir()] == ["row.html"]  # no temporary file left
+
+
+def _report(reps: list[Rep], faults: list[FaultEvent], view: str = "side", **quality) -> FormReport:
+    return FormReport(exercise="bent-over-row", source=SourceSummary(30.0, 300, 10.0, 640, 360, "x.mp4"),
+                      view=view, reps=reps, faults=faults, metrics={}, quality=Quality(1.0, **quality))
+
+
+@needs_media
+@pytest.mark.media
+def test_filming_advice_appears_only_when_the_view_kept_checks_from_running():
+    track = clip_track(ROW)
+    movement = get_library().movement("bent-over-row")
+    side = render_html_report(_report([], []), track)
+    front = render_html_report(_report([], [], view="front"), track)
+    assert movement.camera.advice not in side
+    assert movement.camera.advice in front
+    assert "Torso too upright" in front.split('id="filming"')[1].split("</section>")[0]
+
+
+def test_rep_lists_are_compressed_to_ranges():
+    assert _ranges([1, 2, 3, 5]) == "1–3, 5"
+    assert _ranges([2]) == "2"
+    assert _ranges([1, 3, 4]) == "1, 3–4"
+
+
+def test_screenshots_folder_is_ignored_by_git():
+    ignore = (Path(__file__).resolve().parents[1] / ".gitignore").read_text()
+    assert "/test-artifacts/" in ignore.split()
