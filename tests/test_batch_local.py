@@ -6,6 +6,7 @@ import csv
 import json
 import multiprocessing
 import os
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -80,12 +81,16 @@ def test_all_shared_clips_and_a_corrupt_file_through_the_cli(tmp_path, capsys):
     assert (retried.analysed, retried.failed, retried.skipped, retried.failed_earlier) == (0, 1, len(manifest), 0)
 
 
-def test_a_batch_report_is_the_report_analyze_gives(tmp_path):
-    clip = CLIPS / "cat_cow_home_side.mp4"
-    result = run_batch(discover_inputs([clip], "cat-cow"), tmp_path, LocalEngine(workers=1))
-    direct = analyze(clip, "cat-cow", AnalysisOptions(workers=1))
-    stored = json.loads((tmp_path / "results" / f"{result.rows[0]['key']}.json").read_text())
-    assert stored == json.loads(json.dumps(direct.to_dict()))
+def test_batch_reports_are_the_reports_analyze_gives_whatever_ran_before_in_the_worker(tmp_path):
+    clips = [(CLIPS / "cat_cow_home_side.mp4", "cat-cow"), (CLIPS / "reverse_fly_chest_supported.mp4", "reverse-fly")]
+    inputs = [item for clip, exercise in clips for item in discover_inputs([clip], exercise)]
+
+    result = run_batch(inputs, tmp_path, LocalEngine(workers=1))  # one process, one video after the other
+
+    for (clip, exercise), row in zip(clips, result.rows):
+        direct = analyze(clip, exercise, AnalysisOptions(workers=1))
+        stored = json.loads((tmp_path / "results" / f"{row['key']}.json").read_text())
+        assert stored == json.loads(json.dumps(direct.to_dict()))
 
 
 def crash_on_purpose(job: Job) -> JobOutcome:
@@ -109,8 +114,19 @@ def test_a_crashing_video_is_recorded_and_the_others_still_run(tmp_path):
     assert multiprocessing.active_children() == []
 
 
+def slow_on_purpose(job: Job) -> JobOutcome:
+    """Job function for the Ctrl-C test: a video named 'slow_*' takes two extra minutes."""
+    if Path(job.video).name.startswith("slow_"):
+        time.sleep(SLOW_S)
+    return run_job(job)
+
+
+SLOW_S = 120.0
+
+
 def test_ctrl_c_stops_the_pool_leaves_no_partial_files_and_a_rerun_continues(tmp_path):
-    folder = linked_clips(tmp_path / "in", "cat_cow_home_side.mp4", "reverse_fly_chest_supported.mp4")
+    folder = linked_clips(tmp_path / "in", "cat_cow_home_side.mp4")
+    (folder / "slow_reverse_fly.mp4").symlink_to(CLIPS / "reverse_fly_chest_supported.mp4")
     inputs = discover_inputs([folder], "auto")
     out = tmp_path / "out"
 
@@ -118,12 +134,15 @@ def test_ctrl_c_stops_the_pool_leaves_no_partial_files_and_a_rerun_continues(tmp
         if done == 1:
             raise KeyboardInterrupt
 
+    started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
-        run_batch(inputs, out, LocalEngine(workers=2), progress=interrupt_after_first)
+        run_batch(inputs, out, LocalEngine(workers=2, job_function=slow_on_purpose),
+                  progress=interrupt_after_first)
 
+    assert time.perf_counter() - started < SLOW_S / 2  # the slow job was stopped, not waited for
     assert multiprocessing.active_children() == []
     results = sorted(p.name for p in (out / "results").iterdir())
-    assert len(results) == 1 and results[0].endswith(".json")
+    assert len(results) == 1 and results[0].endswith(".json")  # nothing half-written beside it
     assert not (out / "summary.csv").exists() and not (out / "summary.parquet").exists()
 
     resumed = run_batch(inputs, out, LocalEngine(workers=2))

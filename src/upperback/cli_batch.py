@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from upperback.errors import UpperbackError
 from upperback.pose.pipeline import DEFAULT_RATE_HZ
 from upperback.terminal import console, err_console, progress_bar
+
+if TYPE_CHECKING:
+    from upperback.batch import BatchResult
 
 MAX_FAILURES_LISTED = 10
 
@@ -71,7 +74,7 @@ def batch(
         raise typer.Exit(1)
 
 
-def _print_result(result) -> None:
+def _print_result(result: BatchResult) -> None:
     layout = result.layout
     speed = ""
     if result.analysed and result.elapsed_s > 0:

@@ -12,8 +12,10 @@ from upperback.web.settings import (
     DEFAULT_HOST,
     DEFAULT_MAX_UPLOAD_MB,
     DEFAULT_PORT,
+    LOOPBACK_NAMES,
     WebSettings,
     check_bind,
+    is_loopback,
     read_password_file,
 )
 
@@ -37,15 +39,21 @@ def serve(
 
     settings = WebSettings(host=host, port=port, password=password, max_upload_bytes=max_upload_mb * 1024 * 1024,
                            allowed_hosts=_allowed_hosts(host))
-    shown = f"[{host}]" if ":" in host else host
-    console.print(f"upperback is running at [bold]http://{shown if host != '0.0.0.0' else 'localhost'}:{port}[/bold] "
-                  "— open it in your browser. Press Ctrl-C to stop.")
+    console.print(f"upperback is running at [bold]{_url(host, port)}[/bold]: open it in your browser. "
+                  "Press Ctrl-C to stop.")
+    if not is_loopback(host):
+        console.print("Other computers can reach it with the password. The connection is not encrypted: "
+                      "outside a network you trust, put it behind an HTTPS reverse proxy.")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
-def _allowed_hosts(host: str) -> tuple[str, ...]:
-    from upperback.web.settings import LOOPBACK_NAMES
+def _url(host: str, port: int) -> str:
+    if host in ("0.0.0.0", "::"):  # every address of this computer
+        host = "localhost"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
+
+def _allowed_hosts(host: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*LOOPBACK_NAMES, host)))
 
 

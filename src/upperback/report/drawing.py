@@ -67,6 +67,7 @@ class Painter:
     width: int
     height: int
     _texts: list[tuple] = field(default_factory=list, repr=False)
+    _dark_plane: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def scale(self) -> float:
@@ -237,7 +238,14 @@ class Painter:
         x1, y1 = min(int(x1), rgb.shape[1]), min(int(y1), rgb.shape[0])
         if x1 > x0 and y1 > y0:
             region = rgb[y0:y1, x0:x1]
-            cv2.addWeighted(region, 1 - alpha, np.full_like(region, DARK), alpha, 0, dst=region)
+            cv2.addWeighted(region, 1 - alpha, self._dark(rgb)[y0:y1, x0:x1], alpha, 0, dst=region)
+
+    def _dark(self, rgb: np.ndarray) -> np.ndarray:
+        """A picture-sized plane of the shading colour, made once."""
+        if self._dark_plane is None or self._dark_plane.shape != rgb.shape:
+            self._dark_plane = np.empty_like(rgb)
+            self._dark_plane[:] = DARK
+        return self._dark_plane
 
     def shade_disc(self, rgb: np.ndarray, centre: tuple[int, int], radius: int, alpha: float) -> None:
         x0, y0 = max(centre[0] - radius, 0), max(centre[1] - radius, 0)
@@ -253,24 +261,45 @@ class Painter:
     def flush(self, rgb: np.ndarray) -> np.ndarray:
         """Draw the queued text onto ``rgb`` and return the picture.
 
-        Only the part of the picture the text covers goes through Pillow."""
-        if not self._texts:
-            return rgb
+        Only the parts of the picture the text covers (one per cluster of nearby lines) go
+        through Pillow; copying the whole frame would cost more than the drawing."""
+        texts, self._texts = self._texts, []
         boxes = []
-        for (x, y), text, text_font, _, anchor in self._texts:
+        for (x, y), text, text_font, _, anchor in texts:
             left, top, right, bottom = text_font.getbbox(text, anchor=anchor)
-            boxes.append((x + left, y + top, x + right, y + bottom))
-        x0, y0 = (max(int(min(b[i] for b in boxes)) - 2, 0) for i in (0, 1))
-        x1 = min(int(max(b[2] for b in boxes)) + 2, rgb.shape[1])
-        y1 = min(int(max(b[3] for b in boxes)) + 2, rgb.shape[0])
-        if x1 > x0 and y1 > y0:
-            image = Image.fromarray(rgb[y0:y1, x0:x1])
+            boxes.append((x + left - 2, y + top - 2, x + right + 2, y + bottom + 2))
+        for members in _clusters(boxes, gap=self.px(24, least=8)):
+            x0 = max(int(min(boxes[i][0] for i in members)), 0)
+            y0 = max(int(min(boxes[i][1] for i in members)), 0)
+            x1 = min(int(max(boxes[i][2] for i in members)) + 1, rgb.shape[1])
+            y1 = min(int(max(boxes[i][3] for i in members)) + 1, rgb.shape[0])
+            if x1 <= x0 or y1 <= y0:
+                continue
+            image = Image.fromarray(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
             draw = ImageDraw.Draw(image)
-            for (x, y), text, text_font, colour, anchor in self._texts:
+            for i in members:
+                (x, y), text, text_font, colour, anchor = texts[i]
                 draw.text((x - x0, y - y0), text, font=text_font, fill=colour, anchor=anchor)
             rgb[y0:y1, x0:x1] = np.asarray(image)
-        self._texts.clear()
         return rgb
+
+
+def _clusters(boxes: list[tuple[float, float, float, float]], gap: float) -> list[list[int]]:
+    """Indices of ``boxes`` (x0, y0, x1, y1) grouped so that boxes less than ``gap`` apart,
+    directly or through others, share a group."""
+    groups: list[tuple[list[float], list[int]]] = []
+    for index, box in enumerate(boxes):
+        merged = [list(box), [index]]
+        for group in list(groups):
+            area = group[0]
+            if (box[0] - gap < area[2] and area[0] - gap < box[2]
+                    and box[1] - gap < area[3] and area[1] - gap < box[3]):
+                merged[0] = [min(merged[0][0], area[0]), min(merged[0][1], area[1]),
+                             max(merged[0][2], area[2]), max(merged[0][3], area[3])]
+                merged[1] += group[1]
+                groups.remove(group)
+        groups.append((merged[0], merged[1]))
+    return [sorted(members) for _, members in groups]
 
 
 def _line_height(text_font: ImageFont.FreeTypeFont) -> int:

@@ -54,7 +54,7 @@ class SignalSpec:
 
 SIGNALS: dict[str, SignalSpec] = {
     "elbow_deg": SignalSpec("Elbow angle", "The bend of the working elbow: 180° is a straight arm, "
-                            "and it closes as the weight comes up.", 0, 180, (("working", "elbow"),),
+                            "smaller numbers a deeper bend.", 0, 180, (("working", "elbow"),),
                             (("working", "shoulder", "elbow"), ("working", "elbow", "wrist"))),
     "torso_deg": SignalSpec("Torso angle", "The torso's angle above the horizontal: 0° is flat, "
                             "90° is standing upright.", 0, 90, (("near", "hip"),),

@@ -29,6 +29,8 @@ GAUGE_CLEARANCE = 2.0
 as clear of the body (the gauge's disc is 1.25 radii; bodies are wider than their bones)."""
 GAUGE_CLEAR_SHARE = 0.95
 """Share of the frames in which the gauge must be clear of the body."""
+GAUGE_BELOW_COST = 1.5
+"""Extra distance, in gauge radii, charged for placing the gauge straight below its joint."""
 GAUGE_DIRECTIONS = 16
 """Directions tried for placing the gauge around its joint."""
 GAUGE_FOLLOW_S = 2.0
@@ -110,8 +112,9 @@ class FrameOverlay:
 
         It keeps to the joint's position averaged over :data:`GAUGE_FOLLOW_S`, so it follows the
         lifter around the picture but not every rep's motion, at one offset for the whole clip:
-        the nearest of :data:`GAUGE_DIRECTIONS` directions times :data:`GAUGE_DISTANCES` that keeps
-        the gauge clear of the body in nearly every frame (else the clearest one).
+        the nearest (:data:`GAUGE_BELOW_COST`) of :data:`GAUGE_DIRECTIONS` directions times
+        :data:`GAUGE_DISTANCES` that keeps the gauge clear of the body in nearly every frame (else
+        the clearest one).
         """
         track = self.track
         painter = Painter(track.source.width, track.source.height)
@@ -127,14 +130,17 @@ class FrameOverlay:
         margin = np.array(painter.gauge_margin(self.spec.label.lower()))
         low, high = margin, np.array([painter.width, painter.height]) - margin
         angles = np.linspace(0, 2 * np.pi, GAUGE_DIRECTIONS, endpoint=False)
-        offsets = [np.array([np.cos(a), np.sin(a)]) * radius * d for d in GAUGE_DISTANCES for a in angles]
-        best, best_score = offsets[0], -np.inf
-        for offset in offsets if frames.any() else []:
+        # nearer first; a place below the joint counts as further away (above the body reads best)
+        candidates = sorted((d + GAUGE_BELOW_COST * max(0.0, float(np.sin(a))), d, a)
+                            for d in GAUGE_DISTANCES for a in angles)
+        best, best_score = np.array([0.0, -radius * GAUGE_DISTANCES[0]]), -np.inf
+        for _, distance, angle in candidates if frames.any() else []:
+            offset = np.array([np.cos(angle), np.sin(angle)]) * radius * distance
             centres = np.clip(steady[frames] + offset, low, high)
-            distance = np.linalg.norm(body[frames] - centres[:, None, :], axis=-1)
-            clearance = np.where(body_seen[frames], distance, np.inf).min(axis=1)
+            gaps = np.linalg.norm(body[frames] - centres[:, None, :], axis=-1)
+            clearance = np.where(body_seen[frames], gaps, np.inf).min(axis=1)
             score = min(float(np.percentile(clearance, 100 * (1 - GAUGE_CLEAR_SHARE))), GAUGE_CLEARANCE * radius)
-            if score > best_score + 1e-6:  # offsets run nearest first: ties keep the nearer
+            if score > best_score + 1e-6:  # ties keep the earlier candidate
                 best, best_score = offset, score
         return np.clip(steady + best, low, high)
 
@@ -171,8 +177,8 @@ class FrameOverlay:
         corners = [state.points[state.seen]]
         gauge = self._gauge(state, painter)
         if gauge is not None:
-            reach = painter.gauge_radius * 1.3
-            corners.append(np.array(gauge.centre) + np.array([[-reach, -reach], [reach, reach]]))
+            reach = np.array(painter.gauge_margin(gauge.label))
+            corners.append(np.array([np.array(gauge.centre) - reach, np.array(gauge.centre) + reach]))
         box = np.concatenate(corners)
         low, high = box.min(axis=0), box.max(axis=0)
         pad = (high - low) * margin + painter.px(12)

@@ -143,7 +143,20 @@ class Timeline:
         return {f.code for f in self.report.faults if f.start_s <= time_s <= f.end_s}
 
     def _title(self, code: str) -> str:
-        try:
-            return self.movement.fault(code).title
-        except KeyError:
-            return code.replace("_", " ").capitalize()
+        return fault_title(self.movement, code)
+
+
+def fault_title(movement: Movement, code: str) -> str:
+    """The library's title of a fault (the code in words if the movement has no such fault)."""
+    try:
+        return movement.fault(code).title
+    except KeyError:
+        return code.replace("_", " ").capitalize()
+
+
+def fault_severity(movement: Movement, code: str) -> str:
+    """The library's severity of a fault (``warning`` if the movement has no such fault)."""
+    try:
+        return movement.fault(code).severity.value
+    except KeyError:
+        return "warning"

@@ -153,18 +153,19 @@ def count_queued_before(engine: Engine, job: JobRecord) -> int:
 def claim_next(engine: Engine) -> JobRecord | None:
     """Mark the oldest queued job running and return it (None when the queue is empty).
 
-    The select and the update share one write transaction, so two workers never take the same job.
+    The select and the update share one write transaction (SQLite takes the write lock up front;
+    PostgreSQL locks the row and other workers skip it), so two workers never take the same job.
     """
     with _write(engine) as session:
         row = session.scalars(select(AnalysisJob).where(AnalysisJob.state == JobState.QUEUED.value)
-                              .order_by(AnalysisJob.id).limit(1)).first()
+                              .order_by(AnalysisJob.id).limit(1).with_for_update(skip_locked=True)).first()
         if row is None:
             return None
         row.state = JobState.RUNNING.value
         row.started_at = utc_now()
         row.attempts += 1
         row.progress = 0.0
-        row.stage = "Starting"
+        row.stage = "Getting ready"
         row.error = row.error_kind = None
         return _record(row)
 

@@ -30,9 +30,10 @@ from upperback.store import open_store
 from upperback.web import deps
 from upperback.web.jobs import JobQueue, Runner, run_analysis
 from upperback.web.routes import analyse, auth, home, library, log, profile, programme, today
+from upperback.web import live
 from upperback.web.security import (
-    CSRF_COOKIE,
     CONTENT_SECURITY_POLICY,
+    CSRF_COOKIE,
     CSRF_FIELD,
     SESSION_COOKIE,
     CsrfError,
@@ -43,7 +44,7 @@ from upperback.web.security import (
 from upperback.web.settings import WebSettings, secret_key
 from upperback.web.uploads import UploadTooLarge
 
-log_ = logging.getLogger("upperback.web")
+logger = logging.getLogger("upperback.web")
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -56,7 +57,7 @@ RETRY_LINKS = [("/analyse", "Try another video"), ("/profile", "Back to your pro
 """Where an error page sends the user to try again, by the address that failed."""
 
 NAV = [("/", "Home"), ("/library", "Learn"), ("/today", "Today"), ("/programme", "Plan"),
-       ("/log", "Log"), ("/progress", "Progress"), ("/analyse", "Check form")]
+       ("/log", "Log"), ("/progress", "Progress"), ("/analyse", "Check form"), ("/live", "Live coach")]
 
 
 @cache
@@ -73,7 +74,7 @@ def _static_version(name: str) -> str:
 
 
 def create_app(settings: WebSettings | None = None, runner: Runner = run_analysis) -> FastAPI:
-    """The application for ``settings``; ``runner`` does one analysis job (tests may pass their own)."""
+    """The application for ``settings``; ``runner`` does one analysis job (by default in this process)."""
     settings = settings or WebSettings()
 
     @asynccontextmanager
@@ -103,7 +104,11 @@ def create_app(settings: WebSettings | None = None, runner: Runner = run_analysi
         return FileResponse(plotly_js(), media_type="text/javascript",
                             headers={"Cache-Control": "public, max-age=86400"})
 
-    for module in (home, library, profile, today, programme, log, analyse, auth):
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
+    for module in (home, library, profile, today, programme, log, analyse, auth, live):
         app.include_router(module.router)
 
     _add_error_pages(app)
@@ -193,8 +198,9 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfError)
     async def csrf_error(request: Request, exc: CsrfError) -> Response:
-        return page(request, 403, "This form has expired",
-                    "The page was open too long or came from somewhere else, so it was not sent. "
+        return page(request, 403, "This form was not accepted",
+                    "It could not be checked as coming from this app (it may have come from another "
+                    "site, or from a page opened before the browser was restarted), so it was not sent. "
                     "Go back, reload the page and try again.")
 
     @app.exception_handler(RequestValidationError)
@@ -214,7 +220,7 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
-        log_.exception("unexpected error on %s", request.url.path)
+        logger.exception("unexpected error on %s", request.url.path)
         return page(request, 500, "Something went wrong",
                     "The server hit a problem it did not expect. Your saved data is safe; try again, "
                     "and if it keeps happening, the server log has the details.")

@@ -17,7 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -65,6 +65,7 @@ def run_analysis(job: JobRecord, settings: WebSettings, store: Store, progress: 
     """Analyse one uploaded video and write every output of the job; the default job runner."""
     from upperback.analysis import AnalysisOptions, analyze_with_track
     from upperback.logbook.form_links import link_report, summarise_report
+    from upperback.report.html import write_html_report
     from upperback.report.json_io import write_report_json
 
     upload = settings.web_dir / job.upload_file
@@ -79,14 +80,17 @@ def run_analysis(job: JobRecord, settings: WebSettings, store: Store, progress: 
                               progress=pose_progress, cancel=cancel)
     try:
         report, track = analyze_with_track(upload, job.exercise_requested, options)
-    except UpperbackError as exc:
-        raise UpperbackError(_without_path(exc.message, upload, job.original_name)) from None
+    except UpperbackError as exc:  # keep its type (Cancelled matters), hide the server's path
+        exc.args = (_without_path(exc.message, upload, job.original_name),)
+        raise
+    # The report names the video as the user knows it, not by the server's file name.
+    report = replace(report, source=replace(report.source, name=job.original_name))
     progress(POSE_SHARE, "Writing the report")
     write_report_json(report, folder / REPORT_JSON)
 
-    html_name = _write_html(report, track, upload, folder / REPORT_HTML)
+    write_html_report(report, track, folder / REPORT_HTML, video=upload)
     progress(POSE_SHARE + HTML_SHARE, "Drawing the annotated video")
-    video_name = _write_video(report, track, upload, folder / ANNOTATED_VIDEO, progress, cancel)
+    _write_video(report, track, upload, folder / ANNOTATED_VIDEO, progress, cancel)
     progress(0.99, "Saving")
 
     document = report.to_dict()
@@ -94,28 +98,14 @@ def run_analysis(job: JobRecord, settings: WebSettings, store: Store, progress: 
     return JobOutputs(exercise_id=report.exercise, rep_count=report.rep_count,
                       summary=summarise_report(document),
                       report_json=f"{relative}/{REPORT_JSON}",
-                      report_html=f"{relative}/{html_name}" if html_name else None,
-                      annotated_video=f"{relative}/{video_name}" if video_name else None,
+                      report_html=f"{relative}/{REPORT_HTML}", annotated_video=f"{relative}/{ANNOTATED_VIDEO}",
                       form_analysis_id=analysis_id)
 
 
-def _write_html(report, track, upload: Path, path: Path) -> str | None:
-    try:
-        from upperback.report.html import write_html_report
-    except ImportError:  # the HTML report is optional until its module ships
-        log.warning("upperback.report.html is not available; no HTML report written")
-        return None
-    write_html_report(report, track, path, video=upload)
-    return path.name
-
-
 def _write_video(report, track, upload: Path, path: Path, progress: Progress,
-                 cancel: threading.Event) -> str | None:
-    try:
-        from upperback.report.video import write_annotated_video
-    except ImportError:
-        log.warning("upperback.report.video is not available; no annotated video written")
-        return None
+                 cancel: threading.Event) -> None:
+    from upperback.report.video import write_annotated_video
+
     start = POSE_SHARE + HTML_SHARE
 
     def video_progress(done_s: float, total_s: float) -> None:
@@ -125,7 +115,6 @@ def _write_video(report, track, upload: Path, path: Path, progress: Progress,
         progress(start + (0.99 - start) * share, "Drawing the annotated video")
 
     write_annotated_video(upload, track, report, path, progress=video_progress)
-    return path.name
 
 
 def _without_path(message: str, upload: Path, shown_name: str) -> str:
@@ -201,21 +190,19 @@ class JobQueue:
 
         try:
             outputs = self.runner(job, self.settings, self.store, progress, self._stop)
-        except Cancelled:
-            if self._stop.is_set():
+        except Exception as exc:
+            if self._stop.is_set():  # the server is stopping: the job runs again on the next start
                 job_rows.requeue(self.engine, job.public_id)
-            else:
+            elif isinstance(exc, Cancelled):
                 job_rows.fail_job(self.engine, job.public_id, "The analysis was stopped.", "user")
-            return
-        except UpperbackError as exc:
-            job_rows.fail_job(self.engine, job.public_id, exc.message, "user")
-            return
-        except Exception:
-            log.exception("analysis job %s failed", job.public_id)
-            job_rows.fail_job(self.engine, job.public_id,
-                              "Something went wrong on our side while analysing this video. The "
-                              "server log has the details; trying again, or converting the video to "
-                              "MP4 first, often helps.", "internal")
+            elif isinstance(exc, UpperbackError):
+                job_rows.fail_job(self.engine, job.public_id, exc.message, "user")
+            else:
+                log.exception("analysis job %s failed", job.public_id)
+                job_rows.fail_job(self.engine, job.public_id,
+                                  "Something went wrong on our side while analysing this video. The "
+                                  "server log has the details; trying again, or converting the video to "
+                                  "MP4 first, often helps.", "internal")
             return
         job_rows.finish_job(self.engine, job.public_id, exercise_id=outputs.exercise_id,
                             rep_count=outputs.rep_count, summary=outputs.summary,

@@ -1,27 +1,34 @@
-"""The saved profile and programme, and which planned session comes next.
+"""The saved profile and programme, and the session to do now.
+
+The plans package decides what comes next (:func:`upperback.plans.today.next_session`): the
+planned days are done in order, one per guided session with logged sets, and the next day's
+session is rebuilt from the log so its loads follow the latest sets. The web app adds one
+thing the terminal does not need: a session stays open across page loads while its sets are
+logged one tap at a time, so the session in progress is worked out from the log as it stood
+when it started.
 
 A programme's first week starts on the day it was made; each planned day falls on
-``start + 7 * (week - 1) + offset_days``. A planned session counts as done once a training
-session of the same title holds logged sets and is over, so the next session is the first
-one not done yet: missing a day moves the plan along instead of skipping work. "Over" means
-finished with the Finish button, or left open for longer than a session lasts.
+``start + 7 * (week - 1) + offset_days``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from pydantic import ValidationError
 
 from upperback.plans import Profile, Programme, build_programme, parse_profile
 from upperback.plans.models import PlannedDay, Session, Week
-from upperback.store import LoggedSet, Store
+from upperback.plans.today import next_session, sessions_done_since
+from upperback.store import LoggedSet, SessionRecord, Store
 
 PLAN_NAME = "Programme from the web app"
 SESSION_SOURCE = "session"
+SESSION_PREFIX = "upperback: "
+"""Guided sessions are named like the terminal's (``upperback: Week 1, day 1``)."""
 OPEN_SESSION_MAX_AGE = timedelta(hours=12)
-"""Sets logged within this long of a session's start, before it is finished, join that session."""
+"""A session left unfinished for longer than this counts as over."""
 
 
 @dataclass(frozen=True)
@@ -29,18 +36,32 @@ class PlannedSession:
     week: Week
     day: PlannedDay
     date: date
-
-    @property
-    def session(self) -> Session:
-        return self.day.session
+    session: Session
 
     @property
     def key(self) -> tuple[int, int]:
         return self.week.number, self.session.day
 
 
+@dataclass(frozen=True)
+class Now:
+    """Where the user stands in their programme."""
+
+    planned: list[PlannedSession]
+    done: int
+    """Planned sessions done (the first ``done`` days)."""
+    current: PlannedSession | None
+    """The session to do now (rebuilt from the log); None when the programme is complete."""
+    open_session: SessionRecord | None
+    """The training session in progress, if sets are being logged."""
+
+
 def local_now() -> datetime:
     return datetime.now().astimezone()
+
+
+def session_name(title: str) -> str:
+    return SESSION_PREFIX + title
 
 
 def saved_profile(store: Store) -> Profile | None:
@@ -82,8 +103,10 @@ def start_date(programme: Programme) -> date:
 
 
 def planned_sessions(programme: Programme) -> list[PlannedSession]:
+    """Every planned day with its date and its session as planned."""
     first = start_date(programme)
-    return [PlannedSession(week, day, first + timedelta(days=7 * (week.number - 1) + day.offset_days))
+    return [PlannedSession(week, day, first + timedelta(days=7 * (week.number - 1) + day.offset_days),
+                           day.session)
             for week, day in programme.days()]
 
 
@@ -94,43 +117,43 @@ def find(programme: Programme, week: int, day: int) -> PlannedSession | None:
     return None
 
 
-def done_titles(store: Store, programme: Programme, now: datetime | None = None) -> set[str]:
-    """Titles of planned sessions done since the programme was made: with logged sets, and
-    finished (or left open for longer than a session lasts). A session in progress is not done."""
-    now = now or local_now()
-    sessions = {s.id: s.name for s in store.sessions()
-                if s.source == SESSION_SOURCE and s.started_at >= programme.created_at
-                and (s.ended_at is not None or now - s.started_at > OPEN_SESSION_MAX_AGE)}
-    if not sessions:
-        return set()
-    return {sessions[s.session_id] for s in store.sets(since=programme.created_at)
-            if s.session_id in sessions}
-
-
-def next_session(programme: Programme, done: set[str]) -> PlannedSession | None:
-    """The first planned session not done yet (None when the whole programme is done)."""
-    for planned in planned_sessions(programme):
-        if planned.session.title not in done:
-            return planned
-    return None
-
-
-def find_open_session(store: Store, title: str, now: datetime) -> int | None:
-    """The id of the unfinished training session with this title started in the last hours."""
+def find_open_session(store: Store, now: datetime) -> SessionRecord | None:
+    """The guided session started in the last hours and not finished yet."""
     for record in reversed(store.sessions()):
-        if (record.name == title and record.source == SESSION_SOURCE and record.ended_at is None
+        if (record.source == SESSION_SOURCE and record.ended_at is None
+                and record.name.startswith(SESSION_PREFIX)
                 and timedelta(0) <= now - record.started_at <= OPEN_SESSION_MAX_AGE):
-            return record.id
+            return record
     return None
 
 
-def open_session(store: Store, title: str, now: datetime) -> int:
-    """The unfinished session with this title, or a new one started now."""
-    found = find_open_session(store, title, now)
-    return found if found is not None else store.start_session(title, source=SESSION_SOURCE, started_at=now)
+def where_now(store: Store, programme: Programme, now: datetime | None = None) -> Now:
+    """The planned days, how many are done, and the session to do now."""
+    now = now or local_now()
+    history = store.sets()
+    open_session = find_open_session(store, now)
+    if open_session is not None:  # the log as it was when this session started
+        history = [s for s in history if s.session_id != open_session.id
+                   and s.performed_at < open_session.started_at]
+    planned = planned_sessions(programme)
+    done = sessions_done_since(history, programme.created_at)
+    if done >= len(planned):
+        return Now(planned=planned, done=len(planned), current=None, open_session=open_session)
+    session = next_session(programme, history)
+    current = replace(planned[done], session=session)
+    if open_session is not None and open_session.name != session_name(session.title):
+        open_session = None  # started elsewhere for another day: not this session's
+    return Now(planned=planned, done=done, current=current, open_session=open_session)
 
 
-def session_sets(store: Store, session_id: int | None, since: datetime) -> list[LoggedSet]:
+def open_session(store: Store, current: PlannedSession, now: datetime, found: SessionRecord | None) -> int:
+    """The id of the session in progress, started now if there is none."""
+    if found is not None:
+        return found.id
+    return store.start_session(session_name(current.session.title), source=SESSION_SOURCE, started_at=now)
+
+
+def session_sets(store: Store, session_id: int | None) -> list[LoggedSet]:
     if session_id is None:
         return []
-    return [s for s in store.sets(since=since - OPEN_SESSION_MAX_AGE) if s.session_id == session_id]
+    return [s for s in store.sets(since=local_now() - OPEN_SESSION_MAX_AGE * 2) if s.session_id == session_id]

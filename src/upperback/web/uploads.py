@@ -138,6 +138,7 @@ async def receive_video(request: Request, folder: Path, max_bytes: int, check_to
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
+        check_token(None)  # a forged request is refused as such, whatever its shape
         raise UpperbackError("Send the video with the upload form on the Analyse page.")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes + MAX_FORM_OVERHEAD:

@@ -17,9 +17,7 @@ router = APIRouter()
 def home(request: Request) -> Response:
     log = store(request)
     saved = planning.saved_programme(log)
-    upcoming = None
-    if saved is not None:
-        upcoming = planning.next_session(saved[1], planning.done_titles(log, saved[1]))
+    upcoming = planning.where_now(log, saved[1]).current if saved is not None else None
     recent_jobs = job_rows.list_jobs(log.engine, limit=3)
     return render(request, "home.html", {
         "library": get_library(),

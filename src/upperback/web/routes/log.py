@@ -25,8 +25,13 @@ router = APIRouter()
 
 PAGE_SIZE = 100
 CHART_LAYOUT = {"margin": {"l": 48, "r": 12, "t": 12, "b": 40}, "height": 320,
-                "legend": {"orientation": "h", "y": -0.2}, "paper_bgcolor": "rgba(0,0,0,0)",
-                "plot_bgcolor": "rgba(0,0,0,0)", "font": {"family": "system-ui, sans-serif", "size": 13}}
+                "legend": {"orientation": "h", "y": -0.22}, "paper_bgcolor": "rgba(0,0,0,0)",
+                "plot_bgcolor": "rgba(0,0,0,0)", "font": {"family": "system-ui, sans-serif", "size": 13},
+                "colorway": ["#0e7c66", "#e0543a", "#f29e4c", "#3b6fd8", "#8a5cc7", "#2aa198", "#a33b2b",
+                             "#6b7280"]}
+DATE_AXIS = {"type": "date", "tickformat": "%-d %b", "gridcolor": "#e2e5de"}
+WEEKLY_SETS_RANGE = (10, 20)
+"""The weekly hard sets per muscle most people grow on (the plans' volume rule)."""
 
 
 @router.get("/log")
@@ -121,20 +126,25 @@ def _e1rm_figure(progress) -> str:
     for key in top_exercises(progress):
         points = progress.e1rm[key]
         figure.add_trace(go.Scatter(x=[p.day.isoformat() for p in points], y=[round(p.e1rm_kg, 1) for p in points],
-                                    mode="lines+markers", name=progress.labels.get(key, key),
+                                    mode="lines+markers", name=progress.labels.get(key, key), marker={"size": 9},
                                     customdata=[f"{p.load_kg:.1f} kg x {p.reps}" for p in points],
                                     hovertemplate="%{x}: %{y} kg (%{customdata})<extra></extra>"))
-    figure.update_layout(**CHART_LAYOUT, yaxis_title="kg")
+    figure.update_layout(**CHART_LAYOUT, yaxis_title="kg", xaxis=DATE_AXIS, showlegend=True)
     return _script_json(figure)
 
 
 def _volume_figure(progress, names: dict[str, str]) -> str:
     figure = go.Figure()
-    weeks = [w.week_start.isoformat() for w in progress.weekly_volume]
+    weeks = [f"week of {w.week_start:%-d %b}" for w in progress.weekly_volume]
     for muscle in top_muscles(progress):
         figure.add_trace(go.Bar(x=weeks, y=[w.hard_sets.get(muscle, 0.0) for w in progress.weekly_volume],
                                 name=names.get(muscle, muscle)))
-    figure.update_layout(**CHART_LAYOUT, barmode="group", yaxis_title="hard sets")
+    low, high = WEEKLY_SETS_RANGE
+    peak = max((sets for w in progress.weekly_volume for sets in w.hard_sets.values()), default=0.0)
+    figure.add_hrect(y0=low, y1=high, fillcolor="#0e7c66", opacity=0.08, line_width=0,
+                     annotation_text=f"{low}-{high} a week", annotation_position="top left")
+    figure.update_layout(**CHART_LAYOUT, barmode="group", yaxis_title="hard sets", xaxis_type="category",
+                         yaxis_range=[0, max(high + 2, peak * 1.1)])
     return _script_json(figure)
 
 
@@ -143,7 +153,7 @@ def _fault_figure(progress) -> str:
     for label, times, rates in fault_series(progress):
         figure.add_trace(go.Scatter(x=[t.isoformat() for t in times], y=rates, mode="lines+markers",
                                     name=label.replace("_", " ")))
-    figure.update_layout(**CHART_LAYOUT, yaxis_tickformat=".0%", yaxis_range=[0, 1])
+    figure.update_layout(**CHART_LAYOUT, yaxis_tickformat=".0%", yaxis_range=[0, 1], xaxis=DATE_AXIS)
     return _script_json(figure)
 
 

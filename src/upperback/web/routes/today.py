@@ -25,24 +25,24 @@ BLOCK_TITLES = {"warm-up": "Warm-up", "main": "Main work", "carry": "Carry", "de
 @router.get("")
 def today(request: Request, week: Annotated[int | None, Query(ge=1, le=60)] = None,
           day: Annotated[int | None, Query(ge=1, le=7)] = None, new: bool = False) -> Response:
+    """The session to do now; ``week`` and ``day`` preview another day of the plan."""
     log = store(request)
     saved = planning.saved_programme(log)
     context: dict = {"has_profile": log.load_profile() is not None, "new": new}
     if saved is None:
         return render(request, "today.html", context)
-    plan_id, programme = saved
-    done = planning.done_titles(log, programme)
-    planned = planning.find(programme, week, day) if week and day else planning.next_session(programme, done)
-    if week and day and planned is None:
-        raise UpperbackError(f"Your plan has no day {day} in week {week}. Pick a day on the Plan page.")
+    _, programme = saved
     now = planning.local_now()
-    context.update({"programme": programme, "plan_id": plan_id, "planned": planned, "done": done,
-                    "today": now.date(), "block_titles": BLOCK_TITLES})
-    if planned is not None:
-        session_id = planning.find_open_session(log, planned.session.title, now)
-        logged = planning.session_sets(log, session_id, now)
-        context["logged"] = {(s.exercise_id, s.variant_id, s.set_index): s for s in logged}
-        context["session_id"] = session_id
+    state = planning.where_now(log, programme, now)
+    planned, preview = state.current, False
+    if week and day and (state.current is None or state.current.key != (week, day)):
+        planned, preview = planning.find(programme, week, day), True
+        if planned is None:
+            raise UpperbackError(f"Your plan has no day {day} in week {week}. Pick a day on the Plan page.")
+    logged = planning.session_sets(log, state.open_session.id if state.open_session and not preview else None)
+    context.update({"programme": programme, "planned": planned, "preview": preview, "state": state,
+                    "today": now.date(), "block_titles": BLOCK_TITLES,
+                    "logged": {(s.exercise_id, s.variant_id, s.set_index): s for s in logged}})
     return render(request, "today.html", context)
 
 
@@ -52,56 +52,55 @@ def log_set(request: Request,
             item: Annotated[int, Form(ge=0, le=50)], set_number: Annotated[int, Form(ge=1, le=20)],
             reps: Annotated[str, Form()] = "", seconds: Annotated[str, Form()] = "",
             load: Annotated[str, Form()] = "", rpe: Annotated[str, Form()] = "") -> Response:
-    """Record one set of the planned session; answers with the set's row, marked done."""
+    """Record one set of the session in progress; answers with the set's row, marked done."""
     log = store(request)
-    planned, chosen = _planned_item(log, week, day, item)
+    now = planning.local_now()
+    state = _state(log, now)
+    current = state.current
+    if current is None or current.key != (week, day) or item >= len(current.session.items):
+        raise UpperbackError("Your plan has moved on since this page was opened; open Today again.")
+    chosen = current.session.items[item]
     if set_number > chosen.sets:
         raise UpperbackError(f"{chosen.variant_name} has {chosen.sets} sets in your plan.")
-    now = planning.local_now()
     context = {"it": chosen, "index": item, "number": set_number, "week": week, "day": day}
     try:
-        typed = _new_set(chosen, set_number, now, reps=reps, seconds=seconds, load=load, rpe=rpe)
+        typed = _new_set(chosen, set_number, now, current.session.deload, reps=reps, seconds=seconds,
+                         load=load, rpe=rpe)
     except UpperbackError as exc:  # the form comes back with the message beside it
         return render(request, "partials/set_row.html", {**context, "logged": None, "error": exc.message},
                       status_code=422)
-    session_id = planning.open_session(log, planned.session.title, now)
-    existing = {(s.exercise_id, s.variant_id, s.set_index): s
-                for s in planning.session_sets(log, session_id, now)}
+    session_id = planning.open_session(log, current, now, state.open_session)
+    existing = {(s.exercise_id, s.variant_id, s.set_index): s for s in planning.session_sets(log, session_id)}
     logged = existing.get((chosen.movement_id, chosen.variant_id, set_number))
     if logged is None:  # a second tap on the same set keeps the first
         logged = replace(typed, session_id=session_id)
         logged = replace(logged, id=log.log_set(logged))
     last_set = set_number == chosen.sets
-    headers = {} if last_set else {"HX-Trigger": json.dumps({"rest-start": {"seconds": chosen.rest_s}})}
+    headers = {} if last_set or not chosen.rest_s else {
+        "HX-Trigger": json.dumps({"rest-start": {"seconds": chosen.rest_s}})}
     return render(request, "partials/set_row.html", {**context, "logged": logged}, headers=headers)
 
 
 @router.post("/finish", dependencies=[Depends(require_csrf)])
-def finish(request: Request, week: Annotated[int, Form(ge=1, le=60)],
-           day: Annotated[int, Form(ge=1, le=7)]) -> Response:
+def finish(request: Request) -> Response:
+    """End the session in progress; the next visit to Today shows the next planned day."""
     log = store(request)
-    saved = planning.saved_programme(log)
-    planned = planning.find(saved[1], week, day) if saved else None
-    if planned is None:
-        raise UpperbackError("That session is not in your current plan any more; open Today again.")
     now = planning.local_now()
-    session_id = planning.find_open_session(log, planned.session.title, now)
-    if session_id is not None:
-        log.end_session(session_id, now)
-    return RedirectResponse("/log?finished=1", status_code=303)
+    state = _state(log, now)
+    if state.open_session is not None:
+        log.end_session(state.open_session.id, now)
+        return RedirectResponse("/log?finished=1", status_code=303)
+    return RedirectResponse("/today", status_code=303)
 
 
-def _planned_item(log, week: int, day: int, index: int):
+def _state(log, now) -> planning.Now:
     saved = planning.saved_programme(log)
     if saved is None:
         raise UpperbackError("You have no plan yet. Fill in your profile to get one.")
-    planned = planning.find(saved[1], week, day)
-    if planned is None or index >= len(planned.session.items):
-        raise UpperbackError("That exercise is not in your current plan any more; open Today again.")
-    return planned, planned.session.items[index]
+    return planning.where_now(log, saved[1], now)
 
 
-def _new_set(item: Item, set_number: int, now, *, reps: str, seconds: str, load: str,
+def _new_set(item: Item, set_number: int, now, deload: bool, *, reps: str, seconds: str, load: str,
              rpe: str) -> LoggedSet:
     """The set as typed on the phone, checked."""
     rep_count = whole(reps, "reps")
@@ -115,8 +114,8 @@ def _new_set(item: Item, set_number: int, now, *, reps: str, seconds: str, load:
     band = item.load.band if item.load else None
     return LoggedSet(performed_at=now, exercise_id=item.movement_id, exercise_name=item.movement_name,
                      variant_id=item.variant_id, set_index=set_number,
-                     set_type="normal" if item.hard else "warmup",
+                     set_type="warmup" if item.block == "warm-up" else "normal",
                      reps=rep_count,
                      load=kg, load_unit="kg" if kg is not None else None, duration_s=duration,
-                     rpe=effort, notes=set_notes(band, item.tempo_step),
+                     rpe=effort, notes=set_notes(band, item.tempo_step, deload),
                      source="session").validated()

@@ -119,7 +119,7 @@
       const source = document.getElementById(el.getAttribute("data-plotly"));
       if (!source || el.dataset.drawn) return;
       const figure = JSON.parse(source.textContent);
-      window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false });
+      window.Plotly.newPlot(el, figure.data, figure.layout, { responsive: true, displaylogo: false, displayModeBar: false });
       el.dataset.drawn = "1";
     });
   }
