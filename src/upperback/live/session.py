@@ -376,7 +376,7 @@ class LiveSession:
         self._estimator().process(np.zeros((256, 256, 3), np.uint8))
         self._estimator().reset()
 
-    def _estimator(self):
+    def _estimator(self) -> BlazePose:
         if self._pose is None:
             from upperback.pose.estimator import BlazePose
 
@@ -384,11 +384,10 @@ class LiveSession:
         return self._pose
 
     def close(self) -> None:
-        """Release the pose model, if ``process_frame`` loaded one."""
-        if self._pose is not None:
+        """Release the pose model, if this session loaded it."""
+        if self._pose is not None and self._owns_pose:
             self._pose.close()
-            self._pose = estimator
-        self._owns_pose = estimator is None
+        self._pose = None
 
     def __enter__(self) -> LiveSession:
         return self

@@ -27,10 +27,9 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from upperback.errors import UnknownNameError, UpperbackError
 from upperback.store import open_store
-from upperback.web import deps
+from upperback.web import deps, live
 from upperback.web.jobs import JobQueue, Runner, run_analysis
 from upperback.web.routes import analyse, auth, home, library, log, profile, programme, today
-from upperback.web import live
 from upperback.web.security import (
     CONTENT_SECURITY_POLICY,
     CSRF_COOKIE,

@@ -18,8 +18,8 @@ from upperback.logbook.progress import compute_progress
 from upperback.logbook.progress_plots import fault_series, top_exercises, top_muscles
 from upperback.logbook.zones import local_zone
 from upperback.store import LoggedSet
-from upperback.web.forms import number, whole
 from upperback.web.deps import render, require_csrf, store
+from upperback.web.forms import number, whole
 
 router = APIRouter()
 

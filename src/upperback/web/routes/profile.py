@@ -106,7 +106,7 @@ def _numbers(text, what: str) -> list[float]:
     numbers = []
     for part in parts:
         try:
-            numbers.append(float(part.replace(",", ".")))
+            numbers.append(float(part))
         except ValueError:
             raise UpperbackError(f"'{part}' in the {what} is not a number; write the weights in kg "
                                  "separated by commas, e.g. 4, 6, 8.") from None

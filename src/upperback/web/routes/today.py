@@ -14,8 +14,8 @@ from upperback.plans.models import Item
 from upperback.plans.progression import set_notes
 from upperback.store import LoggedSet
 from upperback.web import planning
-from upperback.web.forms import number, whole
 from upperback.web.deps import render, require_csrf, store
+from upperback.web.forms import number, whole
 
 router = APIRouter(prefix="/today")
 
