@@ -93,11 +93,11 @@ def main() -> None:
         print()
         for workers in args.workers:
             extra = best["ray", workers] - best["local", workers]
-            print(f"Ray vs local pool, {workers} workers: {extra:+.1f} s "
+            print(f"Ray vs local pool, workers={workers}: {extra:+.1f} s "
                   f"({100 * extra / best['local', workers]:+.0f} %), "
                   f"{extra / max(1, rows[0][2].analysed):+.2f} s per video")
         print(f"Starting and stopping a local Ray instance alone: {ray_start_stop_s(args.workers[0]):.1f} s")
-    print(f"Re-run with nothing to do ({first_engine}, {first_workers} workers): {rerun_s:.2f} s, "
+    print(f"Re-run with nothing to do ({first_engine}, workers={first_workers}): {rerun_s:.2f} s, "
           f"{rerun.skipped} skipped, {rerun.analysed} analysed")
 
 

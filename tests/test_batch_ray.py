@@ -9,7 +9,7 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import CLIPS, needs_media, run_cli
+from conftest import needs_media, run_cli
 from test_batch_local import corrupt_video, linked_clips
 
 from upperback.batch import LocalEngine, RayEngine, discover_inputs, run_batch

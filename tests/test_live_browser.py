@@ -92,10 +92,16 @@ def test_live_page_counts_reps_shows_a_cue_and_logs_the_set(server, browser):
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     app, base = server
+
+    def press(selector: str) -> None:
+        button = browser.find_element(By.CSS_SELECTOR, selector)
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+
     offline = analyze(clip_track(CLIP), "bent-over-row")
     browser.get(f"{base}/live")
     Select(browser.find_element(By.CSS_SELECTOR, "[data-live-exercise]")).select_by_value("bent-over-row")
-    browser.find_element(By.CSS_SELECTOR, "[data-live-start]").click()
+    press("[data-live-start]")
 
     def reps() -> int:
         return int(browser.find_element(By.CSS_SELECTOR, "[data-live-reps]").text or 0)
@@ -105,6 +111,8 @@ def test_live_page_counts_reps_shows_a_cue_and_logs_the_set(server, browser):
     WebDriverWait(browser, 90, poll_frequency=0.25).until(
         lambda _: reps() >= offline.rep_count - 2 and cue.is_displayed() and cue.text.strip())
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    stage = browser.find_element(By.CSS_SELECTOR, "[data-live-stage]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", stage)
     browser.save_screenshot(str(SCREENSHOTS / "live-coach.png"))
     fault_cues = {f.cue for f in offline.faults}
     assert cue.text.strip() in fault_cues
@@ -112,13 +120,14 @@ def test_live_page_counts_reps_shows_a_cue_and_logs_the_set(server, browser):
     assert lag is not None and 0 < int(lag) < 5000  # answers come back (the budget is in docs/live.md)
     assert browser.find_element(By.CSS_SELECTOR, "[data-live-overlay]").size["width"] > 0
 
-    browser.find_element(By.CSS_SELECTOR, "[data-live-finish]").click()
+    press("[data-live-finish]")
     summary = browser.find_element(By.CSS_SELECTOR, "[data-live-summary]")
     WebDriverWait(browser, 20).until(lambda _: summary.is_displayed())
     counted = reps()
     assert f"{counted} rep" in summary.text
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
     browser.save_screenshot(str(SCREENSHOTS / "live-coach-summary.png"))
-    browser.find_element(By.CSS_SELECTOR, "[data-live-log]").click()
+    press("[data-live-log]")
     WebDriverWait(browser, 20).until(lambda _: "/log" in browser.current_url)
     logged = app.state.store.sets(exercise_id="bent-over-row")
     assert logged and logged[-1].reps == counted and "Live coach" in logged[-1].notes

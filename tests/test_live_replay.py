@@ -45,6 +45,7 @@ def test_live_replay_matches_offline(row):
     track = clip_track(row["file"])
     offline = analyze(track, row["exercise"])
     session, states = replay(track, row["exercise"])
+    assert all(s.analysed for s in states)  # every frame the offline decoder sampled is analysed
     assert not any(s.set_finished for s in states)
     final = session.finish()
     assert final.reps == offline.rep_count
@@ -165,5 +166,6 @@ def test_side_judgement_changing_mid_set_recounts_like_offline():
     offline = analyze(changed, "bent-over-row")
     session, _ = replay(changed, "bent-over-row")
     final = session.finish()
+    assert session.side_changes >= 1
     assert final.reps == offline.rep_count
     assert set(final.summary.fault_codes) == {f.code for f in offline.faults}

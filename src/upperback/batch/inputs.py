@@ -7,6 +7,7 @@ starts and reported in one :class:`~upperback.errors.UpperbackError` naming the 
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,13 +70,13 @@ def discover_inputs(
             if not videos:
                 problems.append(f"{path}: no videos found in this folder (looked for "
                                 f"{', '.join(sorted(VIDEO_EXTENSIONS))}).")
-            found += [BatchInput(video.resolve(), exercise) for video in videos]
+            found += [BatchInput(_absolute(video), exercise) for video in videos]
         elif path.suffix.lower() == MANIFEST_EXTENSION and path.is_file():
             rows, row_problems = read_manifest(path, exercise)
             found += rows
             problems += row_problems
         elif path.is_file():
-            found.append(BatchInput(path.resolve(), exercise))
+            found.append(BatchInput(_absolute(path), exercise))
         else:
             problems.append(f"{path}: no such file or folder.")
     if problems:
@@ -112,7 +113,7 @@ def read_manifest(path: Path, default_exercise: str) -> tuple[list[BatchInput], 
                 if not video:
                     problems.append(f"{where}: the '{path_column}' cell is empty.")
                     continue
-                video_path = (path.parent / Path(video).expanduser()).resolve()
+                video_path = _absolute(path.parent / Path(video).expanduser())
                 if not video_path.is_file():
                     problems.append(f"{where}: {video_path}: no such file.")
                     continue
@@ -148,6 +149,11 @@ def _videos_under(folder: Path, exclude: Path | None) -> Iterable[Path]:
         if skip is not None and path.resolve().is_relative_to(skip):
             continue
         yield path
+
+
+def _absolute(path: Path) -> Path:
+    """Absolute and normalised, but symbolic links kept as the user named them."""
+    return Path(os.path.abspath(path))
 
 
 def _first_of(names: Sequence[str], header: Sequence[str]) -> str | None:

@@ -13,6 +13,7 @@ import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
 from types import ModuleType
 from typing import Any
 
@@ -92,7 +93,8 @@ class RayEngine:
                     yield outcome
         finally:
             for ref in pending:
-                ray.cancel(ref, force=True)
+                with suppress(ray.exceptions.RayError, ValueError):  # best effort: we are stopping
+                    ray.cancel(ref, force=True)
             if started_here:
                 ray.shutdown()
 

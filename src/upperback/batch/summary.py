@@ -6,6 +6,7 @@ import csv
 import io
 import statistics
 from collections import Counter
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -95,6 +96,6 @@ def write_summary(rows: list[dict[str, Any]], layout: OutputLayout) -> None:
     write_text_atomic(layout.summary_csv, text.getvalue())
 
 
-def _mean(values) -> float | None:
+def _mean(values: Iterable[float | None]) -> float | None:
     numbers = [v for v in values if v is not None]
     return round(statistics.fmean(numbers), 4) if numbers else None

@@ -9,12 +9,14 @@ Butterworth) cannot run: each of its steps reads future samples. It is replaced 
 * **One Euro filter** (Casiez, Roussel & Vogel, CHI 2012): a first-order low-pass whose cutoff
   rises with the signal's speed, ``cutoff = min_cutoff_hz + beta * |speed|``. At rest it smooths
   hard (landmark jitter disappears); while the body moves, the cutoff opens and the lag drops.
-  ``LIVE_MIN_CUTOFF_HZ`` = 1.5 Hz and ``LIVE_BETA`` = 0.01 per degree/s are the live defaults: at the
-  10 Hz analysis rate the filter then smooths resting jitter about as much as the offline 3 Hz
-  Butterworth, and at a row's elbow speed (100–200 °/s) its cutoff passes 2.5–3.5 Hz, so the lag
-  at the turn of a rep stays under one frame. Signals measured as ratios (``_ratio``) move
-  about a hundred times less per second than angles, so their ``beta`` is scaled by
+  The live defaults are ``LIVE_MIN_CUTOFF_HZ`` = 1.5 Hz and ``LIVE_BETA`` = 0.02 per (degree/s):
+  at the 10 Hz analysis rate the resting jitter is smoothed about as much as by the offline 3 Hz
+  Butterworth, and at a row's elbow speed (100–200 °/s) the cutoff opens to 3.5–5.5 Hz, so the
+  turn of a rep is followed within about a frame. Signals measured as ratios (``_ratio``) move
+  about a hundred times less per second than angles, so their ``beta`` is multiplied by
   ``RATIO_SCALE``. The speed itself is low-passed at ``d_cutoff_hz`` = 1 Hz, as the paper advises.
+  The values were chosen on the shared clips (docs/live.md): they are the middle of the range
+  that reproduces the offline rep counts on every clip.
 * **short-gap hold**: a frame where the signal is missing (landmark not visible) repeats the last
   filtered value for up to ``max_gap_s`` (the offline interpolation limit, 0.5 s), so a blink of
   the detector does not break a rep in progress; past that the output is NaN and the filter
@@ -34,7 +36,7 @@ import math
 import numpy as np
 
 LIVE_MIN_CUTOFF_HZ = 1.5
-LIVE_BETA = 0.01
+LIVE_BETA = 0.02
 LIVE_D_CUTOFF_HZ = 1.0
 RATIO_SCALE = 100.0
 """A ``_ratio`` signal's ``beta`` is ``LIVE_BETA * RATIO_SCALE`` (ratios move ~100x slower than degrees)."""

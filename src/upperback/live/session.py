@@ -44,8 +44,10 @@ from upperback.pose.track import SourceInfo
 if TYPE_CHECKING:
     from upperback.pose.estimator import BlazePose
 
-RATE_TOLERANCE = 0.75
-"""A frame is analysed once this share of the analysis period has passed since the last one."""
+RATE_TOLERANCE = 0.5
+"""A frame is analysed once this share of the analysis period has passed since the last one: a
+faster camera is thinned toward the analysis rate, while every frame the offline decoder samples
+(the first in each period, from videos of 20 fps or more) is analysed."""
 MAX_WIDTH_PX = 640
 """``process_frame`` shrinks wider pictures to this width before BlazePose (docs/live.md)."""
 CHECK_EVERY_S = 3.0
@@ -154,8 +156,8 @@ class LiveSession:
         (width, height) of the pictures the landmarks are measured in, if known (for the
         camera check's edge test; ``process_frame`` sets it from the pictures).
     rate_hz
-        Analysis rate: frames closer together than ``RATE_TOLERANCE`` of its period are not
-        analysed (the thresholds and filters are set for the offline default of 10 Hz).
+        Analysis rate: a frame closer than ``RATE_TOLERANCE`` of its period to the last analysed
+        one is not analysed (the thresholds and filters are set for the offline default, 10 Hz).
     max_width_px
         ``process_frame`` shrinks wider pictures to this width before BlazePose; None keeps them.
     min_cue_gap_s, still_s, stand_s, gone_s
@@ -205,6 +207,7 @@ class LiveSession:
         self._summary: SetSummary | None = None
         self._pose = estimator
         self._owns_pose = estimator is None
+        self.side_changes = 0  # times the measured body side changed and the history was redone
 
     # ------------------------------------------------------------------ frames in
 
@@ -310,10 +313,8 @@ class LiveSession:
     def _rep_done(self, timing: RepTiming, time_s: float) -> None:
         self.reps.append(timing)
         index = len(self.reps) - 1
-        result = self._judge()
-        found = self._offer(result, time_s, index)
-        codes = {f.code for f in found if f.rep == index} | self._rep_faults.get(index, set())
-        self._rep_faults[index] = codes
+        self._offer(self._judge(), time_s, index)
+        codes = self._rep_faults.get(index, set())
         self._last_rep = RepInfo(index, timing.start_s, timing.top_s, timing.end_s, tuple(sorted(codes)))
 
     def _offer(self, result: MovementResult, time_s: float, rep: int | None, cue: bool = True
@@ -336,18 +337,25 @@ class LiveSession:
         return new
 
     def _rebuild(self, sides: Sides) -> None:
-        """The measured sides changed: recompute the signals and recount the reps of the history."""
+        """The measured sides changed: recompute the signals, recount the reps and re-judge the
+        faults of the history (cues already said stay said)."""
+        self.side_changes += 1
         track = self.history.track()
         self._signals.rebuild(track, sides)
-        if self._counter is None:
-            return
-        self._counter = LiveCounter(self.movement)
-        self.reps = []
-        filtered = self._signals.filtered
-        for index, time_s in enumerate(track.times_s):
-            done = self._counter.update(float(time_s), {name: values[index] for name, values in filtered.items()})
-            if done is not None:
-                self.reps.append(done)
+        self.faults, self._fault_keys, self._rep_faults = [], set(), {}
+        if self._counter is not None:
+            self._counter = LiveCounter(self.movement)
+            self.reps = []
+            filtered = self._signals.filtered
+            for index, time_s in enumerate(track.times_s):
+                done = self._counter.update(float(time_s), {name: values[index] for name, values in filtered.items()})
+                if done is not None:
+                    self.reps.append(done)
+        last = len(self.reps) - 1
+        self._offer(self._judge(), float(track.times_s[-1]), last if last >= 0 else None, cue=False)
+        self._last_rep = None if last < 0 else RepInfo(last, self.reps[last].start_s, self.reps[last].top_s,
+                                                       self.reps[last].end_s,
+                                                       tuple(sorted(self._rep_faults.get(last, set()))))
 
     def _watch_set_end(self, time_s: float, found: bool) -> None:
         latest = self._signals.latest()

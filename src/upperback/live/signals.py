@@ -85,7 +85,7 @@ class LiveSignals:
         self.names: list[str] = []
         self.raw: dict[str, list[float]] = {}
         self.filtered: dict[str, list[float]] = {}
-        self._filter = OneEuroFilter()
+        self._filter: OneEuroFilter | None = None  # made on the first frame, with each signal's beta
         self.sides: Sides | None = None
 
     def add(self, frame: PoseTrack, sides: Sides) -> dict[str, float]:
@@ -120,10 +120,10 @@ class LiveSignals:
         self.sides = sides
         self.names = []
         self.raw, self.filtered = {}, {}
-        self._filter.reset()
+        self._filter = None
 
     def _feed(self, time_s: float, raw: dict[str, float]) -> dict[str, float]:
-        if not self.names:
+        if self._filter is None:
             self.names = list(raw)
             self.raw = {name: [] for name in self.names}
             self.filtered = {name: [] for name in self.names}

@@ -1,1 +1,1 @@
-"""FormReport → JSON, terminal summary (and, later, HTML and annotated video)."""
+"""FormReport → JSON, terminal summary, HTML report page and annotated video."""

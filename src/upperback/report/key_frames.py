@@ -61,7 +61,6 @@ def rank_reps(report: FormReport, signals: BodySignals, movement: Movement) -> R
     return RankedReps(best, worst, scores)
 
 
-
 def key_frames(report: FormReport, track: PoseTrack, movement: Movement, ranked: RankedReps,
                video: Path) -> list[dict]:
     """The best and the worst rep at their turning point, with the skeleton and the gauge of the

@@ -8,10 +8,11 @@ without audio.
 Notes
 -----
 The video is decoded a second time (the pose pass keeps no pictures), every frame this time,
-rotated upright as :mod:`upperback.pose.decode` does. On the development machine (2 cores,
-shared) annotating the shared 720p clips runs at about 1.3–2.1x real time, the 360p clip at
-about 6x: decoding, drawing and encoding each take about a third (docs: see the module
-``bench`` numbers in the issue's report).
+rotated upright as :mod:`upperback.pose.decode` does. Measured on the 2-core development
+machine while other work shared it (load 4–6): the shared 720p clips (25–30 fps) were annotated
+at 1.0–1.3x real time, using about one CPU-second per second of video (decoding to RGB,
+drawing, converting to YUV and encoding, with no single step dominating); the 864x628 cat-cow
+clip at 1.8x and the 202x360 phone clip at 2.2x.
 """
 
 from __future__ import annotations

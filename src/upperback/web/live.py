@@ -123,6 +123,11 @@ async def _serve(websocket: WebSocket, session: LiveSession, pose: Any, worker: 
             except UpperbackError as exc:
                 await websocket.send_json({"error": exc.message})
                 continue
+            except Exception:  # one bad frame must not end the set; the log has the details
+                log_.exception("live frame failed")
+                await websocket.send_json({"error": "The coach could not read that frame; it carries on "
+                                                    "with the next one."})
+                continue
             await websocket.send_json(state.to_dict() | {"capture_ms": capture_ms})
     finally:
         reader.cancel()
