@@ -9,10 +9,10 @@ Notes
 -----
 The video is decoded a second time (the pose pass keeps no pictures), every frame this time,
 rotated upright as :mod:`upperback.pose.decode` does. Measured on the 2-core development
-machine while other work shared it (load 4–6): the shared 720p clips (25–30 fps) were annotated
-at 1.0–1.3x real time, using about one CPU-second per second of video (decoding to RGB,
-drawing, converting to YUV and encoding, with no single step dominating); the 864x628 cat-cow
-clip at 1.8x and the 202x360 phone clip at 2.2x.
+machine while other work shared it: the shared 720p clips (25–30 fps) take 0.6–0.9 CPU-seconds
+per second of video (decoding to RGB, drawing, converting to YUV and encoding, no single step
+dominating), which came to 1.0–1.3x real time at a load of 4–6 and 0.5–0.8x at 7–9; the
+864x628 cat-cow clip ran at 1.4–1.8x and the 202x360 phone clip at 2.2–2.7x.
 """
 
 from __future__ import annotations
