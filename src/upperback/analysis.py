@@ -21,8 +21,8 @@ from upperback.form.recognise import recognise
 from upperback.form.report import FormReport, Quality, SourceSummary
 from upperback.kinematics.signals import VISIBLE, BodySignals, body_signals
 from upperback.library import Movement, get_library
-from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback
 from upperback.pose.landmarks import Landmark
+from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback
 from upperback.pose.track import PoseTrack
 
 FormModule = Callable[[BodySignals, Movement], MovementResult]

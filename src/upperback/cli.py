@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from upperback.errors import UnknownNameError, UpperbackError
 from upperback.library import Equipment, cards, get_library
@@ -130,7 +131,7 @@ def pose(
         f"{track.source.duration_s:.1f} s of video in {elapsed:.1f} s{speed}."
     )
     for warning in track.warnings:
-        err_console.print(f"[yellow]Warning:[/yellow] {warning}", highlight=False)
+        err_console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
 
 
 @app.command()
@@ -197,8 +198,8 @@ def _write_html(report, track, html_out: Path, video: Path | None) -> None:
 
 
 def _show_report(report, json_out: Path | None) -> None:
-    from upperback.report.terminal import report_summary
     from upperback.report.json_io import write_report_json
+    from upperback.report.terminal import report_summary
 
     console.print(report_summary(report))
     if json_out is not None:
@@ -207,12 +208,16 @@ def _show_report(report, json_out: Path | None) -> None:
 
 
 from upperback.cli_log import register  # noqa: E402  (training-log commands)
+
 register(app)
 from upperback.cli_batch import register as register_batch  # noqa: E402  (many videos at once)
+
 register_batch(app)
 from upperback.cli_plan import register as register_plan  # noqa: E402  (profile, plans, guided sessions)
+
 register_plan(app)
 from upperback.cli_web import register as register_web  # noqa: E402  (the web app: upperback serve)
+
 register_web(app)
 
 
@@ -221,7 +226,7 @@ def main(args: list[str] | None = None) -> None:
     try:
         app(args=args, prog_name="upperback")
     except UpperbackError as exc:
-        err_console.print(f"[bold red]Error:[/bold red] {exc.message}", highlight=False)
+        err_console.print(f"[bold red]Error:[/bold red] {escape(exc.message)}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("Stopped. Nothing was saved.")

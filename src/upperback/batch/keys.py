@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from upperback import __version__
-from upperback.batch.files import write_text_atomic
+from upperback.files import atomic_write_text
 from upperback.form.report import SCHEMA_VERSION
 
 CHUNK_BYTES = 1 << 20
@@ -84,5 +84,5 @@ class DigestCache:
 
     def save(self) -> None:
         if self._changed:
-            write_text_atomic(self.path, json.dumps(self._entries, indent=1, sort_keys=True))
+            atomic_write_text(self.path, json.dumps(self._entries, indent=1, sort_keys=True))
             self._changed = False

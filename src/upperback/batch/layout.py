@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from upperback.batch.files import PARTIAL_MARK, write_text_atomic
 from upperback.errors import UpperbackError
+from upperback.files import PARTIAL_MARK, atomic_write_text
 
 
 class OutputLayout:
@@ -66,7 +66,7 @@ class OutputLayout:
             return None
 
     def write_error(self, key: str, record: dict[str, Any]) -> None:
-        write_text_atomic(self.error_json(key), json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+        atomic_write_text(self.error_json(key), json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
     def clear_error(self, key: str) -> None:
         self.error_json(key).unlink(missing_ok=True)

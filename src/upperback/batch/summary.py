@@ -13,9 +13,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from upperback.batch.files import atomic_target, write_text_atomic
 from upperback.batch.inputs import BatchInput
 from upperback.batch.layout import OutputLayout
+from upperback.files import atomic_target, atomic_write_text
 from upperback.library import get_library
 
 DONE = "done"
@@ -93,7 +93,7 @@ def write_summary(rows: list[dict[str, Any]], layout: OutputLayout) -> None:
     writer = csv.DictWriter(text, fieldnames=schema.names, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    write_text_atomic(layout.summary_csv, text.getvalue())
+    atomic_write_text(layout.summary_csv, text.getvalue())
 
 
 def _mean(values: Iterable[float | None]) -> float | None:

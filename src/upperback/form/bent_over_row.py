@@ -7,8 +7,8 @@ import numpy as np
 from upperback.form.back_outline import back_metrics, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
-    frame_flags,
     finite_stat,
+    frame_flags,
     make_rep,
     phase_metrics,
     plan_checks,
@@ -18,10 +18,11 @@ from upperback.form.common import (
     window,
 )
 from upperback.form.movement_result import MovementResult
-from upperback.form.rounded_back import load_rounded_back_model, rounded_back_features
 from upperback.form.report import FaultEvent, Rep
+from upperback.form.rounded_back import load_rounded_back_model, rounded_back_features
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
+
 
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
     """Count rows and judge each one against the movement's fault thresholds."""

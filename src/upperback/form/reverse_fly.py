@@ -7,8 +7,8 @@ import numpy as np
 from upperback.form.back_outline import back_metrics, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
-    frame_flags,
     finite_stat,
+    frame_flags,
     make_rep,
     phase_metrics,
     plan_checks,

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from upperback.errors import UpperbackError
-from upperback.logbook.files import atomic_write_text
+from upperback.files import atomic_write_text
 from upperback.store import (
     AnalysisLink,
     FormAnalysisRecord,

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from matplotlib.figure import Figure
 from plotly.subplots import make_subplots
 
-from upperback.logbook.files import atomic_write_bytes, atomic_write_text
+from upperback.files import atomic_write_bytes, atomic_write_text
 from upperback.logbook.progress import Progress
 
 MAX_E1RM_LINES = 6

@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import tzinfo
 from pathlib import Path
 
-from upperback.logbook.files import atomic_write_text
+from upperback.files import atomic_write_text
 from upperback.logbook.values import KG_PER_LB, METRES_PER
 from upperback.store import LoggedSet, SessionRecord, Store
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Literal
@@ -13,6 +11,7 @@ from icalendar import Calendar, Event
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from upperback.errors import UpperbackError
+from upperback.files import atomic_write_bytes
 from upperback.plans.dose import KEY_BACK_MUSCLES
 from upperback.plans.models import Programme, Session
 from upperback.plans.render import profile_rows
@@ -96,14 +95,7 @@ def write_export(programme: Programme, fmt: Format, path: Path, start: date | No
     folder = path.resolve().parent
     if not folder.is_dir():
         raise UpperbackError(f"The folder {folder} does not exist; create it or choose another path.")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, data)
 
 
 def _context(programme: Programme) -> dict:

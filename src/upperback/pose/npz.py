@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import asdict
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from upperback.errors import UpperbackError
+from upperback.files import atomic_target
 from upperback.pose.track import PoseTrack, SourceInfo
 
 NPZ_SCHEMA_VERSION = 1
@@ -33,15 +33,8 @@ def save_track(track: PoseTrack, path: str | os.PathLike[str]) -> Path:
         "warnings": np.array(json.dumps(list(track.warnings))),
     }
     arrays |= {_EXTRA_PREFIX + name: values for name, values in track.extras.items()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez_compressed(handle, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_target(path) as partial, partial.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
     return path
 
 

@@ -9,8 +9,6 @@ library entry; the page only arranges them.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import jinja2
 import numpy as np
 
 from upperback import __version__
+from upperback.files import atomic_write_text
 from upperback.form.report import FaultEvent, FormReport, Rep
 from upperback.kinematics.signals import body_signals
 from upperback.library import get_library
@@ -63,18 +62,7 @@ def write_html_report(report: FormReport, track: PoseTrack, path: Path, video: P
         ``path``.
     """
     page = render_html_report(report, track, video)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_text(path, page)
 
 
 def render_html_report(report: FormReport, track: PoseTrack, video: Path | None = None) -> str:

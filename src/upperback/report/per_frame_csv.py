@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from upperback.files import atomic_target
 from upperback.pose.track import PoseTrack
 
 
@@ -17,18 +17,11 @@ def write_per_frame_csv(track: PoseTrack, flags: dict[str, np.ndarray], path: st
     1 (fault seen on that frame), 0 (not seen) or empty (the frame cannot be judged: landmarks
     missing or the camera view unsuited). Written atomically."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     codes = sorted(flags)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["frame", "time_s", *codes])
-            for i, (index, time_s) in enumerate(zip(track.frame_index, track.times_s)):
-                cells = ["" if np.isnan(flags[c][i]) else int(flags[c][i]) for c in codes]
-                writer.writerow([int(index), f"{time_s:.4f}", *cells])
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_target(path) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["frame", "time_s", *codes])
+        for i, (index, time_s) in enumerate(zip(track.frame_index, track.times_s)):
+            cells = ["" if np.isnan(flags[c][i]) else int(flags[c][i]) for c in codes]
+            writer.writerow([int(index), f"{time_s:.4f}", *cells])
     return path

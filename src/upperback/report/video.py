@@ -17,8 +17,6 @@ dominating), which came to 1.0–1.3x real time at a load of 4–6 and 0.5–0.8
 
 from __future__ import annotations
 
-import os
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 
@@ -26,6 +24,7 @@ import av
 import numpy as np
 
 from upperback.errors import UpperbackError
+from upperback.files import atomic_target
 from upperback.form.report import FormReport
 from upperback.pose.decode import iter_frames, probe_video
 from upperback.pose.pipeline import ProgressCallback
@@ -66,11 +65,8 @@ def write_annotated_video(video: Path, track: PoseTrack, report: FormReport, pat
     _check_matches(video, info.width, info.height, track)
     overlay = FrameOverlay(track, report)
     width, height = info.width + info.width % 2, info.height + info.height % 2
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".mp4.tmp")
-    os.close(fd)
-    try:
-        with av.open(tmp, mode="w", format="mp4", options={"movflags": "+faststart"}) as output:
+    with atomic_target(path) as partial:
+        with av.open(str(partial), mode="w", format="mp4", options={"movflags": "+faststart"}) as output:
             stream = output.add_stream("libx264", rate=Fraction(info.fps).limit_denominator(1001))
             stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
             stream.codec_context.time_base = TIME_BASE
@@ -91,11 +87,6 @@ def write_annotated_video(video: Path, track: PoseTrack, report: FormReport, pat
                 if progress is not None:
                     progress(min(frame.time_s, info.duration_s), info.duration_s)
             output.mux(stream.encode(None))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
