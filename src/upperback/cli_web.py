@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from upperback.errors import UpperbackError
 from upperback.terminal import console
 from upperback.web.settings import (
     DEFAULT_HOST,
@@ -29,16 +30,26 @@ def serve(
     password_file: Annotated[Path | None, typer.Option(help="File holding the password people must "
                                                        "enter (required with --allow-remote).")] = None,
     max_upload_mb: Annotated[int, typer.Option(min=1, max=4096, help="Largest video accepted, in MB.")] = DEFAULT_MAX_UPLOAD_MB,
+    engine: Annotated[str, typer.Option(help="Where uploads are analysed: local (this computer) or ray "
+                                        "(a Ray cluster; the data folder must be on shared storage).")] = "local",
+    ray_address: Annotated[str | None, typer.Option(help="With --engine ray: the cluster to join, e.g. auto "
+                                                    "or ray://HEAD:10001 (default: a local Ray instance).")] = None,
 ) -> None:
     """Start the web app: learn the movements, follow your plan, log sets and check your form."""
     password = read_password_file(password_file) if password_file is not None else None
     check_bind(host, allow_remote, password)
+    if engine not in ("local", "ray"):
+        raise UpperbackError(f"Unknown engine '{engine}': use local or ray.")
+    if engine == "ray":
+        from upperback.batch.ray_engine import import_ray
+
+        import_ray()  # a clear message now if Ray is not installed, not at the first upload
     import uvicorn
 
     from upperback.web import create_app
 
     settings = WebSettings(host=host, port=port, password=password, max_upload_bytes=max_upload_mb * 1024 * 1024,
-                           allowed_hosts=_allowed_hosts(host))
+                           allowed_hosts=_allowed_hosts(host), engine=engine, ray_address=ray_address)
     console.print(f"upperback is running at [bold]{_url(host, port)}[/bold]: open it in your browser. "
                   "Press Ctrl-C to stop.")
     if not is_loopback(host):

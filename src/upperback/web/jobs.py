@@ -13,6 +13,7 @@ again (:func:`upperback.store.jobs.requeue_interrupted`).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -65,8 +66,6 @@ def run_analysis(job: JobRecord, settings: WebSettings, store: Store, progress: 
     """Analyse one uploaded video and write every output of the job; the default job runner."""
     from upperback.analysis import AnalysisOptions, analyze_with_track
     from upperback.logbook.form_links import link_report, summarise_report
-    from upperback.report.html import write_html_report
-    from upperback.report.json_io import write_report_json
 
     upload = settings.web_dir / job.upload_file
     folder = settings.results_dir / job.public_id
@@ -76,30 +75,79 @@ def run_analysis(job: JobRecord, settings: WebSettings, store: Store, progress: 
     def pose_progress(done_s: float, total_s: float) -> None:
         progress(POSE_SHARE * (done_s / total_s if total_s else 0.0), "Finding your pose in each frame")
 
-    options = AnalysisOptions(rate_hz=settings.rate_hz, workers=settings.pose_workers,
-                              progress=pose_progress, cancel=cancel)
     try:
-        report, track = analyze_with_track(upload, job.exercise_requested, options)
+        if settings.engine == "ray":
+            progress(0.0, "Analysing on the Ray cluster")
+            _run_on_ray(settings, upload, job, folder, cancel)
+        else:
+            options = AnalysisOptions(rate_hz=settings.rate_hz, workers=settings.pose_workers,
+                                      progress=pose_progress, cancel=cancel)
+            report, track = analyze_with_track(upload, job.exercise_requested, options)
+            write_outputs(report, track, upload, job.original_name, folder, progress, cancel)
     except UpperbackError as exc:  # keep its type (Cancelled matters), hide the server's path
         exc.args = (_without_path(exc.message, upload, job.original_name),)
         raise
-    # The report names the video as the user knows it, not by the server's file name.
-    report = replace(report, source=replace(report.source, name=job.original_name))
-    progress(POSE_SHARE, "Writing the report")
-    write_report_json(report, folder / REPORT_JSON)
-
-    write_html_report(report, track, folder / REPORT_HTML, video=upload)
-    progress(POSE_SHARE + HTML_SHARE, "Drawing the annotated video")
-    _write_video(report, track, upload, folder / ANNOTATED_VIDEO, progress, cancel)
     progress(0.99, "Saving")
-
-    document = report.to_dict()
+    document = json.loads((folder / REPORT_JSON).read_text(encoding="utf-8"))
     analysis_id = link_report(store, folder / REPORT_JSON, analysed_at=datetime.now(UTC))
-    return JobOutputs(exercise_id=report.exercise, rep_count=report.rep_count,
+    return JobOutputs(exercise_id=document["exercise"], rep_count=document["rep_count"],
                       summary=summarise_report(document),
                       report_json=f"{relative}/{REPORT_JSON}",
                       report_html=f"{relative}/{REPORT_HTML}", annotated_video=f"{relative}/{ANNOTATED_VIDEO}",
                       form_analysis_id=analysis_id)
+
+
+def write_outputs(report, track, upload: Path, shown_name: str, folder: Path,
+                  progress: Progress | None = None, cancel: threading.Event | None = None) -> None:
+    """Write the job's JSON report, HTML report and annotated video into ``folder``."""
+    from upperback.report.html import write_html_report
+    from upperback.report.json_io import write_report_json
+
+    progress = progress or (lambda fraction, stage: None)
+    # The report names the video as the user knows it, not by the server's file name.
+    report = replace(report, source=replace(report.source, name=shown_name))
+    progress(POSE_SHARE, "Writing the report")
+    write_report_json(report, folder / REPORT_JSON)
+    write_html_report(report, track, folder / REPORT_HTML, video=upload)
+    progress(POSE_SHARE + HTML_SHARE, "Drawing the annotated video")
+    _write_video(report, track, upload, folder / ANNOTATED_VIDEO, progress, cancel or threading.Event())
+
+
+def analyse_into_folder(upload: str, exercise: str, rate_hz: float | None, shown_name: str, folder: str) -> None:
+    """One job's whole analysis, as a Ray task runs it on a cluster node (same code as locally)."""
+    from upperback.analysis import AnalysisOptions, analyze_with_track
+    from upperback.batch.worker import prepare_worker
+
+    prepare_worker()
+    report, track = analyze_with_track(Path(upload), exercise, AnalysisOptions(rate_hz=rate_hz, workers=1))
+    write_outputs(report, track, Path(upload), shown_name, Path(folder))
+
+
+def _run_on_ray(settings: WebSettings, upload: Path, job: JobRecord, folder: Path,
+                cancel: threading.Event) -> None:
+    """Run :func:`analyse_into_folder` as a Ray task; a user error raised there reaches the user."""
+    from upperback.batch.ray_engine import CPUS_PER_TASK, import_ray
+
+    ray = import_ray()
+    if not ray.is_initialized():
+        ray.init(address=settings.ray_address, include_dashboard=False, log_to_driver=False)
+    task = ray.remote(num_cpus=CPUS_PER_TASK, max_retries=1)(analyse_into_folder)
+    ref = task.remote(str(upload.resolve()), job.exercise_requested, settings.rate_hz, job.original_name,
+                      str(folder.resolve()))
+    while True:
+        done, _ = ray.wait([ref], timeout=POLL_S)
+        if done:
+            break
+        if cancel.is_set():
+            ray.cancel(ref, force=True)
+            raise Cancelled("Stopped before the end; nothing was saved.")
+    try:
+        ray.get(ref)
+    except ray.exceptions.RayTaskError as exc:
+        cause = exc.as_instanceof_cause()
+        if isinstance(cause, UpperbackError):
+            raise UpperbackError(cause.message) from None
+        raise
 
 
 def _write_video(report, track, upload: Path, path: Path, progress: Progress,

@@ -39,6 +39,10 @@ class WebSettings:
     run_jobs: bool = True
     rate_hz: float | None = DEFAULT_RATE_HZ
     pose_workers: int | None = None
+    engine: str = "local"
+    """Where uploads are analysed: ``local`` (in this server's process) or ``ray`` (a Ray task on
+    the cluster at ``ray_address``; the data folder must be on storage the cluster can read)."""
+    ray_address: str | None = None
     allowed_hosts: tuple[str, ...] = field(default=LOOPBACK_NAMES)
 
     @property
