@@ -6,20 +6,15 @@ Screenshots go to test-artifacts/screenshots/ at the repository root, for a pers
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import pytest
-import uvicorn
-from web_support import TEST_HOSTS
+from web_support import served
 
 from conftest import CLIPS, clip_track, needs_media
 from upperback.analysis import analyze
-from upperback.web import WebSettings, create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -52,22 +47,8 @@ def write_y4m(source: Path, path: Path, size: tuple[int, int]) -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    settings = WebSettings(data_dir=tmp_path_factory.mktemp("live-web"), port=port, run_jobs=False,
-                           allowed_hosts=TEST_HOSTS)
-    app = create_app(settings)
-    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield app, f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=60)
+    with served(tmp_path_factory.mktemp("live-web"), run_jobs=False) as running:
+        yield running
 
 
 @pytest.fixture

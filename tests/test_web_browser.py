@@ -7,19 +7,15 @@ Screenshots go to test-artifacts/screenshots/ at the repository root, for a pers
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
-import uvicorn
-from web_support import TEST_HOSTS
+from web_support import served
 
 from conftest import CLIPS, clip_track, needs_media
 from upperback.analysis import analyze
 from upperback.library import get_library
-from upperback.web import WebSettings, create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -31,29 +27,11 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()
                                 reason="Debian's chromium and chromedriver are not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app served by uvicorn on a free port, with its own data folder, analysing uploads."""
-    port = _free_port()
-    settings = WebSettings(data_dir=tmp_path_factory.mktemp("web-data"), port=port, run_jobs=True,
-                           allowed_hosts=TEST_HOSTS)
-    app = create_app(settings)
-    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not instance.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield app, f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=60)
+    with served(tmp_path_factory.mktemp("web-data"), run_jobs=True) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +16,30 @@ from upperback.web import WebSettings, create_app
 from upperback.web.security import CSRF_COOKIE
 
 TEST_HOSTS = ("testserver", "127.0.0.1", "localhost")
+
+
+@contextmanager
+def served(data_dir: Path, run_jobs: bool):
+    """The app served by a real uvicorn on a free local port, for browser tests: (app, base URL)."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = WebSettings(data_dir=data_dir, port=port, run_jobs=run_jobs, allowed_hosts=TEST_HOSTS)
+    app = create_app(settings)
+    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not instance.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield app, f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=60)
 
 
 def settings_for(data_dir: Path, **changes) -> WebSettings:
