@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form.common import finite_stat
+from upperback.form.common import finite_stat, window
+from upperback.form.reps import RepTiming
 from upperback.kinematics.signals import BodySignals
 
 OUTLINE_FAULTS = ("rounded_back", "arched_lower_back")
@@ -24,6 +25,14 @@ def outline_unavailable(signals: BodySignals) -> dict[str, str]:
     if np.isfinite(signals["back_curve_ratio"]).any():
         return {}
     return {code: NO_OUTLINE for code in OUTLINE_FAULTS}
+
+
+def first_rep_back(signals: BodySignals, timings: list[RepTiming]) -> float:
+    """The median back curve of the first rep: the lifter's own reference for the set."""
+    if not timings:
+        return float("nan")
+    inside = window(signals.times_s, timings[0].start_s, timings[0].end_s)
+    return finite_stat(signals["back_curve_ratio"][inside], "median")
 
 
 def back_metrics(signals: BodySignals, inside: np.ndarray, baseline: float) -> dict[str, float]:

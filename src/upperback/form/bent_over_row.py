@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form.back_outline import back_metrics, outline_limits, outline_unavailable
+from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
     finite_stat,
@@ -31,11 +31,10 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     t = signals.times_s
     reps: list[Rep] = []
     faults: list[FaultEvent] = []
-    first_rep_back = float("nan")
-    for index, timing in enumerate(count_reps(signals, movement.counting)):
+    timings = count_reps(signals, movement.counting)
+    baseline_back = first_rep_back(signals, timings)
+    for index, timing in enumerate(timings):
         inside = window(t, timing.start_s, timing.end_s)
-        if index == 0:
-            first_rep_back = finite_stat(signals["back_curve_ratio"][inside], "median")
         torso = signals["torso_deg"][inside]
         before = window(t, timing.start_s - 0.5, timing.start_s)
         rest_elevation = finite_stat(signals["elevation_ratio"][before], "median")
@@ -47,7 +46,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             "neck_max_deg": finite_stat(signals["neck_deg"][inside], "max"),
             "elevation_change_ratio": (rest_elevation - finite_stat(signals["elevation_ratio"][inside], "min"))
             / rest_elevation,
-            **back_metrics(signals, inside, first_rep_back),
+            **back_metrics(signals, inside, baseline_back),
             **phase_metrics(timing),
         }
         rep_faults = rep_limit_faults(movement, plan.runnable, timing, index, [

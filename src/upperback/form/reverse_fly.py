@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form.back_outline import back_metrics, outline_limits, outline_unavailable
+from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
     finite_stat,
@@ -40,11 +40,10 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     neck_window = movement.fault("neck_jerk").thresholds["window_s"]
     reps: list[Rep] = []
     faults: list[FaultEvent] = []
-    first_rep_back = float("nan")
-    for index, timing in enumerate(count_reps(signals, movement.counting)):
+    timings = count_reps(signals, movement.counting)
+    baseline_back = first_rep_back(signals, timings)
+    for index, timing in enumerate(timings):
         inside = window(t, timing.start_s, timing.end_s)
-        if index == 0:
-            first_rep_back = finite_stat(signals["back_curve_ratio"][inside], "median")
         torso = signals["torso_deg"][inside]
         metrics = {
             "top_spread_deg": timing.top_value,
@@ -52,7 +51,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             "torso_deg": finite_stat(torso, "median"),
             "torso_range_deg": finite_stat(torso, "max") - finite_stat(torso, "min"),
             "neck_rise_deg": max_rise(signals["neck_deg"][inside], t[inside], neck_window),
-            **back_metrics(signals, inside, first_rep_back),
+            **back_metrics(signals, inside, baseline_back),
             **phase_metrics(timing),
         }
         rep_faults = rep_limit_faults(movement, runnable, timing, index, [
