@@ -13,6 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from upperback.batch.jobs import FAILED, Job, JobOutcome, crashed
 from upperback.batch.worker import prepare_worker, run_job
+from upperback.processes import end_processes
 
 JobFunction = Callable[[Job], JobOutcome]
 
@@ -124,11 +125,10 @@ def _start_worker() -> None:
 
 
 def _stop_now(pool: ProcessPoolExecutor) -> None:
-    """Drop queued jobs and end the workers now; their half-written files stay temporary."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public API before 3.14
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=10)
+    """Drop queued jobs and end the workers now; their half-written files stay temporary.
+
+    The workers are ended first and the pool shut down after, waiting for its manager thread:
+    that thread reaps the dead workers, and until it has, they still look alive to this process.
+    """
+    end_processes(list((getattr(pool, "_processes", None) or {}).values()))  # no public API before 3.14
+    pool.shutdown(wait=True, cancel_futures=True)

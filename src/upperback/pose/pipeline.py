@@ -25,6 +25,7 @@ from upperback.pose.estimator import video_estimator
 from upperback.pose.outline import back_profile
 from upperback.pose.quality import check_track
 from upperback.pose.track import PoseTrack, SourceInfo
+from upperback.processes import end_processes
 
 DEFAULT_RATE_HZ = 10.0
 """Analysis rate. Measured on the shared clips to keep rep counts and angles (docs/performance.md)."""
@@ -183,10 +184,7 @@ def _parallel_rows(
                 raise Cancelled("Stopped before the end; nothing was saved.")
             drain(block=True)
     finally:
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-            process.join(timeout=5)
+        end_processes(processes)
         messages.close()
     return [row for index in sorted(results) for row in results[index]]
 
