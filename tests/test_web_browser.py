@@ -21,6 +21,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 CLIP = "cat_cow_home_side.mp4"
+LOGBOOK_SAMPLES = Path(__file__).parent / "data" / "logbook"
 DESKTOP, PHONE = (1280, 900), (390, 844)
 
 pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
@@ -149,6 +150,34 @@ def test_build_a_plan_and_log_a_set_on_a_phone(server, browser):
     screenshot(browser, "09-programme")
     browser.get(base + "/progress")
     screenshot(browser, "10-progress")
+
+
+def test_bring_history_from_strong_and_map_a_name_it_did_not_know(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.select import Select
+
+    app, base = server
+    before = app.state.store.count_sets()
+    browser.set_window_size(*PHONE)
+    browser.get(base + "/log")
+    click(browser, browser.find_element(By.CSS_SELECTOR, "#import summary"))
+    form = browser.find_element(By.CSS_SELECTOR, "#import form")
+    Select(form.find_element(By.NAME, "format")).select_by_visible_text("Strong")
+    form.find_element(By.NAME, "history").send_keys(str(LOGBOOK_SAMPLES / "strong_v6.csv"))
+    screenshot(browser, "16-import-phone")
+    click(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    outcome = wait_until(lambda: browser.find_element(By.ID, "import-outcome"), what="the import result")
+    assert "Added 7 sets" in outcome.text and app.state.store.count_sets() == before + 7
+    screenshot(browser, "17-imported-phone")
+
+    mapping = browser.find_element(By.CSS_SELECTOR, "form.map-name")
+    assert "Seated Row (Cable)" in mapping.text
+    Select(mapping.find_element(By.NAME, "target")).select_by_visible_text("Chest-supported row")
+    click(browser, mapping.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    wait_until(lambda: "mapped=1" in browser.current_url, what="the log after mapping")
+    assert "1 logged set now counts" in browser.find_element(By.CSS_SELECTOR, ".alert-success").text
+    seated = [s for s in app.state.store.sets() if s.exercise_name == "Seated Row (Cable)"]
+    assert [(s.exercise_id, s.variant_id) for s in seated] == [("bent-over-row", "chest-supported-row")]
 
 
 def test_a_file_that_is_not_a_video_gets_a_clear_page(server, browser, tmp_path):

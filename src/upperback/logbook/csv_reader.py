@@ -82,7 +82,7 @@ def parse_csv(text: str, path: Path, fmt: str, options: ReadOptions) -> ParsedEx
         more = f"\n  ... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
         raise UpperbackError(
             f"{path} has {len(problems)} row(s) that cannot be read; nothing was imported. "
-            "Fix them (or export again) and re-run:\n  " + "\n  ".join(shown) + more)
+            "Fix them (or export again) and import the file again:\n  " + "\n  ".join(shown) + more)
     return ParsedExport(format=module.FORMAT, sets=sets, rows_read=rows_read, rows_skipped=skipped)
 
 

@@ -73,12 +73,20 @@ def import_file(store: Store, path: Path, fmt: str = "auto", *, zone: tzinfo, we
     Rows that cannot be read stop the import before anything is written. Names that map to no
     movement are imported with ``exercise_id=None`` and listed in the report with candidates.
     """
-    if fmt not in FORMATS:
-        raise UpperbackError(f"Unknown import format '{fmt}'; use one of {', '.join(FORMATS)}.")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UpperbackError(f"Cannot read {path}: {exc.strerror}.") from None
+    return import_data(store, data, path, fmt, zone=zone, weight_unit=weight_unit, mappings=mappings,
+                       dry_run=dry_run, library=library)
+
+
+def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zone: tzinfo, weight_unit: str = "kg",
+                mappings: dict[str, tuple[str, str | None]] | None = None, dry_run: bool = False,
+                library: Library | None = None) -> ImportReport:
+    """:func:`import_file` for a file already read; ``path`` names it in messages and in the log."""
+    if fmt not in FORMATS:
+        raise UpperbackError(f"Unknown import format '{fmt}'; use one of {', '.join(FORMATS)}.")
     digest = file_sha256(data)
     text = decode(data, path)
     mappings = mappings or {}

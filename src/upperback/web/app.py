@@ -189,7 +189,7 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(UploadTooLarge)
     async def too_large(request: Request, exc: UploadTooLarge) -> Response:
-        return page(request, 413, "The video is too large", exc.message)
+        return page(request, 413, "The file is too large", exc.message)
 
     @app.exception_handler(UpperbackError)
     async def user_error(request: Request, exc: UpperbackError) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -45,3 +46,13 @@ async def require_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     check_csrf(request.app.state.secret, request.cookies.get(CSRF_COOKIE), sent)
+
+
+def upload_token_check(request: Request) -> Callable[[str | None], None]:
+    """The CSRF check of a streamed upload: the header's token, else the form field's once it arrives."""
+    header_token = request.headers.get(CSRF_HEADER)
+
+    def check_token(field_token: str | None) -> None:
+        check_csrf(request.app.state.secret, request.cookies.get(CSRF_COOKIE), header_token or field_token)
+
+    return check_token

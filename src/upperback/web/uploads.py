@@ -1,4 +1,5 @@
-"""Receive a video upload: stream it to disk under a server-chosen name, within a size limit.
+"""Receive an upload (a video, a training-log file): stream it to disk under a server-chosen name,
+within a size limit.
 
 The request body is parsed as it arrives (python-multipart's streaming parser), so a file over
 the limit is cut off at the limit instead of being buffered whole; the CSRF token must arrive
@@ -27,6 +28,26 @@ class UploadTooLarge(UpperbackError):
     """The upload is bigger than the server accepts."""
 
 
+@dataclass(frozen=True)
+class UploadKind:
+    """What is being uploaded, for the messages a user sees when it goes wrong."""
+
+    noun: str
+    """What the user chose, as in "the video is larger than ..."."""
+    too_large_advice: str
+    missing: str
+    wrong_form: str
+
+
+VIDEO = UploadKind(
+    noun="video",
+    too_large_advice="Trim it to the set you want checked (most phones can trim in the gallery app) or "
+                     "record at 720p or 1080p.",
+    missing="No video was attached. Choose the file of your set, then press Analyse.",
+    wrong_form="Send the video with the upload form on the Analyse page.",
+)
+
+
 @dataclass
 class ReceivedUpload:
     """The saved file (named by the server) and the form's text fields."""
@@ -47,8 +68,8 @@ def display_name(raw: str) -> str:
 class _Receiver:
     """Callbacks for :class:`MultipartParser` that keep text fields and write the file part."""
 
-    def __init__(self, folder: Path, file_field: str, max_bytes: int, check_token) -> None:
-        self.folder, self.file_field, self.max_bytes = folder, file_field, max_bytes
+    def __init__(self, folder: Path, file_field: str, max_bytes: int, check_token, kind: UploadKind) -> None:
+        self.folder, self.file_field, self.max_bytes, self.kind = folder, file_field, max_bytes, kind
         self.check_token = check_token
         self.fields: dict[str, str] = {}
         self.path: Path | None = None
@@ -100,7 +121,7 @@ class _Receiver:
         if self._is_file:
             self.size += len(chunk)
             if self.size > self.max_bytes:
-                raise UploadTooLarge(_too_large(self.max_bytes))
+                raise UploadTooLarge(_too_large(self.max_bytes, self.kind))
             self._handle.write(chunk)
         else:
             self._value += chunk
@@ -121,14 +142,18 @@ class _Receiver:
             self.path.unlink(missing_ok=True)
 
 
-def _too_large(max_bytes: int) -> str:
-    return (f"The video is larger than {max_bytes / 1024**2:.0f} MB, the most this server accepts. "
-            "Trim it to the set you want checked (most phones can trim in the gallery app) or "
-            "record at 720p or 1080p.")
+def _too_large(max_bytes: int, kind: UploadKind) -> str:
+    return (f"The {kind.noun} is larger than {max_bytes / 1024**2:.0f} MB, the most this server accepts. "
+            + kind.too_large_advice)
 
 
-async def receive_video(request: Request, folder: Path, max_bytes: int, check_token,
-                        file_field: str = "video") -> ReceivedUpload:
+async def receive_video(request: Request, folder: Path, max_bytes: int, check_token) -> ReceivedUpload:
+    """An uploaded video (the form's ``video`` field); see :func:`receive_upload`."""
+    return await receive_upload(request, folder, max_bytes, check_token, "video", VIDEO)
+
+
+async def receive_upload(request: Request, folder: Path, max_bytes: int, check_token, file_field: str,
+                         kind: UploadKind) -> ReceivedUpload:
     """Parse a ``multipart/form-data`` POST, saving the file ``file_field`` into ``folder``.
 
     ``check_token(token)`` is called with the CSRF field before the file is written and must
@@ -139,18 +164,18 @@ async def receive_video(request: Request, folder: Path, max_bytes: int, check_to
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
         check_token(None)  # a forged request is refused as such, whatever its shape
-        raise UpperbackError("Send the video with the upload form on the Analyse page.")
+        raise UpperbackError(kind.wrong_form)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes + MAX_FORM_OVERHEAD:
-        raise UploadTooLarge(_too_large(max_bytes))
-    receiver = _Receiver(folder, file_field, max_bytes, check_token)
+        raise UploadTooLarge(_too_large(max_bytes, kind))
+    receiver = _Receiver(folder, file_field, max_bytes, check_token, kind)
     parser = MultipartParser(boundary, receiver.callbacks(), max_size=max_bytes + MAX_FORM_OVERHEAD)
     try:
         received = 0
         async for chunk in request.stream():
             received += len(chunk)
             if received > max_bytes + MAX_FORM_OVERHEAD:
-                raise UploadTooLarge(_too_large(max_bytes))
+                raise UploadTooLarge(_too_large(max_bytes, kind))
             parser.write(chunk)
         parser.finalize()
     except (UpperbackError, CsrfError):
@@ -166,6 +191,6 @@ async def receive_video(request: Request, folder: Path, max_bytes: int, check_to
         check_token(receiver.fields.get(CSRF_FIELD))
     if receiver.path is None or receiver.size == 0:
         receiver.discard()
-        raise UpperbackError("No video was attached. Choose the file of your set, then press Analyse.")
+        raise UpperbackError(kind.missing)
     return ReceivedUpload(path=receiver.path, size=receiver.size, original_name=receiver.original_name,
                           fields=receiver.fields)

@@ -21,9 +21,9 @@ from upperback.library import get_library
 from upperback.pose.decode import probe_video
 from upperback.store import jobs as job_rows
 from upperback.store.jobs import JobRecord, JobState
-from upperback.web.deps import render, require_csrf, settings, store
+from upperback.web.deps import render, require_csrf, settings, store, upload_token_check
 from upperback.web.reports import report_view
-from upperback.web.security import CSRF_COOKIE, CSRF_HEADER, REPORT_POLICY, check_csrf, sniff_video
+from upperback.web.security import REPORT_POLICY, sniff_video
 from upperback.web.uploads import receive_video
 
 router = APIRouter()
@@ -45,12 +45,7 @@ def upload_form(request: Request, exercise: Annotated[str | None, Query(max_leng
 async def upload(request: Request) -> Response:
     """Save the video under a server-chosen name, check it is a video, queue its analysis."""
     config = settings(request)
-    header_token = request.headers.get(CSRF_HEADER)
-
-    def check_token(field_token: str | None) -> None:
-        check_csrf(request.app.state.secret, request.cookies.get(CSRF_COOKIE), header_token or field_token)
-
-    received = await receive_video(request, config.uploads_dir, config.max_upload_bytes, check_token)
+    received = await receive_video(request, config.uploads_dir, config.max_upload_bytes, upload_token_check(request))
     try:
         exercise = received.fields.get("exercise", AUTO).strip() or AUTO
         if exercise != AUTO:

@@ -10,16 +10,19 @@ from typing import Annotated
 import plotly.graph_objects as go
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from upperback.errors import UpperbackError
 from upperback.library import get_library
+from upperback.logbook.importer import import_data, resolve_target
 from upperback.logbook.progress import compute_progress
 from upperback.logbook.progress_plots import fault_series, top_exercises, top_muscles
 from upperback.logbook.zones import local_zone
 from upperback.store import LoggedSet
-from upperback.web.deps import render, require_csrf, store
+from upperback.web.deps import render, require_csrf, settings, store, upload_token_check
 from upperback.web.forms import number, whole
+from upperback.web.uploads import UploadKind, receive_upload
 
 router = APIRouter()
 
@@ -30,13 +33,23 @@ CHART_LAYOUT = {"margin": {"l": 48, "r": 12, "t": 12, "b": 40}, "height": 320,
                 "colorway": ["#0e7c66", "#e0543a", "#f29e4c", "#3b6fd8", "#8a5cc7", "#2aa198", "#a33b2b",
                              "#6b7280"]}
 DATE_AXIS = {"type": "date", "tickformat": "%-d %b", "gridcolor": "#e2e5de"}
+MAX_IMPORT_BYTES = 20 * 1024**2
+"""A year of Strong history is about 0.3 MB: room for decades."""
+HISTORY_FILE = UploadKind(
+    noun="file",
+    too_large_advice="Export a shorter stretch of time from the app and import the parts one after the other.",
+    missing="No file was attached. Choose the CSV your app exported (or an upperback JSON export), then "
+            "press Import.",
+    wrong_form="Send the file with the import form on the Log page.",
+)
 WEEKLY_SETS_RANGE = (10, 20)
 """The weekly hard sets per muscle most people grow on (the plans' volume rule)."""
 
 
 @router.get("/log")
 def log_page(request: Request, limit: Annotated[int, Query(ge=1, le=100_000)] = PAGE_SIZE,
-             finished: bool = False, added: bool = False) -> Response:
+             finished: bool = False, added: bool = False,
+             mapped: Annotated[int | None, Query(ge=0)] = None) -> Response:
     log = store(request)
     library = get_library()
     sets = list(reversed(log.sets()))
@@ -44,7 +57,7 @@ def log_page(request: Request, limit: Annotated[int, Query(ge=1, le=100_000)] = 
     variants = {v.id: v.name for m in library.movements for v in m.variants}
     return render(request, "log.html", {
         "sets": sets[:limit], "total": len(sets), "limit": limit, "names": names, "variants": variants,
-        "library": library, "finished": finished, "added": added, "zone": local_zone(),
+        "library": library, "finished": finished, "added": added, "mapped": mapped, "zone": local_zone(),
     })
 
 
@@ -74,6 +87,38 @@ def add_set(request: Request, exercise: Annotated[str, Form(max_length=100)],
         raise UpperbackError("Enter the reps (or the seconds, for a hold or a carry) of the set.")
     log.log_set(logged)
     return RedirectResponse("/log?added=1", status_code=303)
+
+
+@router.post("/log/import")
+async def import_history(request: Request) -> Response:
+    """A Strong, Hevy or FitNotes CSV (or an upperback JSON export) into the log, in one transaction."""
+    received = await receive_upload(request, settings(request).uploads_dir, MAX_IMPORT_BYTES,
+                                    upload_token_check(request), "history", HISTORY_FILE)
+    try:
+        data = received.path.read_bytes()
+    finally:
+        received.path.unlink(missing_ok=True)
+    fmt = received.fields.get("format", "auto")
+    unit = received.fields.get("unit", "kg")
+    if unit not in ("kg", "lb"):
+        raise UpperbackError("Choose kg or lb for weights the file gives no unit for.")
+    report = await run_in_threadpool(import_data, store(request), data, Path(received.original_name), fmt,
+                                     zone=local_zone(), weight_unit=unit)
+    library = get_library()
+    return render(request, "log_import.html", {
+        "report": report, "library": library,
+        "labels": {**{m.id: m.name for m in library.movements},
+                   **{v.id: v.name for m in library.movements for v in m.variants}},
+    })
+
+
+@router.post("/log/map", dependencies=[Depends(require_csrf)])
+def map_name(request: Request, name: Annotated[str, Form(min_length=1, max_length=200)],
+             target: Annotated[str, Form(min_length=1, max_length=100)]) -> Response:
+    """Remember what an imported name means; the stored sets with that name get the movement now."""
+    exercise_id, variant_id = resolve_target(target, get_library())
+    updated = store(request).map_exercise_name(name, exercise_id, variant_id)
+    return RedirectResponse(f"/log?mapped={updated}", status_code=303)
 
 
 @router.get("/log/export.{fmt}")
