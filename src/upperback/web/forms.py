@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from upperback.errors import UpperbackError
+from upperback.logbook.values import ValueProblem
+from upperback.logbook.values import number as read_number
 
 
 def number(text: str, what: str) -> float | None:
     """``"12,5"`` -> 12.5; blank -> None; anything else raises with what the field is."""
-    text = text.strip().replace(",", ".")
-    if not text:
-        return None
     try:
-        value = float(text)
-    except ValueError:
-        raise UpperbackError(f"'{text}' is not a number ({what}).") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise UpperbackError(f"'{text}' is not a number ({what}).")
-    return value
+        return read_number(text, what)
+    except ValueProblem:
+        raise UpperbackError(f"'{text.strip().replace(',', '.')}' is not a number ({what}).") from None
 
 
 def whole(text: str, what: str) -> int | None:
