@@ -6,13 +6,21 @@ Each test names the finding it covers.
 from __future__ import annotations
 
 import html
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from web_support import client_for, settings_for, token
 
 from conftest import run_cli
-from upperback.store import open_store
+from upperback.store import open_store, sign_ins
+from upperback.web.routes import auth
+from upperback.web.security import SESSION_COOKIE, SESSION_MAX_AGE_S, token_digest
+from upperback.web.sign_in_limits import ALL_CLIENTS, PER_CLIENT
 
 SAMPLES = Path(__file__).parent / "data" / "logbook"
 PROFILE = {"equipment": ["dumbbells", "chair"], "dumbbell_kg": "4, 6, 8", "level": "beginner",
@@ -150,3 +158,117 @@ def test_the_profile_command_refuses_bad_numbers_and_long_band_names(capsys, cli
     assert code == 1 and "at most 40 characters" in err
     with open_store() as store:
         assert store.load_profile() is None
+
+
+# ---------------------------------------------------------------------- finding 1: server-side sessions
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(client, password: str = PASSWORD):
+    return client.post("/login", data={"csrf_token": token(client), "password": password, "next": "/log"},
+                       follow_redirects=False)
+
+
+def signed_in_token(client) -> str:
+    response = sign_in(client)
+    assert response.status_code == 303
+    return response.cookies[SESSION_COOKIE]
+
+
+def opens_the_log(client, cookie: str) -> bool:
+    client.cookies.delete(SESSION_COOKIE)
+    client.cookies.set(SESSION_COOKIE, cookie)
+    return client.get("/log", follow_redirects=False).status_code == 200
+
+
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(tmp_path):
+    with client_for(settings_for(tmp_path, password=PASSWORD)) as client:
+        copied = signed_in_token(client)
+        assert opens_the_log(client, copied)
+        assert signed_in_token(client) != copied  # a fresh random token each time
+        with Session(client.app.state.store.engine) as session:
+            stored = {row.token_sha256 for row in session.scalars(select(sign_ins.SignIn))}
+        assert token_digest(copied) in stored and copied not in stored  # the database holds no token
+        opens_the_log(client, copied)
+        assert client.post("/logout", data={"csrf_token": token(client)}, follow_redirects=False).status_code == 303
+        assert not opens_the_log(client, copied)
+        assert not opens_the_log(client, copied + "x")
+
+
+def test_a_new_password_ends_the_sessions_of_the_old_one(tmp_path):
+    with client_for(settings_for(tmp_path, password=PASSWORD)) as client:
+        copied = signed_in_token(client)
+    with client_for(settings_for(tmp_path, password=PASSWORD)) as client:  # a restart keeps the sign-in
+        assert opens_the_log(client, copied)
+    with client_for(settings_for(tmp_path, password="a brand new password")) as client:
+        assert not opens_the_log(client, copied)
+        with Session(client.app.state.store.engine) as session:
+            assert session.scalars(select(sign_ins.SignIn)).all() == []
+    with client_for(settings_for(tmp_path, password=PASSWORD)) as client:  # and going back does not revive it
+        assert not opens_the_log(client, copied)
+
+
+def test_a_session_expires(tmp_path):
+    with client_for(settings_for(tmp_path, password=PASSWORD)) as client:
+        copied = signed_in_token(client)
+        set_cookie = next(v for k, v in sign_in(client).headers.multi_items() if k == "set-cookie")
+        assert f"Max-Age={SESSION_MAX_AGE_S}" in set_cookie and "HttpOnly" in set_cookie
+        with Session(client.app.state.store.engine) as session, session.begin():
+            row = session.scalars(select(sign_ins.SignIn).where(
+                sign_ins.SignIn.token_sha256 == token_digest(copied))).one()
+            assert abs((row.expires_at - row.created_at).total_seconds() - SESSION_MAX_AGE_S) < 5
+            row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        assert not opens_the_log(client, copied)
+
+
+# ---------------------------------------------------------------------- finding 2: password guessing
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_wrong_passwords_in_a_row_wait_longer_each_time_and_say_when_to_try_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(auth, "FAILED_SIGN_IN_DELAY_S", 0.0)
+    with client_for(settings_for(tmp_path, password=PASSWORD)) as client:
+        clock = client.app.state.sign_in_limiter.clock = Clock()
+        for _ in range(PER_CLIENT.free_tries + 1):
+            assert sign_in(client, "wrong").status_code == 401
+        refused = sign_in(client, PASSWORD)  # even the right password waits: no way to test guesses
+        assert refused.status_code == 429
+        assert "Too many sign-in attempts. Try again in 2 seconds." in text(refused)
+        assert refused.headers["Retry-After"] == "2"
+        clock.now += 2.5
+        assert sign_in(client, "wrong").status_code == 401
+        later = sign_in(client, "wrong")
+        assert later.status_code == 429 and "Try again in 4 seconds" in text(later)
+        clock.now += 4.5
+        assert sign_in(client, PASSWORD).status_code == 303
+        for _ in range(PER_CLIENT.free_tries):  # a good sign-in starts the count again
+            assert sign_in(client, "wrong").status_code == 401
+
+
+def test_parallel_guesses_are_not_all_checked(tmp_path):
+    with client_for(settings_for(tmp_path, password=PASSWORD)) as client:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            answers = list(pool.map(lambda _: sign_in(client, "wrong").status_code, range(20)))
+    assert answers.count(401) == PER_CLIENT.free_tries + 1
+    assert answers.count(429) == 20 - PER_CLIENT.free_tries - 1
+
+
+def test_guesses_from_many_addresses_are_limited_together(tmp_path, monkeypatch):
+    monkeypatch.setattr(auth, "FAILED_SIGN_IN_DELAY_S", 0.0)
+    with client_for(settings_for(tmp_path, password=PASSWORD)) as first:
+        first.app.state.sign_in_limiter.clock = Clock()
+        answers = []
+        for address in range(ALL_CLIENTS.free_tries + 2):
+            other = TestClient(first.app, base_url="http://testserver", client=(f"10.0.0.{address}", 50000))
+            other.get("/login")
+            answers.append(sign_in(other, "wrong").status_code)
+        assert answers == [401] * (ALL_CLIENTS.free_tries + 1) + [429]
+        assert "Try again in 2 seconds" in text(sign_in(other, PASSWORD))
