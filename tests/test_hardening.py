@@ -6,20 +6,28 @@ Each test names the finding it covers.
 from __future__ import annotations
 
 import html
+import os
+import socket
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
+import psutil
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from web_support import client_for, settings_for, token
+from test_processes import wait_until_ended
+from web_support import client_for, settings_for, token, write_video
 
 from conftest import run_cli
 from upperback.store import open_store, sign_ins
 from upperback.web.routes import auth
-from upperback.web.security import SESSION_COOKIE, SESSION_MAX_AGE_S, token_digest
+from upperback.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE_S, token_digest
 from upperback.web.sign_in_limits import ALL_CLIENTS, PER_CLIENT
 
 SAMPLES = Path(__file__).parent / "data" / "logbook"
@@ -272,3 +280,72 @@ def test_guesses_from_many_addresses_are_limited_together(tmp_path, monkeypatch)
             answers.append(sign_in(other, "wrong").status_code)
         assert answers == [401] * (ALL_CLIENTS.free_tries + 1) + [429]
         assert "Try again in 2 seconds" in text(sign_in(other, PASSWORD))
+
+
+# ---------------------------------------------------------------------- finding 3: a killed server's workers
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(find, timeout_s: float, what: str):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        found = find()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {timeout_s:.0f} s")
+
+
+def answers(http: httpx.Client) -> bool:
+    try:
+        return http.get("/").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def workers_reading(server: psutil.Process, folder: Path) -> list[psutil.Process]:
+    """The server's child processes that have a file of ``folder`` open: pose workers at work."""
+    found = []
+    for child in server.children(recursive=True):
+        try:
+            if any(Path(f.path).parent == folder for f in child.open_files()):
+                found.append(child)
+        except psutil.Error:
+            continue
+    return found
+
+
+def test_a_server_killed_mid_analysis_leaves_no_worker_behind(tmp_path):
+    # Two segments, each far longer than the few seconds the workers get to notice the kill.
+    video = write_video(tmp_path / "set.mp4", seconds=240).read_bytes()
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key != "UPPERBACK_DATABASE_URL"}
+    env["UPPERBACK_DATA_DIR"] = str(tmp_path / "data")
+    command = [str(Path(sys.executable).with_name("upperback")), "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    helpers: list[psutil.Process] = []
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            wait_for(lambda: answers(http), 60, "the server starting")
+            uploaded = http.post("/analyse", data={"csrf_token": http.cookies[CSRF_COOKIE],
+                                                   "exercise": "bent-over-row"},
+                                 files={"video": ("set.mp4", video, "video/mp4")})
+            assert uploaded.status_code == 303
+        watched = psutil.Process(server.pid)
+        uploads = tmp_path / "data" / "web" / "uploads"
+        wait_for(lambda: workers_reading(watched, uploads), 120, "a pose worker reading the video")
+        helpers = watched.children(recursive=True)  # the pose worker and multiprocessing's resource tracker
+        assert len(helpers) >= 2
+        server.kill()
+        server.wait(timeout=10)
+        assert wait_until_ended([p.pid for p in helpers], timeout_s=5.0) == []
+    finally:
+        server.kill()
+        for helper in helpers:
+            if helper.is_running():
+                helper.kill()
