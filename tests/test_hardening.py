@@ -22,9 +22,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_processes import wait_until_ended
-from web_support import client_for, settings_for, token, write_video
+from web_support import client_for, files_under, settings_for, token, upload, write_video
 
 from conftest import run_cli
+from upperback.store import jobs as job_rows
 from upperback.store import open_store, sign_ins
 from upperback.web.routes import auth
 from upperback.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE_S, token_digest
@@ -349,3 +350,30 @@ def test_a_server_killed_mid_analysis_leaves_no_worker_behind(tmp_path):
         for helper in helpers:
             if helper.is_running():
                 helper.kill()
+
+
+# ---------------------------------------------------------------------- finding 7: an over-long file name
+
+
+@pytest.mark.parametrize(("length", "expected"), [
+    (5_000, "The file's name is too long (5,000 characters; at most 255 characters are accepted)"),
+    (100_000, "The file's name is too long (at most 255 characters are accepted)"),
+])
+def test_an_over_long_file_name_is_refused_as_such(client, tmp_path, length, expected):
+    video = write_video(tmp_path / "clip.mp4").read_bytes()
+    response = upload(client, "a" * (length - 4) + ".mp4", video)
+    assert response.status_code == 400
+    assert expected in text(response) and "Rename the file" in text(response)
+    assert "cut off or garbled" not in text(response)
+    assert files_under(tmp_path / "web" / "uploads") == []
+    assert job_rows.list_jobs(client.app.state.store.engine) == []
+    accepted = upload(client, "b" * 251 + ".mp4", video)
+    assert accepted.status_code == 303
+
+
+def test_an_over_long_file_name_in_a_history_import_is_refused_as_such(client, tmp_path):
+    response = client.post("/log/import", data={"csrf_token": token(client), "format": "auto"},
+                           files={"history": ("s" * 4_996 + ".csv", (SAMPLES / "strong_classic.csv").read_bytes(),
+                                              "text/csv")})
+    assert response.status_code == 400 and "The file's name is too long (5,000 characters" in text(response)
+    assert client.app.state.store.sets() == []
