@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import av
 import httpx
 import psutil
 import pytest
@@ -22,9 +23,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_processes import wait_until_ended
-from web_support import client_for, files_under, settings_for, token, upload, write_video
+from web_support import client_for, files_under, settings_for, token, upload, wait_for_job, write_video
 
-from conftest import run_cli
+from conftest import CLIPS, needs_media, run_cli
 from upperback.store import jobs as job_rows
 from upperback.store import open_store, sign_ins
 from upperback.web.routes import auth
@@ -377,3 +378,45 @@ def test_an_over_long_file_name_in_a_history_import_is_refused_as_such(client, t
                                               "text/csv")})
     assert response.status_code == 400 and "The file's name is too long (5,000 characters" in text(response)
     assert client.app.state.store.sets() == []
+
+
+# ---------------------------------------------------------------------- finding 8: a video too short for a rep
+
+
+def first_frames(source: Path, target: Path, count: int) -> Path:
+    """The first ``count`` frames of a real clip, as a video of its own."""
+    with av.open(str(source)) as video, av.open(str(target), "w") as out:
+        stream = out.add_stream("libx264", rate=25)
+        for index, frame in enumerate(video.decode(video.streams.video[0])):
+            if index == 0:
+                stream.width, stream.height, stream.pix_fmt = frame.width, frame.height, "yuv420p"
+            for packet in stream.encode(frame.reformat(format="yuv420p")):
+                out.mux(packet)
+            if index + 1 == count:
+                break
+        for packet in stream.encode():
+            out.mux(packet)
+    return target
+
+
+@needs_media
+def test_a_single_frame_video_is_called_far_too_short(capsys, tmp_path, cli_data):
+    one = first_frames(CLIPS / "row_one_arm_chair_lowres.mp4", tmp_path / "one.mp4", 1)
+    code, _, err = run_cli(capsys, "analyze", str(one), "--exercise", "bent-over-row")
+    assert code == 1
+    assert ("one.mp4 is far too short to check: it holds 1 frame (0.0 s of video), and a rep of Bent-over row "
+            "takes at least 0.6 s. Film the whole set") in " ".join(err.split())
+    code, _, err = run_cli(capsys, "analyze", str(one), "--exercise", "auto")
+    assert code == 1 and "the shortest movement it can check takes at least 0.6 s" in " ".join(err.split())
+
+
+@needs_media
+def test_a_single_frame_upload_fails_with_the_reason_on_its_page(tmp_path):
+    one = first_frames(CLIPS / "row_one_arm_chair_lowres.mp4", tmp_path / "one.mp4", 1).read_bytes()
+    with client_for(settings_for(tmp_path, run_jobs=True)) as client:
+        response = upload(client, "my set.mp4", one, exercise="bent-over-row")
+        assert response.status_code == 303
+        wait_for_job(client, response.headers["location"], timeout_s=120)
+        page = text(client.get(response.headers["location"]))
+        assert "'my set.mp4' is far too short to check: it holds 1 frame" in page
+        assert job_rows.list_jobs(client.app.state.store.engine)[0].error_kind == "user"
