@@ -420,3 +420,29 @@ def test_a_single_frame_upload_fails_with_the_reason_on_its_page(tmp_path):
         page = text(client.get(response.headers["location"]))
         assert "'my set.mp4' is far too short to check: it holds 1 frame" in page
         assert job_rows.list_jobs(client.app.state.store.engine)[0].error_kind == "user"
+
+
+# ---------------------------------------------------------------------- finding 6: sets logged at once
+
+
+def test_sets_logged_at_the_same_moment_are_numbered_one_to_n(client):
+    def log_one(reps: int) -> int:
+        form = {"csrf_token": token(client), "exercise": "bent-over-row", "reps": str(reps)}
+        return client.post("/log", data=form, follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert set(pool.map(log_one, range(1, 13))) == {303}
+    logged = client.app.state.store.sets()
+    assert len(logged) == 12
+    assert sorted(s.set_index for s in logged) == list(range(1, 13))
+
+
+def test_parallel_log_commands_are_numbered_one_to_n(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "UPPERBACK_DATABASE_URL"}
+    env["UPPERBACK_DATA_DIR"] = str(tmp_path / "data")
+    command = [str(Path(sys.executable).with_name("upperback")), "log", "bent-over-row", "--reps"]
+    runs = [subprocess.Popen([*command, str(reps)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for reps in (8, 9, 10)]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
+    with open_store(f"sqlite:///{tmp_path / 'data' / 'upperback.sqlite3'}") as store:
+        assert sorted(s.set_index for s in store.sets()) == [1, 2, 3]

@@ -6,7 +6,7 @@ directory, or ``$UPPERBACK_DATABASE_URL``.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -139,16 +139,13 @@ def log_set(
     when = _when(date, zone)
     with open_store() as store:
         day_start = datetime.combine(when.astimezone(zone).date(), datetime.min.time(), zone)
-        earlier = [s for s in store.sets(exercise_id=movement.id, since=day_start)
-                   if s.performed_at < day_start + timedelta(days=1)]
-        logged = LoggedSet(performed_at=when, exercise_id=movement.id, exercise_name=movement.name,
-                           variant_id=variant_id, set_index=len(earlier) + 1, set_type=set_type.value,
-                           reps=None if reps is None else int(reps),
-                           load=load, load_unit=unit.value if load is not None else None, duration_s=duration,
-                           distance_m=distance, rpe=rpe, rir=rir, notes=notes)
-        set_id = store.log_set(logged)
+        logged = store.log_next_set(LoggedSet(
+            performed_at=when, exercise_id=movement.id, exercise_name=movement.name, variant_id=variant_id,
+            set_type=set_type.value, reps=None if reps is None else int(reps), load=load,
+            load_unit=unit.value if load is not None else None, duration_s=duration, distance_m=distance,
+            rpe=rpe, rir=rir, notes=notes), day_start)
         if report is not None:
-            link_report(store, report, set_id=set_id, analysed_at=when)
+            link_report(store, report, set_id=logged.id, analysed_at=when)
     local = when.astimezone(zone)
     day = "today" if local.date() == datetime.now(zone).date() else f"on {local:%Y-%m-%d %H:%M}"
     console.print(f"Logged set {logged.set_index} of [bold]{movement.name}[/bold] {day}: {_describe(logged)}.")

@@ -73,20 +73,17 @@ def add_set(request: Request, exercise: Annotated[str, Form(max_length=100)],
         movement, variant = library.variant(exercise)
     except UpperbackError:
         movement, variant = library.movement(exercise), None
-    log = store(request)
-    count = sum(1 for s in log.sets(exercise_id=movement.id, since=_start_of_today())
-                if s.source == "manual")
     if load_unit not in ("kg", "lb"):
         raise UpperbackError("Choose kg or lb for the weight.")
     kg = weight(load, load_unit)
     logged = LoggedSet(performed_at=datetime.now().astimezone(), exercise_id=movement.id,
                        exercise_name=movement.name, variant_id=variant.id if variant else None,
-                       set_index=count + 1, reps=whole(reps, REPS), load=kg,
+                       reps=whole(reps, REPS), load=kg,
                        load_unit=load_unit if kg is not None else None, duration_s=number(seconds, DURATION_S),
                        rpe=number(rpe, RPE), notes=notes.strip())
     if logged.reps is None and logged.duration_s is None:
         raise UpperbackError("Enter the reps (or the seconds, for a hold or a carry) of the set.")
-    log.log_set(logged)
+    store(request).log_next_set(logged, _start_of_today(), source="manual")
     return RedirectResponse("/log?added=1", status_code=303)
 
 
