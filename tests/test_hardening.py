@@ -20,6 +20,7 @@ import httpx
 import psutil
 import pytest
 from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_processes import wait_until_ended
@@ -230,6 +231,23 @@ def test_a_session_expires(tmp_path):
             assert abs((row.expires_at - row.created_at).total_seconds() - SESSION_MAX_AGE_S) < 5
             row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
         assert not opens_the_log(client, copied)
+
+
+def test_the_live_coach_socket_takes_the_same_sign_in(tmp_path):
+    with client_for(settings_for(tmp_path, password=PASSWORD)) as client:
+        with pytest.raises(WebSocketDisconnect) as closed:
+            with client.websocket_connect("/live/ws?exercise=bent-over-row") as ws:
+                ws.receive_json()
+        assert closed.value.code == 1008
+        copied = signed_in_token(client)
+        opens_the_log(client, copied)
+        with client.websocket_connect("/live/ws?exercise=bent-over-rows") as ws:
+            assert "bent-over-row" in ws.receive_json()["error"]  # let in, and answered
+        assert client.post("/logout", data={"csrf_token": token(client)}, follow_redirects=False).status_code == 303
+        client.cookies.set(SESSION_COOKIE, copied)
+        with pytest.raises(WebSocketDisconnect):
+            with client.websocket_connect("/live/ws?exercise=bent-over-row") as ws:
+                ws.receive_json()
 
 
 # ---------------------------------------------------------------------- finding 2: password guessing
