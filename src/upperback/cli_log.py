@@ -104,7 +104,7 @@ def export_log(
 
 def log_set(
     exercise: Annotated[str, typer.Argument(help="Movement id or name, e.g. bent-over-row.")],
-    reps: Annotated[float | None, typer.Option(help="Repetitions.")] = None,
+    reps: Annotated[float | None, typer.Option(metavar="INTEGER", help="Repetitions.")] = None,
     load: Annotated[float | None, typer.Option(help="Weight used (in --unit).")] = None,
     unit: Annotated[Unit, typer.Option(help="Unit of --load.")] = Unit.KG,
     variant: Annotated[str | None, typer.Option(help="Variant id, e.g. dumbbell-bent-over-row.")] = None,

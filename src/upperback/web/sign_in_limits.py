@@ -30,6 +30,9 @@ ALL_CLIENTS = Rule(free_tries=10, longest_wait_s=5 * 60)
 """Room for a few people signing in at once; capped lower, since it also holds back the owner."""
 FORGET_AFTER_S = 15 * 60
 """Attempts are forgotten after this long without one."""
+MAX_CLIENTS = 10_000
+"""Addresses remembered at most (the oldest go first), so many addresses cannot fill the memory;
+the count for all clients together still holds them back."""
 
 
 @dataclass
@@ -69,6 +72,8 @@ class SignInLimiter:
     def _forget_old(self, now: float) -> None:
         for client in [c for c, count in self._clients.items() if now - count.last_s > FORGET_AFTER_S]:
             del self._clients[client]
+        while len(self._clients) >= MAX_CLIENTS:  # dicts keep insertion order: the first came longest ago
+            del self._clients[next(iter(self._clients))]
         if now - self._everyone.last_s > FORGET_AFTER_S:
             self._everyone = _Count()
 

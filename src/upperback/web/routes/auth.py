@@ -7,6 +7,7 @@ in the browser's cookie: signing out deletes it, so a copied cookie stops workin
 from __future__ import annotations
 
 import asyncio
+import math
 from datetime import timedelta
 from typing import Annotated
 
@@ -61,7 +62,7 @@ async def login(request: Request, password: Annotated[str, Form(max_length=1000)
         return render(request, "login.html", {
             "next": _safe_next(next), "needed": True,
             "error": f"Too many sign-in attempts. Try again in {wait_words(wait_s)}."},
-            status_code=429, headers={"Retry-After": str(max(1, round(wait_s + 0.5)))})
+            status_code=429, headers={"Retry-After": str(max(1, math.ceil(wait_s)))})
     if not password_matches(expected, password):
         await asyncio.sleep(FAILED_SIGN_IN_DELAY_S)
         return render(request, "login.html", {"next": _safe_next(next), "needed": True,
