@@ -84,6 +84,29 @@ def test_a_number_out_of_range_on_the_log_form_is_refused_by_name_and_nothing_is
     assert client.get("/log").status_code == 200  # the next request is served as usual
 
 
+ODD_NUMBERS = ["1e20", "-1e20", "1e18", "1e300", "1e400", "-inf", "nan", "9" * 400, "-0", "1e-320", "0x10",
+               "1_000", "\u0663", "12,5", " 7 ", ""]
+
+
+def test_no_number_typed_into_a_form_gives_a_server_error(client):
+    profile = client.post("/profile", data={"csrf_token": token(client), **PROFILE}, follow_redirects=False)
+    assert profile.status_code == 303
+    for value in ODD_NUMBERS:
+        for field in ("reps", "load", "seconds", "rpe"):
+            form = {"csrf_token": token(client), "exercise": "bent-over-row", "reps": "10", field: value}
+            assert client.post("/log", data=form, follow_redirects=False).status_code in (303, 400), (field, value)
+            today = {"csrf_token": token(client), "week": "1", "day": "1", "item": "2", "set_number": "1",
+                     "reps": "10", field: value}
+            assert client.post("/today/sets", data=today, headers={"HX-Request": "true"}).status_code in (200, 422)
+        for field in ("days_per_week", "minutes_per_session", "weeks", "dumbbell_kg", "barbell_kg"):
+            answer = client.post("/profile", data={"csrf_token": token(client), **PROFILE, field: value},
+                                 follow_redirects=False)
+            assert answer.status_code in (303, 422), (field, value)
+    for logged in client.app.state.store.sets():
+        assert 0 <= (logged.reps or 0) <= 10_000 and 0 <= (logged.load or 0) <= 1000
+        assert 0 <= (logged.duration_s or 0) <= 86_400 and (logged.rpe is None or 1 <= logged.rpe <= 10)
+
+
 def test_a_weight_in_pounds_is_checked_in_pounds(client):
     form = {"csrf_token": token(client), "exercise": "bent-over-row", "reps": "5", "load_unit": "lb"}
     assert client.post("/log", data={**form, "load": "1500"}, follow_redirects=False).status_code == 303
