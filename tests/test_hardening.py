@@ -363,6 +363,8 @@ def workers_reading(server: psutil.Process, folder: Path) -> list[psutil.Process
     return found
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the pose pipeline starts worker processes only on "
+                    "a machine with two or more CPU cores")
 def test_a_server_killed_mid_analysis_leaves_no_worker_behind(tmp_path):
     # Two segments, each far longer than the few seconds the workers get to notice the kill.
     video = write_video(tmp_path / "set.mp4", seconds=240).read_bytes()
