@@ -119,7 +119,8 @@ def test_malformed_rows_are_all_reported_with_their_line_numbers(tmp_path):
     message = error.value.message
     assert "5 row(s)" in message and "nothing was imported" in message
     for line, phrase in [(4, "Weight 'fifty'"), (7, "Date '06/01/2025 6pm'"), (9, "Set Order 'X'"),
-                         (11, "13 fields where the header has 12"), (13, "distance is negative (-3000)")]:
+                         (11, "13 fields where the header has 12"),
+                         (13, "distance must be a number from 0 to 1,000,000 m (got -3,000)")]:
         assert f"line {line}: {phrase}" in message
 
 

@@ -66,7 +66,7 @@ def test_logging_the_same_set_twice_keeps_one(store):
 
 
 def test_log_sets_is_all_or_nothing(store):
-    with pytest.raises(UpperbackError, match="negative"):
+    with pytest.raises(UpperbackError, match="reps must be a whole number from 0 to"):
         store.log_sets([a_set(), a_set(set_index=2, reps=-1)])
     with pytest.raises(UpperbackError, match="session id"):
         store.log_sets([a_set(), a_set(set_index=2, session_id=4242)])

@@ -73,3 +73,17 @@ def test_import_and_json_round_trip_between_postgres_and_sqlite(database_url, tm
     with open_store(f"sqlite:///{tmp_path / 'copy.sqlite3'}") as sqlite:
         import_file(sqlite, tmp_path / "from_postgres.json", zone=zone)
         assert [replace(s, id=None, session_id=None) for s in sqlite.sets()] == expected
+
+
+def test_sets_logged_at_the_same_moment_are_numbered_one_to_n_on_postgres(database_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    day = datetime(2025, 2, 5, tzinfo=UTC)
+    with open_store(database_url) as store:
+        def log(minute: int) -> int:
+            return store.log_next_set(LoggedSet(performed_at=day + timedelta(minutes=minute), exercise_id="cat-cow",
+                                                exercise_name="Cat-cow", reps=10), day).set_index
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            numbers = sorted(pool.map(log, range(8)))
+    assert numbers == list(range(1, 9))

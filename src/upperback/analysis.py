@@ -106,6 +106,7 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
     if exercise != AUTO:
         _module_for(get_library().movement(exercise))  # fail fast, before the video is read
     track = load_track_from(source, options)
+    _check_long_enough(track, None if exercise == AUTO else get_library().movement(exercise))
     signals = body_signals(track)
     if exercise == AUTO:
         exercise, notes = _recognised(signals)
@@ -126,6 +127,29 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
                         low_confidence_spans=low_confidence_spans(track)),
     )
     return report, track
+
+
+def shortest_rep_s(movement: Movement | None) -> float:
+    """The fastest rep of ``movement`` (its library ``counting.min_rep_s``); for a movement that is
+    not counted in reps (a carry), or when the movement is not known yet, the fastest of any."""
+    if movement is not None and movement.counting is not None:
+        return movement.counting.min_rep_s
+    return min(m.counting.min_rep_s for m in get_library().movements if m.counting is not None)
+
+
+def _check_long_enough(track: PoseTrack, movement: Movement | None) -> None:
+    """Refuse a video too short to hold one rep (a single frame, a fraction of a second)."""
+    shortest_s = shortest_rep_s(movement)
+    span_s = float(track.times_s[-1] - track.times_s[0]) if len(track) > 1 else 0.0
+    if span_s >= shortest_s:
+        return
+    frames = f"{len(track)} frame{'s' if len(track) != 1 else ''}"
+    counted = movement is not None and movement.counting is not None
+    takes = f"a rep of {movement.name} takes" if counted else "the shortest movement it can check takes"
+    raise UpperbackError(
+        f"{track.source.name} is far too short to check: it holds {frames} ({span_s:.1f} s of video), "
+        f"and {takes} at least {shortest_s:g} s. Film the whole set, from the starting position to "
+        "the end of the last rep, and analyse that video.")
 
 
 LOW_CONFIDENCE_MIN_S = 0.5

@@ -6,7 +6,7 @@ directory, or ``$UPPERBACK_DATABASE_URL``.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -104,14 +104,14 @@ def export_log(
 
 def log_set(
     exercise: Annotated[str, typer.Argument(help="Movement id or name, e.g. bent-over-row.")],
-    reps: Annotated[int | None, typer.Option(min=0, help="Repetitions.")] = None,
-    load: Annotated[float | None, typer.Option(min=0, help="Weight used (in --unit).")] = None,
+    reps: Annotated[float | None, typer.Option(metavar="INTEGER", help="Repetitions.")] = None,
+    load: Annotated[float | None, typer.Option(help="Weight used (in --unit).")] = None,
     unit: Annotated[Unit, typer.Option(help="Unit of --load.")] = Unit.KG,
     variant: Annotated[str | None, typer.Option(help="Variant id, e.g. dumbbell-bent-over-row.")] = None,
-    duration: Annotated[float | None, typer.Option(min=0, help="Seconds (holds, carries).")] = None,
-    distance: Annotated[float | None, typer.Option(min=0, help="Metres (carries).")] = None,
-    rpe: Annotated[float | None, typer.Option(min=0, max=10, help="Effort, 1-10.")] = None,
-    rir: Annotated[float | None, typer.Option(min=0, help="Reps left in reserve.")] = None,
+    duration: Annotated[float | None, typer.Option(help="Seconds (holds, carries).")] = None,
+    distance: Annotated[float | None, typer.Option(help="Metres (carries).")] = None,
+    rpe: Annotated[float | None, typer.Option(help="Effort, 1-10.")] = None,
+    rir: Annotated[float | None, typer.Option(help="Reps left in reserve.")] = None,
     set_type: Annotated[SetType, typer.Option("--type", help="Kind of set.")] = SetType.NORMAL,
     date: Annotated[str | None, typer.Option(help='When: "2025-03-04" or "2025-03-04 18:30" (default: now).')] = None,
     notes: Annotated[str, typer.Option(help="Free text.")] = "",
@@ -129,6 +129,8 @@ def log_set(
     variant_id = _checked_variant(library, movement.id, variant)
     if reps is None and duration is None and distance is None:
         raise UpperbackError("Say what was done: give --reps, --duration or --distance.")
+    _check_numbers(reps=reps, load=load, load_unit=unit.value, duration_s=duration, distance_m=distance,
+                   rpe=rpe, rir=rir)
     if report is not None:  # check the report before anything is saved
         analysed = read_report(report)[0]["exercise"]
         if analysed != movement.id:
@@ -137,15 +139,13 @@ def log_set(
     when = _when(date, zone)
     with open_store() as store:
         day_start = datetime.combine(when.astimezone(zone).date(), datetime.min.time(), zone)
-        earlier = [s for s in store.sets(exercise_id=movement.id, since=day_start)
-                   if s.performed_at < day_start + timedelta(days=1)]
-        logged = LoggedSet(performed_at=when, exercise_id=movement.id, exercise_name=movement.name,
-                           variant_id=variant_id, set_index=len(earlier) + 1, set_type=set_type.value, reps=reps,
-                           load=load, load_unit=unit.value if load is not None else None, duration_s=duration,
-                           distance_m=distance, rpe=rpe, rir=rir, notes=notes)
-        set_id = store.log_set(logged)
+        logged = store.log_next_set(LoggedSet(
+            performed_at=when, exercise_id=movement.id, exercise_name=movement.name, variant_id=variant_id,
+            set_type=set_type.value, reps=None if reps is None else int(reps), load=load,
+            load_unit=unit.value if load is not None else None, duration_s=duration, distance_m=distance,
+            rpe=rpe, rir=rir, notes=notes), day_start)
         if report is not None:
-            link_report(store, report, set_id=set_id, analysed_at=when)
+            link_report(store, report, set_id=logged.id, analysed_at=when)
     local = when.astimezone(zone)
     day = "today" if local.date() == datetime.now(zone).date() else f"on {local:%Y-%m-%d %H:%M}"
     console.print(f"Logged set {logged.set_index} of [bold]{movement.name}[/bold] {day}: {_describe(logged)}.")
@@ -184,6 +184,15 @@ def show_progress(
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _check_numbers(**numbers: float | str | None) -> None:
+    """Refuse numbers outside :mod:`upperback.limits` before anything is opened or saved."""
+    from upperback.limits import set_problems
+
+    problems = set_problems(**numbers)
+    if problems:
+        raise UpperbackError("Nothing was logged: " + "; ".join(problems) + ".")
 
 
 def _checked_variant(library: Library, movement_id: str, variant: str | None) -> str | None:

@@ -1,13 +1,27 @@
-"""Ending worker processes for sure: the pose pipeline's and the batch pool's."""
+"""Worker processes that end for sure: when told to (:func:`end_processes`) and when their parent
+dies, however it dies (:func:`exit_with_parent`), for the pose pipeline's and the batch pool's."""
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import multiprocessing.connection
 import multiprocessing.process
+import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Sequence
 
 GRACE_S = 5.0
 """How long a worker gets to end on SIGTERM before it is killed."""
+
+PARENT_GONE_EXIT_CODE = 70
+"""A worker's exit status when it stops because its parent died."""
+
+_PR_SET_PDEATHSIG = 1
+"""``prctl`` option of Linux (``<sys/prctl.h>``): a signal the kernel sends when the parent dies."""
 
 
 def end_processes(processes: Sequence[multiprocessing.process.BaseProcess], grace_s: float = GRACE_S) -> None:
@@ -26,3 +40,44 @@ def end_processes(processes: Sequence[multiprocessing.process.BaseProcess], grac
         if process.exitcode is None:
             process.kill()
             process.join()
+
+
+def exit_with_parent() -> None:
+    """Call first in a worker process started by :mod:`multiprocessing`: it exits when its parent does.
+
+    A parent killed with SIGKILL (or by the out-of-memory killer) runs no clean-up, so its
+    workers must notice by themselves. Two ways, both from the standard library:
+
+    * a daemon thread waits on the parent's sentinel (a pipe the parent holds open; it reads as
+      closed once the parent is gone) and exits the process at once, without waiting for queues
+      nobody reads any more;
+    * on Linux the kernel is also asked to SIGKILL this process when its parent ends
+      (``PR_SET_PDEATHSIG``), which works even while native code holds the interpreter. Linux
+      ties this to the parent *thread* that started the worker; the pipeline and the pool keep
+      that thread waiting for their workers, so it never ends first.
+
+    A parent that dies while the worker is still starting (spawn imports the parent's main
+    module first) is noticed here, as soon as the start-up is over.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+    if sys.platform.startswith("linux"):
+        _ask_kernel_to_kill_on_parent_death()
+    if os.getppid() != parent.pid:  # it died while this process was starting
+        os._exit(PARENT_GONE_EXIT_CODE)
+    threading.Thread(target=_exit_when_ready, args=(parent.sentinel,), name="exit-with-parent",
+                     daemon=True).start()
+
+
+def _ask_kernel_to_kill_on_parent_death() -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not glibc/musl: the watching thread still does the job
+        pass
+
+
+def _exit_when_ready(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(PARENT_GONE_EXIT_CODE)

@@ -13,7 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from upperback.batch.jobs import FAILED, Job, JobOutcome, crashed
 from upperback.batch.worker import prepare_worker, run_job
-from upperback.processes import end_processes
+from upperback.processes import end_processes, exit_with_parent
 
 JobFunction = Callable[[Job], JobOutcome]
 
@@ -119,7 +119,8 @@ def _new_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _start_worker() -> None:
-    """Pool worker start-up: Ctrl-C is the parent's business; load the pose model once."""
+    """Pool worker start-up: end with the parent; Ctrl-C is the parent's business; load the pose model once."""
+    exit_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     prepare_worker()
 

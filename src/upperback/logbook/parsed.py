@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from upperback.limits import set_problems
+
 
 @dataclass(frozen=True)
 class ReadOptions:
@@ -43,14 +45,10 @@ class ParsedSet:
         return self.started_at, self.workout_name
 
     def problem(self) -> str | None:
-        """What makes this set impossible (negative amounts, RPE outside 0-10), or None."""
-        for what, value in (("reps", self.reps), ("weight", self.load), ("duration", self.duration_s),
-                            ("distance", self.distance_m)):
-            if value is not None and value < 0:
-                return f"{what} is negative ({value:g})"
-        if self.rpe is not None and not 0 <= self.rpe <= 10:
-            return f"RPE {self.rpe:g} is outside 0-10"
-        return None
+        """What makes this set impossible (a number outside :mod:`upperback.limits`), or None."""
+        problems = set_problems(reps=self.reps, load=self.load, load_unit=self.load_unit,
+                                duration_s=self.duration_s, distance_m=self.distance_m, rpe=self.rpe)
+        return "; ".join(problems) or None
 
     @property
     def is_empty(self) -> bool:

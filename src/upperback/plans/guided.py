@@ -21,6 +21,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from upperback.library import Library, get_library
+from upperback.limits import LOAD_KG, REPS, RPE, Limit
 from upperback.plans.models import Item, Session
 from upperback.plans.progression import set_notes
 
@@ -173,10 +174,9 @@ class GuidedSession:
             load = self._ask_load(item)
         else:
             self.console.print(f"Set {number} of {item.sets}: {item.work} reps{side}.")
-            reps = self._ask_number(f"Reps done{side} ", minimum=0, maximum=200, whole=True)
+            reps = self._ask_number(f"Reps done{side} ", REPS)
             load = self._ask_load(item)
-            rpe = self._ask_number("How hard, RPE 1-10 (Enter to skip) ", minimum=1, maximum=10,
-                                   optional=True)
+            rpe = self._ask_number("How hard, RPE 1-10 (Enter to skip) ", RPE, optional=True)
         self._log(item, number, session_id, reps=reps, duration=duration, load=load, rpe=rpe)
 
     def _log(self, item: Item, number: int, session_id: int, **values) -> None:
@@ -223,11 +223,13 @@ class GuidedSession:
     def _ask_load(self, item: Item) -> float | None:
         if item.load is None or item.load.kg is None:
             return None
-        return self._ask_number(f"Weight in kg [{item.load.kg:g}] ", minimum=0, maximum=500,
+        return self._ask_number(f"Weight in kg [{item.load.kg:g}] ", LOAD_KG,
                                 default=item.load.kg)
 
-    def _ask_number(self, prompt: str, *, minimum: float, maximum: float, whole: bool = False,
-                    default: float | None = None, optional: bool = False) -> float | None:
+    def _ask_number(self, prompt: str, limit: Limit, *, default: float | None = None,
+                    optional: bool = False) -> float | None:
+        """A number within ``limit`` (see :mod:`upperback.limits`), asked again until it is one."""
+        whole = limit.whole
         while True:
             answer = self._ask(prompt).replace(",", ".")
             if not answer:
@@ -240,7 +242,7 @@ class GuidedSession:
             except ValueError:
                 self.console.print(f"'{answer}' is not a {'whole ' if whole else ''}number; try again.")
                 continue
-            if not minimum <= value <= maximum:
-                self.console.print(f"Give a number from {minimum:g} to {maximum:g}.")
+            if limit.problem(value):
+                self.console.print(f"Give a number {limit.describe()}.")
                 continue
             return value

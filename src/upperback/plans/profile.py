@@ -14,11 +14,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from upperback.errors import UpperbackError
 from upperback.library import Equipment, Level, Movement, Variant, get_library
+from upperback.limits import DAYS_PER_WEEK, MINUTES_PER_SESSION
 
 LOADED_HINGE = "loaded-hinge"
 """The ``avoid`` entry for "no unsupported bent-over work under load"."""
 
 LOAD_IMPLEMENTS = (Equipment.DUMBBELLS, Equipment.KETTLEBELL)
+MAX_BANDS = 12
+"""Band sets sold for home training hold five or six; twelve leaves room."""
+MAX_BAND_NAME_CHARS = 40
+"""Enough for "extra heavy (black, 2 m loop)"."""
+MAX_WEIGHTS = 40
+"""Weights listed per implement: a full dumbbell rack in 1 kg steps fits."""
 
 
 class Goal(StrEnum):
@@ -41,16 +48,16 @@ class Profile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     equipment: list[Equipment] = Field(default_factory=lambda: [Equipment.NONE])
-    dumbbell_kg: list[float] = Field(default_factory=list)
-    kettlebell_kg: list[float] = Field(default_factory=list)
+    dumbbell_kg: list[float] = Field(default_factory=list, max_length=MAX_WEIGHTS)
+    kettlebell_kg: list[float] = Field(default_factory=list, max_length=MAX_WEIGHTS)
     bands: list[str] = Field(default_factory=list)
     barbell_kg: float = Field(default=20.0, gt=0, le=30, description="Weight of the empty bar.")
     barbell_step_kg: float = Field(default=2.5, gt=0, le=10,
                                    description="Smallest total increase your plates allow.")
     level: Level = Level.BEGINNER
     goal: Goal = Goal.POSTURE
-    days_per_week: int = Field(default=3, ge=1, le=7)
-    minutes_per_session: int = Field(default=30, ge=1, le=240)
+    days_per_week: int = Field(default=3, ge=DAYS_PER_WEEK.low, le=DAYS_PER_WEEK.high)
+    minutes_per_session: int = Field(default=30, ge=MINUTES_PER_SESSION.low, le=MINUTES_PER_SESSION.high)
     desk_worker: bool = False
     avoid: list[str] = Field(default_factory=list)
 
@@ -75,6 +82,11 @@ class Profile(BaseModel):
     @classmethod
     def _bands(cls, value: list[str]) -> list[str]:
         names = [name.strip() for name in value]
+        if len(names) > MAX_BANDS:
+            raise ValueError(f"list at most {MAX_BANDS} bands")
+        if any(len(name) > MAX_BAND_NAME_CHARS for name in names):
+            raise ValueError(f"a band name may have at most {MAX_BAND_NAME_CHARS} characters, e.g. light, "
+                             "medium, heavy or the colour")
         if any(not name for name in names):
             raise ValueError("band names cannot be empty; name them lightest first, e.g. light, medium, heavy")
         if len(set(names)) != len(names):

@@ -25,7 +25,7 @@ from upperback.pose.estimator import video_estimator
 from upperback.pose.outline import back_profile
 from upperback.pose.quality import check_track
 from upperback.pose.track import PoseTrack, SourceInfo
-from upperback.processes import end_processes
+from upperback.processes import end_processes, exit_with_parent
 
 DEFAULT_RATE_HZ = 10.0
 """Analysis rate. Measured on the shared clips to keep rep counts and angles (docs/performance.md)."""
@@ -192,6 +192,7 @@ def _parallel_rows(
 def _worker_main(path: Path, segment: Segment, rate_hz: float | None, index: int,
                  messages: multiprocessing.Queue) -> None:
     """Entry point of a worker process: analyse one segment, send progress and rows back."""
+    exit_with_parent()
     last_sent = -math.inf
 
     def on_frame(time_s: float) -> None:

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from upperback.errors import UpperbackError
+from upperback.limits import set_problems
 
 SET_TYPES = ("normal", "warmup", "drop", "failure")
 LOAD_UNITS = ("kg", "lb")
+MAX_NAME_CHARS = 200
+"""The exercise name column's size."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class LoggedSet:
     id: int | None = None
 
     def validated(self) -> LoggedSet:
-        """This set with ``performed_at`` in UTC; raise on values no real set can have."""
+        """This set with ``performed_at`` in UTC; raise on values no real set can have (see :mod:`upperback.limits`)."""
         if self.performed_at.tzinfo is None:
             raise UpperbackError(
                 f"The set of '{self.exercise_name}' has a time without a time zone "
@@ -48,16 +51,13 @@ class LoggedSet:
             problems.append(f"set type '{self.set_type}' is not one of {', '.join(SET_TYPES)}")
         if self.load_unit is not None and self.load_unit not in LOAD_UNITS:
             problems.append(f"load unit '{self.load_unit}' is not kg or lb")
-        if self.set_index < 1:
-            problems.append("the set index must be 1 or more")
-        for name in ("reps", "load", "duration_s", "distance_m", "rir"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                problems.append(f"{name} is negative ({value})")
-        if self.rpe is not None and not 0 <= self.rpe <= 10:
-            problems.append(f"RPE {self.rpe} is outside 0-10")
+        if len(self.exercise_name) > MAX_NAME_CHARS:
+            problems.append(f"the exercise name is longer than {MAX_NAME_CHARS} characters")
+        problems += set_problems(reps=self.reps, load=self.load, load_unit=self.load_unit,
+                                 duration_s=self.duration_s, distance_m=self.distance_m, rpe=self.rpe,
+                                 rir=self.rir, set_number=self.set_index)
         if problems:
-            raise UpperbackError(f"Cannot log this set of '{self.exercise_name}': " + "; ".join(problems) + ".")
+            raise UpperbackError(f"Cannot log this set of '{self.exercise_name[:80]}': " + "; ".join(problems) + ".")
         return replace(self, performed_at=self.performed_at.astimezone(UTC))
 
     def natural_key(self) -> str:

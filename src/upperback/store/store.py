@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -158,6 +158,29 @@ class Store:
         returns the stored set's id instead of adding a copy, so a retried request is harmless.
         """
         return self.log_sets([s])[0]
+
+    def log_next_set(self, s: LoggedSet, day_start: datetime, source: str | None = None) -> LoggedSet:
+        """Save ``s`` as the next set of its movement that day; returns it with its number and id.
+
+        The number counts the sets of the movement from ``day_start`` for a day (only those from
+        ``source``, if given) inside the insert's write transaction, so sets logged at the same
+        moment are numbered 1, 2, 3 ... instead of sharing one number.
+        """
+        checked = s.validated()
+        start = _aware(day_start, "day start")
+        with self._write() as session:
+            if session.get_bind().dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already serialises
+                session.execute(text("LOCK TABLE sets IN SHARE ROW EXCLUSIVE MODE"))
+            same_day = select(func.count()).select_from(SetRow).where(
+                SetRow.exercise_id == checked.exercise_id, SetRow.performed_at >= start,
+                SetRow.performed_at < start + timedelta(days=1))
+            if source is not None:
+                same_day = same_day.where(SetRow.source == source)
+            numbered = replace(checked, set_index=(session.scalar(same_day) or 0) + 1)
+            row = SetRow(**_set_columns(numbered), natural_key=numbered.natural_key(), created_at=utc_now())
+            session.add(row)
+            session.flush()
+            return replace(numbered, id=row.id)
 
     def log_sets(self, sets: list[LoggedSet]) -> list[int]:
         """Save several sets, all or nothing; returns their ids in order."""

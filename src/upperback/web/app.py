@@ -26,7 +26,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from upperback.errors import UnknownNameError, UpperbackError
-from upperback.store import open_store
+from upperback.store import open_store, sign_ins
 from upperback.web import deps, live
 from upperback.web.jobs import JobQueue, Runner, run_analysis
 from upperback.web.routes import analyse, auth, home, library, log, profile, programme, today
@@ -34,13 +34,13 @@ from upperback.web.security import (
     CONTENT_SECURITY_POLICY,
     CSRF_COOKIE,
     CSRF_FIELD,
-    SESSION_COOKIE,
     CsrfError,
     csrf_token_valid,
     new_csrf_token,
-    session_cookie_valid,
+    password_tag,
 )
 from upperback.web.settings import WebSettings, secret_key
+from upperback.web.sign_in_limits import SignInLimiter
 from upperback.web.uploads import UploadTooLarge
 
 logger = logging.getLogger("upperback.web")
@@ -80,6 +80,8 @@ def create_app(settings: WebSettings | None = None, runner: Runner = run_analysi
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.database)
         app.state.store = store
+        if settings.password:  # a new password ends every sign-in made with the old one
+            sign_ins.remove_other_passwords(store.engine, app.state.password_tag)
         queue = JobQueue(settings, store, runner)
         app.state.jobs = queue
         queue.recover()
@@ -94,6 +96,8 @@ def create_app(settings: WebSettings | None = None, runner: Runner = run_analysi
     app = FastAPI(title="upperback", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.secret = secret_key(settings)
+    app.state.password_tag = password_tag(app.state.secret, settings.password or "")
+    app.state.sign_in_limiter = SignInLimiter()
     app.state.templates = _templates()
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -117,7 +121,7 @@ def create_app(settings: WebSettings | None = None, runner: Runner = run_analysi
         token = request.cookies.get(CSRF_COOKIE)
         fresh = not csrf_token_valid(app.state.secret, token)
         request.state.csrf_token = new_csrf_token(app.state.secret) if fresh else token
-        if settings.password and not _signed_in(request) and not request.url.path.startswith(OPEN_PATHS):
+        if settings.password and not request.url.path.startswith(OPEN_PATHS) and not deps.signed_in(request):
             response = _sign_in_first(request)
         else:
             response = await call_next(request)
@@ -133,10 +137,6 @@ def create_app(settings: WebSettings | None = None, runner: Runner = run_analysi
     hosts = ["*"] if settings.password else list(settings.allowed_hosts)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
     return app
-
-
-def _signed_in(request: Request) -> bool:
-    return session_cookie_valid(request.app.state.secret, request.cookies.get(SESSION_COOKIE))
 
 
 def _sign_in_first(request: Request) -> Response:

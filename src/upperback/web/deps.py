@@ -1,4 +1,4 @@
-"""What every route needs: the store, the settings, page rendering and the CSRF check."""
+"""What every route needs: the store, the settings, page rendering, the sign-in and CSRF checks."""
 
 from __future__ import annotations
 
@@ -7,11 +7,22 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from upperback.store import Store
-from upperback.web.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, check_csrf
+from upperback.store import Store, sign_ins
+from upperback.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    check_csrf,
+    token_digest,
+)
 from upperback.web.settings import WebSettings
+
+MAX_TOKEN_CHARS = 200
+"""Longer cookies are not tokens this server made (they are 43 characters)."""
 
 
 def store(request: Request) -> Store:
@@ -20,6 +31,15 @@ def store(request: Request) -> Store:
 
 def settings(request: Request) -> WebSettings:
     return request.app.state.settings
+
+
+def signed_in(connection: HTTPConnection) -> bool:
+    """Whether the cookie names a live sign-in made with the server's current password."""
+    token = connection.cookies.get(SESSION_COOKIE)
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return False
+    engine = connection.app.state.store.engine
+    return sign_ins.is_valid(engine, token_digest(token), connection.app.state.password_tag)
 
 
 def is_htmx(request: Request) -> bool:

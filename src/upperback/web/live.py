@@ -29,8 +29,7 @@ from upperback.library import get_library
 from upperback.live import LiveSession
 from upperback.pose.landmarks import SKELETON_EDGES
 from upperback.pose.pipeline import DEFAULT_RATE_HZ
-from upperback.web.deps import render
-from upperback.web.security import SESSION_COOKIE, session_cookie_valid
+from upperback.web.deps import render, signed_in
 
 log_ = logging.getLogger("upperback.web.live")
 
@@ -170,5 +169,5 @@ def _allowed(websocket: WebSocket) -> bool:
         return False
     settings = websocket.app.state.settings
     if settings.password:
-        return session_cookie_valid(websocket.app.state.secret, websocket.cookies.get(SESSION_COOKIE))
+        return signed_in(websocket)
     return True

@@ -1,4 +1,4 @@
-"""Request safety: CSRF tokens, the sign-in cookie, and checking uploads by their content.
+"""Request safety: CSRF tokens, the sign-in token, and checking uploads by their content.
 
 CSRF uses a *signed double-submit* token: a random value signed with the server's key lives in a
 ``SameSite=Strict`` cookie, and every POST must send the same token back in a form field or in
@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,8 @@ CSRF_COOKIE = "upperback_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SESSION_COOKIE = "upperback_session"
-SESSION_MAX_AGE_S = 30 * 24 * 3600
+SESSION_MAX_AGE_S = 14 * 24 * 3600
+"""A sign-in lasts two weeks at most (signing out or a new password ends it sooner)."""
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                            "img-src 'self' data: blob:; media-src 'self' blob:; frame-src 'self'; "
@@ -70,19 +70,19 @@ def check_csrf(key: bytes, cookie: str | None, sent: str | None) -> None:
         raise CsrfError("CSRF token not signed by this server")
 
 
-def new_session_cookie(key: bytes, now: float | None = None) -> str:
-    issued = str(int(now if now is not None else time.time()))
-    return f"{issued}.{_sign(key, 'session', issued)}"
+def new_session_token() -> str:
+    """The random value a signed-in browser's cookie holds (the database keeps only its digest)."""
+    return secrets.token_urlsafe(32)
 
 
-def session_cookie_valid(key: bytes, value: str | None, now: float | None = None) -> bool:
-    if not value or value.count(".") != 1:
-        return False
-    issued, signature = value.split(".")
-    if not issued.isdigit() or not hmac.compare_digest(signature, _sign(key, "session", issued)):
-        return False
-    age = (now if now is not None else time.time()) - int(issued)
-    return 0 <= age <= SESSION_MAX_AGE_S
+def token_digest(token: str) -> str:
+    """What the ``sign_ins`` table stores for a session token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def password_tag(key: bytes, password: str) -> str:
+    """A keyed fingerprint of the server's password: sign-ins made with another password stop working."""
+    return _sign(key, "password", password)
 
 
 def password_matches(expected: str, given: str) -> bool:

@@ -20,6 +20,11 @@ from upperback.errors import UpperbackError
 from upperback.web.security import CSRF_FIELD, CsrfError
 
 MAX_FIELD_BYTES = 4096
+MAX_FILE_NAME_CHARS = 255
+"""What file systems allow for one file name; phones and cameras name their files far shorter."""
+MAX_HEADER_BYTES = 16 * 1024
+"""A part's header line (e.g. the one carrying the file name); the parser's own limit is set
+above the body size, so that this one, with its clear message, always applies first."""
 MAX_FORM_OVERHEAD = 64 * 1024
 """Bytes allowed for the form's other fields and multipart framing, on top of the file."""
 
@@ -97,6 +102,11 @@ class _Receiver:
 
     def header_value(self, data: bytes, start: int, end: int) -> None:
         self._header_value += data[start:end]
+        if len(self._header_value) > MAX_HEADER_BYTES:
+            self.check_token(self.fields.get(CSRF_FIELD))
+            if self._header_field.lower() == b"content-disposition":
+                raise UpperbackError(_name_too_long(None))
+            raise UpperbackError("A form header is too long; reload the page and try again.")
 
     def header_end(self) -> None:
         self._headers[self._header_field.decode("latin-1").lower()] = bytes(self._header_value)
@@ -112,7 +122,10 @@ class _Receiver:
         if self._name != self.file_field or self.path is not None:
             raise UpperbackError("The form sent an unexpected file; reload the page and try again.")
         self.check_token(self.fields.get(CSRF_FIELD))  # before a single byte is written
-        self.original_name = display_name(filename.decode("utf-8", "replace"))
+        name = filename.decode("utf-8", "replace").replace("\\", "/").rsplit("/", 1)[-1]
+        if len(name) > MAX_FILE_NAME_CHARS:
+            raise UpperbackError(_name_too_long(len(name)))
+        self.original_name = display_name(name)
         self.path = self.folder / uuid.uuid4().hex
         self._handle = self.path.open("xb")
 
@@ -142,6 +155,12 @@ class _Receiver:
             self.path.unlink(missing_ok=True)
 
 
+def _name_too_long(length: int | None) -> str:
+    count = f"{length:,} characters; " if length is not None else ""
+    return (f"The file's name is too long ({count}at most {MAX_FILE_NAME_CHARS} characters are accepted). "
+            "Rename the file to something shorter, then choose it again.")
+
+
 def _too_large(max_bytes: int, kind: UploadKind) -> str:
     return (f"The {kind.noun} is larger than {max_bytes / 1024**2:.0f} MB, the most this server accepts. "
             + kind.too_large_advice)
@@ -169,7 +188,8 @@ async def receive_upload(request: Request, folder: Path, max_bytes: int, check_t
     if declared and declared.isdigit() and int(declared) > max_bytes + MAX_FORM_OVERHEAD:
         raise UploadTooLarge(_too_large(max_bytes, kind))
     receiver = _Receiver(folder, file_field, max_bytes, check_token, kind)
-    parser = MultipartParser(boundary, receiver.callbacks(), max_size=max_bytes + MAX_FORM_OVERHEAD)
+    parser = MultipartParser(boundary, receiver.callbacks(), max_size=max_bytes + MAX_FORM_OVERHEAD,
+                             max_header_size=max_bytes + MAX_FORM_OVERHEAD)
     try:
         received = 0
         async for chunk in request.stream():

@@ -15,13 +15,14 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from upperback.errors import UpperbackError
 from upperback.library import get_library
+from upperback.limits import DURATION_S, REPS, RPE
 from upperback.logbook.importer import import_data, resolve_target
 from upperback.logbook.progress import compute_progress
 from upperback.logbook.progress_plots import fault_series, top_exercises, top_muscles
 from upperback.logbook.zones import local_zone
 from upperback.store import LoggedSet
 from upperback.web.deps import render, require_csrf, settings, store, upload_token_check
-from upperback.web.forms import number, whole
+from upperback.web.forms import number, weight, whole
 from upperback.web.uploads import UploadKind, receive_upload
 
 router = APIRouter()
@@ -72,20 +73,17 @@ def add_set(request: Request, exercise: Annotated[str, Form(max_length=100)],
         movement, variant = library.variant(exercise)
     except UpperbackError:
         movement, variant = library.movement(exercise), None
-    log = store(request)
-    count = sum(1 for s in log.sets(exercise_id=movement.id, since=_start_of_today())
-                if s.source == "manual")
-    kg = number(load, "weight")
     if load_unit not in ("kg", "lb"):
         raise UpperbackError("Choose kg or lb for the weight.")
+    kg = weight(load, load_unit)
     logged = LoggedSet(performed_at=datetime.now().astimezone(), exercise_id=movement.id,
                        exercise_name=movement.name, variant_id=variant.id if variant else None,
-                       set_index=count + 1, reps=whole(reps, "reps"), load=kg,
-                       load_unit=load_unit if kg is not None else None, duration_s=number(seconds, "seconds"),
-                       rpe=number(rpe, "RPE"), notes=notes.strip())
+                       reps=whole(reps, REPS), load=kg,
+                       load_unit=load_unit if kg is not None else None, duration_s=number(seconds, DURATION_S),
+                       rpe=number(rpe, RPE), notes=notes.strip())
     if logged.reps is None and logged.duration_s is None:
         raise UpperbackError("Enter the reps (or the seconds, for a hold or a carry) of the set.")
-    log.log_set(logged)
+    store(request).log_next_set(logged, _start_of_today(), source="manual")
     return RedirectResponse("/log?added=1", status_code=303)
 
 

@@ -10,9 +10,11 @@ from starlette.responses import RedirectResponse, Response
 
 from upperback.errors import UpperbackError
 from upperback.library import Equipment, Level, get_library
+from upperback.limits import DAYS_PER_WEEK, MINUTES_PER_SESSION, Limit
 from upperback.plans import LOADED_HINGE, Goal, Profile
 from upperback.web import planning
 from upperback.web.deps import render, require_csrf, store
+from upperback.web.forms import whole
 
 router = APIRouter(prefix="/profile")
 
@@ -45,13 +47,14 @@ def form(request: Request) -> Response:
 @router.post("", dependencies=[Depends(require_csrf)])
 async def save(request: Request) -> Response:
     form_data = await request.form()
-    weeks = _weeks(form_data.get("weeks"))
     try:
+        weeks = _weeks(form_data.get("weeks"))
         values = _profile_values(form_data)
         planning.make_programme(store(request), values, weeks)
     except UpperbackError as exc:
         shown = _profile_values(form_data, strict=False)
-        return _page(request, shown, weeks=weeks, error=exc.message, status_code=422)
+        return _page(request, shown, weeks=_weeks(form_data.get("weeks"), strict=False), error=exc.message,
+                     status_code=422)
     return RedirectResponse("/today?new=1", status_code=303)
 
 
@@ -81,6 +84,18 @@ def _profile_values(form: FormData, strict: bool = True) -> dict:
                 raise
             return str(form.get(key))
 
+    def whole_number(key: str, limit: Limit):
+        text = str(form.get(key) or "").strip()
+        try:
+            value = whole(text, limit)
+            if value is None:
+                raise UpperbackError(f"Fill in the {limit.label} ({limit.describe()}).")
+            return value
+        except UpperbackError:
+            if strict:
+                raise
+            return text
+
     values: dict = {
         "equipment": equipment or [Equipment.NONE.value],
         "dumbbell_kg": weights("dumbbell_kg", "dumbbell weights"),
@@ -88,8 +103,8 @@ def _profile_values(form: FormData, strict: bool = True) -> dict:
         "bands": [b.strip() for b in re.split(r"[,\n]", str(form.get("bands") or "")) if b.strip()],
         "level": form.get("level") or Level.BEGINNER.value,
         "goal": form.get("goal") or Goal.POSTURE.value,
-        "days_per_week": _whole(form.get("days_per_week"), 3),
-        "minutes_per_session": _whole(form.get("minutes_per_session"), 30),
+        "days_per_week": whole_number("days_per_week", DAYS_PER_WEEK),
+        "minutes_per_session": whole_number("minutes_per_session", MINUTES_PER_SESSION),
         "desk_worker": form.get("desk_worker") == "yes",
         "avoid": [str(a) for a in form.getlist("avoid")],
     }
@@ -113,14 +128,17 @@ def _numbers(text, what: str) -> list[float]:
     return numbers
 
 
-def _whole(text, default: int) -> int:
-    text = str(text or "").strip()
-    return int(text) if text.isdigit() else default
-
-
-def _weeks(text) -> int:
-    value = _whole(text, WEEK_CHOICES[0])
-    return value if value in WEEK_CHOICES else WEEK_CHOICES[0]
+def _weeks(text, strict: bool = True) -> int:
+    """The plan length chosen; anything but one of :data:`WEEK_CHOICES` is refused (or, with
+    ``strict=False``, shown as the first choice on a form that comes back with an error)."""
+    chosen = str(text or "").strip()
+    for weeks in WEEK_CHOICES:
+        if chosen == str(weeks):
+            return weeks
+    if not strict:
+        return WEEK_CHOICES[0]
+    raise UpperbackError(f"Choose how many weeks to plan: {', '.join(map(str, WEEK_CHOICES[:-1]))} or "
+                         f"{WEEK_CHOICES[-1]} (got '{chosen[:20]}').")
 
 
 def _list_text(values: list | str) -> str:

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from upperback.errors import UpperbackError
+from upperback.limits import DURATION_S, REPS, RPE
 from upperback.plans.models import Item
 from upperback.plans.progression import set_notes
 from upperback.store import LoggedSet
 from upperback.web import planning
 from upperback.web.deps import render, require_csrf, store
-from upperback.web.forms import number, whole
+from upperback.web.forms import number, weight, whole
 
 router = APIRouter(prefix="/today")
 
@@ -103,14 +104,14 @@ def _state(log, now) -> planning.Now:
 def _new_set(item: Item, set_number: int, now, deload: bool, *, reps: str, seconds: str, load: str,
              rpe: str) -> LoggedSet:
     """The set as typed on the phone, checked."""
-    rep_count = whole(reps, "reps")
-    duration = number(seconds, "seconds")
+    rep_count = whole(reps, REPS)
+    duration = number(seconds, DURATION_S)
     if item.unit == "reps" and rep_count is None:
         raise UpperbackError(f"Enter how many reps you did in set {set_number} of {item.variant_name}.")
     if item.unit == "s" and duration is None:
         raise UpperbackError(f"Enter how many seconds set {set_number} of {item.variant_name} lasted.")
-    kg = number(load, "weight")
-    effort = number(rpe, "RPE")
+    kg = weight(load)
+    effort = number(rpe, RPE)
     band = item.load.band if item.load else None
     return LoggedSet(performed_at=now, exercise_id=item.movement_id, exercise_name=item.movement_name,
                      variant_id=item.variant_id, set_index=set_number,
