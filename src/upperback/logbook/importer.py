@@ -13,6 +13,7 @@ from upperback.logbook import json_io
 from upperback.logbook.csv_reader import decode, file_sha256, parse_csv
 from upperback.logbook.exercise_names import Candidate, Match, NameMatcher
 from upperback.logbook.parsed import ParsedSet, ReadOptions
+from upperback.logbook.units_read import UnitsRead, units_read
 from upperback.store import ImportBundle, ImportOutcome, LoggedSet, SessionRecord, Store
 
 FORMATS = ("auto", "strong", "hevy", "fitnotes", "json")
@@ -38,6 +39,8 @@ class ImportReport:
     """None for a dry run."""
     matches: dict[str, Match] = field(default_factory=dict)
     unmapped: list[UnmappedName] = field(default_factory=list)
+    units: UnitsRead | None = None
+    """How the weights were read (None for a JSON export, whose sets name their units)."""
 
 
 def parse_mappings(entries: list[str], library: Library | None = None) -> dict[str, tuple[str, str | None]]:
@@ -103,7 +106,9 @@ def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zon
         bundle.aliases.update(mappings)
         report = ImportReport(path=path, format=parsed.format, rows_read=parsed.rows_read,
                               rows_skipped=parsed.rows_skipped, sets_read=len(parsed.sets), outcome=None,
-                              matches=matches, unmapped=unmapped)
+                              matches=matches, unmapped=unmapped,
+                              units=units_read(parsed, weight_unit))
+        bundle.summary = {"units": report.units.sentence, "unit_warning": report.units.warning}
     if not dry_run:
         report.outcome = store.add_import(bundle)
     return report

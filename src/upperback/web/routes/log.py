@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -73,19 +73,18 @@ def add_set(request: Request, exercise: Annotated[str, Form(max_length=100)],
     except UpperbackError:
         movement, variant = library.movement(exercise), None
     log = store(request)
-    count = sum(1 for s in log.sets(exercise_id=movement.id, since=_start_of_today())
-                if s.source == "manual")
     kg = number(load, "weight")
     if load_unit not in ("kg", "lb"):
         raise UpperbackError("Choose kg or lb for the weight.")
     logged = LoggedSet(performed_at=datetime.now().astimezone(), exercise_id=movement.id,
                        exercise_name=movement.name, variant_id=variant.id if variant else None,
-                       set_index=count + 1, reps=whole(reps, "reps"), load=kg,
+                       reps=whole(reps, "reps"), load=kg,
                        load_unit=load_unit if kg is not None else None, duration_s=number(seconds, "seconds"),
                        rpe=number(rpe, "RPE"), notes=notes.strip())
     if logged.reps is None and logged.duration_s is None:
         raise UpperbackError("Enter the reps (or the seconds, for a hold or a carry) of the set.")
-    log.log_set(logged)
+    today = _start_of_today()
+    log.log_next_set(logged, since=today, until=today + timedelta(days=1))
     return RedirectResponse("/log?added=1", status_code=303)
 
 
