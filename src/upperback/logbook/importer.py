@@ -38,6 +38,8 @@ class ImportReport:
     outcome: ImportOutcome | None
     """None for a dry run."""
     matches: dict[str, Match] = field(default_factory=dict)
+    match_sets: dict[str, int] = field(default_factory=dict)
+    """How many sets each matched name has."""
     unmapped: list[UnmappedName] = field(default_factory=list)
     units: UnitsRead | None = None
     """How the weights were read (None for a JSON export, whose sets name their units)."""
@@ -107,6 +109,7 @@ def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zon
         report = ImportReport(path=path, format=parsed.format, rows_read=parsed.rows_read,
                               rows_skipped=parsed.rows_skipped, sets_read=len(parsed.sets), outcome=None,
                               matches=matches, unmapped=unmapped,
+                              match_sets=dict(Counter(s.exercise_name for s in parsed.sets if s.exercise_name in matches)),
                               units=units_read(parsed, weight_unit))
         bundle.summary = {"units": report.units.sentence, "unit_warning": report.units.warning}
     if not dry_run:

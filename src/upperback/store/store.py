@@ -281,6 +281,12 @@ class Store:
         with self._write() as session:
             return _apply_aliases(session, {name: (exercise_id, variant_id)})
 
+    def map_exercise_names(self, choices: dict[str, tuple[str, str | None]]) -> int:
+        """Remember several names at once (one transaction) and give every stored set of each name its
+        movement, also sets an import had mapped otherwise (the user's review overrides it)."""
+        with self._write() as session:
+            return _apply_aliases(session, choices, overwrite=True)
+
     # ------------------------------------------------------------------ form analyses
 
     def link_form_analysis(self, record: FormAnalysisRecord) -> int:
@@ -523,8 +529,9 @@ def _add_analyses(session: Session, analyses: list[AnalysisLink]) -> None:
         session.add(FormAnalysis(**columns, created_at=utc_now()))
 
 
-def _apply_aliases(session: Session, aliases: dict[str, tuple[str, str | None]]) -> int:
-    """Save name mappings and give stored unmapped sets of those names their movement."""
+def _apply_aliases(session: Session, aliases: dict[str, tuple[str, str | None]], overwrite: bool = False) -> int:
+    """Save name mappings and give stored sets of those names their movement (only unmapped ones
+    unless ``overwrite``)."""
     updated = 0
     for name, (exercise_id, variant_id) in aliases.items():
         key = normalise_name(name)
@@ -533,10 +540,10 @@ def _apply_aliases(session: Session, aliases: dict[str, tuple[str, str | None]])
             session.add(ExerciseAlias(name=key, exercise_id=exercise_id, variant_id=variant_id))
         else:
             alias.exercise_id, alias.variant_id = exercise_id, variant_id
-        result = session.execute(
-            update(SetRow)
-            .where(SetRow.exercise_id.is_(None), func.lower(SetRow.exercise_name) == key)
-            .values(exercise_id=exercise_id, variant_id=variant_id))
+        query = update(SetRow).where(func.lower(SetRow.exercise_name) == key)
+        if not overwrite:
+            query = query.where(SetRow.exercise_id.is_(None))
+        result = session.execute(query.values(exercise_id=exercise_id, variant_id=variant_id))
         updated += result.rowcount or 0
     return updated
 

@@ -6,6 +6,7 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 import plotly.graph_objects as go
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -47,18 +48,78 @@ WEEKLY_SETS_RANGE = (10, 20)
 
 
 @router.get("/log")
-def log_page(request: Request, limit: Annotated[int, Query(ge=1, le=100_000)] = PAGE_SIZE,
-             finished: bool = False, added: bool = False,
+def log_page(request: Request, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+             finished: bool = False, added: bool = False, changed: str = "",
              mapped: Annotated[int | None, Query(ge=0)] = None) -> Response:
+    """The log, a page of :data:`PAGE_SIZE` sets at a time (newest first), and the imports to undo."""
     log = store(request)
     library = get_library()
-    sets = list(reversed(log.sets()))
+    sets, total = log.sets_page((page - 1) * PAGE_SIZE, PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
     names = {m.id: m.name for m in library.movements}
     variants = {v.id: v.name for m in library.movements for v in m.variants}
     return render(request, "log.html", {
-        "sets": sets[:limit], "total": len(sets), "limit": limit, "names": names, "variants": variants,
-        "library": library, "finished": finished, "added": added, "mapped": mapped, "zone": local_zone(),
+        "sets": sets, "total": total, "page": page, "pages": pages, "names": names, "variants": variants,
+        "library": library, "finished": finished, "added": added, "mapped": mapped, "changed": changed[:200],
+        "zone": local_zone(), "imports": log.imports(),
     })
+
+
+@router.get("/log/sets/{set_id}")
+def set_page(request: Request, set_id: int) -> Response:
+    """One set, to correct or delete (and its session, to delete as a whole)."""
+    log = store(request)
+    logged = log.get_set(set_id)
+    session = next((s for s in log.sessions() if s.id == logged.session_id), None) if logged.session_id else None
+    session_sets = sum(1 for s in log.sets(since=session.started_at) if s.session_id == session.id) if session else 0
+    return render(request, "log_set.html", {"s": logged, "session": session, "session_sets": session_sets,
+                                            "zone": local_zone()})
+
+
+@router.post("/log/sets/{set_id}", dependencies=[Depends(require_csrf)])
+def edit_set(request: Request, set_id: int, reps: Annotated[str, Form()] = "", load: Annotated[str, Form()] = "",
+             load_unit: Annotated[str, Form()] = "kg", seconds: Annotated[str, Form()] = "",
+             rpe: Annotated[str, Form()] = "", set_type: Annotated[str, Form()] = "normal",
+             notes: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    kg = number(load, "weight")
+    if load_unit not in ("kg", "lb"):
+        raise UpperbackError("Choose kg or lb for the weight.")
+    edited = store(request).update_set(
+        set_id, reps=whole(reps, "reps"), load=kg, load_unit=load_unit if kg is not None else None,
+        duration_s=number(seconds, "seconds"), rpe=number(rpe, "RPE"), set_type=set_type, notes=notes.strip())
+    return RedirectResponse(f"/log?changed={quote(f'Set {edited.set_index} of {edited.exercise_name} corrected.')}",
+                            status_code=303)
+
+
+@router.post("/log/sets/{set_id}/delete", dependencies=[Depends(require_csrf)])
+def delete_set(request: Request, set_id: int) -> Response:
+    removed = store(request).delete_set(set_id)
+    return RedirectResponse(f"/log?changed={quote(f'Set {removed.set_index} of {removed.exercise_name} deleted.')}",
+                            status_code=303)
+
+
+@router.post("/log/sessions/{session_id}/delete", dependencies=[Depends(require_csrf)])
+def delete_session(request: Request, session_id: int) -> Response:
+    removed = store(request).delete_session(session_id)
+    return RedirectResponse(f"/log?changed={quote(f'Session deleted with its {removed.sets} sets.')}",
+                            status_code=303)
+
+
+@router.post("/log/imports/{batch_id}/undo", dependencies=[Depends(require_csrf)])
+def undo_import(request: Request, batch_id: int) -> Response:
+    """Remove everything one import added; the rest of the log stays as it was."""
+    log = store(request)
+    name = next((Path(i.file_name).name for i in log.imports() if i.id == batch_id), "the file")
+    removed = log.undo_import(batch_id)
+    message = f"Undid the import of {name}: {removed.sets} sets and {removed.sessions} workouts removed."
+    return RedirectResponse(f"/log?changed={quote(message)}", status_code=303)
+
+
+@router.post("/log/analyses/{analysis_id}/delete", dependencies=[Depends(require_csrf)])
+def delete_analysis(request: Request, analysis_id: int) -> Response:
+    removed = store(request).delete_form_analysis(analysis_id)
+    name = get_library().movement(removed.exercise_id).name
+    return RedirectResponse(f"/log?changed={quote(f'The form analysis of {name} was deleted.')}", status_code=303)
 
 
 @router.post("/log", dependencies=[Depends(require_csrf)])
@@ -104,8 +165,9 @@ async def import_history(request: Request) -> Response:
     report = await run_in_threadpool(import_data, store(request), data, Path(received.original_name), fmt,
                                      zone=local_zone(), weight_unit=unit)
     library = get_library()
+    batch = report.outcome.batch_id if report.outcome else None
     return render(request, "log_import.html", {
-        "report": report, "library": library,
+        "report": report, "library": library, "batch": batch,
         "labels": {**{m.id: m.name for m in library.movements},
                    **{v.id: v.name for m in library.movements for v in m.variants}},
     })
@@ -117,6 +179,22 @@ def map_name(request: Request, name: Annotated[str, Form(min_length=1, max_lengt
     """Remember what an imported name means; the stored sets with that name get the movement now."""
     exercise_id, variant_id = resolve_target(target, get_library())
     updated = store(request).map_exercise_name(name, exercise_id, variant_id)
+    return RedirectResponse(f"/log?mapped={updated}", status_code=303)
+
+
+@router.post("/log/map-many", dependencies=[Depends(require_csrf)])
+def map_names(request: Request, name: Annotated[list[str], Form()], target: Annotated[list[str], Form()],
+              suggestion: Annotated[list[str], Form()], action: Annotated[str, Form()] = "chosen") -> Response:
+    """The unknown-names table: each row's choice, or (``action=suggested``) every row's suggestion.
+
+    An empty choice keeps the name as an exercise of its own (nothing to save).
+    """
+    if not len(name) == len(target) == len(suggestion):
+        raise UpperbackError("The names table came back incomplete; open the import page again.")
+    library = get_library()
+    picked = suggestion if action == "suggested" else target
+    choices = {n: resolve_target(t, library) for n, t in zip(name, picked, strict=True) if t.strip()}
+    updated = store(request).map_exercise_names(choices) if choices else 0
     return RedirectResponse(f"/log?mapped={updated}", status_code=303)
 
 
