@@ -17,7 +17,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from upperback.errors import UpperbackError
 from upperback.library import get_library
 from upperback.logbook.importer import import_data, resolve_target
-from upperback.logbook.progress import compute_progress
+from upperback.logbook.progress import binned_volume, compute_progress
 from upperback.logbook.progress_plots import fault_series, top_exercises, top_muscles
 from upperback.logbook.zones import local_zone
 from upperback.store import LoggedSet
@@ -28,8 +28,8 @@ from upperback.web.uploads import UploadKind, receive_upload
 router = APIRouter()
 
 PAGE_SIZE = 100
-CHART_LAYOUT = {"margin": {"l": 48, "r": 12, "t": 12, "b": 40}, "height": 320,
-                "legend": {"orientation": "h", "y": -0.22}, "paper_bgcolor": "rgba(0,0,0,0)",
+CHART_LAYOUT = {"margin": {"l": 48, "r": 12, "t": 40, "b": 40}, "height": 360,
+                "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}, "paper_bgcolor": "rgba(0,0,0,0)",
                 "plot_bgcolor": "rgba(0,0,0,0)", "font": {"family": "system-ui, sans-serif", "size": 13},
                 "colorway": ["#0e7c66", "#e0543a", "#f29e4c", "#3b6fd8", "#8a5cc7", "#2aa198", "#a33b2b",
                              "#6b7280"]}
@@ -223,7 +223,8 @@ def export(request: Request, fmt: str) -> Response:
 
 
 @router.get("/progress")
-def progress(request: Request) -> Response:
+def progress(request: Request, q: Annotated[str, Query(max_length=100)] = "") -> Response:
+    """Charts, and the records of the most trained exercises (``q`` searches them by name)."""
     log = store(request)
     library = get_library()
     result = compute_progress(log.sets(), log.form_analyses(), library, local_zone())
@@ -232,15 +233,18 @@ def progress(request: Request) -> Response:
     if result.e1rm:
         charts.append(("Estimated one-rep max", "How much you could lift once, estimated from your "
                        "sets of 1-12 reps (kg).", _e1rm_figure(result)))
-    if result.weekly_volume:
-        charts.append(("Hard sets per week", "Working sets per muscle each week; a set counts half for "
+    bins = binned_volume(result.weekly_volume)
+    if bins:
+        span = "each week" if bins[0].weeks == 1 else f"a week on average, {bins[0].weeks} weeks to a bar"
+        charts.append(("Hard sets per week", f"Working sets per muscle ({span}); a set counts half for "
                        "the muscles that only help. 10-20 a week suits most people.",
-                       _volume_figure(result, muscle_names)))
+                       _volume_figure(bins, result, muscle_names)))
     if result.fault_trends:
         charts.append(("Form over time", "Share of reps with each fault in your analysed videos "
                        "(lower is better).", _fault_figure(result)))
-    return render(request, "progress.html", {"progress": result, "charts": charts,
-                                             "muscle_names": muscle_names})
+    records, matching = result.record_rows(q)
+    return render(request, "progress.html", {"progress": result, "charts": charts, "muscle_names": muscle_names,
+                                             "records": records, "matching": matching, "q": q})
 
 
 def _e1rm_figure(progress) -> str:
@@ -248,24 +252,27 @@ def _e1rm_figure(progress) -> str:
     for key in top_exercises(progress):
         points = progress.e1rm[key]
         figure.add_trace(go.Scatter(x=[p.day.isoformat() for p in points], y=[round(p.e1rm_kg, 1) for p in points],
-                                    mode="lines+markers", name=progress.labels.get(key, key), marker={"size": 9},
+                                    mode="lines+markers", name=progress.labels.get(key, key), marker={"size": 6},
                                     customdata=[f"{p.load_kg:.1f} kg x {p.reps}" for p in points],
                                     hovertemplate="%{x}: %{y} kg (%{customdata})<extra></extra>"))
     figure.update_layout(**CHART_LAYOUT, yaxis_title="kg", xaxis=DATE_AXIS, showlegend=True)
     return _script_json(figure)
 
 
-def _volume_figure(progress, names: dict[str, str]) -> str:
+def _volume_figure(bins, progress, names: dict[str, str]) -> str:
     figure = go.Figure()
-    weeks = [f"week of {w.week_start:%-d %b}" for w in progress.weekly_volume]
+    starts = [b.start.isoformat() for b in bins]
+    labels = [b.label for b in bins]
     for muscle in top_muscles(progress):
-        figure.add_trace(go.Bar(x=weeks, y=[w.hard_sets.get(muscle, 0.0) for w in progress.weekly_volume],
-                                name=names.get(muscle, muscle)))
+        figure.add_trace(go.Bar(x=starts, y=[b.hard_sets.get(muscle, 0.0) for b in bins], customdata=labels,
+                                name=names.get(muscle, muscle),
+                                hovertemplate="%{customdata}: %{y} sets a week<extra>%{fullData.name}</extra>"))
     low, high = WEEKLY_SETS_RANGE
-    peak = max((sets for w in progress.weekly_volume for sets in w.hard_sets.values()), default=0.0)
+    peak = max((sets for b in bins for sets in b.hard_sets.values()), default=0.0)
     figure.add_hrect(y0=low, y1=high, fillcolor="#0e7c66", opacity=0.08, line_width=0,
                      annotation_text=f"{low}-{high} a week", annotation_position="top left")
-    figure.update_layout(**CHART_LAYOUT, barmode="group", yaxis_title="hard sets", xaxis_type="category",
+    figure.update_layout(**CHART_LAYOUT, barmode="group", yaxis_title="hard sets a week",
+                         xaxis={**DATE_AXIS, "tickformat": "%b %Y" if bins[0].weeks > 1 else "%-d %b"},
                          yaxis_range=[0, max(high + 2, peak * 1.1)])
     return _script_json(figure)
 
