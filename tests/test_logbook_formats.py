@@ -170,6 +170,10 @@ def test_fitnotes_names_with_an_unquoted_comma_are_recovered_from_the_right():
     ("5 Jan 2026, 17:00", datetime(2026, 1, 5, 17, 0)),          # Hevy elsewhere
     ("2024-03-05 7:30:00\u202fpm", datetime(2024, 3, 5, 19, 30)),  # Strong, 12-hour phone
     ("2024-06-01", datetime(2024, 6, 1)),                        # FitNotes
+    ("11. März 2024, 18:00", datetime(2024, 3, 11, 18, 0)),       # an app set to German
+    ("5 févr. 2025, 17:00", datetime(2025, 2, 5, 17, 0)),        # ... French
+    ("3 dic 2023, 11:11", datetime(2023, 12, 3, 11, 11)),        # ... Spanish
+    ("7 Jun 2024, 7:30 p.m.", datetime(2024, 6, 7, 19, 30)),
 ])
 def test_dates_are_read_in_each_apps_locale_layouts(text, expected):
     from upperback.logbook.values import local_datetime

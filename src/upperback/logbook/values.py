@@ -19,8 +19,33 @@ _DURATION_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(h|m|s)\b")
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
 _SPACES = re.compile(r"[\s\u202f\u00a0]+")
 
+class _Months(date_parser.parserinfo):
+    """dateutil's English names plus the month names apps write in other languages (German,
+    French, Spanish, Italian, Portuguese, Dutch): ``11 Juni 2024``, ``5 févr. 2025``, ``3 dic 2023``."""
+
+    MONTHS = [
+        ("Jan", "January", "Januar", "Jänner", "janv", "janvier", "ene", "enero", "gen", "gennaio", "janeiro", "januari"),
+        ("Feb", "February", "Februar", "févr", "fevr", "février", "febrero", "febbraio", "fev", "fevereiro",
+         "februari"),
+        ("Mar", "March", "Mär", "Mrz", "März", "mars", "marzo", "março", "mrt", "maart"),
+        ("Apr", "April", "avr", "avril", "abr", "abril", "aprile"),
+        ("May", "Mai", "mei", "mayo", "mag", "maggio", "maio"),
+        ("Jun", "June", "Juni", "juin", "junio", "giu", "giugno", "junho"),
+        ("Jul", "July", "Juli", "juil", "juillet", "julio", "lug", "luglio", "julho"),
+        ("Aug", "August", "août", "aout", "ago", "agosto", "augustus"),
+        ("Sep", "Sept", "September", "sept", "septembre", "septiembre", "set", "settembre", "setembro"),
+        ("Oct", "October", "Okt", "Oktober", "octobre", "octubre", "ott", "ottobre", "out", "outubro", "okt"),
+        ("Nov", "November", "novembre", "noviembre", "novembro"),
+        ("Dec", "December", "Dez", "Dezember", "déc", "dec", "décembre", "dic", "diciembre", "dicembre", "dez",
+         "dezembro"),
+    ]
+
+
+_MONTH_NAMES = _Months()
 _YEAR = re.compile(r"\b\d{4}\b")
 _NUMERIC_DAY_MONTH = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}\b")
+_ABBREVIATION_DOT = re.compile(r"(?<=[^\W\d_])\.|(?<=\d)\.(?=\s)")
+"""The dot of ``févr.`` or of the day in ``11. März``, which dateutil does not expect."""
 _MERIDIEM = re.compile(r"\b([ap])\.?\s?m\.?(?=\s|$)", re.IGNORECASE)
 
 
@@ -105,7 +130,7 @@ def local_datetime(text: str, zone: tzinfo, what: str = "date") -> datetime:
         raise ValueProblem(f"{what} '{text}' could be day/month or month/day; export the file again from "
                            "the app (it writes dates like 2024-03-05 or 5 Mar 2024)")
     try:
-        parsed = date_parser.parse(cleaned)
+        parsed = date_parser.parse(_ABBREVIATION_DOT.sub(" ", cleaned), parserinfo=_MONTH_NAMES)
     except (ValueError, OverflowError):
         raise ValueProblem(f"{what} '{text}' is not a date this importer can read "
                            "(e.g. 2024-03-05 18:30:00)") from None
