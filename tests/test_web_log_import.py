@@ -150,3 +150,19 @@ def test_progress_lists_the_most_trained_records_and_searches_them(client):
     records = found[found.index('id="records"'):]
     assert '1 exercise match "bench"' in records and "Bench Press (Barbell)" in records
     assert "Bent-over row" not in records
+
+
+def test_a_form_analysis_is_deleted_from_the_log_page_and_its_set_stays(client):
+    from datetime import UTC, datetime
+
+    from upperback.store import FormAnalysisRecord, LoggedSet
+    log = client.app.state.store
+    set_id = log.log_set(LoggedSet(performed_at=datetime(2025, 1, 1, tzinfo=UTC), exercise_id="cat-cow",
+                                   exercise_name="Cat-cow", reps=8))
+    analysis = log.link_form_analysis(FormAnalysisRecord(
+        exercise_id="cat-cow", analysed_at=datetime(2025, 1, 1, tzinfo=UTC), report_path="r.json",
+        report_sha256="b" * 64, summary={"rep_count": 8}, set_id=set_id))
+    assert f'action="/log/analyses/{analysis}/delete"' in client.get("/log").text
+    done = client.post(f"/log/analyses/{analysis}/delete", data={"csrf_token": token(client)}, follow_redirects=True)
+    assert "form analysis of Cat-cow was deleted" in html.unescape(done.text)
+    assert log.form_analyses() == [] and log.count_sets() == 1

@@ -61,7 +61,7 @@ def log_page(request: Request, page: Annotated[int, Query(ge=1, le=1_000_000)] =
     return render(request, "log.html", {
         "sets": sets, "total": total, "page": page, "pages": pages, "names": names, "variants": variants,
         "library": library, "finished": finished, "added": added, "mapped": mapped, "changed": changed[:200],
-        "zone": local_zone(), "imports": log.imports(),
+        "zone": local_zone(), "imports": log.imports(), "analyses": log.form_analyses()[::-1][:PAGE_SIZE],
     })
 
 
