@@ -85,7 +85,7 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
     started = local_datetime(cell(row, "start_time") or "", options.zone, "start_time")
     ended = local_datetime(end, options.zone, "end_time") if end else None
     if ended is not None and ended < started:
-        raise ValueProblem(f"end_time '{end}' is before start_time '{cell(row, 'start_time')}'")
+        ended = None  # an edited workout can end "before" it began; the sets themselves are fine
     parsed = ParsedSet(
         line=line,
         workout_name=cell(row, "title") or "Workout",

@@ -203,6 +203,13 @@ class Store:
         same moment (two tabs, a retried request and the CLI) are numbered 1..n, never twice 2.
         """
         checked = s.validated()
+        try:
+            return self._insert_numbered(checked, since, until)
+        except IntegrityError as exc:
+            raise UpperbackError(f"The set could not be saved: {exc.orig}. Nothing was saved; check that the "
+                                 "session exists and that the same set was not logged at the same instant.") from None
+
+    def _insert_numbered(self, checked: LoggedSet, since: datetime, until: datetime) -> LoggedSet:
         with self._write() as session:
             query = select(func.count()).select_from(SetRow).where(
                 SetRow.performed_at >= _aware(since, "'since' time"), SetRow.performed_at < _aware(until, "'until' time"),
