@@ -14,7 +14,7 @@ from upperback.logbook.csv_reader import decode, file_sha256, parse_csv
 from upperback.logbook.exercise_names import Candidate, Match, NameMatcher
 from upperback.logbook.parsed import ParsedSet, ReadOptions
 from upperback.logbook.units_read import UnitsRead, units_read
-from upperback.store import ImportBundle, ImportOutcome, LoggedSet, SessionRecord, Store
+from upperback.store import ImportBundle, ImportOutcome, LoggedSet, SessionRecord, Store, normalise_name
 
 FORMATS = ("auto", "strong", "hevy", "fitnotes", "json")
 
@@ -142,12 +142,15 @@ def _bundle(fmt: str, path: Path, digest: str, rows_read: int, sets: list[Parsed
             workouts[s.workout_key] = (SessionRecord(name=s.workout_name, started_at=s.started_at,
                                                      ended_at=s.ended_at, source=source,
                                                      notes=s.workout_notes), [])
-        positions[(s.workout_key, s.exercise_name)] += 1
+        # numbered by start time and name as the natural key sees them, so that no two sets of a
+        # file share a key (two workouts begun the same minute, "Pushups" and "pushups")
+        position = (s.started_at, normalise_name(s.exercise_name))
+        positions[position] += 1
         match = matches.get(s.exercise_name)
         workouts[s.workout_key][1].append(LoggedSet(
             performed_at=s.started_at, exercise_id=match.exercise_id if match else None,
             exercise_name=s.exercise_name, variant_id=match.variant_id if match else None,
-            set_index=positions[(s.workout_key, s.exercise_name)], set_type=s.set_type, reps=s.reps,
+            set_index=positions[position], set_type=s.set_type, reps=s.reps,
             load=s.load, load_unit=s.load_unit, duration_s=s.duration_s, distance_m=s.distance_m,
             rpe=s.rpe, notes=s.notes, source=source))
     return ImportBundle(format=fmt, file_name=str(path), file_sha256=digest, rows_read=rows_read,
