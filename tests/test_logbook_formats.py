@@ -221,3 +221,14 @@ def test_any_damage_to_a_real_layout_gives_a_message_never_a_traceback(tmp_path_
         parse_csv(damaged, path, "auto", ReadOptions(zone=BERLIN))
     except UpperbackError as error:
         assert str(path) in error.message
+
+
+@pytest.mark.parametrize(("dates", "expected"), [
+    (("05/03/2024 18:00", "28/03/2024 18:00"), datetime(2024, 3, 5, 18)),   # 28/03 says the day comes first
+    (("05/03/2024 18:00", "03/28/2024 18:00"), datetime(2024, 5, 3, 18)),   # 03/28 says the month does
+])
+def test_numeric_dates_a_spreadsheet_wrote_are_read_in_the_order_the_file_shows(tmp_path, dates, expected):
+    text = "Date,Exercise,Category,Weight (kgs),Reps\n" + "".join(f"{d},Row,Back,20,10\n" for d in dates)
+    path = tmp_path / "resaved.csv"
+    assert parse_csv(text, path, "auto", ReadOptions(zone=BERLIN)).sets[0].started_at == expected.replace(
+        tzinfo=BERLIN)

@@ -10,14 +10,14 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
 
 from upperback.errors import UpperbackError
 from upperback.logbook import fitnotes_csv, hevy_csv, strong_csv
 from upperback.logbook.parsed import ParsedSet, ReadOptions, WeightSource
-from upperback.logbook.values import ValueProblem
+from upperback.logbook.values import ValueProblem, day_first
 
 READERS: dict[str, ModuleType] = {m.FORMAT: m for m in (strong_csv, hevy_csv, fitnotes_csv)}
 MAX_REPORTED_PROBLEMS = 20
@@ -59,9 +59,11 @@ def parse_csv(text: str, path: Path, fmt: str, options: ReadOptions) -> ParsedEx
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers = [" ".join(h.replace("\ufeff", "").strip().lower().split()) for h in next(reader)]
     module = _reader_for(fmt, set(headers), path)
-    records = _records(reader, path)
+    records = list(_records(reader, path))
     if hasattr(module, "repair"):
-        records = module.repair(headers, records)
+        records = list(module.repair(headers, records))
+    dates = [headers.index(c) for c in module.DATE_COLUMNS if c in headers]
+    options = replace(options, day_first=day_first(f[i] for _, f in records for i in dates if i < len(f)))
     sets: list[ParsedSet] = []
     problems: list[str] = []
     rows_read = skipped = 0

@@ -22,6 +22,7 @@ from upperback.logbook.values import (
     whole_number,
 )
 
+DATE_COLUMNS = ("date",)
 FORMAT = "fitnotes"
 WORKOUT_NAME = "FitNotes workout"
 FREE_TEXT_COLUMN = "exercise"
@@ -49,7 +50,7 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
     parsed = ParsedSet(
         line=line,
         workout_name=WORKOUT_NAME,
-        started_at=local_datetime(cell(row, "date") or "", options.zone, "Date"),
+        started_at=local_datetime(cell(row, "date") or "", options.zone, "Date", options.day_first),
         ended_at=None,
         workout_notes="",
         exercise_name=exercise,

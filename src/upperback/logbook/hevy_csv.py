@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from upperback.logbook.parsed import ParsedSet, ReadOptions, WeightSource, cell, positive, weight_source
 from upperback.logbook.values import ValueProblem, local_datetime, looks_like_date, metres, number, whole_number
 
+DATE_COLUMNS = ("start_time", "end_time")
 FORMAT = "hevy"
 SET_TYPES = {"normal": "normal", "warmup": "warmup", "dropset": "drop", "failure": "failure", "": "normal"}
 _WEIGHT_COLUMNS = {"weight_kg": "kg", "weight_lbs": "lb"}
@@ -82,8 +83,8 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
     exercise = cell(row, "exercise_title")
     if not exercise:
         raise ValueProblem("exercise_title is empty")
-    started = local_datetime(cell(row, "start_time") or "", options.zone, "start_time")
-    ended = local_datetime(end, options.zone, "end_time") if end else None
+    started = local_datetime(cell(row, "start_time") or "", options.zone, "start_time", options.day_first)
+    ended = local_datetime(end, options.zone, "end_time", options.day_first) if end else None
     if ended is not None and ended < started:
         ended = None  # an edited workout can end "before" it began; the sets themselves are fine
     parsed = ParsedSet(

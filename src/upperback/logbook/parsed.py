@@ -17,6 +17,8 @@ class ReadOptions:
 
     zone: tzinfo
     weight_unit: str = "kg"
+    day_first: bool | None = None
+    """How the file writes numeric dates (found by :func:`upperback.logbook.values.day_first`)."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from upperback.logbook.values import (
     whole_number,
 )
 
+DATE_COLUMNS = ("date",)
 FORMAT = "strong"
 SET_TYPES = {"w": "warmup", "warm_up": "warmup", "warmup": "warmup", "d": "drop", "drop_set": "drop",
              "dropset": "drop", "f": "failure", "failure": "failure", "normal": "normal"}
@@ -55,7 +56,7 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
     order = (cell(row, "set order") or "").strip()
     if order.lower() in NOT_A_SET:
         return None
-    started = local_datetime(cell(row, "date") or "", options.zone, "Date")
+    started = local_datetime(cell(row, "date") or "", options.zone, "Date", options.day_first)
     length = _workout_length(row)
     load, load_unit = _load(row, options)
     parsed = ParsedSet(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
 from dateutil import parser as date_parser
@@ -115,22 +116,39 @@ def looks_like_date(text: str) -> bool:
     return bool(_YEAR.search(text))
 
 
-def local_datetime(text: str, zone: tzinfo, what: str = "date") -> datetime:
+def day_first(texts: Iterable[str]) -> bool | None:
+    """Whether a file's numeric dates (``05/03/2024``) put the day first: True if one of them can
+    only be day/month (``28/12/2023``), False if one can only be month/day; None if none tells."""
+    for text in texts:
+        numeric = _NUMERIC_DAY_MONTH.match(_SPACES.sub(" ", text.strip()))
+        if numeric:
+            first, second = map(int, numeric.groups())
+            if first > 12 >= second:
+                return True
+            if second > 12 >= first:
+                return False
+    return None
+
+
+def local_datetime(text: str, zone: tzinfo, what: str = "date", day_first: bool | None = None) -> datetime:
     """A wall-clock time from an export, placed in ``zone`` (the exports carry no offset).
 
     dateutil reads the layouts the apps write in any locale's order: ``2024-03-05 18:30:00``,
     ``2024-03-05 7:30:00\u202fPM``, ``5 Jan 2026, 17:00``, ``Jun 11, 2026, 1:01 PM``, ``2024-06-01``.
-    A full year must be present, so a stray number is never taken for a date.
+    A full year must be present, so a stray number is never taken for a date. ``day_first`` says
+    how to read ``05/03/2024`` (see :func:`day_first`); when it is None such a date is refused.
     """
     cleaned = _MERIDIEM.sub(lambda m: f" {m.group(1).upper()}M", _SPACES.sub(" ", text.strip()))
     if not _YEAR.search(cleaned):
         raise ValueProblem(f"{what} '{text}' is not a date with a year (e.g. 2024-03-05 18:30:00)")
     numeric = _NUMERIC_DAY_MONTH.match(cleaned)
-    if numeric and numeric.group(1) != numeric.group(2) and max(map(int, numeric.groups())) <= 12:
-        raise ValueProblem(f"{what} '{text}' could be day/month or month/day; export the file again from "
-                           "the app (it writes dates like 2024-03-05 or 5 Mar 2024)")
+    if day_first is None and numeric and numeric.group(1) != numeric.group(2) and max(map(int, numeric.groups())) <= 12:
+        raise ValueProblem(f"{what} '{text}' could be day/month or month/day and no date in the file tells "
+                           "which; export the file again from the app (it writes dates like 2024-03-05 or "
+                           "5 Mar 2024)")
     try:
-        parsed = date_parser.parse(_ABBREVIATION_DOT.sub(" ", cleaned), parserinfo=_MONTH_NAMES)
+        parsed = date_parser.parse(_ABBREVIATION_DOT.sub(" ", cleaned) if not numeric else cleaned,
+                                   parserinfo=_MONTH_NAMES, dayfirst=bool(day_first))
     except (ValueError, OverflowError):
         raise ValueProblem(f"{what} '{text}' is not a date this importer can read "
                            "(e.g. 2024-03-05 18:30:00)") from None
