@@ -32,7 +32,7 @@ def test_import_reports_mapped_and_unmapped_names_then_maps_on_request(capsys):
     assert code == 0
     assert "Added 13 sets in 2 new session(s)" in out
     assert "Bent Over Row (Barbell)" in out and "barbell-bent-over-row" in out
-    assert "Names kept without a movement" in out and "Bench Press (Barbell)" in out and "--map" in out
+    assert "Names kept as exercises of their own" in out and "Bench Press (Barbell)" in out and "--map" in out
     code, out, _ = run_cli(capsys, "import", str(SAMPLES / "strong_classic.csv"), "--map", "Plank=cat-cow")
     assert code == 0 and "imported before" in out and "Gave 1 stored sets their movement" in out
     assert len(stored_sets()) == 13

@@ -362,6 +362,17 @@ def _describe(s: LoggedSet) -> str:
     return ", ".join(parts)
 
 
+MATCH_REASONS = {"alias": "you mapped it before", "exact": "a library name", "equipment": "a library name with "
+                 "its equipment", "words": "its words say so", "fuzzy": "a close spelling of a library name"}
+
+
+def _target_name(movement_id: str, variant_id: str | None) -> str:
+    from upperback.library import get_library
+
+    movement = get_library().movement(movement_id)
+    return next((v.name for v in movement.variants if v.id == variant_id), movement.name)
+
+
 def _show_import(report: ImportReport, dry_run: bool) -> None:
     console.print(f"Read {report.sets_read} sets from {report.rows_read} rows of a {report.format} file "
                   f"([bold]{report.path.name}[/bold])" + (f"; {report.rows_skipped} rows held no set "
@@ -385,18 +396,19 @@ def _show_import(report: ImportReport, dry_run: bool) -> None:
     if outcome is not None and outcome.sets_remapped:
         console.print(f"Gave {outcome.sets_remapped} stored sets their movement from your --map.")
     if report.matches:
-        table = Table(title="Exercise names mapped to the library", title_justify="left")
-        for column in ("Name in the file", "Movement", "Variant", "How"):
+        table = Table(title="Exercise names mapped to the library (check them)", title_justify="left")
+        for column in ("Name in the file", "Sets", "Logged as", "Because", "To change: --map NAME=..."):
             table.add_column(column)
         for name, match in sorted(report.matches.items()):
-            table.add_row(name, match.exercise_id, match.variant_id or "", match.how)
+            table.add_row(name, str(report.match_sets.get(name, "")), _target_name(match.exercise_id, match.variant_id),
+                          MATCH_REASONS[match.how], match.variant_id or match.exercise_id)
         console.print(table)
     if report.unmapped:
-        table = Table(title="Names kept without a movement (review them)", title_justify="left")
-        for column in ("Name in the file", "Sets", "Closest library entries"):
+        table = Table(title="Names kept as exercises of their own", title_justify="left")
+        for column in ("Name in the file", "Sets", "Suggestions (--map NAME=ID)"):
             table.add_column(column)
         for unmapped in report.unmapped:
-            close = ", ".join(f"{c.label} ({c.score:.0f})" for c in unmapped.candidates) or "none close"
+            close = "; ".join(f"{c.label} = {c.variant_id or c.exercise_id}" for c in unmapped.candidates) or "-"
             table.add_row(unmapped.name, str(unmapped.sets), close)
         console.print(table)
         console.print('These sets are kept as they are. If a name is one of the library\'s movements, re-run '
