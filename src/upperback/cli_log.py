@@ -84,7 +84,8 @@ def list_imports(timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP
         table.add_column(column)
     for item in imports:
         table.add_row(str(item.id), f"{item.imported_at.astimezone(zone):%Y-%m-%d %H:%M}", Path(item.file_name).name,
-                      item.format, str(item.sets_added), str(item.sets_now), item.summary.get("units", ""))
+                      item.format, str(item.sets_added), str(item.sets_now),
+                      " ".join(filter(None, (item.summary.get("units"), item.summary.get("unit_warning")))))
     console.print(table)
 
 
