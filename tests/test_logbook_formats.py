@@ -232,3 +232,12 @@ def test_numeric_dates_a_spreadsheet_wrote_are_read_in_the_order_the_file_shows(
     path = tmp_path / "resaved.csv"
     assert parse_csv(text, path, "auto", ReadOptions(zone=BERLIN)).sets[0].started_at == expected.replace(
         tzinfo=BERLIN)
+
+
+def test_a_spreadsheets_unicode_text_save_reads_like_the_original():
+    from upperback.logbook.csv_reader import decode
+    original = (SAMPLES / "hevy_kg.csv").read_text(encoding="utf-8")
+    resaved = decode(original.replace(",", "\t").encode("utf-16"), SAMPLES / "hevy_kg.csv")
+    path = SAMPLES / "hevy_kg.csv"
+    assert [s.load for s in parse_csv(resaved, path, "auto", ReadOptions(zone=BERLIN)).sets] == [
+        s.load for s in read("hevy_kg.csv").sets]

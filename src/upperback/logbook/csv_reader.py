@@ -6,6 +6,7 @@ with the line number of each problem, so an import never stores half a file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -39,7 +40,13 @@ def file_sha256(data: bytes) -> str:
 
 
 def decode(data: bytes, path: Path) -> str:
-    """Text of an export: UTF-8 (with or without BOM), else Windows-1252 as spreadsheets save it."""
+    """Text of an export: UTF-8 (with or without BOM), UTF-16 with its BOM (a spreadsheet's "Unicode
+    text"), else Windows-1252 as spreadsheets save it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
