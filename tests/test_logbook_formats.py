@@ -181,7 +181,8 @@ def test_dates_are_read_in_each_apps_locale_layouts(text, expected):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("0", "not a date with a year"), ("05/03/2024", "day/month or month/day"), ("2024-02-31 10:00", "importer can read"),
+    ("0", "not a date with a year"), ("05/03/2024", "day/month or month/day"),
+    ("2024-02-31 10:00", "importer can read"),
 ])
 def test_unreadable_or_ambiguous_dates_say_why(text, message):
     from upperback.logbook.values import ValueProblem, local_datetime

@@ -194,8 +194,9 @@ def delete_analysis(analysis_id: Annotated[int, typer.Argument(
 
     with open_store() as store:
         removed = store.delete_form_analysis(analysis_id)
-    console.print(f"Deleted the analysis of {get_library().movement(removed.exercise_id).name} from {removed.analysed_at:%Y-%m-%d}; "
-                  f"its report file {removed.report_path} was left in place.")
+    name = get_library().movement(removed.exercise_id).name
+    console.print(f"Deleted the analysis of {name} from {removed.analysed_at:%Y-%m-%d}; its report file "
+                  f"{removed.report_path} was left in place.")
 
 
 def import_log(
@@ -204,7 +205,9 @@ def import_log(
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", help='Map a name in the file to a movement or variant id: "Seal Row (Barbell)=bent-over-row". '
         "Repeat for several; remembered for later imports.")] = None,
-    unit: Annotated[Unit, typer.Option(help="Unit of a weight column that names none (Strong's usual file).")] = Unit.KG,
+    unit: Annotated[Unit, typer.Option(
+        help="Unit of a weight column that names none (Strong's usual file); the import warns when the "
+        "weights look like the other unit.")] = Unit.KG,
     timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and map, but save nothing.")] = False,
 ) -> None:

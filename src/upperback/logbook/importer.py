@@ -109,7 +109,8 @@ def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zon
         report = ImportReport(path=path, format=parsed.format, rows_read=parsed.rows_read,
                               rows_skipped=parsed.rows_skipped, sets_read=len(parsed.sets), outcome=None,
                               matches=matches, unmapped=unmapped,
-                              match_sets=dict(Counter(s.exercise_name for s in parsed.sets if s.exercise_name in matches)),
+                              match_sets={name: n for name, n in Counter(s.exercise_name for s in parsed.sets).items()
+                                          if name in matches},
                               units=units_read(parsed, weight_unit))
         bundle.summary = {"units": report.units.sentence, "unit_warning": report.units.warning}
     if not dry_run:

@@ -25,7 +25,8 @@ class _Months(date_parser.parserinfo):
     French, Spanish, Italian, Portuguese, Dutch): ``11 Juni 2024``, ``5 févr. 2025``, ``3 dic 2023``."""
 
     MONTHS = [
-        ("Jan", "January", "Januar", "Jänner", "janv", "janvier", "ene", "enero", "gen", "gennaio", "janeiro", "januari"),
+        ("Jan", "January", "Januar", "Jänner", "janv", "janvier", "ene", "enero", "gen", "gennaio", "janeiro",
+         "januari"),
         ("Feb", "February", "Februar", "févr", "fevr", "février", "febrero", "febbraio", "fev", "fevereiro",
          "februari"),
         ("Mar", "March", "Mär", "Mrz", "März", "mars", "marzo", "março", "mrt", "maart"),

@@ -212,8 +212,8 @@ class Store:
     def _insert_numbered(self, checked: LoggedSet, since: datetime, until: datetime) -> LoggedSet:
         with self._write() as session:
             query = select(func.count()).select_from(SetRow).where(
-                SetRow.performed_at >= _aware(since, "'since' time"), SetRow.performed_at < _aware(until, "'until' time"),
-                SetRow.source == checked.source)
+                SetRow.performed_at >= _aware(since, "'since' time"),
+                SetRow.performed_at < _aware(until, "'until' time"), SetRow.source == checked.source)
             if checked.exercise_id is not None:
                 query = query.where(SetRow.exercise_id == checked.exercise_id)
             else:

@@ -29,7 +29,8 @@ router = APIRouter()
 
 PAGE_SIZE = 100
 CHART_LAYOUT = {"margin": {"l": 48, "r": 12, "t": 40, "b": 40}, "height": 360,
-                "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}, "paper_bgcolor": "rgba(0,0,0,0)",
+                "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+                "paper_bgcolor": "rgba(0,0,0,0)",
                 "plot_bgcolor": "rgba(0,0,0,0)", "font": {"family": "system-ui, sans-serif", "size": 13},
                 "colorway": ["#0e7c66", "#e0543a", "#f29e4c", "#3b6fd8", "#8a5cc7", "#2aa198", "#a33b2b",
                              "#6b7280"]}
