@@ -114,7 +114,8 @@ def test_unknown_names_come_in_one_table_with_bulk_actions(client):
     unmapped = sorted({s.exercise_name for s in log.sets() if s.exercise_id is None})
     response = client.post("/log/map-many", data={
         "csrf_token": token(client), "name": unmapped, "target": ["bent-over-row"] + [""] * (len(unmapped) - 1),
-        "suggestion": [""] * len(unmapped), "action": "chosen"}, follow_redirects=False)
+        "suggestion": [""] * len(unmapped), "current": [""] * len(unmapped), "action": "chosen"},
+        follow_redirects=False)
     assert response.status_code == 303
     assert {s.exercise_id for s in log.sets() if s.exercise_name == unmapped[0]} == {"bent-over-row"}
     assert all(s.exercise_id is None for s in log.sets() if s.exercise_name in unmapped[1:])
@@ -166,3 +167,18 @@ def test_a_form_analysis_is_deleted_from_the_log_page_and_its_set_stays(client):
     done = client.post(f"/log/analyses/{analysis}/delete", data={"csrf_token": token(client)}, follow_redirects=True)
     assert "form analysis of Cat-cow was deleted" in html.unescape(done.text)
     assert log.form_analyses() == [] and log.count_sets() == 1
+
+
+def test_taking_every_suggestion_maps_only_the_unmapped_names_that_have_one(client):
+    page = html.unescape(send(client, "strong_v6.csv", (SAMPLES / "strong_v6.csv").read_bytes()).text)
+    assert "Take every suggestion" in page
+    log = client.app.state.store
+    matched = {s.exercise_name: (s.exercise_id, s.variant_id) for s in log.sets() if s.exercise_id}
+    response = client.post("/log/map-many", data={
+        "csrf_token": token(client), "name": ["Seated Row (Cable)", "Bent Over Row (Dumbbell)"],
+        "target": ["", "dumbbell-bent-over-row"], "suggestion": ["bent-over-row", ""],
+        "current": ["", "dumbbell-bent-over-row"], "action": "suggested"}, follow_redirects=True)
+    assert "1 logged set now counts as that movement" in html.unescape(response.text)
+    assert {s.exercise_id for s in log.sets() if s.exercise_name == "Seated Row (Cable)"} == {"bent-over-row"}
+    assert {s.exercise_name: (s.exercise_id, s.variant_id) for s in log.sets()
+            if s.exercise_name in matched} == matched  # the matched names were left as they were

@@ -185,16 +185,19 @@ def map_name(request: Request, name: Annotated[str, Form(min_length=1, max_lengt
 
 @router.post("/log/map-many", dependencies=[Depends(require_csrf)])
 def map_names(request: Request, name: Annotated[list[str], Form()], target: Annotated[list[str], Form()],
-              suggestion: Annotated[list[str], Form()], action: Annotated[str, Form()] = "chosen") -> Response:
-    """The unknown-names table: each row's choice, or (``action=suggested``) every row's suggestion.
-
-    An empty choice keeps the name as an exercise of its own (nothing to save).
-    """
-    if not len(name) == len(target) == len(suggestion):
+              suggestion: Annotated[list[str], Form()], current: Annotated[list[str], Form()],
+              action: Annotated[str, Form()] = "chosen") -> Response:
+    """The names table: the rows whose choice changed, or (``action=suggested``) every unmapped
+    name's suggestion. ``current`` is what a row maps to now (empty: an exercise of its own)."""
+    if not len(name) == len(target) == len(suggestion) == len(current):
         raise UpperbackError("The names table came back incomplete; open the import page again.")
     library = get_library()
-    picked = suggestion if action == "suggested" else target
-    choices = {n: resolve_target(t, library) for n, t in zip(name, picked, strict=True) if t.strip()}
+    rows = zip(name, target, suggestion, current, strict=True)
+    if action == "suggested":
+        picked = {n: s for n, _, s, now in rows if s.strip() and not now.strip()}
+    else:
+        picked = {n: t for n, t, _, now in rows if t.strip() and t != now}
+    choices = {n: resolve_target(t, library) for n, t in picked.items()}
     updated = store(request).map_exercise_names(choices) if choices else 0
     return RedirectResponse(f"/log?mapped={updated}", status_code=303)
 
