@@ -64,7 +64,8 @@ def parse_csv(text: str, path: Path, fmt: str, options: ReadOptions) -> ParsedEx
         raise UpperbackError(f"{path} holds binary data (NUL bytes); it is not a CSV export. Export it again.")
     delimiter = max(",;\t", key=lambda d: len(next(csv.reader([first_line], delimiter=d))))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers = [" ".join(h.replace("\ufeff", "").strip().lower().split()) for h in next(reader)]
+    written = [" ".join(h.replace("\ufeff", "").split()) for h in next(reader)]
+    headers = [h.lower() for h in written]
     module = _reader_for(fmt, set(headers), path)
     records = list(_records(reader, path))
     if hasattr(module, "repair"):
@@ -97,8 +98,11 @@ def parse_csv(text: str, path: Path, fmt: str, options: ReadOptions) -> ParsedEx
         raise UpperbackError(
             f"{path} has {len(problems)} row(s) that cannot be read; nothing was imported. "
             "Fix them (or export again) and import the file again:\n  " + "\n  ".join(shown) + more)
+    source = module.weight_column(set(headers))
+    if source is not None:  # named as the file writes it ("Weight (lbs)")
+        source = replace(source, column=written[headers.index(source.column)])
     return ParsedExport(format=module.FORMAT, sets=sets, rows_read=rows_read, rows_skipped=skipped,
-                        weight_source=module.weight_column(set(headers)))
+                        weight_source=source)
 
 
 def _records(reader, path: Path) -> Iterator[tuple[int, list[str]]]:
