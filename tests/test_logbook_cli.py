@@ -88,7 +88,7 @@ def test_progress_prints_a_summary_and_writes_plots(capsys, tmp_path):
     run_cli(capsys, "import", str(SAMPLES / "hevy_kg.csv"))
     code, out, _ = run_cli(capsys, "progress", "-o", str(tmp_path / "plots"))
     assert code == 0
-    assert "Estimated 1RM" in out and "Bent-over row" in out and "Personal records" in out
+    assert "Estimated 1RM" in out and "Barbell bent-over row" in out and "Personal records" in out
     assert "rhomboids" in out
     assert (tmp_path / "plots" / "progress.png").stat().st_size > 10_000
     assert (tmp_path / "plots" / "progress.html").stat().st_size > 1_000_000

@@ -118,7 +118,7 @@ def test_a_year_of_strong_history_imports_whole_and_shows_its_progress(tmp_path)
     assert report.outcome.sets_added == report.sets_read > 2500
     progress = compute_progress(sets, [], get_library(), BERLIN)
 
-    rows = progress.e1rm["bent-over-row"]
+    rows = progress.e1rm["barbell-bent-over-row"]
     days = np.array([(p.day - rows[0].day).days for p in rows])
     slope_kg_per_week = np.polyfit(days, [p.e1rm_kg for p in rows], 1)[0] * 7
     assert 0.2 < slope_kg_per_week < 1.0  # the generator adds about 0.4 kg a week to the barbell row
@@ -130,7 +130,7 @@ def test_a_year_of_strong_history_imports_whole_and_shows_its_progress(tmp_path)
     png, html = write_png(progress, tmp_path / "p.png"), write_html(progress, tmp_path / "p.html")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = html.read_text()
-    assert "Plotly.newPlot" in page and "Bent-over row" in page
+    assert "Plotly.newPlot" in page and "Barbell bent-over row" in page
     assert "<script src=" not in page and len(page) > 1_000_000  # plotly.js is inside: works offline
 
 

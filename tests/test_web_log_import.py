@@ -146,7 +146,7 @@ def test_a_set_is_corrected_and_deleted_from_the_log_and_the_log_pages_through_h
 def test_progress_lists_the_most_trained_records_and_searches_them(client):
     send(client, "strong_classic.csv", (SAMPLES / "strong_classic.csv").read_bytes())
     page = html.unescape(client.get("/progress").text)
-    assert "most trained exercises" in page and "Bent-over row" in page and "Hard sets per week" in page
+    assert "most trained exercises" in page and "Barbell bent-over row" in page and "Hard sets per week" in page
     found = html.unescape(client.get("/progress", params={"q": "bench"}).text)
     records = found[found.index('id="records"'):]
     assert '1 exercise match "bench"' in records and "Bench Press (Barbell)" in records

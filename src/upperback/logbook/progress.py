@@ -55,8 +55,9 @@ def load_kg(s: LoggedSet) -> float | None:
 
 
 def exercise_key(s: LoggedSet) -> str:
-    """Sets group by library movement; unmapped imported names group by their own name."""
-    return s.exercise_id or s.exercise_name
+    """Sets group by variant (a barbell row and a dumbbell row are different lifts), else by library
+    movement; unmapped imported names group by their own name."""
+    return s.variant_id or s.exercise_id or s.exercise_name
 
 
 def is_hard_set(s: LoggedSet) -> bool:
@@ -257,8 +258,8 @@ def _fault_point(analysis: FormAnalysisRecord, codes: set[str]) -> FaultPoint:
 
 def exercise_labels(sets: list[LoggedSet], library: Library) -> dict[str, str]:
     """A display name for every exercise key: the library's name, or the imported name."""
-    names = {m.id: m.name for m in library.movements}
-    return {exercise_key(s): names.get(s.exercise_id or "", s.exercise_name) for s in sets}
+    names = {m.id: m.name for m in library.movements} | {v.id: v.name for m in library.movements for v in m.variants}
+    return {exercise_key(s): names.get(exercise_key(s), s.exercise_name) for s in sets}
 
 
 def compute_progress(sets: list[LoggedSet], analyses: list[FormAnalysisRecord], library: Library,
