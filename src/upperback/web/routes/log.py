@@ -28,7 +28,7 @@ from upperback.web.uploads import UploadKind, receive_upload
 router = APIRouter()
 
 PAGE_SIZE = 100
-CHART_LAYOUT = {"margin": {"l": 48, "r": 12, "t": 40, "b": 40}, "height": 360,
+CHART_LAYOUT = {"margin": {"l": 48, "r": 12, "t": 40, "b": 40}, "height": 420,
                 "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
                 "paper_bgcolor": "rgba(0,0,0,0)",
                 "plot_bgcolor": "rgba(0,0,0,0)", "font": {"family": "system-ui, sans-serif", "size": 13},
@@ -44,6 +44,8 @@ HISTORY_FILE = UploadKind(
             "press Import.",
     wrong_form="Send the file with the import form on the Log page.",
 )
+CHART_MUSCLES = 6
+"""Muscles in the weekly chart: six groups of bars stay readable on a phone."""
 WEEKLY_SETS_RANGE = (10, 20)
 """The weekly hard sets per muscle most people grow on (the plans' volume rule)."""
 
@@ -259,7 +261,8 @@ def _e1rm_figure(progress) -> str:
                                     mode="lines+markers", name=progress.labels.get(key, key), marker={"size": 6},
                                     customdata=[f"{p.load_kg:.1f} kg x {p.reps}" for p in points],
                                     hovertemplate="%{x}: %{y} kg (%{customdata})<extra></extra>"))
-    figure.update_layout(**CHART_LAYOUT, yaxis_title="kg", xaxis=DATE_AXIS, showlegend=True)
+    days = [p.day for key in top_exercises(progress) for p in progress.e1rm[key]]
+    figure.update_layout(**CHART_LAYOUT, yaxis_title="kg", xaxis=_date_axis(min(days), max(days)), showlegend=True)
     return _script_json(figure)
 
 
@@ -267,7 +270,7 @@ def _volume_figure(bins, progress, names: dict[str, str]) -> str:
     figure = go.Figure()
     starts = [b.start.isoformat() for b in bins]
     labels = [b.label for b in bins]
-    for muscle in top_muscles(progress):
+    for muscle in top_muscles(progress)[:CHART_MUSCLES]:
         figure.add_trace(go.Bar(x=starts, y=[b.hard_sets.get(muscle, 0.0) for b in bins], customdata=labels,
                                 name=names.get(muscle, muscle),
                                 hovertemplate="%{customdata}: %{y} sets a week<extra>%{fullData.name}</extra>"))
@@ -276,7 +279,7 @@ def _volume_figure(bins, progress, names: dict[str, str]) -> str:
     figure.add_hrect(y0=low, y1=high, fillcolor="#0e7c66", opacity=0.08, line_width=0,
                      annotation_text=f"{low}-{high} a week", annotation_position="top left")
     figure.update_layout(**CHART_LAYOUT, barmode="group", yaxis_title="hard sets a week",
-                         xaxis={**DATE_AXIS, "tickformat": "%b %Y" if bins[0].weeks > 1 else "%-d %b"},
+                         xaxis=_date_axis(bins[0].start, bins[-1].start),
                          yaxis_range=[0, max(high + 2, peak * 1.1)])
     return _script_json(figure)
 
@@ -288,6 +291,11 @@ def _fault_figure(progress) -> str:
                                     name=label.replace("_", " ")))
     figure.update_layout(**CHART_LAYOUT, yaxis_tickformat=".0%", yaxis_range=[0, 1], xaxis=DATE_AXIS)
     return _script_json(figure)
+
+
+def _date_axis(first, last) -> dict:
+    """Day and month ticks within a year, month and year beyond (plotly thins them to fit)."""
+    return {**DATE_AXIS, "tickformat": "%-d %b" if (last - first).days < 300 else "%b %Y"}
 
 
 def _script_json(figure: go.Figure) -> str:
