@@ -109,3 +109,11 @@ def test_a_json_round_trip_of_a_real_history_is_identical(store, tmp_path, name)
     first, second = (json.loads((tmp_path / n).read_text()) for n in ("log.json", "again.json"))
     first.pop("exported_at"), second.pop("exported_at")
     assert first == second
+
+
+@needs_logs
+def test_line_breaks_hevy_writes_as_backslash_n_come_back_as_line_breaks(store):
+    import_file(store, WILD / "hevy_kg_large.csv", zone=UTC)
+    notes = {s.notes for s in store.sets() if s.exercise_name == "Calf Press (Machine)"}
+    assert "Lower: all sets 175 next time\nLegs: 170" in notes
+    assert not any("\\n" in s.notes for s in store.sets())

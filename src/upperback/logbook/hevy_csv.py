@@ -92,7 +92,7 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
         workout_name=cell(row, "title") or "Workout",
         started_at=started,
         ended_at=ended,
-        workout_notes=cell(row, "description") or "",
+        workout_notes=_text(cell(row, "description")),
         exercise_name=exercise,
         set_type=SET_TYPES[kind],
         reps=whole_number(cell(row, "reps"), "reps") or None,
@@ -101,9 +101,14 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
         duration_s=positive(number(cell(row, "duration_seconds"), "duration_seconds")),
         distance_m=positive(_distance(row)),
         rpe=number(cell(row, "rpe"), "rpe"),
-        notes=cell(row, "exercise_notes") or "",
+        notes=_text(cell(row, "exercise_notes")),
     )
     return parsed
+
+
+def _text(value: str | None) -> str:
+    """Free text with its line breaks: Hevy writes them as a backslash and ``n``."""
+    return (value or "").replace("\\n", "\n")
 
 
 def _load(row: dict[str, str]) -> tuple[float | None, str]:
