@@ -32,7 +32,7 @@ def test_import_reports_mapped_and_unmapped_names_then_maps_on_request(capsys):
     assert code == 0
     assert "Added 13 sets in 2 new session(s)" in out
     assert "Bent Over Row (Barbell)" in out and "barbell-bent-over-row" in out
-    assert "Names kept without a movement" in out and "Bench Press (Barbell)" in out and "--map" in out
+    assert "Names kept as exercises of their own" in out and "Bench Press (Barbell)" in out and "--map" in out
     code, out, _ = run_cli(capsys, "import", str(SAMPLES / "strong_classic.csv"), "--map", "Plank=cat-cow")
     assert code == 0 and "imported before" in out and "Gave 1 stored sets their movement" in out
     assert len(stored_sets()) == 13
@@ -88,7 +88,7 @@ def test_progress_prints_a_summary_and_writes_plots(capsys, tmp_path):
     run_cli(capsys, "import", str(SAMPLES / "hevy_kg.csv"))
     code, out, _ = run_cli(capsys, "progress", "-o", str(tmp_path / "plots"))
     assert code == 0
-    assert "Estimated 1RM" in out and "Bent-over row" in out and "Personal records" in out
+    assert "Estimated 1RM" in out and "Barbell bent-over row" in out and "Personal records" in out
     assert "rhomboids" in out
     assert (tmp_path / "plots" / "progress.png").stat().st_size > 10_000
     assert (tmp_path / "plots" / "progress.html").stat().st_size > 1_000_000
@@ -108,3 +108,39 @@ def test_export_json_and_csv_then_reimport_elsewhere(capsys, tmp_path, monkeypat
     assert code == 0 and "Added 8 sets" in out
     assert [(s.exercise_name, s.reps, s.load, s.performed_at) for s in stored_sets()] == [
         (s.exercise_name, s.reps, s.load, s.performed_at) for s in original]
+
+
+def test_imports_are_listed_and_undone_and_sets_edited_and_deleted(capsys):
+    code, out, _ = run_cli(capsys, "import", str(SAMPLES / "strong_classic.csv"))
+    assert code == 0 and "does not say which unit" in out and "read as kg (--unit kg)" in out
+    code, out, _ = run_cli(capsys, "imports")
+    assert code == 0 and "strong_classic.csv" in out and "13" in out
+    code, out, _ = run_cli(capsys, "sets", "--last", "3")
+    assert code == 0 and "Plank" in out
+    with open_store() as store:
+        first = store.sets()[0]
+        batch = store.imports()[0].id
+    code, out, _ = run_cli(capsys, "edit-set", str(first.id), "--load", "21", "--unit", "lb")
+    assert code == 0 and "21 lb" in out
+    code, _, err = run_cli(capsys, "edit-set", str(first.id), "--rpe", "11")
+    assert code != 0 and "Traceback" not in err
+    code, out, _ = run_cli(capsys, "delete-set", str(first.id))
+    assert code == 0 and "Deleted set 1" in out
+    code, out, _ = run_cli(capsys, "undo-import", str(batch))
+    assert code == 0 and "removed 12 sets and 2 session(s)" in out
+    with open_store() as store:
+        assert store.count_sets() == 0 and store.sessions() == []
+    code, _, err = run_cli(capsys, "undo-import", str(batch))
+    assert code != 0 and "upperback imports" in err
+
+
+def test_a_file_without_a_unit_that_looks_like_pounds_gets_a_warning_with_the_fix(capsys, tmp_path):
+    lines = ["Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE"]
+    for week, load in enumerate((135, 185, 225, 275, 315, 405, 455, 545)):
+        lines.append(f"2024-01-{week + 1:02d} 18:00:00,Pull,1h,Deadlift (Barbell),1,{load},5,0,0,,,")
+        lines.append(f"2024-01-{week + 1:02d} 18:00:00,Pull,1h,Bent Over Row (Barbell),1,{load - 40},8,0,0,,,")
+    path = tmp_path / "strong.csv"
+    path.write_text("\n".join(lines) + "\n")
+    code, out, _ = run_cli(capsys, "import", str(path))
+    assert code == 0 and "look like pounds" in out and "more than anyone has lifted" in out
+    assert '--unit lb' in out and "undo-import" in out

@@ -7,6 +7,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from upperback.errors import UpperbackError
 from upperback.logbook.csv_reader import parse_csv
@@ -140,3 +142,104 @@ def test_a_wrong_or_unknown_format_is_refused_with_a_hint(tmp_path):
     path.write_text("when,what,how much\n2025-01-01,rowing,3\n")
     with pytest.raises(UpperbackError, match="does not look like a Strong, Hevy or FitNotes export"):
         parse_csv(path.read_text(), path, "auto", ReadOptions(zone=BERLIN))
+
+
+def test_strong_6_in_pounds_past_midnight_with_named_set_types_and_multi_line_notes():
+    export = read("strong_v6_lbs_late.csv")
+    assert (export.rows_read, export.rows_skipped, len(export.sets)) == (6, 1, 5)
+    assert export.weight_source.unit == "lb"
+    rows = export.sets
+    assert [s.set_type for s in rows] == ["warmup", "normal", "failure", "drop", "normal"]
+    first = rows[0]
+    assert first.started_at == datetime(2025, 3, 7, 23, 40, tzinfo=BERLIN)  # 11:40:00\u202fPM
+    assert first.ended_at == datetime(2025, 3, 8, 0, 40, tzinfo=BERLIN)  # past midnight, same workout
+    assert {s.workout_key for s in rows} == {first.workout_key}
+    assert (first.workout_name, first.exercise_name) == ("Late Pull", "Bent Over Row (Barbell)")
+    assert (rows[1].load, rows[1].load_unit, rows[1].rpe, rows[1].notes) == (135.0, "lb", 8.0, "Belt on,\nstraps off")
+    assert (rows[4].distance_m, rows[4].duration_s) == (40.0, 45.0)
+
+
+def test_fitnotes_names_with_an_unquoted_comma_are_recovered_from_the_right():
+    rows = read("fitnotes_comma_in_name.csv").sets
+    assert [s.exercise_name for s in rows] == ["Curl, Hammer (Dumbbell)"] * 2 + ["Dumbbell Row"]
+    assert [(s.load, s.reps) for s in rows] == [(12.5, 10), (12.5, 9), (24.0, 10)]
+    assert rows[1].notes == "tired, grip"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Jun 11, 2026, 1:01 PM", datetime(2026, 6, 11, 13, 1)),     # Hevy, US locale
+    ("5 Jan 2026, 17:00", datetime(2026, 1, 5, 17, 0)),          # Hevy elsewhere
+    ("2024-03-05 7:30:00\u202fpm", datetime(2024, 3, 5, 19, 30)),  # Strong, 12-hour phone
+    ("2024-06-01", datetime(2024, 6, 1)),                        # FitNotes
+    ("11. März 2024, 18:00", datetime(2024, 3, 11, 18, 0)),       # an app set to German
+    ("5 févr. 2025, 17:00", datetime(2025, 2, 5, 17, 0)),        # ... French
+    ("3 dic 2023, 11:11", datetime(2023, 12, 3, 11, 11)),        # ... Spanish
+    ("7 Jun 2024, 7:30 p.m.", datetime(2024, 6, 7, 19, 30)),
+])
+def test_dates_are_read_in_each_apps_locale_layouts(text, expected):
+    from upperback.logbook.values import local_datetime
+    assert local_datetime(text, BERLIN) == expected.replace(tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("0", "not a date with a year"), ("05/03/2024", "day/month or month/day"),
+    ("2024-02-31 10:00", "importer can read"),
+])
+def test_unreadable_or_ambiguous_dates_say_why(text, message):
+    from upperback.logbook.values import ValueProblem, local_datetime
+    with pytest.raises(ValueProblem, match=message):
+        local_datetime(text, BERLIN)
+
+
+@pytest.mark.parametrize("garbage", [
+    "Date,Exercise,Category,Weight (kgs),Reps\n2024-01-01,Row,Back,\"12,5\n",       # unterminated quote
+    "title,start_time,exercise_title,set_type\n\x00\x00\n",                          # binary
+    "Date,Exercise Name,Set Order\n2024-01-01,Row,1\n2024-01-01\n",                  # short row
+    "Date;Exercise Name;Set Order;Weight;Weight Unit\n2024-01-01;Row;1;20;furlongs\n",  # unknown unit
+    "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit\n2024-01-01,Run,Cardio,,,,3,kg\n",
+    "a,b,c\n1,2,3\n", "\n\n", "Date,Exercise Name,Set Order\n",
+])
+def test_broken_files_give_a_message_never_a_traceback(tmp_path, garbage):
+    path = tmp_path / "broken.csv"
+    path.write_text(garbage)
+    try:
+        export = parse_csv(garbage, path, "auto", ReadOptions(zone=BERLIN))
+    except UpperbackError as error:
+        assert str(path) in error.message
+    else:
+        assert export.sets == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(sample=st.sampled_from(["strong_classic.csv", "strong_v6.csv", "hevy_kg.csv", "fitnotes.csv",
+                               "fitnotes_weight_unit.csv", "strong_units_lbs.csv"]),
+       cut=st.integers(0, 2000), noise=st.text(max_size=40))
+def test_any_damage_to_a_real_layout_gives_a_message_never_a_traceback(tmp_path_factory, sample, cut, noise):
+    text = (SAMPLES / sample).read_text(encoding="utf-8")
+    header, body = text.split("\n", 1)
+    damaged = header + "\n" + body[:cut % (len(body) + 1)] + noise + body[cut % (len(body) + 1):]
+    path = tmp_path_factory.mktemp("damaged") / sample
+    try:
+        parse_csv(damaged, path, "auto", ReadOptions(zone=BERLIN))
+    except UpperbackError as error:
+        assert str(path) in error.message
+
+
+@pytest.mark.parametrize(("dates", "expected"), [
+    (("05/03/2024 18:00", "28/03/2024 18:00"), datetime(2024, 3, 5, 18)),   # 28/03 says the day comes first
+    (("05/03/2024 18:00", "03/28/2024 18:00"), datetime(2024, 5, 3, 18)),   # 03/28 says the month does
+])
+def test_numeric_dates_a_spreadsheet_wrote_are_read_in_the_order_the_file_shows(tmp_path, dates, expected):
+    text = "Date,Exercise,Category,Weight (kgs),Reps\n" + "".join(f"{d},Row,Back,20,10\n" for d in dates)
+    path = tmp_path / "resaved.csv"
+    assert parse_csv(text, path, "auto", ReadOptions(zone=BERLIN)).sets[0].started_at == expected.replace(
+        tzinfo=BERLIN)
+
+
+def test_a_spreadsheets_unicode_text_save_reads_like_the_original():
+    from upperback.logbook.csv_reader import decode
+    original = (SAMPLES / "hevy_kg.csv").read_text(encoding="utf-8")
+    resaved = decode(original.replace(",", "\t").encode("utf-16"), SAMPLES / "hevy_kg.csv")
+    path = SAMPLES / "hevy_kg.csv"
+    assert [s.load for s in parse_csv(resaved, path, "auto", ReadOptions(zone=BERLIN)).sets] == [
+        s.load for s in read("hevy_kg.csv").sets]

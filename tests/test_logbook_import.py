@@ -185,3 +185,12 @@ def _form_report(exercise: str, reps: list[list[str]]) -> dict:
                    for i, codes in enumerate(reps) for code in codes],
         "metrics": {}, "quality": {"pose_detected_fraction": 1.0, "warnings": []},
     }
+
+
+def test_two_workouts_begun_the_same_minute_keep_every_set(store, tmp_path):
+    lines = (SAMPLES / "hevy_kg.csv").read_text().splitlines()
+    twin = [line.replace(line.split(",")[0], '"Second log"', 1) for line in lines[1:]]
+    path = tmp_path / "twins.csv"
+    path.write_text("\n".join(lines + twin) + "\n")
+    outcome = import_file(store, path, zone=BERLIN).outcome
+    assert (outcome.sets_added, outcome.sessions_added) == (2 * (len(lines) - 1), 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -118,7 +118,7 @@ def test_a_year_of_strong_history_imports_whole_and_shows_its_progress(tmp_path)
     assert report.outcome.sets_added == report.sets_read > 2500
     progress = compute_progress(sets, [], get_library(), BERLIN)
 
-    rows = progress.e1rm["bent-over-row"]
+    rows = progress.e1rm["barbell-bent-over-row"]
     days = np.array([(p.day - rows[0].day).days for p in rows])
     slope_kg_per_week = np.polyfit(days, [p.e1rm_kg for p in rows], 1)[0] * 7
     assert 0.2 < slope_kg_per_week < 1.0  # the generator adds about 0.4 kg a week to the barbell row
@@ -130,5 +130,46 @@ def test_a_year_of_strong_history_imports_whole_and_shows_its_progress(tmp_path)
     png, html = write_png(progress, tmp_path / "p.png"), write_html(progress, tmp_path / "p.html")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = html.read_text()
-    assert "Plotly.newPlot" in page and "Bent-over row" in page
+    assert "Plotly.newPlot" in page and "Barbell bent-over row" in page
     assert "<script src=" not in page and len(page) > 1_000_000  # plotly.js is inside: works offline
+
+
+def test_weekly_volume_is_binned_to_stay_readable_from_a_month_to_five_years():
+    from upperback.logbook.progress import MAX_BINS, WeekVolume, binned_volume
+    monday = date(2021, 1, 4)
+    for weeks, bin_weeks in ((4, 1), (26, 1), (52, 2), (100, 4), (260, 13)):
+        volume = [WeekVolume(week_start=monday + timedelta(weeks=n), hard_sets={"rhomboids": float(n % 3)})
+                  for n in range(weeks)]
+        bins = binned_volume(volume)
+        assert len(bins) <= MAX_BINS and bins[0].weeks == bin_weeks
+        assert sum(b.hard_sets.get("rhomboids", 0) * b.weeks for b in bins) == pytest.approx(
+            sum(w.hard_sets["rhomboids"] for w in volume), abs=0.05 * len(bins))
+
+
+def test_a_single_day_of_training_is_drawn_on_an_axis_of_days_not_years():
+    from matplotlib.dates import num2date
+
+    from upperback.logbook.progress_plots import png_figure
+    now = datetime(2026, 12, 1, 18, tzinfo=BERLIN)
+    sets = [LoggedSet(performed_at=now, exercise_id="bent-over-row", exercise_name="Bent-over row", reps=10,
+                      load=20, load_unit="kg", set_index=n + 1) for n in range(3)]
+    figure = png_figure(compute_progress(sets, [], get_library(), BERLIN))
+    e1rm_axes, volume_axes, _ = figure.axes
+    for axes in (e1rm_axes, volume_axes):
+        low, high = (num2date(x) for x in axes.get_xlim())
+        assert (high - low).days <= 15  # one week and a few days either side, not years
+    assert volume_axes.patches and max(p.get_height() for p in volume_axes.patches) == 3.0  # 3 sets, drawn
+
+
+def test_records_are_a_searchable_top_list_of_the_most_trained_exercises():
+    when = datetime(2025, 1, 6, 18, tzinfo=BERLIN)
+    sets = [LoggedSet(performed_at=when + timedelta(days=n), exercise_id=None, exercise_name=f"Lift {n % 40}",
+                      reps=5, load=20 + n % 7, load_unit="kg") for n in range(400)]
+    sets += [LoggedSet(performed_at=when + timedelta(days=n), exercise_id="bent-over-row",
+                       exercise_name="Bent-over row", reps=8, load=30 + n, load_unit="kg") for n in range(30)]
+    progress = compute_progress(sets, [], get_library(), BERLIN)
+    rows, matching = progress.record_rows()
+    assert matching == 41 and len(rows) == 15 and rows[0].exercise == "Bent-over row"
+    assert rows[0].heaviest.value == 59 and rows[0].sets == 30
+    found, count = progress.record_rows("lift 3")
+    assert count == 11 and {r.exercise for r in found} == {"Lift 3", *(f"Lift {n}" for n in range(30, 40))}

@@ -213,3 +213,32 @@ def test_deload_sessions_are_neither_a_drop_nor_a_reason_to_add_load():
                              + logged([7, 7], 6, session=2, notes=set_notes(deload=True),
                                       when=START + timedelta(days=2))), "bent-over-row")
     assert row.load.kg == 8.0, "judged on the last full session, not the easy deload one"
+
+
+def test_barbell_history_in_the_same_workouts_never_makes_dumbbell_rows_a_drop():
+    history = []
+    for n in range(4):  # imported workouts with heavy barbell rows and light dumbbell rows together
+        when = START - timedelta(days=30 - 3 * n)
+        history += logged([8, 8], 60, variant="barbell-bent-over-row", session=100 + n, when=when)
+        history += logged([12, 12], 5, variant="dumbbell-bent-over-row", session=100 + n,
+                          when=when + timedelta(minutes=30))
+    for n in range(2):  # then two guided sessions of dumbbell rows alone
+        history += logged([12, 11], 5, variant="dumbbell-bent-over-row", session=200 + n,
+                          when=START + timedelta(days=2 * n))
+    assert performance_drop(history, ["bent-over-row"]) is None
+    weaker = history + logged([8, 7], 5, variant="dumbbell-bent-over-row", session=300,
+                              when=START + timedelta(days=5)) + logged(
+        [8, 7], 5, variant="dumbbell-bent-over-row", session=301, when=START + timedelta(days=7))
+    assert performance_drop(weaker, ["bent-over-row"]) is not None, "a real drop of the same variant still counts"
+
+
+def test_today_says_in_one_sentence_when_the_log_changed_the_session():
+    from upperback.plans.programme import build_programme
+    from upperback.plans.today import next_session
+
+    programme = build_programme(PROFILE, weeks=2, history=[], now=START - timedelta(days=30))
+    unchanged = next_session(programme, [])
+    assert not any("your log" in note.lower() for note in unchanged.notes)
+    history = _history([10, 11, 12, 8, 8])
+    today = next_session(programme, history)
+    assert today.deload and today.notes[0].startswith("Your log made today an easier (deload) session: Your")

@@ -82,7 +82,8 @@ def test_sets_logged_at_the_same_moment_are_numbered_one_to_n_on_postgres(databa
     with open_store(database_url) as store:
         def log(minute: int) -> int:
             return store.log_next_set(LoggedSet(performed_at=day + timedelta(minutes=minute), exercise_id="cat-cow",
-                                                exercise_name="Cat-cow", reps=10), day).set_index
+                                                exercise_name="Cat-cow", reps=10),
+                                  since=day, until=day + timedelta(days=1)).set_index
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             numbers = sorted(pool.map(log, range(8)))

@@ -170,10 +170,11 @@ def test_bring_history_from_strong_and_map_a_name_it_did_not_know(server, browse
     assert "Added 7 sets" in outcome.text and app.state.store.count_sets() == before + 7
     screenshot(browser, "17-imported-phone")
 
-    mapping = browser.find_element(By.CSS_SELECTOR, "form.map-name")
-    assert "Seated Row (Cable)" in mapping.text
-    Select(mapping.find_element(By.NAME, "target")).select_by_visible_text("Chest-supported row")
-    click(browser, mapping.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    names = browser.find_element(By.CSS_SELECTOR, "#names form")
+    assert "Seated Row (Cable)" in names.text
+    row = names.find_element(By.CSS_SELECTOR, 'select[aria-label="Count Seated Row (Cable) as"]')
+    Select(row).select_by_visible_text("Chest-supported row")
+    click(browser, names.find_element(By.CSS_SELECTOR, "button[value=chosen]"))
     wait_until(lambda: "mapped=1" in browser.current_url, what="the log after mapping")
     assert "1 logged set now counts" in browser.find_element(By.CSS_SELECTOR, ".alert-success").text
     seated = [s for s in app.state.store.sets() if s.exercise_name == "Seated Row (Cable)"]

@@ -89,3 +89,96 @@ def test_mapping_to_a_movement_the_library_lacks_is_refused(client):
                                              "target": "bent-over-rwo"})
     assert response.status_code == 404 and "bent-over-row" in response.text
     assert client.app.state.store.aliases() == {}
+
+
+def test_the_summary_names_the_unit_and_a_pounds_looking_file_can_be_undone_from_it(client):
+    lines = ["Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE"]
+    lines += [f"2024-01-{day:02d} 18:00:00,Pull,1h,Deadlift (Barbell),1,{load},5,0,0,,,"
+              for day, load in enumerate((135, 225, 315, 405, 495, 545), start=1)]
+    page = html.unescape(send(client, "strong.csv", ("\n".join(lines) + "\n").encode()).text)
+    assert "does not say which unit" in page and "look like pounds" in page and "set to lb" in page
+    log = client.app.state.store
+    (batch,) = log.imports()
+    assert f'action="/log/imports/{batch.id}/undo"' in page
+    undone = client.post(f"/log/imports/{batch.id}/undo", data={"csrf_token": token(client)}, follow_redirects=True)
+    assert "Undid the import of strong.csv: 6 sets" in html.unescape(undone.text)
+    assert log.count_sets() == 0 and log.imports() == []
+    again = html.unescape(send(client, "strong.csv", ("\n".join(lines) + "\n").encode(), unit="lb").text)
+    assert "read as lb" in again and "look like pounds" not in again
+
+
+def test_unknown_names_come_in_one_table_with_bulk_actions(client):
+    page = send(client, "hevy_kg.csv", (SAMPLES / "hevy_kg.csv").read_bytes()).text
+    assert page.count("<form") - page.count('action="/log/imports') <= 3  # the names table is one form
+    log = client.app.state.store
+    unmapped = sorted({s.exercise_name for s in log.sets() if s.exercise_id is None})
+    response = client.post("/log/map-many", data={
+        "csrf_token": token(client), "name": unmapped, "target": ["bent-over-row"] + [""] * (len(unmapped) - 1),
+        "suggestion": [""] * len(unmapped), "current": [""] * len(unmapped), "action": "chosen"},
+        follow_redirects=False)
+    assert response.status_code == 303
+    assert {s.exercise_id for s in log.sets() if s.exercise_name == unmapped[0]} == {"bent-over-row"}
+    assert all(s.exercise_id is None for s in log.sets() if s.exercise_name in unmapped[1:])
+
+
+def test_a_set_is_corrected_and_deleted_from_the_log_and_the_log_pages_through_history(client, monkeypatch):
+    send(client, "strong_classic.csv", (SAMPLES / "strong_classic.csv").read_bytes())
+    log = client.app.state.store
+    first = log.sets()[0]
+    form = client.get(f"/log/sets/{first.id}")
+    assert form.status_code == 200 and "Delete the whole session" in form.text
+    saved = client.post(f"/log/sets/{first.id}", data={"csrf_token": token(client), "reps": "9", "load": "41",
+                                                        "load_unit": "kg", "set_type": "warmup", "notes": "ok"},
+                        follow_redirects=True)
+    assert "corrected" in saved.text and (log.get_set(first.id).reps, log.get_set(first.id).load) == (9, 41.0)
+    bad = client.post(f"/log/sets/{first.id}", data={"csrf_token": token(client), "rpe": "15"})
+    assert bad.status_code == 400 and log.get_set(first.id).rpe is None
+    client.post(f"/log/sets/{first.id}/delete", data={"csrf_token": token(client)})
+    assert first.id not in {s.id for s in log.sets()}
+
+    monkeypatch.setattr(log_routes, "PAGE_SIZE", 5)
+    pages = [client.get(f"/log?page={n}").text for n in (1, 2, 3)]
+    assert "Page 1 of 3 (12 sets)" in pages[0] and 'rel="next"' in pages[0] and 'rel="prev"' in pages[2]
+    shown = [page.count('href="/log/sets/') for page in pages]
+    assert shown == [5, 5, 2]
+
+
+def test_progress_lists_the_most_trained_records_and_searches_them(client):
+    send(client, "strong_classic.csv", (SAMPLES / "strong_classic.csv").read_bytes())
+    page = html.unescape(client.get("/progress").text)
+    assert "most trained exercises" in page and "Barbell bent-over row" in page and "Hard sets per week" in page
+    found = html.unescape(client.get("/progress", params={"q": "bench"}).text)
+    records = found[found.index('id="records"'):]
+    assert '1 exercise match "bench"' in records and "Bench Press (Barbell)" in records
+    assert "Bent-over row" not in records
+
+
+def test_a_form_analysis_is_deleted_from_the_log_page_and_its_set_stays(client):
+    from datetime import UTC, datetime
+
+    from upperback.store import FormAnalysisRecord, LoggedSet
+    log = client.app.state.store
+    set_id = log.log_set(LoggedSet(performed_at=datetime(2025, 1, 1, tzinfo=UTC), exercise_id="cat-cow",
+                                   exercise_name="Cat-cow", reps=8))
+    analysis = log.link_form_analysis(FormAnalysisRecord(
+        exercise_id="cat-cow", analysed_at=datetime(2025, 1, 1, tzinfo=UTC), report_path="r.json",
+        report_sha256="b" * 64, summary={"rep_count": 8}, set_id=set_id))
+    assert f'action="/log/analyses/{analysis}/delete"' in client.get("/log").text
+    done = client.post(f"/log/analyses/{analysis}/delete", data={"csrf_token": token(client)}, follow_redirects=True)
+    assert "form analysis of Cat-cow was deleted" in html.unescape(done.text)
+    assert log.form_analyses() == [] and log.count_sets() == 1
+
+
+def test_taking_every_suggestion_maps_only_the_unmapped_names_that_have_one(client):
+    page = html.unescape(send(client, "strong_v6.csv", (SAMPLES / "strong_v6.csv").read_bytes()).text)
+    assert "Take every suggestion" in page
+    log = client.app.state.store
+    matched = {s.exercise_name: (s.exercise_id, s.variant_id) for s in log.sets() if s.exercise_id}
+    response = client.post("/log/map-many", data={
+        "csrf_token": token(client), "name": ["Seated Row (Cable)", "Bent Over Row (Dumbbell)"],
+        "target": ["", "dumbbell-bent-over-row"], "suggestion": ["bent-over-row", ""],
+        "current": ["", "dumbbell-bent-over-row"], "action": "suggested"}, follow_redirects=True)
+    assert "1 logged set now counts as that movement" in html.unescape(response.text)
+    assert {s.exercise_id for s in log.sets() if s.exercise_name == "Seated Row (Cable)"} == {"bent-over-row"}
+    assert {s.exercise_name: (s.exercise_id, s.variant_id) for s in log.sets()
+            if s.exercise_name in matched} == matched  # the matched names were left as they were

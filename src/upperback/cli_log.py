@@ -1,4 +1,6 @@
-"""Training-log commands: ``import``, ``export``, ``log`` and ``progress`` (added by :func:`register`).
+"""Training-log commands (added by :func:`register`): ``import``, ``imports``, ``undo-import``,
+``export``, ``log``, ``sets``, ``edit-set``, ``delete-set``, ``delete-session``, ``analyses``,
+``delete-analysis`` and ``progress``.
 
 The log lives in the database ``upperback.store`` opens: a SQLite file in the user's data
 directory, or ``$UPPERBACK_DATABASE_URL``.
@@ -6,7 +8,7 @@ directory, or ``$UPPERBACK_DATABASE_URL``.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -55,7 +57,146 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_log)
     app.command("export")(export_log)
     app.command("log")(log_set)
+    app.command("imports")(list_imports)
+    app.command("undo-import")(undo_import)
+    app.command("sets")(list_sets)
+    app.command("edit-set")(edit_set)
+    app.command("delete-set")(delete_set)
+    app.command("delete-session")(delete_session)
+    app.command("analyses")(list_analyses)
+    app.command("delete-analysis")(delete_analysis)
     app.command("progress")(show_progress)
+
+
+def list_imports(timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None) -> None:
+    """List the imports in the log, newest first, with the number 'undo-import' takes."""
+    from upperback.logbook.zones import zone_named
+    from upperback.store import open_store
+
+    zone = zone_named(timezone)
+    with open_store() as store:
+        imports = store.imports()
+    if not imports:
+        console.print("Nothing has been imported yet.")
+        return
+    table = Table(title="Imports (undo one with: upperback undo-import NUMBER)", title_justify="left")
+    for column in ("Number", "Imported", "File", "App", "Sets added", "Still in the log", "Units"):
+        table.add_column(column)
+    for item in imports:
+        table.add_row(str(item.id), f"{item.imported_at.astimezone(zone):%Y-%m-%d %H:%M}", Path(item.file_name).name,
+                      item.format, str(item.sets_added), str(item.sets_now),
+                      " ".join(filter(None, (item.summary.get("units"), item.summary.get("unit_warning")))))
+    console.print(table)
+
+
+def undo_import(batch: Annotated[int, typer.Argument(help="The import's number, from 'upperback imports'.")]) -> None:
+    """Remove everything one import added; the rest of the log stays exactly as it was."""
+    from upperback.store import open_store
+
+    with open_store() as store:
+        names = {i.id: Path(i.file_name).name for i in store.imports()}
+        removed = store.undo_import(batch)
+    console.print(f"Undid the import of [bold]{names[batch]}[/bold]: removed {removed.sets} sets and "
+                  f"{removed.sessions} session(s). You can import the file again (e.g. with another --unit).")
+
+
+def list_sets(
+    last: Annotated[int, typer.Option(min=1, help="How many of the newest sets.")] = 20,
+    exercise: Annotated[str | None, typer.Option(help="Only this movement id.")] = None,
+    timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
+) -> None:
+    """List the newest logged sets with the numbers 'edit-set', 'delete-set' and 'delete-session' take."""
+    from upperback.logbook.zones import zone_named
+    from upperback.store import open_store
+
+    zone = zone_named(timezone)
+    with open_store() as store:
+        sets = store.sets(exercise_id=exercise)[-last:] if exercise else store.sets_page(0, last)[0][::-1]
+    table = Table(title="Logged sets", title_justify="left")
+    for column in ("Set number", "When", "Exercise", "Set", "What", "Session number"):
+        table.add_column(column)
+    for s in sets:
+        table.add_row(str(s.id), f"{s.performed_at.astimezone(zone):%Y-%m-%d %H:%M}", s.exercise_name,
+                      str(s.set_index), _describe(s), str(s.session_id or ""))
+    console.print(table)
+
+
+def edit_set(
+    set_id: Annotated[int, typer.Argument(help="The set's number, from 'upperback sets'.")],
+    reps: Annotated[int | None, typer.Option(min=0, help="Repetitions.")] = None,
+    load: Annotated[float | None, typer.Option(min=0, help="Weight used (in --unit).")] = None,
+    unit: Annotated[Unit | None, typer.Option(help="Unit of the weight.")] = None,
+    duration: Annotated[float | None, typer.Option(min=0, help="Seconds.")] = None,
+    rpe: Annotated[float | None, typer.Option(min=0, max=10, help="Effort, 1-10.")] = None,
+    set_type: Annotated[SetType | None, typer.Option("--type", help="Kind of set.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Free text (replaces the old notes).")] = None,
+) -> None:
+    """Correct a logged set, e.g. upperback edit-set 812 --load 50 --unit lb."""
+    from upperback.store import open_store
+
+    changes = {name: value for name, value in (
+        ("reps", reps), ("load", load), ("load_unit", unit.value if unit else None), ("duration_s", duration),
+        ("rpe", rpe), ("set_type", set_type.value if set_type else None), ("notes", notes)) if value is not None}
+    if not changes:
+        raise UpperbackError("Say what to change: --reps, --load, --unit, --duration, --rpe, --type or --notes.")
+    with open_store() as store:
+        if "load" in changes and "load_unit" not in changes and store.get_set(set_id).load_unit is None:
+            changes["load_unit"] = "kg"
+        edited = store.update_set(set_id, **changes)
+    console.print(f"Set {edited.set_index} of [bold]{edited.exercise_name}[/bold] is now: {_describe(edited)}.")
+
+
+def delete_set(set_id: Annotated[int, typer.Argument(help="The set's number, from 'upperback sets'.")]) -> None:
+    """Delete one logged set."""
+    from upperback.store import open_store
+
+    with open_store() as store:
+        removed = store.delete_set(set_id)
+    console.print(f"Deleted set {removed.set_index} of [bold]{removed.exercise_name}[/bold] ({_describe(removed)}).")
+
+
+def delete_session(session_id: Annotated[int, typer.Argument(
+        help="The session's number, from 'upperback sets'.")]) -> None:
+    """Delete a training session and all its sets."""
+    from upperback.store import open_store
+
+    with open_store() as store:
+        sessions = {s.id: s for s in store.sessions()}
+        removed = store.delete_session(session_id)
+    session = sessions[session_id]
+    console.print(f"Deleted the session [bold]{session.name}[/bold] of {session.started_at:%Y-%m-%d} and its "
+                  f"{removed.sets} sets.")
+
+
+def list_analyses(timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None) -> None:
+    """List the saved form analyses with the numbers 'delete-analysis' takes."""
+    from upperback.library import get_library
+    from upperback.logbook.zones import zone_named
+    from upperback.store import open_store
+
+    zone = zone_named(timezone)
+    with open_store() as store:
+        analyses = store.form_analyses()
+    table = Table(title="Form analyses", title_justify="left")
+    for column in ("Number", "When", "Movement", "Report"):
+        table.add_column(column)
+    for a in analyses:
+        table.add_row(str(a.id), f"{a.analysed_at.astimezone(zone):%Y-%m-%d %H:%M}",
+                      get_library().movement(a.exercise_id).name, a.report_path)
+    console.print(table)
+
+
+def delete_analysis(analysis_id: Annotated[int, typer.Argument(
+        help="The analysis' number, from 'upperback analyses'.")]) -> None:
+    """Forget a form analysis (the report file itself is left where it is)."""
+    from upperback.library import get_library
+    from upperback.store import open_store
+
+    with open_store() as store:
+        removed = store.delete_form_analysis(analysis_id)
+    name = get_library().movement(removed.exercise_id).name
+    console.print(f"Deleted the analysis of {name} from {removed.analysed_at:%Y-%m-%d}; its report file "
+                  f"{removed.report_path} was left in place.")
 
 
 def import_log(
@@ -64,7 +205,9 @@ def import_log(
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", help='Map a name in the file to a movement or variant id: "Seal Row (Barbell)=bent-over-row". '
         "Repeat for several; remembered for later imports.")] = None,
-    unit: Annotated[Unit, typer.Option(help="Unit of a weight column that names none (Strong's usual file).")] = Unit.KG,
+    unit: Annotated[Unit, typer.Option(
+        help="Unit of a weight column that names none (Strong's usual file); the import warns when the "
+        "weights look like the other unit.")] = Unit.KG,
     timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and map, but save nothing.")] = False,
 ) -> None:
@@ -143,7 +286,7 @@ def log_set(
             performed_at=when, exercise_id=movement.id, exercise_name=movement.name, variant_id=variant_id,
             set_type=set_type.value, reps=None if reps is None else int(reps), load=load,
             load_unit=unit.value if load is not None else None, duration_s=duration, distance_m=distance,
-            rpe=rpe, rir=rir, notes=notes), day_start)
+            rpe=rpe, rir=rir, notes=notes), since=day_start, until=day_start + timedelta(days=1))
         if report is not None:
             link_report(store, report, set_id=logged.id, analysed_at=when)
     local = when.astimezone(zone)
@@ -233,10 +376,29 @@ def _describe(s: LoggedSet) -> str:
     return ", ".join(parts)
 
 
+MATCH_REASONS = {"alias": "you mapped it before", "exact": "a library name", "equipment": "a library name with "
+                 "its equipment", "words": "its words say so", "fuzzy": "a close spelling of a library name"}
+
+
+def _target_name(movement_id: str, variant_id: str | None) -> str:
+    from upperback.library import get_library
+
+    movement = get_library().movement(movement_id)
+    return next((v.name for v in movement.variants if v.id == variant_id), movement.name)
+
+
 def _show_import(report: ImportReport, dry_run: bool) -> None:
     console.print(f"Read {report.sets_read} sets from {report.rows_read} rows of a {report.format} file "
                   f"([bold]{report.path.name}[/bold])" + (f"; {report.rows_skipped} rows held no set "
                                                           "(rest timers, notes)." if report.rows_skipped else "."))
+    if report.units is not None:
+        console.print(report.units.sentence)
+        if report.units.warning:
+            again = f'upperback import "{report.path}" --unit {report.units.suggested_unit}'
+            undo = (f"upperback undo-import {report.outcome.batch_id}, then " if report.outcome and
+                    report.outcome.batch_id else "")
+            console.print(f"[bold yellow]Check the unit:[/bold yellow] {report.units.warning} If they are, "
+                          f"import the file again in {report.units.suggested_unit}: {undo}{again}")
     outcome = report.outcome
     if dry_run:
         console.print("Dry run: nothing was saved.")
@@ -248,18 +410,19 @@ def _show_import(report: ImportReport, dry_run: bool) -> None:
     if outcome is not None and outcome.sets_remapped:
         console.print(f"Gave {outcome.sets_remapped} stored sets their movement from your --map.")
     if report.matches:
-        table = Table(title="Exercise names mapped to the library", title_justify="left")
-        for column in ("Name in the file", "Movement", "Variant", "How"):
+        table = Table(title="Exercise names mapped to the library (check them)", title_justify="left")
+        for column in ("Name in the file", "Sets", "Logged as", "Because", "To change: --map NAME=..."):
             table.add_column(column)
         for name, match in sorted(report.matches.items()):
-            table.add_row(name, match.exercise_id, match.variant_id or "", match.how)
+            table.add_row(name, str(report.match_sets.get(name, "")), _target_name(match.exercise_id, match.variant_id),
+                          MATCH_REASONS[match.how], match.variant_id or match.exercise_id)
         console.print(table)
     if report.unmapped:
-        table = Table(title="Names kept without a movement (review them)", title_justify="left")
-        for column in ("Name in the file", "Sets", "Closest library entries"):
+        table = Table(title="Names kept as exercises of their own", title_justify="left")
+        for column in ("Name in the file", "Sets", "Suggestions (--map NAME=ID)"):
             table.add_column(column)
         for unmapped in report.unmapped:
-            close = ", ".join(f"{c.label} ({c.score:.0f})" for c in unmapped.candidates) or "none close"
+            close = "; ".join(f"{c.label} = {c.variant_id or c.exercise_id}" for c in unmapped.candidates) or "-"
             table.add_row(unmapped.name, str(unmapped.sets), close)
         console.print(table)
         console.print('These sets are kept as they are. If a name is one of the library\'s movements, re-run '

@@ -2,16 +2,30 @@
 
 Header: ``Date,Exercise,Category,Weight (kgs),Reps,Distance,Distance Unit,Time,Comment`` (or
 ``Weight (lbs)``); newer versions write ``Weight,Weight Unit`` with ``kgs``/``lbs`` instead.
-Dates are ``2024-06-01`` without a time, Time is ``0:01:30``. One workout per date.
+Dates are ``2024-06-01`` without a time, Time is ``0:01:30``. One workout per date; every row is
+a set. Cardio rows leave the weight empty and may carry a stray unit (``kg``) beside a zero
+distance. An exercise name holding an unquoted comma (``Curl, Hammer``) gives the row one field
+too many: :data:`FREE_TEXT_COLUMN` says which column takes the surplus, read from the right.
 """
 
 from __future__ import annotations
 
-from upperback.logbook.parsed import ParsedSet, ReadOptions, cell, positive
-from upperback.logbook.values import ValueProblem, duration_s, local_datetime, metres, number, unit, whole_number
+from upperback.logbook.parsed import ParsedSet, ReadOptions, WeightSource, cell, positive, weight_source
+from upperback.logbook.values import (
+    ValueProblem,
+    distance_unit,
+    duration_s,
+    local_datetime,
+    metres,
+    number,
+    weight_unit,
+    whole_number,
+)
 
+DATE_COLUMNS = ("date",)
 FORMAT = "fitnotes"
 WORKOUT_NAME = "FitNotes workout"
+FREE_TEXT_COLUMN = "exercise"
 _WEIGHT_COLUMNS = {"weight (kgs)": "kg", "weight (kg)": "kg", "weight (lbs)": "lb", "weight (lb)": "lb"}
 
 
@@ -20,18 +34,23 @@ def matches(headers: set[str]) -> bool:
     return {"date", "exercise", "category", "reps"} <= headers and has_weight
 
 
+def weight_column(headers: set[str]) -> WeightSource | None:
+    return weight_source(headers, _WEIGHT_COLUMNS)
+
+
 def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet | None:
     exercise = cell(row, "exercise")
     if not exercise:
         raise ValueProblem("Exercise is empty")
     load, load_unit = _load(row, options)
-    named_unit = cell(row, "distance unit")
-    distance_unit = unit(named_unit, "Distance Unit") if named_unit else ("km" if options.weight_unit == "kg" else "mi")
-    distance = number(cell(row, "distance"), "Distance")
+    distance = positive(number(cell(row, "distance"), "Distance"))
+    if distance is not None:
+        default = "km" if options.weight_unit == "kg" else "mi"
+        distance = metres(distance, distance_unit(cell(row, "distance unit"), "Distance Unit", default))
     parsed = ParsedSet(
         line=line,
         workout_name=WORKOUT_NAME,
-        started_at=local_datetime(cell(row, "date") or "", options.zone, "Date"),
+        started_at=local_datetime(cell(row, "date") or "", options.zone, "Date", options.day_first),
         ended_at=None,
         workout_notes="",
         exercise_name=exercise,
@@ -39,15 +58,17 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
         load=load,
         load_unit=load_unit if load else None,
         duration_s=positive(duration_s(cell(row, "time"), "Time")),
-        distance_m=positive(metres(distance, distance_unit)),
+        distance_m=distance,
         notes=cell(row, "comment") or "",
     )
-    return None if parsed.is_empty else parsed
+    return parsed
 
 
 def _load(row: dict[str, str], options: ReadOptions) -> tuple[float | None, str]:
     for column, column_unit in _WEIGHT_COLUMNS.items():
         if column in row:
             return positive(number(row[column], column)), column_unit
-    named = cell(row, "weight unit")
-    return positive(number(cell(row, "weight"), "Weight")), unit(named, "Weight Unit") if named else options.weight_unit
+    value = positive(number(cell(row, "weight"), "Weight"))
+    if value is None:
+        return None, options.weight_unit
+    return value, weight_unit(cell(row, "weight unit"), "Weight Unit", options.weight_unit)

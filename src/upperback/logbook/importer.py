@@ -13,7 +13,8 @@ from upperback.logbook import json_io
 from upperback.logbook.csv_reader import decode, file_sha256, parse_csv
 from upperback.logbook.exercise_names import Candidate, Match, NameMatcher
 from upperback.logbook.parsed import ParsedSet, ReadOptions
-from upperback.store import ImportBundle, ImportOutcome, LoggedSet, SessionRecord, Store
+from upperback.logbook.units_read import UnitsRead, units_read
+from upperback.store import ImportBundle, ImportOutcome, LoggedSet, SessionRecord, Store, normalise_name
 
 FORMATS = ("auto", "strong", "hevy", "fitnotes", "json")
 
@@ -37,7 +38,11 @@ class ImportReport:
     outcome: ImportOutcome | None
     """None for a dry run."""
     matches: dict[str, Match] = field(default_factory=dict)
+    match_sets: dict[str, int] = field(default_factory=dict)
+    """How many sets each matched name has."""
     unmapped: list[UnmappedName] = field(default_factory=list)
+    units: UnitsRead | None = None
+    """How the weights were read (None for a JSON export, whose sets name their units)."""
 
 
 def parse_mappings(entries: list[str], library: Library | None = None) -> dict[str, tuple[str, str | None]]:
@@ -103,7 +108,11 @@ def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zon
         bundle.aliases.update(mappings)
         report = ImportReport(path=path, format=parsed.format, rows_read=parsed.rows_read,
                               rows_skipped=parsed.rows_skipped, sets_read=len(parsed.sets), outcome=None,
-                              matches=matches, unmapped=unmapped)
+                              matches=matches, unmapped=unmapped,
+                              match_sets={name: n for name, n in Counter(s.exercise_name for s in parsed.sets).items()
+                                          if name in matches},
+                              units=units_read(parsed, weight_unit))
+        bundle.summary = {"units": report.units.sentence, "unit_warning": report.units.warning}
     if not dry_run:
         report.outcome = store.add_import(bundle)
     return report
@@ -134,12 +143,15 @@ def _bundle(fmt: str, path: Path, digest: str, rows_read: int, sets: list[Parsed
             workouts[s.workout_key] = (SessionRecord(name=s.workout_name, started_at=s.started_at,
                                                      ended_at=s.ended_at, source=source,
                                                      notes=s.workout_notes), [])
-        positions[(s.workout_key, s.exercise_name)] += 1
+        # numbered by start time and name as the natural key sees them, so that no two sets of a
+        # file share a key (two workouts begun the same minute, "Pushups" and "pushups")
+        position = (s.started_at, normalise_name(s.exercise_name))
+        positions[position] += 1
         match = matches.get(s.exercise_name)
         workouts[s.workout_key][1].append(LoggedSet(
             performed_at=s.started_at, exercise_id=match.exercise_id if match else None,
             exercise_name=s.exercise_name, variant_id=match.variant_id if match else None,
-            set_index=positions[(s.workout_key, s.exercise_name)], set_type=s.set_type, reps=s.reps,
+            set_index=positions[position], set_type=s.set_type, reps=s.reps,
             load=s.load, load_unit=s.load_unit, duration_s=s.duration_s, distance_m=s.distance_m,
             rpe=s.rpe, notes=s.notes, source=source))
     return ImportBundle(format=fmt, file_name=str(path), file_sha256=digest, rows_read=rows_read,

@@ -19,6 +19,17 @@ class ReadOptions:
 
     zone: tzinfo
     weight_unit: str = "kg"
+    day_first: bool | None = None
+    """How the file writes numeric dates (found by :func:`upperback.logbook.values.day_first`)."""
+
+
+@dataclass(frozen=True)
+class WeightSource:
+    """Where an export says the unit of its weights: a header (``Weight (lbs)``, ``weight_kg``),
+    or a column beside the weight (``Weight Unit``, ``unit`` None: the unit varies by row)."""
+
+    column: str
+    unit: str | None
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,14 @@ class ParsedSet:
     def is_empty(self) -> bool:
         """A row with nothing performed in it (a note or a placeholder)."""
         return not any((self.reps, self.load, self.duration_s, self.distance_m))
+
+
+def weight_source(headers: set[str], columns: dict[str, str], unit_column: str = "weight unit") -> WeightSource | None:
+    """The first of ``columns`` (header -> unit) in ``headers``, else the per-row unit column; None if neither."""
+    for column, column_unit in columns.items():
+        if column in headers:
+            return WeightSource(column, column_unit)
+    return WeightSource(unit_column, None) if unit_column in headers else None
 
 
 def cell(row: dict[str, str], *names: str) -> str | None:

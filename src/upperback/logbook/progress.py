@@ -27,6 +27,11 @@ from upperback.logbook.values import KG_PER_LB
 from upperback.store import FormAnalysisRecord, LoggedSet
 
 MAX_E1RM_REPS = 12
+BIN_WEEKS = (1, 2, 4, 13, 26, 52)
+MAX_BINS = 26
+"""Bars a weekly chart keeps: about 13 px each on a 360 px phone, so a month shows weeks and five
+years show half-years (the bin is the smallest of :data:`BIN_WEEKS` that fits)."""
+TOP_RECORDS = 15
 ROLE_WEIGHT = {Role.TARGET: 1.0, Role.SYNERGIST: 0.5}
 EASY_RPE_BELOW = 6.0
 EASY_RIR_ABOVE = 4.0
@@ -50,8 +55,9 @@ def load_kg(s: LoggedSet) -> float | None:
 
 
 def exercise_key(s: LoggedSet) -> str:
-    """Sets group by library movement; unmapped imported names group by their own name."""
-    return s.exercise_id or s.exercise_name
+    """Sets group by variant (a barbell row and a dumbbell row are different lifts), else by library
+    movement; unmapped imported names group by their own name."""
+    return s.variant_id or s.exercise_id or s.exercise_name
 
 
 def is_hard_set(s: LoggedSet) -> bool:
@@ -97,6 +103,32 @@ class FaultPoint:
     """fault code -> share of reps that showed it (or events per analysis when no reps are counted)."""
 
 
+@dataclass(frozen=True)
+class VolumeBin:
+    """Weeks of :class:`WeekVolume` taken together: hard sets per muscle per week, on average."""
+
+    start: date
+    weeks: int
+    hard_sets: dict[str, float]
+
+    @property
+    def label(self) -> str:
+        end = self.start + timedelta(weeks=self.weeks, days=-1)
+        return f"week of {self.start:%-d %b %Y}" if self.weeks == 1 else f"{self.start:%-d %b %Y} to {end:%-d %b %Y}"
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One exercise's records side by side (None where it has none of that kind)."""
+
+    exercise: str
+    sets: int
+    e1rm: PersonalRecord | None
+    heaviest: PersonalRecord | None
+    most_reps: PersonalRecord | None
+    longest: PersonalRecord | None
+
+
 @dataclass
 class Progress:
     labels: dict[str, str]
@@ -105,6 +137,38 @@ class Progress:
     records: list[PersonalRecord] = field(default_factory=list)
     fault_trends: dict[str, list[FaultPoint]] = field(default_factory=dict)
     set_count: int = 0
+    sets_per_exercise: dict[str, int] = field(default_factory=dict)
+    """exercise label -> sets logged (warm-ups included)."""
+
+    def record_rows(self, search: str = "", limit: int = TOP_RECORDS) -> tuple[list[RecordRow], int]:
+        """The most trained exercises' records (those whose name holds ``search``), and how many match."""
+        by_exercise: dict[str, dict[str, PersonalRecord]] = defaultdict(dict)
+        for record in self.records:
+            by_exercise[record.exercise][record.kind] = record
+        wanted = " ".join(search.lower().split())
+        names = sorted((name for name in by_exercise if wanted in name.lower()),
+                       key=lambda name: (-self.sets_per_exercise.get(name, 0), name))
+        rows = [RecordRow(exercise=name, sets=self.sets_per_exercise.get(name, 0), e1rm=by_exercise[name].get("e1rm"),
+                          heaviest=by_exercise[name].get("heaviest"), most_reps=by_exercise[name].get("most_reps"),
+                          longest=by_exercise[name].get("longest")) for name in names[:limit]]
+        return rows, len(names)
+
+
+def binned_volume(weeks: list[WeekVolume], max_bins: int = MAX_BINS) -> list[VolumeBin]:
+    """Weekly volume in as few equal bins as :data:`BIN_WEEKS` allows under ``max_bins``."""
+    if not weeks:
+        return []
+    size = next((n for n in BIN_WEEKS if -(-len(weeks) // n) <= max_bins), BIN_WEEKS[-1])
+    bins = []
+    for start in range(0, len(weeks), size):
+        chunk = weeks[start:start + size]
+        totals: dict[str, float] = defaultdict(float)
+        for week in chunk:
+            for muscle, sets in week.hard_sets.items():
+                totals[muscle] += sets
+        bins.append(VolumeBin(start=chunk[0].week_start, weeks=len(chunk),
+                              hard_sets={m: round(total / len(chunk), 1) for m, total in totals.items()}))
+    return bins
 
 
 def e1rm_history(sets: list[LoggedSet], zone: tzinfo) -> dict[str, list[E1rmPoint]]:
@@ -194,14 +258,17 @@ def _fault_point(analysis: FormAnalysisRecord, codes: set[str]) -> FaultPoint:
 
 def exercise_labels(sets: list[LoggedSet], library: Library) -> dict[str, str]:
     """A display name for every exercise key: the library's name, or the imported name."""
-    names = {m.id: m.name for m in library.movements}
-    return {exercise_key(s): names.get(s.exercise_id or "", s.exercise_name) for s in sets}
+    names = {m.id: m.name for m in library.movements} | {v.id: v.name for m in library.movements for v in m.variants}
+    return {exercise_key(s): names.get(exercise_key(s), s.exercise_name) for s in sets}
 
 
 def compute_progress(sets: list[LoggedSet], analyses: list[FormAnalysisRecord], library: Library,
                      zone: tzinfo) -> Progress:
     labels = exercise_labels(sets, library)
     labels.update({m.id: m.name for m in library.movements if m.id not in labels})
+    counts: dict[str, int] = defaultdict(int)
+    for s in sets:
+        counts[labels[exercise_key(s)]] += 1
     return Progress(labels=labels, e1rm=e1rm_history(sets, zone), weekly_volume=weekly_volume(sets, library, zone),
                     records=personal_records(sets, labels, zone), fault_trends=fault_trends(analyses),
-                    set_count=len(sets))
+                    set_count=len(sets), sets_per_exercise=dict(counts))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -10,11 +11,14 @@ from matplotlib.figure import Figure
 from plotly.subplots import make_subplots
 
 from upperback.files import atomic_write_bytes, atomic_write_text
-from upperback.logbook.progress import Progress
+from upperback.logbook.progress import Progress, binned_volume
 
 MAX_E1RM_LINES = 6
 MAX_MUSCLES = 8
 PANEL_TITLES = ("Estimated 1RM (kg)", "Hard sets per week, by muscle", "Form faults: share of reps")
+EDGE_DAYS = 4
+"""Room left and right of the first and last point, so a single week is a visible bar, not an axis
+matplotlib widens by years around one date."""
 
 
 def top_exercises(progress: Progress) -> list[str]:
@@ -43,25 +47,44 @@ def fault_series(progress: Progress) -> list[tuple[str, list, list[float]]]:
 
 def write_png(progress: Progress, path: Path) -> Path:
     """Three panels: e1RM per exercise, weekly hard sets per muscle, fault rates per movement."""
+    buffer = io.BytesIO()
+    png_figure(progress).savefig(buffer, format="png", dpi=100)
+    return atomic_write_bytes(path, buffer.getvalue())
+
+
+def png_figure(progress: Progress) -> Figure:
+    """The matplotlib figure :func:`write_png` saves."""
     figure = Figure(figsize=(11, 12), layout="constrained")
     e1rm_axes, volume_axes, fault_axes = figure.subplots(3, 1)
+    days = []
     for key in top_exercises(progress):
         points = progress.e1rm[key]
+        days += [p.day for p in points]
         e1rm_axes.plot([p.day for p in points], [p.e1rm_kg for p in points], marker=".", label=progress.labels[key])
-    weeks = [w.week_start for w in progress.weekly_volume]
-    for muscle in top_muscles(progress):
-        volume_axes.plot(weeks, [w.hard_sets.get(muscle, 0.0) for w in progress.weekly_volume], label=muscle)
+    if days:
+        e1rm_axes.set_xlim(min(days) - timedelta(days=EDGE_DAYS), max(days) + timedelta(days=EDGE_DAYS))
+    bins = binned_volume(progress.weekly_volume)
+    muscles = top_muscles(progress)
+    for n, muscle in enumerate(muscles):
+        width = bins[0].weeks * 7 * 0.8 / len(muscles) if bins else 1
+        starts = [b.start + timedelta(days=bins[0].weeks * 7 * 0.1 + n * width) for b in bins]
+        volume_axes.bar(starts, [b.hard_sets.get(muscle, 0.0) for b in bins], width=width, align="edge",
+                        label=muscle)
+    if bins:
+        volume_axes.set_xlim(bins[0].start - timedelta(days=EDGE_DAYS),
+                             bins[-1].start + timedelta(weeks=bins[-1].weeks, days=EDGE_DAYS))
+        if bins[0].weeks > 1:
+            volume_axes.set_title(f"{PANEL_TITLES[1]} ({bins[0].weeks}-week averages)")
     for label, times, rates in fault_series(progress):
         fault_axes.plot(times, rates, marker="o", label=label)
     for axes, title in zip((e1rm_axes, volume_axes, fault_axes), PANEL_TITLES, strict=True):
-        axes.set_title(title)
-        if axes.lines:
+        if not axes.get_title():
+            axes.set_title(title)
+        if axes.lines or axes.patches:
             axes.legend(fontsize="small", loc="upper left")
         else:
             axes.text(0.5, 0.5, "no data yet", ha="center", va="center", transform=axes.transAxes)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
-    return atomic_write_bytes(path, buffer.getvalue())
+    return figure
 
 
 def write_html(progress: Progress, path: Path) -> Path:

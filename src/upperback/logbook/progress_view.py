@@ -7,8 +7,6 @@ from rich.table import Table
 
 from upperback.logbook.progress import Progress
 
-RECORD_NAMES = {"e1rm": "estimated 1RM", "heaviest": "heaviest", "most_reps": "most reps",
-                "best_set_volume": "best set (kg x reps)", "longest": "longest"}
 RECENT_WEEKS = 4
 
 
@@ -47,13 +45,23 @@ def _volume_table(progress: Progress) -> Table:
 
 
 def _records_table(progress: Progress) -> Table:
-    table = Table(title="Personal records", title_justify="left")
-    for column in ("Exercise", "Record", "Value", "Set", "Date"):
+    """The records of the most trained exercises (``--exercise`` narrows the log to one)."""
+    rows, matching = progress.record_rows()
+    more = f" ({len(rows)} most trained of {matching}; --exercise shows one)" if matching > len(rows) else ""
+    table = Table(title=f"Personal records{more}", title_justify="left")
+    for column in ("Exercise", "Sets", "Estimated 1RM", "Heaviest", "Most reps", "Longest"):
         table.add_column(column)
-    for record in progress.records:
-        value = f"{record.value:.1f} {record.unit}" if record.unit != "reps" else f"{record.value:g} reps"
-        table.add_row(record.exercise, RECORD_NAMES[record.kind], value, record.detail, f"{record.day}")
+    for row in rows:
+        table.add_row(row.exercise, str(row.sets), *(_record(r) for r in (row.e1rm, row.heaviest, row.most_reps,
+                                                                          row.longest)))
     return table
+
+
+def _record(record) -> str:
+    if record is None:
+        return "-"
+    value = f"{record.value:g} reps" if record.unit == "reps" else f"{record.value:.1f} {record.unit}"
+    return f"{value} ({record.day})"
 
 
 def _faults_table(progress: Progress) -> Table:

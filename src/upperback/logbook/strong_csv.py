@@ -11,26 +11,31 @@ Layouts seen in real exports (one row per set, comma- or semicolon-separated):
   "Reps";"Distance (meters)";"Seconds";"Notes";"Workout Notes";"RPE"`` - Strong 6 (2025), units in
   the headers, plus "Rest Timer" rows and exercise-note rows that are not sets.
 
-``Set Order`` is the set number, or ``W`` (warm-up), ``D`` (drop set), ``F`` (failure).
+``Set Order`` is the set number, or ``W`` (warm-up), ``D`` (drop set), ``F`` (failure); Strong 6
+writes ``WARM_UP``, ``DROP_SET`` and ``FAILURE``. Dates may be on a 12-hour clock
+(``2025-03-03 7:30:00\u202fPM``).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from upperback.logbook.parsed import ParsedSet, ReadOptions, cell, positive
+from upperback.logbook.parsed import ParsedSet, ReadOptions, WeightSource, cell, positive, weight_source
 from upperback.logbook.values import (
     ValueProblem,
+    distance_unit,
     duration_s,
     local_datetime,
     metres,
     number,
-    unit,
+    weight_unit,
     whole_number,
 )
 
+DATE_COLUMNS = ("date",)
 FORMAT = "strong"
-SET_TYPES = {"w": "warmup", "d": "drop", "f": "failure"}
+SET_TYPES = {"w": "warmup", "warm_up": "warmup", "warmup": "warmup", "d": "drop", "drop_set": "drop",
+             "dropset": "drop", "f": "failure", "failure": "failure", "normal": "normal"}
 NOT_A_SET = {"rest timer", "note", "notes"}
 _WEIGHT_COLUMNS = {"weight (kg)": "kg", "weight (kgs)": "kg", "weight (lbs)": "lb", "weight (lb)": "lb"}
 _DISTANCE_COLUMNS = {"distance (meters)": "m", "distance (m)": "m", "distance (km)": "km",
@@ -41,12 +46,17 @@ def matches(headers: set[str]) -> bool:
     return {"date", "exercise name", "set order"} <= headers
 
 
+def weight_column(headers: set[str]) -> WeightSource | None:
+    """Where this file names its weight unit; None for the classic layout, which names none."""
+    return weight_source(headers, _WEIGHT_COLUMNS)
+
+
 def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet | None:
     """The set on one row, or None for rows that are not sets (rest timers, notes, empty rows)."""
     order = (cell(row, "set order") or "").strip()
     if order.lower() in NOT_A_SET:
         return None
-    started = local_datetime(cell(row, "date") or "", options.zone, "Date")
+    started = local_datetime(cell(row, "date") or "", options.zone, "Date", options.day_first)
     length = _workout_length(row)
     load, load_unit = _load(row, options)
     parsed = ParsedSet(
@@ -65,7 +75,7 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
         rpe=number(cell(row, "rpe"), "RPE"),
         notes=cell(row, "notes") or "",
     )
-    return None if parsed.is_empty else parsed
+    return None if parsed.is_empty and not order else parsed  # an exercise note, not a set
 
 
 def _set_type(order: str) -> str:
@@ -73,7 +83,8 @@ def _set_type(order: str) -> str:
         return "normal"
     kind = SET_TYPES.get(order.lower())
     if kind is None:
-        raise ValueProblem(f"Set Order '{order}' is neither a set number nor W, D or F")
+        raise ValueProblem(f"Set Order '{order}' is neither a set number nor W, D or F (WARM_UP, DROP_SET, "
+                           "FAILURE)")
     return kind
 
 
@@ -88,17 +99,20 @@ def _load(row: dict[str, str], options: ReadOptions) -> tuple[float | None, str]
         if column in row:
             return positive(number(row[column], column)), column_unit
     value = positive(number(cell(row, "weight"), "Weight"))
-    named = cell(row, "weight unit")
-    return value, unit(named, "Weight Unit") if named else options.weight_unit
+    if value is None:
+        return None, options.weight_unit
+    return value, weight_unit(cell(row, "weight unit"), "Weight Unit", options.weight_unit)
 
 
 def _distance(row: dict[str, str], options: ReadOptions) -> float | None:
     for column, column_unit in _DISTANCE_COLUMNS.items():
         if column in row:
             return metres(number(row[column], column), column_unit)
-    named = cell(row, "distance unit")
+    distance = positive(number(cell(row, "distance"), "Distance"))
+    if distance is None:
+        return None
     default = "km" if options.weight_unit == "kg" else "mi"
-    return metres(number(cell(row, "distance"), "Distance"), unit(named, "Distance Unit") if named else default)
+    return metres(distance, distance_unit(cell(row, "distance unit"), "Distance Unit", default))
 
 
 def _required(value: str | None, column: str) -> str:

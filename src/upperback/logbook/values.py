@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
+
+from dateutil import parser as date_parser
 
 KG_PER_LB = 0.45359237
 METRES_PER = {"m": 1.0, "km": 1000.0, "mi": 1609.344, "ft": 0.3048, "yd": 0.9144}
+WEIGHT_UNITS = ("kg", "lb")
 _UNIT_WORDS = {
     "kg": "kg", "kgs": "kg", "kilograms": "kg", "lb": "lb", "lbs": "lb", "pounds": "lb",
     "m": "m", "meters": "m", "metres": "m", "km": "km", "kilometers": "km", "kilometres": "km",
@@ -16,14 +20,35 @@ _DURATION_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(h|m|s)\b")
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
 _SPACES = re.compile(r"[\s\u202f\u00a0]+")
 
-DATE_TIME_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",   # Strong, most exports
-    "%Y-%m-%d %I:%M:%S %p",  # Strong on a 12-hour phone ("2024-03-05 7:30:00 PM")
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%d %b %Y, %H:%M",     # Hevy ("5 Jan 2026, 17:00")
-    "%Y-%m-%d",            # FitNotes (a date, no time)
-)
+class _Months(date_parser.parserinfo):
+    """dateutil's English names plus the month names apps write in other languages (German,
+    French, Spanish, Italian, Portuguese, Dutch): ``11 Juni 2024``, ``5 févr. 2025``, ``3 dic 2023``."""
+
+    MONTHS = [
+        ("Jan", "January", "Januar", "Jänner", "janv", "janvier", "ene", "enero", "gen", "gennaio", "janeiro",
+         "januari"),
+        ("Feb", "February", "Februar", "févr", "fevr", "février", "febrero", "febbraio", "fev", "fevereiro",
+         "februari"),
+        ("Mar", "March", "Mär", "Mrz", "März", "mars", "marzo", "março", "mrt", "maart"),
+        ("Apr", "April", "avr", "avril", "abr", "abril", "aprile"),
+        ("May", "Mai", "mei", "mayo", "mag", "maggio", "maio"),
+        ("Jun", "June", "Juni", "juin", "junio", "giu", "giugno", "junho"),
+        ("Jul", "July", "Juli", "juil", "juillet", "julio", "lug", "luglio", "julho"),
+        ("Aug", "August", "août", "aout", "ago", "agosto", "augustus"),
+        ("Sep", "Sept", "September", "sept", "septembre", "septiembre", "set", "settembre", "setembro"),
+        ("Oct", "October", "Okt", "Oktober", "octobre", "octubre", "ott", "ottobre", "out", "outubro", "okt"),
+        ("Nov", "November", "novembre", "noviembre", "novembro"),
+        ("Dec", "December", "Dez", "Dezember", "déc", "dec", "décembre", "dic", "diciembre", "dicembre", "dez",
+         "dezembro"),
+    ]
+
+
+_MONTH_NAMES = _Months()
+_YEAR = re.compile(r"\b\d{4}\b")
+_NUMERIC_DAY_MONTH = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}\b")
+_ABBREVIATION_DOT = re.compile(r"(?<=[^\W\d_])\.|(?<=\d)\.(?=\s)")
+"""The dot of ``févr.`` or of the day in ``11. März``, which dateutil does not expect."""
+_MERIDIEM = re.compile(r"\b([ap])\.?\s?m\.?(?=\s|$)", re.IGNORECASE)
 
 
 class ValueProblem(ValueError):
@@ -56,26 +81,81 @@ def whole_number(text: str | None, what: str) -> int | None:
 
 
 def unit(text: str, what: str) -> str:
-    """A canonical unit (kg, lb, m, km, mi, ft, yd) from how apps spell it."""
-    key = text.strip().lower().strip("()")
+    """A canonical unit (kg, lb, m, km, mi, ft, yd) from how apps spell it (``lbs``, ``mi.``, ``(kgs)``)."""
+    key = text.strip().lower().strip("()").rstrip(".")
     if key not in _UNIT_WORDS:
         raise ValueProblem(f"{what} '{text}' is not a unit this importer knows (kg, lbs, m, km, mi)")
     return _UNIT_WORDS[key]
+
+
+def weight_unit(text: str | None, what: str, default: str) -> str:
+    """A weight unit (kg or lb); ``default`` where the cell is empty."""
+    if not (text or "").strip():
+        return default
+    found = unit(text or "", what)
+    if found not in WEIGHT_UNITS:
+        raise ValueProblem(f"{what} '{text}' is not a weight unit (kg or lbs)")
+    return found
+
+
+def distance_unit(text: str | None, what: str, default: str) -> str:
+    """A distance unit (m, km, mi, ft, yd); ``default`` where the cell is empty."""
+    if not (text or "").strip():
+        return default
+    found = unit(text or "", what)
+    if found in WEIGHT_UNITS:
+        raise ValueProblem(f"{what} '{text}' is a weight unit, not a distance unit (m, km, mi)")
+    return found
 
 
 def metres(value: float | None, distance_unit: str) -> float | None:
     return None if value is None else value * METRES_PER[distance_unit]
 
 
-def local_datetime(text: str, zone: tzinfo, what: str = "date") -> datetime:
-    """A wall-clock time from an export, placed in ``zone`` (the exports carry no offset)."""
-    cleaned = _SPACES.sub(" ", text.strip())
-    for pattern in DATE_TIME_FORMATS:
-        try:
-            return datetime.strptime(cleaned, pattern).replace(tzinfo=zone)
-        except ValueError:
-            continue
-    raise ValueProblem(f"{what} '{text}' is not a date this importer can read (e.g. 2024-03-05 18:30:00)")
+def looks_like_date(text: str) -> bool:
+    """Whether a cell could hold a date (it has a four-digit year)."""
+    return bool(_YEAR.search(text))
+
+
+def day_first(texts: Iterable[str]) -> bool | None:
+    """Whether a file's numeric dates (``05/03/2024``) put the day first: True if one of them can
+    only be day/month (``28/12/2023``), False if one can only be month/day; None if none tells."""
+    for text in texts:
+        numeric = _NUMERIC_DAY_MONTH.match(_SPACES.sub(" ", text.strip()))
+        if numeric:
+            first, second = map(int, numeric.groups())
+            if first > 12 >= second:
+                return True
+            if second > 12 >= first:
+                return False
+    return None
+
+
+def local_datetime(text: str, zone: tzinfo, what: str = "date", day_first: bool | None = None) -> datetime:
+    """A wall-clock time from an export, placed in ``zone`` (the exports carry no offset).
+
+    dateutil reads the layouts the apps write in any locale's order: ``2024-03-05 18:30:00``,
+    ``2024-03-05 7:30:00\u202fPM``, ``5 Jan 2026, 17:00``, ``Jun 11, 2026, 1:01 PM``, ``2024-06-01``.
+    A full year must be present, so a stray number is never taken for a date. ``day_first`` says
+    how to read ``05/03/2024`` (see :func:`day_first`); when it is None such a date is refused.
+    """
+    cleaned = _MERIDIEM.sub(lambda m: f" {m.group(1).upper()}M", _SPACES.sub(" ", text.strip()))
+    if not _YEAR.search(cleaned):
+        raise ValueProblem(f"{what} '{text}' is not a date with a year (e.g. 2024-03-05 18:30:00)")
+    numeric = _NUMERIC_DAY_MONTH.match(cleaned)
+    if day_first is None and numeric and numeric.group(1) != numeric.group(2) and max(map(int, numeric.groups())) <= 12:
+        raise ValueProblem(f"{what} '{text}' could be day/month or month/day and no date in the file tells "
+                           "which; export the file again from the app (it writes dates like 2024-03-05 or "
+                           "5 Mar 2024)")
+    try:
+        parsed = date_parser.parse(_ABBREVIATION_DOT.sub(" ", cleaned) if not numeric else cleaned,
+                                   parserinfo=_MONTH_NAMES, dayfirst=bool(day_first))
+    except (ValueError, OverflowError):
+        raise ValueProblem(f"{what} '{text}' is not a date this importer can read "
+                           "(e.g. 2024-03-05 18:30:00)") from None
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(zone)
+    return parsed.replace(tzinfo=zone)
 
 
 def duration_s(text: str | None, what: str = "duration") -> float | None:

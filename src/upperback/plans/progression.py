@@ -15,6 +15,9 @@ Rules and sources:
   sets left far from failure are noted.
 - A performance drop over two sessions running is a signal to deload (Bell et al. 2023); deload
   sessions themselves are left out of that comparison and of the progression decision.
+- Like is compared with like: the same variant (for imported names without one, the same name,
+  which carries the equipment: ``Bent Over Row (Barbell)`` is not ``Dumbbell Row``), so 60 kg
+  barbell rows in an imported history never make 5 kg dumbbell rows look like a drop.
 
 Progression only ever moves one step: one weight, one band, one tempo step or one variant.
 """
@@ -258,9 +261,14 @@ def session_score(sets: Sequence[LoggedSet]) -> float:
     return best
 
 
+def like_key(s: LoggedSet) -> str:
+    """What makes two sets of a movement comparable: the variant, else the name (with its equipment)."""
+    return s.variant_id or " ".join(s.exercise_name.lower().split())
+
+
 def _signature(sets: Sequence[LoggedSet]) -> tuple:
     notes = parse_notes(sets[-1].notes)
-    return (sets[-1].variant_id, notes.get("band"), notes.get("tempo"))
+    return (like_key(sets[-1]), notes.get("band"), notes.get("tempo"))
 
 
 def performance_drop(history: Iterable[LoggedSet], movement_ids: Sequence[str]) -> str | None:
@@ -268,7 +276,11 @@ def performance_drop(history: Iterable[LoggedSet], movement_ids: Sequence[str]) 
     both clearly below the best of the sessions before them, done the same way."""
     history = list(history)
     for movement_id in movement_ids:
-        sessions = sessions_of(history, movement_id=movement_id)
+        done = working_sets(s for s in history if s.exercise_id == movement_id)
+        if not done:
+            continue
+        latest = like_key(max(done, key=lambda s: s.performed_at))
+        sessions = sessions_of([s for s in done if like_key(s) == latest], movement_id=movement_id)
         if any(is_deload(group) for group in sessions[-3:]):
             continue  # a deload was just taken: give it time to work
         sessions = [group for group in sessions if not is_deload(group)]

@@ -40,4 +40,24 @@ def next_session(programme: Programme, history: Sequence[LoggedSet],
         drop = performance_drop(history, strength_movement_ids(profile, library))
     rebuilt = build_week(profile, week.number, history, library, drop)
     index = week.days.index(day)
-    return rebuilt.days[index].session
+    session = rebuilt.days[index].session
+    change = history_change(day.session, session, drop)
+    return session.model_copy(update={"notes": [change, *session.notes]}) if change else session
+
+
+def history_change(planned: Session, today: Session, drop_reason: str | None) -> str | None:
+    """One sentence on how the log changed the session from the plan, or None if it did not.
+
+    Shown first on Today, so that an easier day or other weights never come as a surprise.
+    """
+    if today.deload and not planned.deload:
+        return f"Your log made today an easier (deload) session: {drop_reason or 'recent sessions fell short.'}"
+    planned_loads = {item.movement_id: item for item in planned.items}
+    moved = [f"{item.variant_name.lower()} {item.load.text}" for item in today.items
+             if item.load is not None and item.movement_id in planned_loads
+             and (planned_loads[item.movement_id].load is None
+                  or planned_loads[item.movement_id].load.text != item.load.text
+                  or planned_loads[item.movement_id].variant_id != item.variant_id)]
+    if not moved:
+        return None
+    return f"Today follows your log rather than the first plan: {', '.join(moved)}."

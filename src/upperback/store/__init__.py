@@ -11,8 +11,10 @@ from upperback.store.records import (
     FormAnalysisRecord,
     ImportBundle,
     ImportOutcome,
+    ImportRecord,
     LoggedSet,
     PlanRecord,
+    Removed,
     SessionRecord,
 )
 from upperback.store.store import Store, normalise_name, open_store
@@ -22,8 +24,10 @@ __all__ = [
     "FormAnalysisRecord",
     "ImportBundle",
     "ImportOutcome",
+    "ImportRecord",
     "LoggedSet",
     "PlanRecord",
+    "Removed",
     "SessionRecord",
     "Store",
     "normalise_name",

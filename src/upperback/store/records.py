@@ -146,6 +146,8 @@ class ImportBundle:
     plans: list[PlanRecord] = field(default_factory=list)
     aliases: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     """Exercise names the user mapped for this import (name -> movement id, variant id)."""
+    summary: dict | None = None
+    """What the import said about the file (e.g. ``{"units": "..."}``), kept with the batch."""
 
     @property
     def set_count(self) -> int:
@@ -163,3 +165,27 @@ class ImportOutcome:
     sets_remapped: int = 0
     """Stored sets that were unmapped and now have a movement (from this import's mappings)."""
     batch_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One import as the log remembers it; undoing it removes what it added."""
+
+    id: int
+    file_name: str
+    format: str
+    imported_at: datetime
+    rows_read: int
+    sets_added: int
+    sessions_added: int
+    sets_now: int
+    """How many of its sets are still in the log (edits and deletes since the import lower it)."""
+    summary: dict
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What an undo or a delete took out of the log."""
+
+    sets: int
+    sessions: int

@@ -86,6 +86,9 @@ class ImportBatch(Base):
     imported_at: Mapped[datetime] = mapped_column(default=utc_now)
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     sets_added: Mapped[int] = mapped_column(Integer, default=0)
+    sessions_added: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    summary: Mapped[dict[str, Any] | None]
+    """What the import said about the file (the units its weights were read in)."""
 
 
 class TrainingSession(Base):
@@ -99,7 +102,8 @@ class TrainingSession(Base):
     started_at: Mapped[datetime] = mapped_column(index=True)
     ended_at: Mapped[datetime | None]
     notes: Mapped[str] = mapped_column(Text, default="")
-    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id", ondelete="SET NULL"))
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True)
 
 
 class SetRow(Base):
@@ -126,7 +130,8 @@ class SetRow(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(40))
     natural_key: Mapped[str] = mapped_column(String(64), unique=True)
-    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id", ondelete="SET NULL"))
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 import plotly.graph_objects as go
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -17,7 +18,7 @@ from upperback.errors import UpperbackError
 from upperback.library import get_library
 from upperback.limits import DURATION_S, REPS, RPE
 from upperback.logbook.importer import import_data, resolve_target
-from upperback.logbook.progress import compute_progress
+from upperback.logbook.progress import binned_volume, compute_progress
 from upperback.logbook.progress_plots import fault_series, top_exercises, top_muscles
 from upperback.logbook.zones import local_zone
 from upperback.store import LoggedSet
@@ -28,8 +29,9 @@ from upperback.web.uploads import UploadKind, receive_upload
 router = APIRouter()
 
 PAGE_SIZE = 100
-CHART_LAYOUT = {"margin": {"l": 48, "r": 12, "t": 12, "b": 40}, "height": 320,
-                "legend": {"orientation": "h", "y": -0.22}, "paper_bgcolor": "rgba(0,0,0,0)",
+CHART_LAYOUT = {"margin": {"l": 48, "r": 12, "t": 40, "b": 40}, "height": 420,
+                "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+                "paper_bgcolor": "rgba(0,0,0,0)",
                 "plot_bgcolor": "rgba(0,0,0,0)", "font": {"family": "system-ui, sans-serif", "size": 13},
                 "colorway": ["#0e7c66", "#e0543a", "#f29e4c", "#3b6fd8", "#8a5cc7", "#2aa198", "#a33b2b",
                              "#6b7280"]}
@@ -43,23 +45,85 @@ HISTORY_FILE = UploadKind(
             "press Import.",
     wrong_form="Send the file with the import form on the Log page.",
 )
+CHART_MUSCLES = 6
+"""Muscles in the weekly chart: six groups of bars stay readable on a phone."""
 WEEKLY_SETS_RANGE = (10, 20)
 """The weekly hard sets per muscle most people grow on (the plans' volume rule)."""
 
 
 @router.get("/log")
-def log_page(request: Request, limit: Annotated[int, Query(ge=1, le=100_000)] = PAGE_SIZE,
-             finished: bool = False, added: bool = False,
+def log_page(request: Request, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+             finished: bool = False, added: bool = False, changed: str = "",
              mapped: Annotated[int | None, Query(ge=0)] = None) -> Response:
+    """The log, a page of :data:`PAGE_SIZE` sets at a time (newest first), and the imports to undo."""
     log = store(request)
     library = get_library()
-    sets = list(reversed(log.sets()))
+    sets, total = log.sets_page((page - 1) * PAGE_SIZE, PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
     names = {m.id: m.name for m in library.movements}
     variants = {v.id: v.name for m in library.movements for v in m.variants}
     return render(request, "log.html", {
-        "sets": sets[:limit], "total": len(sets), "limit": limit, "names": names, "variants": variants,
-        "library": library, "finished": finished, "added": added, "mapped": mapped, "zone": local_zone(),
+        "sets": sets, "total": total, "page": page, "pages": pages, "names": names, "variants": variants,
+        "library": library, "finished": finished, "added": added, "mapped": mapped, "changed": changed[:200],
+        "zone": local_zone(), "imports": log.imports(), "analyses": log.form_analyses()[::-1][:PAGE_SIZE],
     })
+
+
+@router.get("/log/sets/{set_id}")
+def set_page(request: Request, set_id: int) -> Response:
+    """One set, to correct or delete (and its session, to delete as a whole)."""
+    log = store(request)
+    logged = log.get_set(set_id)
+    session = next((s for s in log.sessions() if s.id == logged.session_id), None) if logged.session_id else None
+    session_sets = sum(1 for s in log.sets(since=session.started_at) if s.session_id == session.id) if session else 0
+    return render(request, "log_set.html", {"s": logged, "session": session, "session_sets": session_sets,
+                                            "zone": local_zone()})
+
+
+@router.post("/log/sets/{set_id}", dependencies=[Depends(require_csrf)])
+def edit_set(request: Request, set_id: int, reps: Annotated[str, Form()] = "", load: Annotated[str, Form()] = "",
+             load_unit: Annotated[str, Form()] = "kg", seconds: Annotated[str, Form()] = "",
+             rpe: Annotated[str, Form()] = "", set_type: Annotated[str, Form()] = "normal",
+             notes: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    if load_unit not in ("kg", "lb"):
+        raise UpperbackError("Choose kg or lb for the weight.")
+    kg = weight(load, load_unit)
+    edited = store(request).update_set(
+        set_id, reps=whole(reps, REPS), load=kg, load_unit=load_unit if kg is not None else None,
+        duration_s=number(seconds, DURATION_S), rpe=number(rpe, RPE), set_type=set_type, notes=notes.strip())
+    return RedirectResponse(f"/log?changed={quote(f'Set {edited.set_index} of {edited.exercise_name} corrected.')}",
+                            status_code=303)
+
+
+@router.post("/log/sets/{set_id}/delete", dependencies=[Depends(require_csrf)])
+def delete_set(request: Request, set_id: int) -> Response:
+    removed = store(request).delete_set(set_id)
+    return RedirectResponse(f"/log?changed={quote(f'Set {removed.set_index} of {removed.exercise_name} deleted.')}",
+                            status_code=303)
+
+
+@router.post("/log/sessions/{session_id}/delete", dependencies=[Depends(require_csrf)])
+def delete_session(request: Request, session_id: int) -> Response:
+    removed = store(request).delete_session(session_id)
+    return RedirectResponse(f"/log?changed={quote(f'Session deleted with its {removed.sets} sets.')}",
+                            status_code=303)
+
+
+@router.post("/log/imports/{batch_id}/undo", dependencies=[Depends(require_csrf)])
+def undo_import(request: Request, batch_id: int) -> Response:
+    """Remove everything one import added; the rest of the log stays as it was."""
+    log = store(request)
+    name = next((Path(i.file_name).name for i in log.imports() if i.id == batch_id), "the file")
+    removed = log.undo_import(batch_id)
+    message = f"Undid the import of {name}: {removed.sets} sets and {removed.sessions} workouts removed."
+    return RedirectResponse(f"/log?changed={quote(message)}", status_code=303)
+
+
+@router.post("/log/analyses/{analysis_id}/delete", dependencies=[Depends(require_csrf)])
+def delete_analysis(request: Request, analysis_id: int) -> Response:
+    removed = store(request).delete_form_analysis(analysis_id)
+    name = get_library().movement(removed.exercise_id).name
+    return RedirectResponse(f"/log?changed={quote(f'The form analysis of {name} was deleted.')}", status_code=303)
 
 
 @router.post("/log", dependencies=[Depends(require_csrf)])
@@ -83,7 +147,8 @@ def add_set(request: Request, exercise: Annotated[str, Form(max_length=100)],
                        rpe=number(rpe, RPE), notes=notes.strip())
     if logged.reps is None and logged.duration_s is None:
         raise UpperbackError("Enter the reps (or the seconds, for a hold or a carry) of the set.")
-    store(request).log_next_set(logged, _start_of_today(), source="manual")
+    today = _start_of_today()
+    store(request).log_next_set(logged, since=today, until=today + timedelta(days=1))
     return RedirectResponse("/log?added=1", status_code=303)
 
 
@@ -103,8 +168,9 @@ async def import_history(request: Request) -> Response:
     report = await run_in_threadpool(import_data, store(request), data, Path(received.original_name), fmt,
                                      zone=local_zone(), weight_unit=unit)
     library = get_library()
+    batch = report.outcome.batch_id if report.outcome else None
     return render(request, "log_import.html", {
-        "report": report, "library": library,
+        "report": report, "library": library, "batch": batch,
         "labels": {**{m.id: m.name for m in library.movements},
                    **{v.id: v.name for m in library.movements for v in m.variants}},
     })
@@ -116,6 +182,25 @@ def map_name(request: Request, name: Annotated[str, Form(min_length=1, max_lengt
     """Remember what an imported name means; the stored sets with that name get the movement now."""
     exercise_id, variant_id = resolve_target(target, get_library())
     updated = store(request).map_exercise_name(name, exercise_id, variant_id)
+    return RedirectResponse(f"/log?mapped={updated}", status_code=303)
+
+
+@router.post("/log/map-many", dependencies=[Depends(require_csrf)])
+def map_names(request: Request, name: Annotated[list[str], Form()], target: Annotated[list[str], Form()],
+              suggestion: Annotated[list[str], Form()], current: Annotated[list[str], Form()],
+              action: Annotated[str, Form()] = "chosen") -> Response:
+    """The names table: the rows whose choice changed, or (``action=suggested``) every unmapped
+    name's suggestion. ``current`` is what a row maps to now (empty: an exercise of its own)."""
+    if not len(name) == len(target) == len(suggestion) == len(current):
+        raise UpperbackError("The names table came back incomplete; open the import page again.")
+    library = get_library()
+    rows = zip(name, target, suggestion, current, strict=True)
+    if action == "suggested":
+        picked = {n: s for n, _, s, now in rows if s.strip() and not now.strip()}
+    else:
+        picked = {n: t for n, t, _, now in rows if t.strip() and t != now}
+    choices = {n: resolve_target(t, library) for n, t in picked.items()}
+    updated = store(request).map_exercise_names(choices) if choices else 0
     return RedirectResponse(f"/log?mapped={updated}", status_code=303)
 
 
@@ -144,7 +229,8 @@ def export(request: Request, fmt: str) -> Response:
 
 
 @router.get("/progress")
-def progress(request: Request) -> Response:
+def progress(request: Request, q: Annotated[str, Query(max_length=100)] = "") -> Response:
+    """Charts, and the records of the most trained exercises (``q`` searches them by name)."""
     log = store(request)
     library = get_library()
     result = compute_progress(log.sets(), log.form_analyses(), library, local_zone())
@@ -153,15 +239,18 @@ def progress(request: Request) -> Response:
     if result.e1rm:
         charts.append(("Estimated one-rep max", "How much you could lift once, estimated from your "
                        "sets of 1-12 reps (kg).", _e1rm_figure(result)))
-    if result.weekly_volume:
-        charts.append(("Hard sets per week", "Working sets per muscle each week; a set counts half for "
+    bins = binned_volume(result.weekly_volume)
+    if bins:
+        span = "each week" if bins[0].weeks == 1 else f"a week on average, {bins[0].weeks} weeks to a bar"
+        charts.append(("Hard sets per week", f"Working sets per muscle ({span}); a set counts half for "
                        "the muscles that only help. 10-20 a week suits most people.",
-                       _volume_figure(result, muscle_names)))
+                       _volume_figure(bins, result, muscle_names)))
     if result.fault_trends:
         charts.append(("Form over time", "Share of reps with each fault in your analysed videos "
                        "(lower is better).", _fault_figure(result)))
-    return render(request, "progress.html", {"progress": result, "charts": charts,
-                                             "muscle_names": muscle_names})
+    records, matching = result.record_rows(q)
+    return render(request, "progress.html", {"progress": result, "charts": charts, "muscle_names": muscle_names,
+                                             "records": records, "matching": matching, "q": q})
 
 
 def _e1rm_figure(progress) -> str:
@@ -169,24 +258,28 @@ def _e1rm_figure(progress) -> str:
     for key in top_exercises(progress):
         points = progress.e1rm[key]
         figure.add_trace(go.Scatter(x=[p.day.isoformat() for p in points], y=[round(p.e1rm_kg, 1) for p in points],
-                                    mode="lines+markers", name=progress.labels.get(key, key), marker={"size": 9},
+                                    mode="lines+markers", name=progress.labels.get(key, key), marker={"size": 6},
                                     customdata=[f"{p.load_kg:.1f} kg x {p.reps}" for p in points],
                                     hovertemplate="%{x}: %{y} kg (%{customdata})<extra></extra>"))
-    figure.update_layout(**CHART_LAYOUT, yaxis_title="kg", xaxis=DATE_AXIS, showlegend=True)
+    days = [p.day for key in top_exercises(progress) for p in progress.e1rm[key]]
+    figure.update_layout(**CHART_LAYOUT, yaxis_title="kg", xaxis=_date_axis(min(days), max(days)), showlegend=True)
     return _script_json(figure)
 
 
-def _volume_figure(progress, names: dict[str, str]) -> str:
+def _volume_figure(bins, progress, names: dict[str, str]) -> str:
     figure = go.Figure()
-    weeks = [f"week of {w.week_start:%-d %b}" for w in progress.weekly_volume]
-    for muscle in top_muscles(progress):
-        figure.add_trace(go.Bar(x=weeks, y=[w.hard_sets.get(muscle, 0.0) for w in progress.weekly_volume],
-                                name=names.get(muscle, muscle)))
+    starts = [b.start.isoformat() for b in bins]
+    labels = [b.label for b in bins]
+    for muscle in top_muscles(progress)[:CHART_MUSCLES]:
+        figure.add_trace(go.Bar(x=starts, y=[b.hard_sets.get(muscle, 0.0) for b in bins], customdata=labels,
+                                name=names.get(muscle, muscle),
+                                hovertemplate="%{customdata}: %{y} sets a week<extra>%{fullData.name}</extra>"))
     low, high = WEEKLY_SETS_RANGE
-    peak = max((sets for w in progress.weekly_volume for sets in w.hard_sets.values()), default=0.0)
+    peak = max((sets for b in bins for sets in b.hard_sets.values()), default=0.0)
     figure.add_hrect(y0=low, y1=high, fillcolor="#0e7c66", opacity=0.08, line_width=0,
                      annotation_text=f"{low}-{high} a week", annotation_position="top left")
-    figure.update_layout(**CHART_LAYOUT, barmode="group", yaxis_title="hard sets", xaxis_type="category",
+    figure.update_layout(**CHART_LAYOUT, barmode="group", yaxis_title="hard sets a week",
+                         xaxis=_date_axis(bins[0].start, bins[-1].start),
                          yaxis_range=[0, max(high + 2, peak * 1.1)])
     return _script_json(figure)
 
@@ -198,6 +291,11 @@ def _fault_figure(progress) -> str:
                                     name=label.replace("_", " ")))
     figure.update_layout(**CHART_LAYOUT, yaxis_tickformat=".0%", yaxis_range=[0, 1], xaxis=DATE_AXIS)
     return _script_json(figure)
+
+
+def _date_axis(first, last) -> dict:
+    """Day and month ticks within a year, month and year beyond (plotly thins them to fit)."""
+    return {**DATE_AXIS, "tickformat": "%-d %b" if (last - first).days < 300 else "%b %Y"}
 
 
 def _script_json(figure: go.Figure) -> str:
