@@ -71,7 +71,7 @@ def test_a_set_can_be_corrected_and_deleted_and_a_session_deleted(store):
     target = store.sets()[1]
     edited = store.update_set(target.id, load=55.0, reps=6, notes="fixed")
     assert store.get_set(target.id) == edited and (edited.load, edited.reps, edited.notes) == (55.0, 6, "fixed")
-    with pytest.raises(UpperbackError, match="RPE 12"):
+    with pytest.raises(UpperbackError, match=r"RPE must be a number from 1 to 10 \(got 12\)"):
         store.update_set(target.id, rpe=12)
     assert store.get_set(target.id) == edited  # a refused edit changes nothing
     others = [s for s in store.sets() if s.id != target.id]

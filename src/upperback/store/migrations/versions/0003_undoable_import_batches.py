@@ -1,6 +1,6 @@
 """Import batches that can be listed and undone: what each added, what it said, indexes to find its rows.
 
-Revision ID: 0003_issue19
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-01
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = '0003_issue19'
+revision: str = '0003'
 down_revision: str | Sequence[str] | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
