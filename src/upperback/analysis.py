@@ -110,7 +110,12 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
     if exercise == AUTO:
         exercise, notes = _recognised(signals)
     movement = get_library().movement(exercise)
-    result = _module_for(movement)(signals, movement)
+    sparse = too_sparse(track)
+    if sparse:
+        result = MovementResult([], [], skipped=[f"{f.code}: not judged. {sparse}" for f in movement.faults],
+                                notes=[sparse])
+    else:
+        result = _module_for(movement)(signals, movement)
     report = FormReport(
         exercise=movement.id,
         source=SourceSummary(fps=track.source.fps, frames=track.source.frames,
@@ -121,11 +126,32 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
         faults=result.faults,
         metrics=result.metrics,
         quality=Quality(pose_detected_fraction=track.detected_fraction,
-                        warnings=list(track.warnings) + notes + _view_warnings(movement, signals),
+                        warnings=list(track.warnings) + notes + _view_warnings(movement, signals)
+                        + result.notes,
                         skipped_checks=result.skipped,
-                        low_confidence_spans=low_confidence_spans(track)),
+                        low_confidence_spans=low_confidence_spans(track), shots=result.shots),
     )
     return report, track
+
+
+MIN_RATE_HZ = 5.0
+"""The fastest reps (explosive pulls, about 0.8 s) need four samples or more to show rest, top
+and rest again: below 5 frames a second they cannot be told apart from noise."""
+MIN_FRAMES = 8
+"""Fewer analysed frames than this (under a second at 10 Hz) hold no rep one can judge."""
+
+
+def too_sparse(track: PoseTrack) -> str | None:
+    """Why the track has too few frames, or too low a frame rate, to judge; None when it is fine."""
+    if len(track) < 2:
+        rate = 0.0
+    else:
+        rate = 1.0 / float(np.median(np.diff(track.times_s)))
+    if len(track) < MIN_FRAMES or rate < MIN_RATE_HZ:
+        return (f"The video gives only {len(track)} frames at {rate:.1f} frames per second: too few to "
+                "count reps or judge form, so nothing was judged. Film at 10 frames per second or more "
+                "(any phone video) and send the whole set.")
+    return None
 
 
 LOW_CONFIDENCE_MIN_S = 0.5

@@ -7,6 +7,8 @@ import numpy as np
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
+    no_reps_reason,
+    posture_without_reps,
     finite_stat,
     frame_flags,
     make_rep,
@@ -17,7 +19,9 @@ from upperback.form.common import (
     sustained_faults,
     window,
 )
+from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
+from upperback.form.reps import RepTiming
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.rounded_back import load_rounded_back_model, rounded_back_features
 from upperback.kinematics.signals import BodySignals
@@ -29,45 +33,65 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     assert movement.counting is not None
     plan = plan_checks(movement, signals.view.view, outline_unavailable(signals))
     t = signals.times_s
-    reps: list[Rep] = []
-    faults: list[FaultEvent] = []
-    timings = count_reps(signals, movement.counting)
+    counted = count_reps(signals, movement.counting)
+    timings = counted.timings
     baseline_back = first_rep_back(signals, timings)
+    events: list[FaultEvent] = []
+    all_metrics = []
     for index, timing in enumerate(timings):
         inside = window(t, timing.start_s, timing.end_s)
         torso = signals["torso_deg"][inside]
-        before = window(t, timing.start_s - 0.5, timing.start_s)
-        rest_elevation = finite_stat(signals["elevation_ratio"][before], "median")
+        elbow = signals["elbow_deg"][inside]
         metrics = {
-            "top_elbow_deg": timing.top_value,
-            "elbow_range_deg": timing.depth,
+            "top_elbow_deg": finite_stat(elbow, "min"),
+            "elbow_range_deg": finite_stat(elbow, "max") - finite_stat(elbow, "min"),
             "torso_deg": finite_stat(torso, "median"),
             "torso_range_deg": finite_stat(torso, "max") - finite_stat(torso, "min"),
             "neck_max_deg": finite_stat(signals["neck_deg"][inside], "max"),
-            "elevation_change_ratio": (rest_elevation - finite_stat(signals["elevation_ratio"][inside], "min"))
-            / rest_elevation,
+            "elevation_change_ratio": shrug_ratio(signals, timing),
             **back_metrics(signals, inside, baseline_back),
             **phase_metrics(timing),
         }
-        rep_faults = rep_limit_faults(movement, plan.runnable, timing, index, [
+        partial = index in counted.partial
+        limits = [
             *outline_limits(metrics),
             ("torso_too_upright", "max_torso_angle_deg", metrics["torso_deg"], "max"),
             ("torso_swing", "max_torso_range_deg", metrics["torso_range_deg"], "max"),
             ("shrugging", "max_elevation_change_ratio", metrics["elevation_change_ratio"], "max"),
             ("partial_range", "max_top_elbow_angle_deg", metrics["top_elbow_deg"], "max"),
             ("partial_range", "min_elbow_range_deg", metrics["elbow_range_deg"], "min"),
-            ("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"),
-        ])
-        faults.extend(rep_faults)
-        reps.append(make_rep(index, timing, metrics, rep_faults))
+        ]
+        if not partial:  # a rep the clip cut has no true tempo
+            limits.append(("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"))
+        events.extend(rep_limit_faults(movement, plan.runnable, timing, index, limits))
+        all_metrics.append(metrics)
+    faults = settle_rep_faults(events, len(timings))
+    reps = [make_rep(i, timing, all_metrics[i], faults, i in counted.partial) for i, timing in enumerate(timings)]
+    skipped = list(plan.skipped)
     if reps:
         faults.extend(sustained_faults(signals, movement, plan.runnable, reps, [
             ("neck_not_neutral", "neck_deg", "max_neck_angle_deg"),
             ("stood_up_mid_set", "torso_deg", "standing_torso_angle_deg"),
         ]))
+    else:
+        faults.extend(posture_without_reps(signals, movement, plan.runnable, [
+            ("torso_too_upright", "torso_deg", "max_torso_angle_deg"),
+        ]))
     faults.sort(key=lambda f: (f.start_s, f.code))
     summary = set_summary(reps, ["concentric_s", "eccentric_s", "torso_deg", "elbow_range_deg"])
-    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=plan.skipped)
+    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=skipped,
+                          notes=counted.notes + no_reps_reason(signals, movement, counted),
+                          shots=counted.shots)
+
+
+def shrug_ratio(signals: BodySignals, timing: RepTiming) -> float:
+    """Fall of the ear-to-shoulder distance during a rep below its value just before the rep,
+    as a share of that value (positive when the shoulders rise toward the ears)."""
+    t = signals.times_s
+    before = window(t, timing.start_s - 0.5, timing.start_s)
+    inside = window(t, timing.start_s, timing.end_s)
+    rest = finite_stat(signals["elevation_ratio"][before], "median")
+    return (rest - finite_stat(signals["elevation_ratio"][inside], "min")) / rest
 
 
 def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:

@@ -7,28 +7,103 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upperback.form.evidence import MIN_REPORTED, graded, margin_confidence, noise_for
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.reps import RepCounter, RepRules, RepTiming
+from upperback.form.shots import shot_spans
 from upperback.kinematics.signals import BodySignals
-from upperback.library.models import Counting, Fault, Movement, View
+from upperback.library.models import Counting, CountingSignal, Fault, Movement, View
 
 
-def count_reps(signals: BodySignals, counting: Counting) -> list[RepTiming]:
-    """Run the movement's rep counter over its signal, gated on its posture signal."""
-    counter = RepCounter(RepRules(direction=counting.direction, min_depth=counting.min_depth,
-                                  min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s))
+MIN_SEEN_SHARE = 0.5
+"""A counting signal is read in a shot only where it is seen in at least this share of the
+shot's frames in the working position; otherwise the movement's next signal is tried."""
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Reps found in a set: their timing, the signal each was counted on, which of them the
+    clip's (or a shot's) start or end cut, and notes for the report."""
+
+    timings: list[RepTiming]
+    signals: list[str]
+    partial: frozenset[int]
+    notes: list[str]
+    shots: list[tuple[float, float]]
+
+
+def rules_for(counting: Counting, signal: CountingSignal | None = None) -> RepRules:
+    """The rep rules of the library's counting entry, for its main signal or an alternative."""
+    main = signal or CountingSignal(signal=counting.signal, direction=counting.direction,
+                                    min_depth=counting.min_depth)
+    return RepRules(direction=main.direction, min_depth=main.min_depth,
+                    relative_depth=counting.relative_depth,
+                    min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s)
+
+
+def posture_gate(signals: BodySignals, counting: Counting) -> np.ndarray:
+    """(T,) True where the user is in the working position (e.g. hinged)."""
     values = signals[counting.signal]
-    gate = np.ones(len(values), bool)
-    if counting.gate_signal is not None and counting.gate_max is not None:
-        with np.errstate(invalid="ignore"):
-            gate = signals[counting.gate_signal] < counting.gate_max
-    reps = []
-    for time_s, value, active in zip(signals.times_s, values, gate):
-        rep = counter.update(float(time_s), float(value), bool(active))
-        if rep is not None:
-            reps.append(rep)
-    last = counter.finish()
-    return reps + [last] if last is not None else reps
+    if counting.gate_signal is None or counting.gate_max is None:
+        return np.ones(len(values), bool)
+    with np.errstate(invalid="ignore"):
+        return signals[counting.gate_signal] < counting.gate_max
+
+
+def count_reps(signals: BodySignals, counting: Counting) -> Counted:
+    """Run the movement's rep counter over each shot of the video, gated on its posture signal,
+    on the first of its signals that is seen in that shot."""
+    t = signals.times_s
+    gate = posture_gate(signals, counting)
+    shots = shot_spans(signals.track)
+    timings: list[RepTiming] = []
+    used: list[str] = []
+    partial: set[int] = set()
+    notes: list[str] = []
+    if len(shots) > 1:
+        cuts = ", ".join(f"{t[start]:.1f} s" for start, _ in shots[1:])
+        notes.append(f"The video cuts to another shot (at {cuts}); reps were counted within each shot "
+                     "and none across a cut.")
+    options = [CountingSignal(signal=counting.signal, direction=counting.direction,
+                              min_depth=counting.min_depth), *counting.alternatives]
+    for start, stop in shots:
+        working = gate[start:stop]
+        choice = next((o for o in options if _seen_share(signals.raw.get(o.signal, signals[o.signal])[start:stop],
+                                                         working) >= MIN_SEEN_SHARE), None)
+        if choice is None:
+            continue
+        if choice is not options[0]:
+            notes.append(f"From {t[start]:.1f} s to {t[stop - 1]:.1f} s the {counting.signal.removesuffix('_deg')} "
+                         f"signal was hidden; reps there were counted from the {choice.signal.removesuffix('_ratio')} "
+                         "signal instead.".replace("_", " "))
+        counter = RepCounter(rules_for(counting, choice))
+        values = signals[choice.signal]
+        found = []
+        for index in range(start, stop):
+            rep = counter.update(float(t[index]), float(values[index]), bool(gate[index]))
+            if rep is not None:
+                found.append(rep)
+        last = counter.finish()
+        found += [last] if last is not None else []
+        for rep in found:
+            if _cut_short(rep, t, start, stop):
+                partial.add(len(timings))
+            timings.append(rep)
+            used.append(choice.signal)
+    return Counted(timings, used, frozenset(partial), notes,
+                   [(float(t[a]), float(t[b - 1])) for a, b in shots])
+
+
+def _seen_share(values: np.ndarray, working: np.ndarray) -> float:
+    if not working.any():
+        return 0.0
+    return float(np.mean(np.isfinite(values[working])))
+
+
+def _cut_short(rep: RepTiming, times_s: np.ndarray, start: int, stop: int) -> bool:
+    """Whether the rep begins on the shot's first frame or ends on its last: the clip (or the
+    cut) may have opened or closed it mid-rep, so its phases cannot be timed."""
+    return abs(rep.start_s - float(times_s[start])) < 1e-9 or abs(rep.end_s - float(times_s[stop - 1])) < 1e-9
 
 
 def spans(mask: np.ndarray, times_s: np.ndarray, min_duration_s: float = 0.0) -> list[tuple[int, int]]:
@@ -61,10 +136,11 @@ def window(times_s: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
 
 
 def fault_event(fault: Fault, start_s: float, end_s: float, value: float, threshold: float,
-                rep: int | None) -> FaultEvent:
+                rep: int | None, confidence: float = 1.0) -> FaultEvent:
     return FaultEvent(code=fault.code, severity=fault.severity.value, rep=rep,
                       start_s=float(start_s), end_s=float(end_s), value=float(value),
-                      threshold=float(threshold), message=fault.explanation, cue=fault.cue)
+                      threshold=float(threshold), message=fault.explanation, cue=fault.cue,
+                      confidence=round(float(confidence), 3))
 
 
 @dataclass(frozen=True)
@@ -107,31 +183,38 @@ threshold ("max") or fall below it ("min")."""
 
 def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTiming, index: int,
                      limits: list[Limit]) -> list[FaultEvent]:
-    """Fault events for one rep whose measures break their thresholds; one event per code."""
+    """Fault events for one rep whose measures break their thresholds; one event per code, with
+    the confidence its margin beyond the threshold gives (:mod:`upperback.form.evidence`)."""
     found: dict[str, FaultEvent] = {}
     for code, key, value, kind in limits:
         if code not in runnable or code in found or not np.isfinite(value):
             continue
         threshold = movement.fault(code).thresholds[key]
         if (value > threshold) if kind == "max" else (value < threshold):
+            confidence = margin_confidence(value, threshold, noise_for(key), kind)
             found[code] = fault_event(movement.fault(code), timing.start_s, timing.end_s, value,
-                                      threshold, index)
+                                      threshold, index, confidence)
     return list(found.values())
 
 
 def beyond_faults(fault: Fault, values: np.ndarray, times_s: np.ndarray, where: np.ndarray,
-                  threshold: float, kind: str = "max", reps: list[Rep] | None = None) -> list[FaultEvent]:
+                  threshold: float, kind: str = "max", reps: list[Rep] | None = None,
+                  noise: float = 0.0, min_duration_s: float | None = None) -> list[FaultEvent]:
     """One event per stretch (within ``where``) where ``values`` pass ``threshold`` — above it
     (``kind="max"``) or below it (``"min"``) — for the fault's ``min_duration_s``. The event's
-    value is the worst one in the stretch; its rep is the rep the stretch starts in, if any."""
+    value is the worst one in the stretch; its rep is the rep the stretch starts in, if any; its
+    confidence comes from the stretch's median margin beyond the threshold against ``noise``."""
     with np.errstate(invalid="ignore"):
         beyond = where & ((values > threshold) if kind == "max" else (values < threshold))
     found = []
-    for start, stop in spans(beyond, times_s, fault.thresholds.get("min_duration_s", 0.0)):
+    if min_duration_s is None:
+        min_duration_s = fault.thresholds.get("min_duration_s", 0.0)
+    for start, stop in spans(beyond, times_s, min_duration_s):
         rep = rep_at(reps, float(times_s[start])) if reps else None
-        found.append(fault_event(fault, times_s[start], times_s[stop - 1],
-                                 finite_stat(values[start:stop], kind), threshold, rep))
-    return found
+        confidence = margin_confidence(finite_stat(values[start:stop], "median"), threshold, noise, kind)
+        found.append(graded(fault_event(fault, times_s[start], times_s[stop - 1],
+                                        finite_stat(values[start:stop], kind), threshold, rep), confidence))
+    return [event for event in found if event.confidence >= MIN_REPORTED]
 
 
 def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozenset[str],
@@ -147,14 +230,60 @@ def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozens
         if code in runnable:
             fault = movement.fault(code)
             found += beyond_faults(fault, signals[signal], signals.times_s, in_set,
-                                   fault.thresholds[key], "max", reps)
+                                   fault.thresholds[key], "max", reps, noise_for(key))
     return found
 
 
-def make_rep(index: int, timing: RepTiming, metrics: dict[str, float], faults: list[FaultEvent]) -> Rep:
+WORKING_STRETCH_S = 2.0
+"""Without counted reps, a posture fault must hold this long in the working position: longer
+than one rep of a brisk set, so a passing moment is not judged as the set's posture."""
+
+
+def posture_without_reps(signals: BodySignals, movement: Movement, runnable: frozenset[str],
+                         checks: list[tuple[str, str, str]]) -> list[FaultEvent]:
+    """Posture faults over the working stretch (in the working position, e.g. hinged) of a set
+    whose reps could not be counted. ``checks`` holds (fault code, signal name, threshold key)."""
+    assert movement.counting is not None
+    working = posture_gate(signals, movement.counting)
+    found = []
+    for code, signal, key in checks:
+        if code in runnable:
+            fault = movement.fault(code)
+            found += beyond_faults(fault, signals[signal], signals.times_s, working, fault.thresholds[key],
+                                   "max", None, noise_for(key), WORKING_STRETCH_S)
+    return found
+
+
+def no_reps_reason(signals: BodySignals, movement: Movement, counted: Counted) -> list[str]:
+    """Why a set has no counted rep, in words for the report (empty when reps were counted)."""
+    counting = movement.counting
+    if counted.timings or counting is None:
+        return []
+    working = posture_gate(signals, counting)
+    if not working.any():
+        return [f"No rep was counted: you were never in the working position for the "
+                f"{movement.name.lower()}."]
+    options = [(counting.signal, counting.min_depth), *((o.signal, o.min_depth) for o in counting.alternatives)]
+    for name, floor in options:
+        values = signals[name][working]
+        values = values[np.isfinite(values)]
+        if len(values) >= 3:
+            low, high = np.percentile(values, [5, 95])
+            unit = "°" if name.endswith("_deg") else " torso lengths"
+            what = name.removesuffix("_deg").removesuffix("_ratio").replace("_", " ")
+            if high - low < floor:
+                return [f"No rep was counted: in the working position the {what} moved by {high - low:.2g}{unit}, "
+                        f"less than one rep needs ({floor:g}{unit})."]
+            return [f"No rep was counted: the {what} moved, but never away from rest and back within "
+                    f"{counting.min_rep_s:g}–{counting.max_rep_s:g} s as a rep does."]
+    return ["No rep was counted: the working arm was not seen clearly enough in the working position."]
+
+
+def make_rep(index: int, timing: RepTiming, metrics: dict[str, float], faults: list[FaultEvent],
+             partial: bool = False) -> Rep:
     """A ``Rep`` with the timing of the counter and the codes of its faults."""
     return Rep(index=index, start_s=timing.start_s, top_s=timing.top_s, end_s=timing.end_s,
-               metrics=metrics, faults=sorted({f.code for f in faults}))
+               metrics=metrics, faults=sorted({f.code for f in faults if f.rep == index}), partial=partial)
 
 
 def phase_metrics(timing: RepTiming) -> dict[str, float]:

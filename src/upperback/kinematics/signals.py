@@ -18,12 +18,16 @@ from upperback.kinematics.angles import (
     signed_tilt_deg,
 )
 from upperback.kinematics.filters import clean
-from upperback.kinematics.view import ViewEstimate, estimate_view
+from upperback.kinematics.view import ViewEstimate, body_yaw_deg, estimate_view
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.outline import back_curve
 from upperback.pose.track import BACK_PROFILE, PoseTrack
 
 VISIBLE = 0.5
+
+FRONTAL_YAW_DEG = 30.0
+"""Within this turn of facing (or facing away from) the camera, a frame is frontal
+(:func:`upperback.kinematics.view.estimate_view` uses the same limit)."""
 
 SIDE_LANDMARKS = {
     "left": {"ear": L.LEFT_EAR, "shoulder": L.LEFT_SHOULDER, "elbow": L.LEFT_ELBOW,
@@ -41,12 +45,17 @@ class BodySignals:
     ----------
     times_s : (T,)
     values : dict of name to (T,) array
-        ``torso_deg`` torso (hip→shoulder) above horizontal, 90 upright;
+        ``torso_deg`` torso (hip→shoulder) above horizontal, 90 upright, in the picture;
+        ``hinge_deg`` the same, but from world landmarks in frames filmed from the front or back
+        (where the picture hides a forward lean); the posture gate for counting;
         ``hip_deg`` shoulder–hip–knee angle; ``knee_deg`` hip–knee–ankle angle;
         ``elbow_deg`` shoulder–elbow–wrist angle of the working arm (180 straight), in 3D when
         world landmarks exist; ``shoulder_deg`` hip–shoulder–elbow angle of the working arm
         (arm raised from the torso), likewise;
         ``neck_deg`` angle between the torso line and the shoulder→ear line (0 in line);
+        ``hand_drop_ratio`` how far the working hand hangs below the hip–shoulder line, in torso
+        lengths (about 1 with the arm hanging, near 0 at the top of a row or a fly); NaN in
+        front and back views, where the picture does not show it;
         ``elevation_ratio`` ear-to-shoulder distance over torso length (drops when shrugging);
         ``shoulder_tilt_deg`` tilt of the shoulder line (front/back views);
         ``lateral_lean_deg`` torso tilt from vertical to the side (front/back views);
@@ -125,6 +134,8 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarr
                             a["shoulder"], a["elbow"], a["wrist"]),
         "shoulder_deg": masked(joint_angle_deg(arm[:, a["hip"]], arm[:, a["shoulder"]], arm[:, a["elbow"]]),
                                a["hip"], a["shoulder"], a["elbow"]),
+        "hinge_deg": masked(hinge_deg(track, n), n["hip"], n["shoulder"]),
+        "hand_drop_ratio": masked(hand_drop_ratio(p, a, frontal(track)), a["shoulder"], a["hip"], a["wrist"]),
         "neck_deg": masked(angle_between_deg(torso_dir, neck_dir), n["ear"], n["shoulder"], n["hip"]),
         "elevation_ratio": masked(elevation, n["ear"], n["shoulder"], n["hip"]),
         "shoulder_tilt_deg": masked(signed_tilt_deg(p[:, L.LEFT_SHOULDER], p[:, L.RIGHT_SHOULDER]),
@@ -134,6 +145,37 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarr
                                  L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW),
         "back_curve_ratio": masked(curve, n["shoulder"], n["hip"]),
     }
+
+
+def frontal(track: PoseTrack) -> np.ndarray:
+    """(T,) True where the body faces the camera or turns its back to it (world landmarks)."""
+    turn = np.abs(body_yaw_deg(track.world))
+    with np.errstate(invalid="ignore"):
+        return (turn <= FRONTAL_YAW_DEG) | (turn >= 180.0 - FRONTAL_YAW_DEG)
+
+
+def hinge_deg(track: PoseTrack, near: dict[str, L]) -> np.ndarray:
+    """(T,) torso angle above the horizontal: in the picture, except in frontal frames, where a
+    forward lean points at the camera and only the world landmarks (y down) show it."""
+    p, w = track.image, track.world
+    picture = inclination_deg(p[:, near["hip"]], p[:, near["shoulder"]])
+    up = (w[:, L.LEFT_SHOULDER] + w[:, L.RIGHT_SHOULDER] - w[:, L.LEFT_HIP] - w[:, L.RIGHT_HIP]) / 2
+    with np.errstate(invalid="ignore"):
+        world = np.degrees(np.arctan2(np.abs(up[:, 1]), np.hypot(up[:, 0], up[:, 2])))
+    return np.where(frontal(track) & np.isfinite(world), world, picture)
+
+
+def hand_drop_ratio(image: np.ndarray, arm: dict[str, L], frontal_frames: np.ndarray) -> np.ndarray:
+    """(T,) distance of the wrist from the hip–shoulder line on the floor's side, over the torso
+    length, in the picture; NaN in frontal frames (the line then runs up the picture)."""
+    shoulder, hip, wrist = image[:, arm["shoulder"], :2], image[:, arm["hip"], :2], image[:, arm["wrist"], :2]
+    axis = shoulder - hip
+    length = np.linalg.norm(axis, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        normal = np.stack([-axis[:, 1], axis[:, 0]], axis=-1) / length[:, None]
+        normal *= np.where(normal[:, 1:] < 0, -1.0, 1.0)  # toward the floor (image y grows down)
+        drop = np.sum((wrist - shoulder) * normal, axis=-1) / length
+    return np.where(frontal_frames, np.nan, drop)
 
 
 def working_arm(track: PoseTrack, default: str) -> str:

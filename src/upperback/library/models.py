@@ -242,22 +242,34 @@ class Fault(Strict):
     thresholds: dict[str, float] = Field(default_factory=dict)
 
 
+class CountingSignal(Strict):
+    """A second signal that shows the same reps, for shots where the first one is not seen."""
+
+    signal: str
+    direction: int = Field(ge=-1, le=1)
+    min_depth: float = Field(gt=0)
+
+
 class Counting(Strict):
     """How reps (or cycles) of a movement show in its body signals (see ``form/reps.py``).
 
     ``signal`` names a body signal (``kinematics/signals.py``); ``direction`` is -1 when the
     working phase lowers it, +1 when it raises it; ``min_depth`` is the smallest excursion
-    from rest that counts, in the signal's unit. Reps count only while ``gate_signal`` stays
-    below ``gate_max`` (e.g. the torso stays hinged).
+    from rest that counts, in the signal's unit (the absolute floor); ``relative_depth`` the
+    share of the set's own recent range (5th to 95th percentile) a rep must also reach. Reps
+    count only while ``gate_signal`` stays below ``gate_max`` (e.g. the torso stays hinged).
+    ``alternatives`` are read, in order, in a shot where ``signal`` is too rarely seen.
     """
 
     signal: str
     direction: int = Field(ge=-1, le=1)
     min_depth: float = Field(gt=0)
+    relative_depth: float = Field(default=0.0, ge=0, lt=1)
     gate_signal: str | None = None
     gate_max: float | None = None
     min_rep_s: float = 0.6
     max_rep_s: float = 12.0
+    alternatives: list[CountingSignal] = Field(default_factory=list)
 
 
 class Step(Strict):

@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from upperback.form.reps import RepCounter, RepRules, RepTiming
+from upperback.form.common import rules_for
+from upperback.form.reps import RepCounter, RepTiming
 from upperback.library.models import Counting, Movement
 
 PHASE_WORDS: dict[str, tuple[str, str]] = {
@@ -34,12 +35,6 @@ class Phase(StrEnum):
     REST = "rest"  # in position, between reps
     WORKING = "working"  # moving away from rest (the pull of a row)
     RETURNING = "returning"  # moving back toward rest (the lowering)
-
-
-def rules_for(counting: Counting) -> RepRules:
-    """The rep rules the offline modules build from the library's counting entry."""
-    return RepRules(direction=counting.direction, min_depth=counting.min_depth,
-                    min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s)
 
 
 class LiveCounter:
