@@ -16,9 +16,7 @@ from upperback.pose.track import BACK_PROFILE, PoseTrack
 
 CLIPS = [row for row in clip_manifest() if row["exercise"] in FORM_MODULES]
 
-TOLERATED = {
-    "reverse_fly_chest_supported.mp4": {"elbows_locked"},
-}
+TOLERATED: dict[str, set[str]] = {}
 """Fault codes on which live and offline may differ, per clip, because the causal filter cannot
 see the next frame (docs/live.md, "Differences from the offline analysis")."""
 
@@ -139,7 +137,8 @@ def test_row_clip_gets_a_cue_for_its_faults():
     session, _ = replay(clip_track("row_dumbbell_gym_side.mp4"), "bent-over-row")
     assert session.cues, "a set with faults on most reps should hear at least one cue"
     first = session.cues[0]
-    assert first.rep == 0 and first.text and first.severity in {"warning", "error"}
+    # a fault is said once a second rep confirms it (form/evidence.py): by the second rep at the latest
+    assert first.rep <= 1 and first.text and first.severity in {"warning", "error"}
 
 
 @needs_media

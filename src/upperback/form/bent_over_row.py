@@ -44,6 +44,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         elbow = signals["elbow_deg"][inside]
         metrics = {
             "top_elbow_deg": finite_stat(elbow, "min"),
+            "bottom_elbow_deg": finite_stat(elbow, "max"),
             "elbow_range_deg": finite_stat(elbow, "max") - finite_stat(elbow, "min"),
             "torso_deg": finite_stat(torso, "median"),
             "torso_range_deg": finite_stat(torso, "max") - finite_stat(torso, "min"),
@@ -63,7 +64,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         ]
         if not partial:  # a rep the clip cut has no true tempo
             limits.append(("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"))
-        events.extend(rep_limit_faults(movement, plan.runnable, timing, index, limits))
+        events.extend(rep_limit_faults(movement, plan.runnable, timing, index, limits, signals.view.view))
         all_metrics.append(metrics)
     faults = settle_rep_faults(events, len(timings))
     reps = [make_rep(i, timing, all_metrics[i], faults, i in counted.partial) for i, timing in enumerate(timings)]
@@ -86,12 +87,20 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
 
 def shrug_ratio(signals: BodySignals, timing: RepTiming) -> float:
     """Fall of the ear-to-shoulder distance during a rep below its value just before the rep,
-    as a share of that value (positive when the shoulders rise toward the ears)."""
+    as a share of that value (positive when the shoulders rise toward the ears).
+
+    Measured in the picture and in world landmarks, and the smaller fall is kept: a real shrug
+    shortens both, while each has its own false fall (the picture's when the head turns from
+    the camera in an oblique view, the world's from BlazePose's depth guess as the arm moves).
+    """
     t = signals.times_s
     before = window(t, timing.start_s - 0.5, timing.start_s)
     inside = window(t, timing.start_s, timing.end_s)
-    rest = finite_stat(signals["elevation_ratio"][before], "median")
-    return (rest - finite_stat(signals["elevation_ratio"][inside], "min")) / rest
+    falls = []
+    for name in ("elevation_ratio", "elevation_world_ratio"):
+        rest = finite_stat(signals[name][before], "median")
+        falls.append((rest - finite_stat(signals[name][inside], "min")) / rest)
+    return float(np.nanmin(falls)) if np.isfinite(falls).any() else float("nan")
 
 
 def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:

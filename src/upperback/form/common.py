@@ -182,7 +182,7 @@ threshold ("max") or fall below it ("min")."""
 
 
 def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTiming, index: int,
-                     limits: list[Limit]) -> list[FaultEvent]:
+                     limits: list[Limit], view: View | None = None) -> list[FaultEvent]:
     """Fault events for one rep whose measures break their thresholds; one event per code, with
     the confidence its margin beyond the threshold gives (:mod:`upperback.form.evidence`)."""
     found: dict[str, FaultEvent] = {}
@@ -191,7 +191,7 @@ def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTi
             continue
         threshold = movement.fault(code).thresholds[key]
         if (value > threshold) if kind == "max" else (value < threshold):
-            confidence = margin_confidence(value, threshold, noise_for(key), kind)
+            confidence = margin_confidence(value, threshold, noise_for(key, view), kind)
             found[code] = fault_event(movement.fault(code), timing.start_s, timing.end_s, value,
                                       threshold, index, confidence)
     return list(found.values())
@@ -230,7 +230,7 @@ def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozens
         if code in runnable:
             fault = movement.fault(code)
             found += beyond_faults(fault, signals[signal], signals.times_s, in_set,
-                                   fault.thresholds[key], "max", reps, noise_for(key))
+                                   fault.thresholds[key], "max", reps, noise_for(key, signals.view.view))
     return found
 
 
@@ -250,7 +250,7 @@ def posture_without_reps(signals: BodySignals, movement: Movement, runnable: fro
         if code in runnable:
             fault = movement.fault(code)
             found += beyond_faults(fault, signals[signal], signals.times_s, working, fault.thresholds[key],
-                                   "max", None, noise_for(key), WORKING_STRETCH_S)
+                                   "max", None, noise_for(key, signals.view.view), WORKING_STRETCH_S)
     return found
 
 

@@ -109,7 +109,9 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
                                 fault.thresholds["max_head_forward_deg"], "max")
     if "shrugging" in runnable:
         fault = movement.fault("shrugging")
-        drop = elevation_drop_ratio(signals["elevation_ratio"], views, walk, t)
+        # the smaller of the falls in the picture and in world landmarks (see bent_over_row.shrug_ratio)
+        drop = np.fmin(elevation_drop_ratio(signals["elevation_ratio"], views, walk, t),
+                       elevation_drop_ratio(signals["elevation_world_ratio"], views, walk, t))
         faults += beyond_faults(fault, drop, t, walk & in_views(views, fault),
                                 fault.thresholds["max_elevation_change_ratio"], "max")
     if "stooped_pickup" in runnable:

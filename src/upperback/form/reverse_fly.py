@@ -68,7 +68,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         ]
         if index not in counted.partial:  # a rep the clip cut has no true tempo
             limits.append(("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"))
-        events.extend(rep_limit_faults(movement, runnable, timing, index, limits))
+        events.extend(rep_limit_faults(movement, runnable, timing, index, limits, signals.view.view))
         all_metrics.append(metrics)
     faults = settle_rep_faults(events, len(timings))
     reps = [make_rep(i, timing, all_metrics[i], faults, i in counted.partial) for i, timing in enumerate(timings)]
