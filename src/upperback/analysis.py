@@ -20,7 +20,7 @@ from upperback.form.movement_result import MovementResult
 from upperback.form.recognise import recognise
 from upperback.form.report import FormReport, Quality, SourceSummary
 from upperback.kinematics.signals import VISIBLE, BodySignals, body_signals
-from upperback.library import Movement, get_library
+from upperback.library import Movement, Variant, get_library
 from upperback.pose.landmarks import Landmark
 from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback
 from upperback.pose.track import PoseTrack
@@ -90,7 +90,8 @@ def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
     source
         A video file, a pose track (``.npz`` or a ``PoseTrack``) or a landmark CSV.
     exercise
-        A movement id from the library, e.g. ``bent-over-row``, or ``"auto"`` to recognise it.
+        A movement id from the library, e.g. ``bent-over-row``, a variant id, e.g.
+        ``barbell-bent-over-row`` (its thresholds apply), or ``"auto"`` to recognise the movement.
     options
         Analysis rate, workers, progress callback, ...
     """
@@ -104,12 +105,12 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
     options = options or AnalysisOptions()
     notes: list[str] = []
     if exercise != AUTO:
-        _module_for(get_library().movement(exercise))  # fail fast, before the video is read
+        _module_for(get_library().analysis_target(exercise)[0])  # fail fast, before the video is read
     track = load_track_from(source, options)
     signals = body_signals(track)
     if exercise == AUTO:
         exercise, notes = _recognised(signals)
-    movement = get_library().movement(exercise)
+    movement, variant = get_library().analysis_target(exercise)
     sparse = too_sparse(track)
     if sparse:
         result = MovementResult([], [], skipped=[f"{f.code}: not judged. {sparse}" for f in movement.faults],
@@ -118,6 +119,7 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
         result = _module_for(movement)(signals, movement)
     report = FormReport(
         exercise=movement.id,
+        variant=variant.id if variant else None,
         source=SourceSummary(fps=track.source.fps, frames=track.source.frames,
                              duration_s=track.source.duration_s, width=track.source.width,
                              height=track.source.height, name=track.source.name),
@@ -128,7 +130,7 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
         quality=Quality(pose_detected_fraction=track.detected_fraction,
                         warnings=list(track.warnings) + notes + _view_warnings(movement, signals)
                         + result.notes,
-                        skipped_checks=result.skipped,
+                        skipped_checks=result.skipped + _variant_skips(variant),
                         low_confidence_spans=low_confidence_spans(track), shots=result.shots),
     )
     return report, track
@@ -169,9 +171,17 @@ def low_confidence_spans(track: PoseTrack) -> list[tuple[float, float]]:
             for a, b in spans(~seen, track.times_s, LOW_CONFIDENCE_MIN_S)]
 
 
+def _variant_skips(variant: Variant | None) -> list[str]:
+    """The faults a variant does not judge, with the reason, for the report."""
+    if variant is None or variant.analysis is None:
+        return []
+    return [f"{code}: {reason}" for code, reason in variant.analysis.not_judged.items()]
+
+
 def frame_faults(track: PoseTrack, exercise: str) -> dict[str, np.ndarray]:
-    """Per frame of ``track``, each single-frame fault as 1.0 / 0.0, or NaN where it cannot be judged."""
-    movement = get_library().movement(exercise)
+    """Per frame of ``track``, each single-frame fault as 1.0 / 0.0, or NaN where it cannot be judged.
+    ``exercise`` is a movement or variant id (a variant's thresholds apply)."""
+    movement = get_library().analysis_target(exercise)[0]
     judge = FRAME_FAULTS.get(movement.id)
     return judge(body_signals(track), movement) if judge else {}
 

@@ -108,13 +108,16 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarr
 
     ``rounded_back`` is the learned model's verdict on the frame (docs/rounded_back.md).
     """
+    judged = {fault.code for fault in movement.faults}  # a variant may leave some out
+
     def limit(code: str, key: str) -> float:
         return movement.fault(code).thresholds[key]
 
     probability = load_rounded_back_model().predict_probability(
         rounded_back_features(signals.track.image, signals.track.visibility))
-    return {
-        "torso_too_upright": frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
-        "neck_not_neutral": frame_flags(signals.raw["neck_deg"], limit("neck_not_neutral", "max_neck_angle_deg")),
-        "rounded_back": frame_flags(probability, limit("rounded_back", "min_probability")),
+    flags = {
+        "torso_too_upright": lambda: frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
+        "neck_not_neutral": lambda: frame_flags(signals.raw["neck_deg"], limit("neck_not_neutral", "max_neck_angle_deg")),
+        "rounded_back": lambda: frame_flags(probability, limit("rounded_back", "min_probability")),
     }
+    return {code: flag() for code, flag in flags.items() if code in judged}

@@ -105,10 +105,13 @@ def max_rise(values: np.ndarray, times_s: np.ndarray, window_s: float) -> float:
 
 def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
     """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown."""
+    judged = {fault.code for fault in movement.faults}  # a variant may leave some out
+
     def limit(code: str, key: str) -> float:
         return movement.fault(code).thresholds[key]
 
-    return {
-        "torso_too_upright": frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
-        "elbows_locked": frame_flags(signals.raw["elbow_deg"], limit("elbows_locked", "max_elbow_angle_deg")),
+    flags = {
+        "torso_too_upright": lambda: frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
+        "elbows_locked": lambda: frame_flags(signals.raw["elbow_deg"], limit("elbows_locked", "max_elbow_angle_deg")),
     }
+    return {code: flag() for code, flag in flags.items() if code in judged}

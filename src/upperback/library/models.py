@@ -185,6 +185,18 @@ class EquipmentNeed(Strict):
     any_of: list[Equipment] = Field(min_length=1)
 
 
+class VariantAnalysis(Strict):
+    """How the video analysis judges a variant differently from its movement.
+
+    ``thresholds`` maps fault codes to the thresholds the variant sets instead of the
+    movement's (only keys the movement's fault has); ``not_judged`` maps fault codes to the
+    reason they are no fault in this variant (e.g. quick lowering in a Pendlay row).
+    """
+
+    thresholds: dict[FaultCode, dict[str, float]] = Field(default_factory=dict)
+    not_judged: dict[FaultCode, Text] = Field(default_factory=dict)
+
+
 class Variant(Strict):
     """A way to perform the movement: the standard form, an easier or harder one, or a home option.
 
@@ -207,6 +219,7 @@ class Variant(Strict):
         "plans skip it for people who must avoid loaded hinging.")
     per_side: bool = Field(
         default=False, description="A set is done once for each side; reps and times are per side.")
+    analysis: VariantAnalysis | None = None
 
 
 class SafetyCue(Strict):
@@ -314,6 +327,17 @@ class Movement(Strict):
                 raise ValueError(
                     f"fault '{fault.code}' enforces unknown safety cue '{fault.enforces}'"
                 )
+        codes = {f.code: f for f in self.faults}
+        for variant in self.variants:
+            changes = variant.analysis or VariantAnalysis()
+            for code in [*changes.thresholds, *changes.not_judged]:
+                if code not in codes:
+                    raise ValueError(f"variant '{variant.id}' changes unknown fault '{code}'")
+            for code, values in changes.thresholds.items():
+                unknown = set(values) - set(codes[code].thresholds)
+                if unknown:
+                    raise ValueError(f"variant '{variant.id}' sets unknown thresholds {sorted(unknown)} "
+                                     f"of fault '{code}'")
         enforced = {f.enforces for f in self.faults}
         for cue in self.safety:
             if not cue.coaching_only and cue.id not in enforced:
@@ -335,6 +359,14 @@ class Movement(Strict):
             if cue.id == cue_id:
                 return cue
         raise KeyError(cue_id)
+
+    def for_variant(self, variant: Variant) -> Movement:
+        """This movement as the analysis judges ``variant``: its thresholds in place of the
+        movement's, and the faults it does not judge left out (``not_judged`` says why)."""
+        changes = variant.analysis or VariantAnalysis()
+        faults = [fault.model_copy(update={"thresholds": {**fault.thresholds, **changes.thresholds.get(fault.code, {})}})
+                  for fault in self.faults if fault.code not in changes.not_judged]
+        return self.model_copy(update={"faults": faults})
 
     @property
     def standard_variant(self) -> Variant:
