@@ -62,7 +62,8 @@ class AnalysisOptions:
 
 
 def load_track_from(source: str | os.PathLike[str] | PoseTrack, options: AnalysisOptions) -> PoseTrack:
-    """A pose track from a video, a saved ``.npz`` track or a landmark ``.csv``."""
+    """A pose track from a video, a saved ``.npz`` track, a landmark ``.csv`` or an OpenPose
+    COCO-18 keypoint array (``.npy``)."""
     if isinstance(source, PoseTrack):
         return source
     path = Path(source)
@@ -71,6 +72,10 @@ def load_track_from(source: str | os.PathLike[str] | PoseTrack, options: Analysi
         from upperback.pose.npz import load_track
 
         return load_track(path)
+    if suffix == ".npy":
+        from upperback.pose.coco18 import read_coco18
+
+        return read_coco18(path)
     if suffix == ".csv":
         from upperback.pose.csv_import import read_landmark_csv
 

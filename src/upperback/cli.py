@@ -166,7 +166,7 @@ def analyze(
 
 @app.command("analyze-landmarks")
 def analyze_landmarks(
-    source: Annotated[Path, typer.Argument(help="A pose track (.npz) or landmark CSV.")],
+    source: Annotated[Path, typer.Argument(help="A pose track (.npz), landmark CSV, or OpenPose COCO-18 keypoints (.npy).")],
     exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.")],
     width: Annotated[int | None, typer.Option(help="CSV: video width in pixels, for normalised coordinates.")] = None,
     height: Annotated[int | None, typer.Option(help="CSV: video height in pixels.")] = None,
