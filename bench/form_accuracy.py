@@ -220,6 +220,48 @@ def good_form_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) 
           f"{', '.join(r['file'] for r in good if warning_codes(reports[r['file']])) or '–'} |")
 
 
+RULES = {
+    # per-rep measure: (movements, fault code, threshold key, "max" or "min")
+    "torso_deg": ({"bent-over-row", "reverse-fly"}, "torso_too_upright", "max_torso_angle_deg", "max"),
+    "torso_range_deg": ({"bent-over-row", "reverse-fly"}, "torso_swing", "max_torso_range_deg", "max"),
+    "elevation_change_ratio": ({"bent-over-row"}, "shrugging", "max_elevation_change_ratio", "max"),
+    "top_elbow_deg": ({"bent-over-row"}, "partial_range", "max_top_elbow_angle_deg", "max"),
+    "elbow_range_deg": ({"bent-over-row"}, "partial_range", "min_elbow_range_deg", "min"),
+    "eccentric_s": ({"bent-over-row", "reverse-fly"}, "fast_lowering", "min_eccentric_s", "min"),
+    "back_curve_max_ratio": ({"bent-over-row", "reverse-fly"}, "rounded_back", "max_back_curve_ratio", "max"),
+    "top_spread_deg": ({"reverse-fly"}, "arms_short_of_line", "min_top_spread_deg", "min"),
+}
+
+
+def rule_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> None:
+    """What each per-rep rule reads on every row and fly clip: the worst rep's value against
+    the threshold, and the reps beyond it (before the evidence rules drop noise and lone reps)."""
+    from upperback.library import get_library
+
+    print("\n## What each per-rep rule reads, per clip (worst rep; reps beyond the threshold)\n")
+    keys = list(RULES)
+    print("| clip | " + " | ".join(f"{k} ({RULES[k][1]})" for k in keys) + " |")
+    print("|---|" + "---|" * len(keys))
+    for row in rows:
+        report = reports[row["file"]]
+        if not report.reps:
+            continue
+        cells = []
+        for key in keys:
+            movements, code, threshold_key, kind = RULES[key]
+            values = np.array([r.metrics.get(key, np.nan) for r in report.reps], float)
+            movement = get_library().movement(row["exercise"])
+            if (row["exercise"] not in movements or not np.isfinite(values).any()
+                    or code not in {f.code for f in movement.faults}):
+                cells.append("–")
+                continue
+            limit = movement.fault(code).thresholds[threshold_key]
+            worst = np.nanmax(values) if kind == "max" else np.nanmin(values)
+            beyond = int(np.sum(values > limit) if kind == "max" else np.sum(values < limit))
+            cells.append(f"{worst:.3g} / {limit:g}; {beyond} of {len(values)}")
+        print(f"| {row['file']} | " + " | ".join(cells) + " |")
+
+
 def shrug_table(data: Path) -> None:
     folder = data / "keypoints-shrug"
     if not folder.is_dir():
@@ -250,6 +292,7 @@ def main() -> None:
     count_table(rows, reports)
     movement_table(rows, reports)
     good_form_table(rows, reports)
+    rule_table(rows, reports)
     shrug_table(args.data)
     if args.no_injections:
         return
