@@ -58,6 +58,24 @@ def test_rep_spanning_the_whole_clip_is_partial_and_not_timed():
 
 
 @needs_wild_media
+@pytest.mark.parametrize("speed", [1, 2, 4])
+def test_cat_cow_counts_from_slow_to_brisk(speed):
+    """The two-cycle clip (about 6 s a cycle) played up to four times faster, at the same 10 Hz:
+    about 1.5 s a cycle at the brisk end."""
+    import dataclasses
+
+    import numpy as np
+
+    track = wild_track("cat_cow_side_2cycles.mp4")
+    keep = np.arange(0, len(track), speed)
+    faster = dataclasses.replace(track, times_s=track.times_s[: len(keep)].copy(), image=track.image[keep],
+                                 world=track.world[keep], visibility=track.visibility[keep],
+                                 frame_index=track.frame_index[keep],
+                                 extras={name: values[keep] for name, values in track.extras.items()})
+    assert analyze(faster, "cat-cow").rep_count == 2
+
+
+@needs_wild_media
 def test_shrug_control_is_flagged():
     report = analyze(wild_track("shrug_control_front.mp4"), "farmers-carry")
     shrugs = [f for f in report.faults if f.code == "shrugging"]
