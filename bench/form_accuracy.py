@@ -45,7 +45,7 @@ from upperback.evaluation.injections import (
 )
 from upperback.form.report import FormReport
 from upperback.pose.npz import load_track, save_track
-from upperback.pose.pipeline import DEFAULT_RATE_HZ, extract_pose
+from upperback.pose.pipeline import extract_pose
 from upperback.pose.track import PoseTrack
 
 Injection = Callable[[PoseTrack, FormReport, float], PoseTrack]

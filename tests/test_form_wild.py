@@ -39,7 +39,7 @@ def test_camera_cut_is_found_and_reps_are_counted_per_shot():
     before = [r for r in report.reps if r.end_s < report.quality.shots[1][0]]
     assert len(before) == 2 and report.rep_count - len(before) == 3
     # side-on the far arm is hidden, so the first shot is counted from the hand's height
-    assert any("hand drop" in w for w in report.quality.warnings)
+    assert any("counted from the height of the hand" in w for w in report.quality.warnings)
 
 
 @needs_wild_media

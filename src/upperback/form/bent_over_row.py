@@ -22,7 +22,7 @@ from upperback.form.common import (
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
 from upperback.form.reps import RepTiming
-from upperback.form.report import FaultEvent, Rep
+from upperback.form.report import FaultEvent
 from upperback.form.rounded_back import load_rounded_back_model, rounded_back_features
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement

@@ -30,7 +30,7 @@ import numpy as np
 from upperback.form.common import rules_for, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
-from upperback.form.report import FaultEvent, Rep
+from upperback.form.report import FaultEvent
 from upperback.form.reps import RepCounter, RepTiming
 from upperback.kinematics.filters import clean
 from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE, BodySignals

@@ -20,13 +20,20 @@ MIN_SEEN_SHARE = 0.5
 shot's frames in the working position; otherwise the movement's next signal is tried."""
 
 
+SIGNAL_WORDS = {
+    "elbow_deg": "elbow angle",
+    "arm_spread_deg": "spread of the arms",
+    "hand_drop_ratio": "height of the hand against the hip–shoulder line",
+}
+"""How the report names the counting signals."""
+
+
 @dataclass(frozen=True)
 class Counted:
-    """Reps found in a set: their timing, the signal each was counted on, which of them the
-    clip's (or a shot's) start or end cut, and notes for the report."""
+    """Reps found in a set: their timing, which of them the clip's (or a shot's) start or end
+    cut, the shots, and notes for the report."""
 
     timings: list[RepTiming]
-    signals: list[str]
     partial: frozenset[int]
     notes: list[str]
     shots: list[tuple[float, float]]
@@ -57,7 +64,6 @@ def count_reps(signals: BodySignals, counting: Counting) -> Counted:
     gate = posture_gate(signals, counting)
     shots = shot_spans(signals.track)
     timings: list[RepTiming] = []
-    used: list[str] = []
     partial: set[int] = set()
     notes: list[str] = []
     if len(shots) > 1:
@@ -73,9 +79,8 @@ def count_reps(signals: BodySignals, counting: Counting) -> Counted:
         if choice is None:
             continue
         if choice is not options[0]:
-            notes.append(f"From {t[start]:.1f} s to {t[stop - 1]:.1f} s the {counting.signal.removesuffix('_deg')} "
-                         f"signal was hidden; reps there were counted from the {choice.signal.removesuffix('_ratio')} "
-                         "signal instead.".replace("_", " "))
+            notes.append(f"From {t[start]:.1f} s to {t[stop - 1]:.1f} s the {_words(counting.signal)} could not "
+                         f"be seen; reps there were counted from the {_words(choice.signal)} instead.")
         counter = RepCounter(rules_for(counting, choice))
         values = signals[choice.signal]
         found = []
@@ -89,9 +94,12 @@ def count_reps(signals: BodySignals, counting: Counting) -> Counted:
             if _cut_short(rep, t, start, stop):
                 partial.add(len(timings))
             timings.append(rep)
-            used.append(choice.signal)
-    return Counted(timings, used, frozenset(partial), notes,
+    return Counted(timings, frozenset(partial), notes,
                    [(float(t[a]), float(t[b - 1])) for a, b in shots])
+
+
+def _words(signal: str) -> str:
+    return SIGNAL_WORDS.get(signal, signal.removesuffix("_deg").removesuffix("_ratio").replace("_", " "))
 
 
 def _seen_share(values: np.ndarray, working: np.ndarray) -> float:
@@ -270,7 +278,7 @@ def no_reps_reason(signals: BodySignals, movement: Movement, counted: Counted) -
         if len(values) >= 3:
             low, high = np.percentile(values, [5, 95])
             unit = "°" if name.endswith("_deg") else " torso lengths"
-            what = name.removesuffix("_deg").removesuffix("_ratio").replace("_", " ")
+            what = _words(name)
             if high - low < floor:
                 return [f"No rep was counted: in the working position the {what} moved by {high - low:.2g}{unit}, "
                         f"less than one rep needs ({floor:g}{unit})."]

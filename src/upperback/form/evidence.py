@@ -15,7 +15,7 @@ from collections import Counter
 
 import numpy as np
 
-from upperback.form.report import FaultEvent
+from upperback.form.report import POSSIBLE_BELOW, FaultEvent
 from upperback.library.models import View
 
 NOISE_BY_UNIT = {"_deg": 3.0, "_s": 0.1, "_ratio": 0.02}
@@ -28,7 +28,7 @@ gives to within about 5°: near 45° of turn that moves a 50° torso angle by ab
 noise of angle measures is taken as twice the side view's there."""
 MIN_REPORTED = 0.5
 """Events with less confidence are not reported: the signal cannot tell them from noise."""
-CLEAR = 0.8
+CLEAR = POSSIBLE_BELOW
 """From this confidence a fault is clear; below it, it is worded as possible and an ``error``
 fault is reported as a ``warning``."""
 SINGLE_REP_WEIGHT = 0.8

@@ -6,6 +6,9 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+POSSIBLE_BELOW = 0.8
+"""Faults with less confidence are possible faults (``upperback.form.evidence.CLEAR``)."""
+
 SCHEMA_VERSION = "1.1"
 """1.1: faults carry ``confidence``; reps carry ``partial``; ``variant``; ``quality.shots``."""
 
@@ -30,6 +33,11 @@ class FaultEvent:
     message: str
     cue: str
     confidence: float = 1.0
+
+    @property
+    def possible(self) -> bool:
+        """Moderate evidence: reports word the fault as possible (``CLEAR`` in form/evidence.py)."""
+        return self.confidence < POSSIBLE_BELOW
 
 
 @dataclass(frozen=True)

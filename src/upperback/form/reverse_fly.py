@@ -21,7 +21,7 @@ from upperback.form.common import (
 )
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
-from upperback.form.report import FaultEvent, Rep
+from upperback.form.report import FaultEvent
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
 

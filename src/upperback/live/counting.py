@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from upperback.form.common import rules_for
 from upperback.form.reps import RepCounter, RepTiming
-from upperback.library.models import Counting, Movement
+from upperback.library.models import Movement
 
 PHASE_WORDS: dict[str, tuple[str, str]] = {
     "bent-over-row": ("pull", "lower"),
