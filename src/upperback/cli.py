@@ -184,7 +184,7 @@ def analyze_landmarks(
     report = run_analysis(track, exercise)
     _show_report(report, json_out)
     if per_frame is not None:
-        write_per_frame_csv(track, frame_faults(track, report.exercise), per_frame)
+        write_per_frame_csv(track, frame_faults(track, report.variant or report.exercise), per_frame)
         console.print(f"Per-frame faults written to [bold]{per_frame}[/bold].")
     if html_out is not None:
         _write_html(report, track, html_out, None)
