@@ -21,7 +21,7 @@ NO_OUTLINE = ("needs the body's outline, which only a video gives; landmark file
               "Analyse the video itself to have it checked.")
 
 
-NOT_SIDE_ON = ("not judged: the body's outline shows the spine's shape only when the camera sees "
+NOT_SIDE_ON = ("the body's outline shows the spine's shape only when the camera sees "
                "the back side-on, and this video was filmed from the {view}. Film from the side "
                "to have it checked.")
 MIN_SIDE_ON_SHARE = 0.5
