@@ -40,6 +40,9 @@ def test_camera_cut_is_found_and_reps_are_counted_per_shot():
     assert len(before) == 2 and report.rep_count - len(before) == 3
     # side-on the far arm is hidden, so the first shot is counted from the hand's height
     assert any("counted from the height of the hand" in w for w in report.quality.warnings)
+    # each rep is judged in its own shot's view: the side shot shows the torso, the front one does not
+    assert not any(s.startswith(("torso_too_upright", "torso_swing")) for s in report.quality.skipped_checks)
+    assert all(0 <= r.metrics["torso_deg"] <= 45 for r in report.reps[:2])
 
 
 @needs_wild_media

@@ -9,6 +9,7 @@ from upperback.form.common import (
     count_reps,
     no_reps_reason,
     posture_without_reps,
+    rep_view,
     finite_stat,
     frame_flags,
     make_rep,
@@ -64,11 +65,12 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         ]
         if not partial:  # a rep the clip cut has no true tempo
             limits.append(("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"))
-        events.extend(rep_limit_faults(movement, plan.runnable, timing, index, limits, signals.view.view))
+        view = rep_view(signals, timing.start_s, timing.end_s)
+        events.extend(rep_limit_faults(movement, plan.for_rep(movement, view), timing, index, limits, view))
         all_metrics.append(metrics)
     faults = settle_rep_faults(events, len(timings))
     reps = [make_rep(i, timing, all_metrics[i], faults, i in counted.partial) for i, timing in enumerate(timings)]
-    skipped = list(plan.skipped)
+    skipped = plan.skipped_after({c for t in timings for c in plan.for_rep(movement, rep_view(signals, t.start_s, t.end_s))})
     if reps:
         faults.extend(sustained_faults(signals, movement, plan.runnable, reps, [
             ("neck_not_neutral", "neck_deg", "max_neck_angle_deg"),

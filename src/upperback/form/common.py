@@ -153,17 +153,39 @@ def fault_event(fault: Fault, start_s: float, end_s: float, value: float, thresh
 
 @dataclass(frozen=True)
 class CheckPlan:
-    """Which of a movement's faults can be judged in this view, and which are skipped."""
+    """Which of a movement's faults can be judged in this view, and which are skipped;
+    ``view_skipped`` are those skipped only because of the view (another shot may show them)."""
 
     runnable: frozenset[str]
     skipped: list[str]
+    view_skipped: frozenset[str] = frozenset()
+
+    def for_rep(self, movement: Movement, view: View) -> frozenset[str]:
+        """The faults one rep filmed from ``view`` can be judged for (a video with camera cuts
+        may film each shot from another side)."""
+        candidates = self.runnable | self.view_skipped
+        return frozenset(code for code in candidates if view in movement.fault(code).views)
+
+    def skipped_after(self, judged: set[str]) -> list[str]:
+        """The skipped notes, less those of faults some rep was judged for after all."""
+        return [note for note in self.skipped if note.split(":", 1)[0] not in judged]
+
+
+def rep_view(signals: BodySignals, start_s: float, end_s: float) -> View:
+    """The view most of a rep's frames were filmed from (the set's view when none is known)."""
+    labels = np.asarray(signals.view.per_frame, dtype=object)[window(signals.times_s, start_s, end_s)]
+    labels = labels[labels != ""].astype(str)
+    if len(labels) == 0:
+        return signals.view.view
+    values, counts = np.unique(labels, return_counts=True)
+    return View(values[int(np.argmax(counts))])
 
 
 def plan_checks(movement: Movement, view: View, unavailable: dict[str, str] | None = None) -> CheckPlan:
     """Skip faults the camera view cannot show, and those whose signal is unavailable
     (``unavailable`` maps their codes to the reason)."""
     missing = unavailable or {}
-    runnable, skipped = set(), []
+    runnable, skipped, by_view = set(), [], set()
     for fault in movement.faults:
         if fault.code in missing:
             skipped.append(f"{fault.code}: {missing[fault.code]}")
@@ -171,9 +193,10 @@ def plan_checks(movement: Movement, view: View, unavailable: dict[str, str] | No
             views = " or ".join(v.value for v in fault.views)
             skipped.append(f"{fault.code}: cannot be judged from a {view.value} view; "
                            f"film from the {views} to have it checked.")
+            by_view.add(fault.code)
         else:
             runnable.add(fault.code)
-    return CheckPlan(frozenset(runnable), skipped)
+    return CheckPlan(frozenset(runnable), skipped, frozenset(by_view))
 
 
 def finite_stat(values: np.ndarray, how: str) -> float:

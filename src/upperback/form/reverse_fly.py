@@ -9,6 +9,7 @@ from upperback.form.common import (
     count_reps,
     no_reps_reason,
     posture_without_reps,
+    rep_view,
     finite_stat,
     frame_flags,
     make_rep,
@@ -36,8 +37,10 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     plan = plan_checks(movement, signals.view.view,
                        {k: v for k, v in outline_unavailable(signals).items() if k == "arched_lower_back"})
     runnable, skipped = plan.runnable, list(plan.skipped)
-    if chest_supported(signals) and "torso_too_upright" in runnable:
-        runnable = runnable - {"torso_too_upright"}
+    bench = frozenset({"torso_too_upright"}) if chest_supported(signals) else frozenset()
+    if bench:
+        runnable = runnable - bench
+        skipped = [n for n in skipped if not n.startswith("torso_too_upright:")]
         skipped.append("torso_too_upright: you are lying on an incline bench, which sets the torso angle.")
     t = signals.times_s
     neck_window = movement.fault("neck_jerk").thresholds["window_s"]
@@ -68,7 +71,8 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         ]
         if index not in counted.partial:  # a rep the clip cut has no true tempo
             limits.append(("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"))
-        events.extend(rep_limit_faults(movement, runnable, timing, index, limits, signals.view.view))
+        view = rep_view(signals, timing.start_s, timing.end_s)
+        events.extend(rep_limit_faults(movement, plan.for_rep(movement, view) - bench, timing, index, limits, view))
         all_metrics.append(metrics)
     faults = settle_rep_faults(events, len(timings))
     reps = [make_rep(i, timing, all_metrics[i], faults, i in counted.partial) for i, timing in enumerate(timings)]
@@ -82,6 +86,8 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         ]))
     faults.sort(key=lambda f: (f.start_s, f.code))
     summary = set_summary(reps, ["concentric_s", "eccentric_s", "top_spread_deg", "torso_deg"])
+    judged = {c for t in timings for c in plan.for_rep(movement, rep_view(signals, t.start_s, t.end_s)) - bench}
+    skipped = [note for note in skipped if note.split(":", 1)[0] not in judged]
     return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=skipped,
                           notes=counted.notes + no_reps_reason(signals, movement, counted),
                           shots=counted.shots)
