@@ -116,3 +116,23 @@ def test_pose_trainer_shrugs_are_flagged():
             any(f.code == "shrugging" for f in report.faults))
     assert len(found["good"]) == 15 and len(found["bad"]) == 17
     assert sum(found["good"]) + sum(found["bad"]) >= 30
+
+
+@needs_wild_media
+def test_reports_with_cuts_partial_reps_and_variants_validate_against_the_schema(tmp_path):
+    import json
+    from pathlib import Path
+
+    import upperback.report
+    from upperback.report.json_io import write_report_json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((Path(upperback.report.__file__).parent / "schema" / "form_report.schema.json").read_text())
+    cases = [("reverse_fly_seated_cut.mp4", "reverse-fly"), ("reverse_fly_gif_1rep.mp4", "reverse-fly"),
+             ("row_barbell_1080p.mp4", "barbell-bent-over-row"), ("row_dumbbell_six_frames.mp4", "bent-over-row")]
+    for name, exercise in cases:
+        data = json.loads(write_report_json(analyze(wild_track(name), exercise), tmp_path / f"{name}.json").read_text())
+        jsonschema.validate(data, schema)
+        assert data["schema_version"] == "1.1"
+        assert all("confidence" in f for f in data["faults"]) and all("partial" in r for r in data["reps"])
+    assert data["variant"] is None
