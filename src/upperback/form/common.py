@@ -325,9 +325,14 @@ def set_summary(reps: list[Rep], keys: Iterable[str]) -> dict[str, float]:
     """Mean of each per-rep measure over the set, plus the set's duration."""
     if not reps:
         return {}
-    summary = {f"mean_{key}": float(np.nanmean([r.metrics[key] for r in reps])) for key in keys}
+    summary = {f"mean_{key}": _finite_mean([r.metrics[key] for r in reps]) for key in keys}
     summary["set_duration_s"] = reps[-1].end_s - reps[0].start_s
     return summary
+
+
+def _finite_mean(values: list[float]) -> float:
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.mean(finite)) if finite else float("nan")
 
 
 def frame_flags(values: np.ndarray, threshold: float, kind: str = "max") -> np.ndarray:
