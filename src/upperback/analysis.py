@@ -118,7 +118,7 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
     movement, variant = get_library().analysis_target(exercise)
     sparse = too_sparse(track)
     if sparse:
-        result = MovementResult([], [], skipped=[f"{f.code}: {sparse}" for f in movement.faults],
+        result = MovementResult([], [], skipped=[f"{f.code}: the video has too few frames to judge it." for f in movement.faults],
                                 notes=[sparse])
     else:
         result = _module_for(movement)(signals, movement)
