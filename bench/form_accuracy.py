@@ -1,17 +1,23 @@
-"""Accuracy of the form analysis on the shared clips: rep counts and injected faults.
+"""Accuracy of the form analysis on the shared clips: rep counts, faults, injected faults.
 
-1. Rep counts of every clip with a form module against the manifest's range, and the faults
-   of severity ``error`` on these good-form demonstrations (there should be none).
-2. Injected faults: each clean track gets one controlled change at several magnitudes
+1. Every clip of ``clips/`` and ``clips-wild/`` with a form module: reps against the manifest's
+   range, the faults found, and the expected faults (``expected_faults``) found or missed.
+2. Per movement: share of clips counted inside their range (exact), within one rep of it, and
+   the mean absolute error (distance to the range, in reps).
+3. Good-form clips (``clips/`` but the negative control, and ``clips-wild/`` demos): clips with
+   an ``error`` fault, and warning codes per clip (codes of severity warning or error).
+4. The Pose Trainer shrug keypoints (``keypoints-shrug/``): sequences flagged ``shrugging``.
+5. Injected faults: each clean ``clips/`` track gets one controlled change at several magnitudes
    (``upperback.evaluation.injections``). For each fault code and magnitude: recall (share of
    the changed reps flagged with that code), false alarms (share of the clean reps flagged with
    it) and F1 with the changed reps as positives and the clean reps as negatives.
 
 Usage::
 
-    python bench/form_accuracy.py [CLIPS_DIR] [--cache out/rate_cache]
+    python bench/form_accuracy.py [DATA_DIR] [--cache out/rate_cache] [--no-injections]
 
-Pose tracks are cached as .npz (10 Hz, the default rate) so re-runs take seconds.
+Pose tracks are cached as ``CACHE/<clip name>.npz`` (10 Hz, the default rate; the layout
+``upperback pose CLIP -o CACHE/NAME.npz`` writes), so re-runs take seconds.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from upperback.evaluation.injections import (
 )
 from upperback.form.report import FormReport
 from upperback.pose.npz import load_track, save_track
-from upperback.pose.pipeline import DEFAULT_RATE_HZ, extract_pose
+from upperback.pose.pipeline import extract_pose
 from upperback.pose.track import PoseTrack
 
 Injection = Callable[[PoseTrack, FormReport, float], PoseTrack]
@@ -50,12 +56,12 @@ INJECTIONS: dict[str, tuple[str, Injection, list[float], str]] = {
     "torso_too_upright": ("torso turned up about the hips", lambda t, r, m: tilt_torso(t, m),
                           [10, 20, 30, 40], "deg"),
     "torso_swing": ("torso rising with each pull", lambda t, r, m: tilt_torso(t, m * rep_progress(t.times_s, r.reps)),
-                    [5, 10, 15, 20], "deg"),
+                    [10, 20, 25, 30], "deg"),
     "shrugging": ("shoulders lifted toward the ears at the top",
                   lambda t, r, m: raise_shoulders(t, m, rep_progress(t.times_s, r.reps)),
                   [0.1, 0.2, 0.3, 0.4], "of ear-shoulder distance"),
     "partial_range": ("elbow bend kept", lambda t, r, m: shorten_range(t, m), [0.9, 0.75, 0.6, 0.5], "fraction"),
-    "fast_lowering": ("lowering sped up", lambda t, r, m: speed_up_lowering(t, r.reps, m), [1.5, 2, 3, 4], "x"),
+    "fast_lowering": ("lowering sped up", lambda t, r, m: speed_up_lowering(t, r.reps, m), [2, 3, 4, 6], "x"),
     "rounded_back": ("back outline bulged out from rep 2 on",
                      lambda t, r, m: bend_back(t, m, after_first_rep(t.times_s, r.reps)),
                      [0.02, 0.04, 0.06, 0.08], "torso lengths"),
@@ -125,7 +131,7 @@ def _f1(hits: int, positives: int, false_alarms: int) -> float:
 
 
 def cached_track(clip: Path, cache: Path) -> PoseTrack:
-    path = cache / f"{clip.stem}_{DEFAULT_RATE_HZ:g}hz_outline.npz"  # tracks with the back outline
+    path = cache / f"{clip.stem}.npz"
     if path.exists():
         return load_track(path)
     track = extract_pose(clip)
@@ -137,29 +143,160 @@ def flagged(report: FormReport, code: str, first: int = 0) -> int:
     return sum(code in rep.faults for rep in report.reps[first:])
 
 
+GOOD_FORM_KINDS = {"", "demo"}
+"""Manifest ``kind`` of good-form clips (clips/ has no kind column: all its clips are
+demonstrations, but for the negative control)."""
+NEGATIVE_CONTROL = "negative control"
+
+
+def manifest_rows(data: Path) -> list[dict[str, str]]:
+    """The rows of clips/ and clips-wild/ with a form module, with their folder."""
+    rows = []
+    for folder in ("clips", "clips-wild"):
+        path = data / folder / "manifest.csv"
+        if not path.is_file():
+            continue
+        with path.open(newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["exercise"] in FORM_MODULES:
+                    rows.append({**row, "folder": folder})
+    return rows
+
+
+def good_form(row: dict[str, str]) -> bool:
+    return row.get("kind", "") in GOOD_FORM_KINDS and row.get("variant") != NEGATIVE_CONTROL
+
+
+def range_error(count: int, row: dict[str, str]) -> int:
+    """Reps outside the manifest's range (0 inside it)."""
+    low, high = int(row["reps_min"]), int(row["reps_max"])
+    return max(low - count, 0, count - high)
+
+
+def warning_codes(report: FormReport) -> set[str]:
+    return {f.code for f in report.faults if f.severity in {"warning", "error"}}
+
+
+def count_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> None:
+    print("## Rep counts and faults, every clip\n")
+    print("| folder | clip | exercise | kind | reps | manifest | in range | error faults | warning codes "
+          "| other faults | expected faults found |")
+    print("|---|---|---|---|---:|---|---|---:|---|---|---|")
+    for row in rows:
+        report = reports[row["file"]]
+        counted = f"{row['reps_min']}–{row['reps_max']}" if row["reps_min"] else "no range"
+        ok = ("yes" if range_error(report.rep_count, row) == 0 else "NO") if row["reps_min"] else "–"
+        errors = sum(f.severity == "error" for f in report.faults)
+        warnings = ", ".join(sorted(warning_codes(report))) or "–"
+        others = ", ".join(sorted({f.code for f in report.faults} - warning_codes(report))) or "–"
+        expected = [code for code in row.get("expected_faults", "").split(";") if code]
+        found = ", ".join(f"{code} {'yes' if code in {f.code for f in report.faults} else 'NO'}"
+                          for code in expected) or "–"
+        kind = row.get("kind") or ("control" if row.get("variant") == NEGATIVE_CONTROL else "demo")
+        print(f"| {row['folder']} | {row['file']} | {row['exercise']} | {kind} "
+              f"| {report.rep_count} | {counted} | {ok} | {errors} | {warnings} | {others} | {found} |")
+
+
+def movement_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> None:
+    print("\n## Counts per movement (clips with a rep range)\n")
+    print("| movement | clips | exact (in range) | within one | mean absolute error (reps) |")
+    print("|---|---:|---:|---:|---:|")
+    for movement in sorted({r["exercise"] for r in rows}):
+        errors = [range_error(reports[r["file"]].rep_count, r) for r in rows
+                  if r["exercise"] == movement and r["reps_min"]]
+        if errors:
+            print(f"| {movement} | {len(errors)} | {sum(e == 0 for e in errors)} | {sum(e <= 1 for e in errors)} "
+                  f"| {np.mean(errors):.2f} |")
+
+
+def good_form_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> None:
+    good = [r for r in rows if good_form(r)]
+    with_error = [r["file"] for r in good if any(f.severity == "error" for f in reports[r["file"]].faults)]
+    codes = [len(warning_codes(reports[r["file"]])) for r in good]
+    print("\n## Good-form clips\n")
+    print("| clips | with an error fault | warning codes per clip | clips with a warning |")
+    print("|---:|---:|---:|---|")
+    print(f"| {len(good)} | {len(with_error)} | {np.mean(codes):.2f} | "
+          f"{', '.join(r['file'] for r in good if warning_codes(reports[r['file']])) or '–'} |")
+
+
+RULES = {
+    # per-rep measure: (movements, fault code, threshold key, "max" or "min")
+    "torso_deg": ({"bent-over-row", "reverse-fly"}, "torso_too_upright", "max_torso_angle_deg", "max"),
+    "torso_range_deg": ({"bent-over-row", "reverse-fly"}, "torso_swing", "max_torso_range_deg", "max"),
+    "elevation_change_ratio": ({"bent-over-row"}, "shrugging", "max_elevation_change_ratio", "max"),
+    "top_elbow_deg": ({"bent-over-row"}, "partial_range", "max_top_elbow_angle_deg", "max"),
+    "elbow_range_deg": ({"bent-over-row"}, "partial_range", "min_elbow_range_deg", "min"),
+    "eccentric_s": ({"bent-over-row", "reverse-fly"}, "fast_lowering", "min_eccentric_s", "min"),
+    "back_curve_max_ratio": ({"bent-over-row", "reverse-fly"}, "rounded_back", "max_back_curve_ratio", "max"),
+    "top_spread_deg": ({"reverse-fly"}, "arms_short_of_line", "min_top_spread_deg", "min"),
+}
+
+
+def rule_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> None:
+    """What each per-rep rule reads on every row and fly clip: the worst rep's value against
+    the threshold, and the reps beyond it (before the evidence rules drop noise and lone reps)."""
+    from upperback.library import get_library
+
+    print("\n## What each per-rep rule reads, per clip (worst rep; reps beyond the threshold)\n")
+    keys = list(RULES)
+    print("| clip | " + " | ".join(f"{k} ({RULES[k][1]})" for k in keys) + " |")
+    print("|---|" + "---|" * len(keys))
+    for row in rows:
+        report = reports[row["file"]]
+        if not report.reps:
+            continue
+        cells = []
+        for key in keys:
+            movements, code, threshold_key, kind = RULES[key]
+            values = np.array([r.metrics.get(key, np.nan) for r in report.reps], float)
+            movement = get_library().movement(row["exercise"])
+            if (row["exercise"] not in movements or not np.isfinite(values).any()
+                    or code not in {f.code for f in movement.faults}):
+                cells.append("–")
+                continue
+            limit = movement.fault(code).thresholds[threshold_key]
+            worst = np.nanmax(values) if kind == "max" else np.nanmin(values)
+            beyond = int(np.sum(values > limit) if kind == "max" else np.sum(values < limit))
+            cells.append(f"{worst:.3g} / {limit:g}; {beyond} of {len(values)}")
+        print(f"| {row['file']} | " + " | ".join(cells) + " |")
+
+
+def shrug_table(data: Path) -> None:
+    folder = data / "keypoints-shrug"
+    if not folder.is_dir():
+        return
+    from upperback.pose.coco18 import read_coco18
+
+    print("\n## Pose Trainer shrug keypoints (OpenPose COCO-18, read as 30 fps)\n")
+    print("| Pose Trainer label | sequences | flagged shrugging |")
+    print("|---|---:|---:|")
+    for label in ("good", "bad"):
+        paths = sorted(folder.glob(f"*_{label}_*.npy"))
+        hits = sum(any(f.code == "shrugging" for f in analyze(read_coco18(p), "farmers-carry").faults)
+                   for p in paths)
+        print(f"| {label} | {len(paths)} | {hits} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default_clips = Path(__file__).resolve().parents[2] / "shared" / "data" / "clips"
-    parser.add_argument("clips", type=Path, nargs="?", default=default_clips)
+    default_data = Path(__file__).resolve().parents[2] / "shared" / "data"
+    parser.add_argument("data", type=Path, nargs="?", default=default_data)
     parser.add_argument("--cache", type=Path, default=Path("out/rate_cache"))
+    parser.add_argument("--no-injections", action="store_true", help="Skip the injected-fault sweeps.")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    with (args.clips / "manifest.csv").open(newline="") as handle:
-        manifest = [row for row in csv.DictReader(handle) if row["exercise"] in FORM_MODULES]
-
-    print("## Rep counts and error-severity faults on the good-form clips\n")
-    print("| clip | exercise | reps | manifest | in range | error faults | other faults |")
-    print("|---|---|---:|---|---|---:|---|")
-    clean: dict[str, tuple[PoseTrack, FormReport]] = {}
-    for row in manifest:
-        track = cached_track(args.clips / row["file"], args.cache)
-        report = analyze(track, row["exercise"])
-        clean[row["file"]] = (track, report)
-        errors = sum(f.severity == "error" for f in report.faults)
-        others = sorted({f.code for f in report.faults if f.severity != "error"})
-        ok = int(row["reps_min"]) <= report.rep_count <= int(row["reps_max"])
-        print(f"| {row['file']} | {row['exercise']} | {report.rep_count} | {row['reps_min']}–{row['reps_max']} "
-              f"| {'yes' if ok else 'NO'} | {errors} | {', '.join(others) or '-'} |")
+    rows = manifest_rows(args.data)
+    tracks = {row["file"]: cached_track(args.data / row["folder"] / row["file"], args.cache) for row in rows}
+    reports = {name: analyze(track, row["exercise"]) for (name, track), row in zip(tracks.items(), rows)}
+    count_table(rows, reports)
+    movement_table(rows, reports)
+    good_form_table(rows, reports)
+    rule_table(rows, reports)
+    shrug_table(args.data)
+    if args.no_injections:
+        return
+    clean = {r["file"]: (tracks[r["file"]], reports[r["file"]]) for r in rows if r["folder"] == "clips"}
 
     print("\n## Injected faults\n")
     print("| fault | change | magnitude | clips | reps | recall | false alarms | F1 |")

@@ -15,6 +15,11 @@ os.environ.setdefault("UPPERBACK_NATIVE_LOGS", "1")
 SHARED_DATA = Path(os.environ.get("UPPERBACK_SHARED_DATA",
                                   Path(__file__).resolve().parents[2] / "shared" / "data"))
 CLIPS = SHARED_DATA / "clips"
+WILD_CLIPS = SHARED_DATA / "clips-wild"
+SHRUG_KEYPOINTS = SHARED_DATA / "keypoints-shrug"
+TRACK_CACHE = os.environ.get("UPPERBACK_TRACK_CACHE")
+"""Optional folder of pose tracks saved earlier (``upperback pose CLIP -o DIR/NAME.npz``): a
+developer's shortcut that skips BlazePose; CI leaves it unset and computes every track."""
 LUMBAR_CSV = SHARED_DATA / "barbell_row_frames" / "lumbar_train.csv"
 
 needs_media = pytest.mark.skipif(
@@ -24,9 +29,15 @@ needs_media = pytest.mark.skipif(
 )
 
 
-def clip_manifest() -> list[dict[str, str]]:
-    """Rows of clips/manifest.csv (empty when the media are absent)."""
-    path = CLIPS / "manifest.csv"
+needs_wild_media = pytest.mark.skipif(
+    not WILD_CLIPS.is_dir(),
+    reason=f"clips from the wild not found at {WILD_CLIPS}; set UPPERBACK_SHARED_DATA to point at it",
+)
+
+
+def clip_manifest(folder: Path = CLIPS) -> list[dict[str, str]]:
+    """Rows of a clip folder's manifest.csv (empty when the media are absent)."""
+    path = folder / "manifest.csv"
     if not path.is_file():
         return []
     with path.open(newline="") as handle:
@@ -34,11 +45,22 @@ def clip_manifest() -> list[dict[str, str]]:
 
 
 @cache
-def clip_track(name: str):
+def clip_track(name: str, folder: Path = CLIPS):
     """The pose track of one shared clip at the default analysis rate, computed once per run."""
     from upperback.pose.pipeline import extract_pose
 
-    return extract_pose(CLIPS / name)
+    if TRACK_CACHE:
+        cached = Path(TRACK_CACHE) / f"{Path(name).stem}.npz"
+        if cached.is_file():
+            from upperback.pose.npz import load_track
+
+            return load_track(cached)
+    return extract_pose(folder / name)
+
+
+def wild_track(name: str):
+    """The pose track of one clip of clips-wild/."""
+    return clip_track(name, WILD_CLIPS)
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:

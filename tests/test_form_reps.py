@@ -78,3 +78,27 @@ def test_never_crashes_on_arbitrary_samples(values, rate_hz):
     reps = run(times, np.array(values, dtype=float))
     for rep in reps:
         assert rep.start_s <= rep.top_s <= rep.end_s
+
+
+def test_explosive_reps_of_under_a_second_count():
+    times, values = rows(6, 70, period_s=0.8)
+    assert len(run(times, values)) == 6
+
+
+def test_wiggles_in_a_set_of_big_reps_do_not_count_against_the_sets_own_range():
+    """Big reps (70°) alternate with small movements (20°): above a 10° floor, below 40 % of the
+    set's own range, so only the big ones count."""
+    period_s = 3.0
+    times = np.arange(0, 6 * period_s + 2.0, 0.1)
+    phase = np.clip(times - 1.0, 0, 6 * period_s)
+    depth = np.where((phase // period_s) % 2 == 0, 70.0, 20.0)
+    values = 160 - depth * (1 - np.cos(2 * np.pi * phase / period_s)) / 2
+
+    def count(rules: RepRules) -> list:
+        counter = RepCounter(rules)
+        reps = [r for t, v in zip(times, values) if (r := counter.update(t, v))]
+        return reps + [r for r in [counter.finish()] if r]
+
+    assert len(count(RepRules(direction=-1, min_depth=10.0))) == 6  # the floor alone counts all
+    big = count(RepRules(direction=-1, min_depth=10.0, relative_depth=0.4))
+    assert len(big) == 3 and all(r.depth > 60 for r in big)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import clip_manifest, clip_track, needs_media
+from conftest import WILD_CLIPS, clip_manifest, clip_track, needs_media, needs_wild_media, wild_track
 from upperback.analysis import FORM_MODULES, analyze
 from upperback.live import EndReason, LiveSession
 from upperback.live.cues import MIN_CUE_GAP_S
@@ -16,9 +16,7 @@ from upperback.pose.track import BACK_PROFILE, PoseTrack
 
 CLIPS = [row for row in clip_manifest() if row["exercise"] in FORM_MODULES]
 
-TOLERATED = {
-    "reverse_fly_chest_supported.mp4": {"elbows_locked"},
-}
+TOLERATED: dict[str, set[str]] = {}
 """Fault codes on which live and offline may differ, per clip, because the causal filter cannot
 see the next frame (docs/live.md, "Differences from the offline analysis")."""
 
@@ -56,6 +54,20 @@ def test_live_replay_matches_offline(row):
     counts = [s.reps for s in states] + [final.reps]
     assert all(0 <= b - a <= 1 for a, b in zip(counts, counts[1:]))
     assert len(final.summary.reps) == final.reps
+
+
+WILD = [row for row in clip_manifest(WILD_CLIPS) if row["exercise"] in FORM_MODULES and row["reps_min"]
+        and row["file"] != "reverse_fly_seated_cut.mp4"]
+"""clips-wild with a rep range, but the seated fly: its camera cut and its side-on shot, where
+the far arm is hidden, are counted offline only (docs/live.md: a live camera has no cuts)."""
+
+
+@needs_wild_media
+@pytest.mark.parametrize("row", WILD, ids=[r["file"] for r in WILD])
+def test_live_counts_like_offline_on_clips_from_the_wild(row):
+    track = wild_track(row["file"])
+    session, _ = replay(track, row["exercise"])
+    assert session.finish().reps == analyze(track, row["exercise"]).rep_count
 
 
 @needs_media
@@ -139,7 +151,8 @@ def test_row_clip_gets_a_cue_for_its_faults():
     session, _ = replay(clip_track("row_dumbbell_gym_side.mp4"), "bent-over-row")
     assert session.cues, "a set with faults on most reps should hear at least one cue"
     first = session.cues[0]
-    assert first.rep == 0 and first.text and first.severity in {"warning", "error"}
+    # a fault is said once a second rep confirms it (form/evidence.py): by the second rep at the latest
+    assert first.rep <= 1 and first.text and first.severity in {"warning", "error"}
 
 
 @needs_media

@@ -38,3 +38,20 @@ def test_video_track_flags_follow_the_posture():
     assert flags["torso_too_upright"][standing].mean() > 0.9
     assert flags["torso_too_upright"][hinged].mean() < 0.1
     assert frame_faults(track, "thoracic-rotation") == {}
+
+
+@needs_media
+def test_variant_id_sets_the_per_frame_thresholds(capsys, tmp_path):
+    """`--exercise barbell-bent-over-row` judges each barbell-row frame against the barbell row's
+    torso limit (40°), not the dumbbell row's (50°)."""
+    flags = {}
+    for exercise in ("bent-over-row", "barbell-bent-over-row"):
+        out = tmp_path / f"{exercise}.csv"
+        code, _, _ = run_cli(capsys, "analyze-landmarks", str(LUMBAR_CSV), "--exercise", exercise,
+                             "--width", "1080", "--height", "1350", "--per-frame", str(out))
+        assert code == 0
+        with out.open(newline="") as handle:
+            flags[exercise] = [(r["torso_too_upright"], r["rounded_back"]) for r in csv.DictReader(handle)]
+    upright = {k: sum(t == "1" for t, _ in v) for k, v in flags.items()}
+    assert upright["barbell-bent-over-row"] > upright["bent-over-row"] > 0
+    assert [r for _, r in flags["barbell-bent-over-row"]] == [r for _, r in flags["bent-over-row"]]

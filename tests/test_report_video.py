@@ -110,10 +110,13 @@ def test_cli_refuses_to_overwrite_the_input(capsys, tmp_path):
 
 @pytest.fixture(scope="module")
 def injected():
-    """A row clip's track with shrugging and a too-upright torso injected, and its report."""
+    """A row clip's track with a too-upright torso and, on every other rep, shrugging injected,
+    and its report."""
     clean = clip_track(ROW)
     clean_report = analyze(clean, "bent-over-row")
     progress = rep_progress(clean.times_s, clean_report.reps)
+    for rep in clean_report.reps[1::2]:  # odd reps stay free of the shrug
+        progress[(clean.times_s >= rep.start_s) & (clean.times_s <= rep.end_s)] = 0.0
     faulty = tilt_torso(raise_shoulders(clean, 0.5, progress), 35.0)
     return clean_report, faulty, analyze(faulty, "bent-over-row")
 

@@ -20,7 +20,7 @@ from upperback.form.movement_result import MovementResult
 from upperback.form.recognise import recognise
 from upperback.form.report import FormReport, Quality, SourceSummary
 from upperback.kinematics.signals import VISIBLE, BodySignals, body_signals
-from upperback.library import Movement, get_library
+from upperback.library import Movement, Variant, get_library
 from upperback.pose.landmarks import Landmark
 from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback
 from upperback.pose.track import PoseTrack
@@ -62,7 +62,8 @@ class AnalysisOptions:
 
 
 def load_track_from(source: str | os.PathLike[str] | PoseTrack, options: AnalysisOptions) -> PoseTrack:
-    """A pose track from a video, a saved ``.npz`` track or a landmark ``.csv``."""
+    """A pose track from a video, a saved ``.npz`` track, a landmark ``.csv`` or an OpenPose
+    COCO-18 keypoint array (``.npy``)."""
     if isinstance(source, PoseTrack):
         return source
     path = Path(source)
@@ -71,6 +72,10 @@ def load_track_from(source: str | os.PathLike[str] | PoseTrack, options: Analysi
         from upperback.pose.npz import load_track
 
         return load_track(path)
+    if suffix == ".npy":
+        from upperback.pose.coco18 import read_coco18
+
+        return read_coco18(path)
     if suffix == ".csv":
         from upperback.pose.csv_import import read_landmark_csv
 
@@ -90,7 +95,8 @@ def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
     source
         A video file, a pose track (``.npz`` or a ``PoseTrack``) or a landmark CSV.
     exercise
-        A movement id from the library, e.g. ``bent-over-row``, or ``"auto"`` to recognise it.
+        A movement id from the library, e.g. ``bent-over-row``, a variant id, e.g.
+        ``barbell-bent-over-row`` (its thresholds apply), or ``"auto"`` to recognise the movement.
     options
         Analysis rate, workers, progress callback, ...
     """
@@ -104,16 +110,22 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
     options = options or AnalysisOptions()
     notes: list[str] = []
     if exercise != AUTO:
-        _module_for(get_library().movement(exercise))  # fail fast, before the video is read
+        _module_for(get_library().analysis_target(exercise)[0])  # fail fast, before the video is read
     track = load_track_from(source, options)
-    _check_long_enough(track, None if exercise == AUTO else get_library().movement(exercise))
+    _check_long_enough(track, None if exercise == AUTO else get_library().analysis_target(exercise)[0])
     signals = body_signals(track)
     if exercise == AUTO:
         exercise, notes = _recognised(signals)
-    movement = get_library().movement(exercise)
-    result = _module_for(movement)(signals, movement)
+    movement, variant = get_library().analysis_target(exercise)
+    sparse = too_sparse(track)
+    if sparse:
+        result = MovementResult([], [], skipped=[f"{f.code}: the video has too few frames to judge it." for f in movement.faults],
+                                notes=[sparse])
+    else:
+        result = _module_for(movement)(signals, movement)
     report = FormReport(
         exercise=movement.id,
+        variant=variant.id if variant else None,
         source=SourceSummary(fps=track.source.fps, frames=track.source.frames,
                              duration_s=track.source.duration_s, width=track.source.width,
                              height=track.source.height, name=track.source.name),
@@ -122,9 +134,10 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
         faults=result.faults,
         metrics=result.metrics,
         quality=Quality(pose_detected_fraction=track.detected_fraction,
-                        warnings=list(track.warnings) + notes + _view_warnings(movement, signals),
-                        skipped_checks=result.skipped,
-                        low_confidence_spans=low_confidence_spans(track)),
+                        warnings=list(track.warnings) + notes + _view_warnings(movement, signals)
+                        + result.notes,
+                        skipped_checks=result.skipped + _variant_skips(variant),
+                        low_confidence_spans=low_confidence_spans(track), shots=result.shots),
     )
     return report, track
 
@@ -152,6 +165,26 @@ def _check_long_enough(track: PoseTrack, movement: Movement | None) -> None:
         "the end of the last rep, and analyse that video.")
 
 
+MIN_RATE_HZ = 5.0
+"""The fastest reps (explosive pulls, about 0.8 s) need four samples or more to show rest, top
+and rest again: below 5 frames a second they cannot be told apart from noise."""
+MIN_FRAMES = 8
+"""Fewer analysed frames than this (under a second at 10 Hz) hold no rep one can judge."""
+
+
+def too_sparse(track: PoseTrack) -> str | None:
+    """Why the track has too few frames, or too low a frame rate, to judge; None when it is fine."""
+    if len(track) < 2:
+        rate = 0.0
+    else:
+        rate = 1.0 / float(np.median(np.diff(track.times_s)))
+    if len(track) < MIN_FRAMES or rate < MIN_RATE_HZ:
+        return (f"The video gives only {len(track)} frames at {rate:.1f} frames per second: too few to "
+                "count reps or judge form, so nothing was judged. Film at 10 frames per second or more "
+                "(any phone video) and send the whole set.")
+    return None
+
+
 LOW_CONFIDENCE_MIN_S = 0.5
 """Unreliable stretches shorter than this are bridged by gap filling and not reported."""
 
@@ -167,9 +200,17 @@ def low_confidence_spans(track: PoseTrack) -> list[tuple[float, float]]:
             for a, b in spans(~seen, track.times_s, LOW_CONFIDENCE_MIN_S)]
 
 
+def _variant_skips(variant: Variant | None) -> list[str]:
+    """The faults a variant does not judge, with the reason, for the report."""
+    if variant is None or variant.analysis is None:
+        return []
+    return [f"{code}: {reason}" for code, reason in variant.analysis.not_judged.items()]
+
+
 def frame_faults(track: PoseTrack, exercise: str) -> dict[str, np.ndarray]:
-    """Per frame of ``track``, each single-frame fault as 1.0 / 0.0, or NaN where it cannot be judged."""
-    movement = get_library().movement(exercise)
+    """Per frame of ``track``, each single-frame fault as 1.0 / 0.0, or NaN where it cannot be judged.
+    ``exercise`` is a movement or variant id (a variant's thresholds apply)."""
+    movement = get_library().analysis_target(exercise)[0]
     judge = FRAME_FAULTS.get(movement.id)
     return judge(body_signals(track), movement) if judge else {}
 

@@ -137,7 +137,7 @@ def pose(
 @app.command()
 def analyze(
     video: Annotated[Path, typer.Argument(help="The video of your set.")],
-    exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id, e.g. bent-over-row, or auto to recognise it.")],
+    exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.")],
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
     rate: Annotated[float, typer.Option(help="Frames analysed per second; 0 = every frame.")] = DEFAULT_RATE_HZ,
     workers: Annotated[int | None, typer.Option(help="Processes to use (default: all CPU cores).")] = None,
@@ -166,8 +166,8 @@ def analyze(
 
 @app.command("analyze-landmarks")
 def analyze_landmarks(
-    source: Annotated[Path, typer.Argument(help="A pose track (.npz) or landmark CSV.")],
-    exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id, e.g. bent-over-row, or auto to recognise it.")],
+    source: Annotated[Path, typer.Argument(help="A pose track (.npz), landmark CSV, or OpenPose COCO-18 keypoints (.npy).")],
+    exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.")],
     width: Annotated[int | None, typer.Option(help="CSV: video width in pixels, for normalised coordinates.")] = None,
     height: Annotated[int | None, typer.Option(help="CSV: video height in pixels.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
@@ -184,7 +184,7 @@ def analyze_landmarks(
     report = run_analysis(track, exercise)
     _show_report(report, json_out)
     if per_frame is not None:
-        write_per_frame_csv(track, frame_faults(track, report.exercise), per_frame)
+        write_per_frame_csv(track, frame_faults(track, report.variant or report.exercise), per_frame)
         console.print(f"Per-frame faults written to [bold]{per_frame}[/bold].")
     if html_out is not None:
         _write_html(report, track, html_out, None)

@@ -33,7 +33,7 @@ def batch(
         help="Videos, folders (searched recursively for videos) or CSV manifests with a path column "
              "and optional exercise and client_id columns; relative paths are relative to the manifest.")],
     exercise: Annotated[str, typer.Option(
-        "--exercise", "-x", help="Movement id, or auto to recognise it, for inputs whose manifest row "
+        "--exercise", "-x", help="Movement or variant id, or auto to recognise it, for inputs whose manifest row "
                                  "does not name one.")],
     out_dir: Annotated[Path, typer.Option(
         "--out", "-o", help="Output folder: results/<key>.json per video, summary.csv, summary.parquet.")],

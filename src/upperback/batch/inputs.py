@@ -133,9 +133,10 @@ def read_manifest(path: Path, default_exercise: str) -> tuple[list[BatchInput], 
 
 
 def check_exercise(exercise: str) -> None:
-    """Raise :class:`UnknownNameError` unless ``exercise`` is ``auto`` or a library movement id."""
+    """Raise :class:`UnknownNameError` unless ``exercise`` is ``auto``, a library movement id or
+    a variant id."""
     if exercise != AUTO:
-        get_library().movement(exercise)
+        get_library().analysis_target(exercise)
 
 
 def _videos_under(folder: Path, exclude: Path | None) -> Iterable[Path]:

@@ -51,12 +51,13 @@ def tilt_torso(track: PoseTrack, delta_deg: float | np.ndarray) -> PoseTrack:
 
 def raise_shoulders(track: PoseTrack, fraction: float, progress: np.ndarray) -> PoseTrack:
     """Lift both shoulders toward the ears by ``fraction`` of the ear–shoulder distance at the
-    top of each rep (shrugging)."""
-    image = track.image.copy()
+    top of each rep (shrugging), in the picture and in the world landmarks alike."""
+    image, world = track.image.copy(), track.world.copy()
     for shoulder, ear in ((L.LEFT_SHOULDER, L.LEFT_EAR), (L.RIGHT_SHOULDER, L.RIGHT_EAR)):
         toward_ear = image[:, ear, :2] - image[:, shoulder, :2]
         image[:, shoulder, :2] += (fraction * progress)[:, None] * toward_ear
-    return dataclasses.replace(track, image=image)
+        world[:, shoulder] += (fraction * progress)[:, None] * (world[:, ear] - world[:, shoulder])
+    return dataclasses.replace(track, image=image, world=world)
 
 
 def shorten_range(track: PoseTrack, keep: float) -> PoseTrack:
@@ -144,13 +145,15 @@ def tilt_shoulders(track: PoseTrack, degrees: float, start_s: float, end_s: floa
 
 
 def shrug_between(track: PoseTrack, share: float, start_s: float, end_s: float) -> PoseTrack:
-    """Raise both shoulders by ``share`` of the ear-to-shoulder distance in a time window."""
-    image = track.image.copy()
+    """Raise both shoulders by ``share`` of the ear-to-shoulder distance in a time window, in
+    the picture and in the world landmarks (y down in both)."""
+    image, world = track.image.copy(), track.world.copy()
     frames = between(track, start_s, end_s)
     for ear, shoulder in ((L.LEFT_EAR, L.LEFT_SHOULDER), (L.RIGHT_EAR, L.RIGHT_SHOULDER)):
-        gap = image[frames, shoulder, 1] - image[frames, ear, 1]
-        image[frames, shoulder, 1] -= share * gap
-    return dataclasses.replace(track, image=image)
+        for points in (image, world):
+            gap = points[frames, shoulder, 1] - points[frames, ear, 1]
+            points[frames, shoulder, 1] -= share * gap
+    return dataclasses.replace(track, image=image, world=world)
 
 
 def shrink_motion(track: PoseTrack, keep: float) -> PoseTrack:

@@ -13,6 +13,7 @@ import numpy as np
 from upperback.form.common import finite_stat, window
 from upperback.form.reps import RepTiming
 from upperback.kinematics.signals import BodySignals
+from upperback.library.models import View
 
 OUTLINE_FAULTS = ("rounded_back", "arched_lower_back")
 
@@ -20,11 +21,26 @@ NO_OUTLINE = ("needs the body's outline, which only a video gives; landmark file
               "Analyse the video itself to have it checked.")
 
 
+NOT_SIDE_ON = ("the body's outline shows the spine's shape only when the camera sees "
+               "the back side-on, and this video was filmed from the {view}. Film from the side "
+               "to have it checked.")
+MIN_SIDE_ON_SHARE = 0.5
+"""The outline is read only when at least half the frames are side-on (turned 60° or more from
+the camera): turned toward the camera, the mask's edge on the back side runs over the shoulder
+blade and the flank, not the spine, and a flat back read from the front-oblique barbell clip
+as rounded."""
+
+
 def outline_unavailable(signals: BodySignals) -> dict[str, str]:
     """Outline faults that cannot be judged for this input, with the reason."""
-    if np.isfinite(signals["back_curve_ratio"]).any():
-        return {}
-    return {code: NO_OUTLINE for code in OUTLINE_FAULTS}
+    if not np.isfinite(signals["back_curve_ratio"]).any():
+        return {code: NO_OUTLINE for code in OUTLINE_FAULTS}
+    views = np.asarray(signals.view.per_frame, dtype=object).astype(str)
+    seen = views != ""
+    if seen.any() and np.mean(views[seen] == View.SIDE.value) < MIN_SIDE_ON_SHARE:
+        reason = NOT_SIDE_ON.format(view=signals.view.view.value)
+        return {code: reason for code in OUTLINE_FAULTS}
+    return {}
 
 
 def first_rep_back(signals: BodySignals, timings: list[RepTiming]) -> float:

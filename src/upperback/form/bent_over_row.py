@@ -7,6 +7,9 @@ import numpy as np
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
+    no_reps_reason,
+    posture_without_reps,
+    rep_view,
     finite_stat,
     frame_flags,
     make_rep,
@@ -17,8 +20,10 @@ from upperback.form.common import (
     sustained_faults,
     window,
 )
+from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
-from upperback.form.report import FaultEvent, Rep
+from upperback.form.reps import RepTiming
+from upperback.form.report import FaultEvent
 from upperback.form.rounded_back import load_rounded_back_model, rounded_back_features
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
@@ -29,45 +34,75 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     assert movement.counting is not None
     plan = plan_checks(movement, signals.view.view, outline_unavailable(signals))
     t = signals.times_s
-    reps: list[Rep] = []
-    faults: list[FaultEvent] = []
-    timings = count_reps(signals, movement.counting)
+    counted = count_reps(signals, movement.counting)
+    timings = counted.timings
     baseline_back = first_rep_back(signals, timings)
+    events: list[FaultEvent] = []
+    all_metrics = []
     for index, timing in enumerate(timings):
         inside = window(t, timing.start_s, timing.end_s)
         torso = signals["torso_deg"][inside]
-        before = window(t, timing.start_s - 0.5, timing.start_s)
-        rest_elevation = finite_stat(signals["elevation_ratio"][before], "median")
+        elbow = signals["elbow_deg"][inside]
         metrics = {
-            "top_elbow_deg": timing.top_value,
-            "elbow_range_deg": timing.depth,
+            "top_elbow_deg": finite_stat(elbow, "min"),
+            "bottom_elbow_deg": finite_stat(elbow, "max"),
+            "elbow_range_deg": finite_stat(elbow, "max") - finite_stat(elbow, "min"),
             "torso_deg": finite_stat(torso, "median"),
             "torso_range_deg": finite_stat(torso, "max") - finite_stat(torso, "min"),
             "neck_max_deg": finite_stat(signals["neck_deg"][inside], "max"),
-            "elevation_change_ratio": (rest_elevation - finite_stat(signals["elevation_ratio"][inside], "min"))
-            / rest_elevation,
+            "elevation_change_ratio": shrug_ratio(signals, timing),
             **back_metrics(signals, inside, baseline_back),
             **phase_metrics(timing),
         }
-        rep_faults = rep_limit_faults(movement, plan.runnable, timing, index, [
+        partial = index in counted.partial
+        limits = [
             *outline_limits(metrics),
             ("torso_too_upright", "max_torso_angle_deg", metrics["torso_deg"], "max"),
             ("torso_swing", "max_torso_range_deg", metrics["torso_range_deg"], "max"),
             ("shrugging", "max_elevation_change_ratio", metrics["elevation_change_ratio"], "max"),
             ("partial_range", "max_top_elbow_angle_deg", metrics["top_elbow_deg"], "max"),
             ("partial_range", "min_elbow_range_deg", metrics["elbow_range_deg"], "min"),
-            ("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"),
-        ])
-        faults.extend(rep_faults)
-        reps.append(make_rep(index, timing, metrics, rep_faults))
+        ]
+        if not partial:  # a rep the clip cut has no true tempo
+            limits.append(("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"))
+        view = rep_view(signals, timing.start_s, timing.end_s)
+        events.extend(rep_limit_faults(movement, plan.for_rep(movement, view), timing, index, limits, view))
+        all_metrics.append(metrics)
+    faults = settle_rep_faults(events, len(timings))
+    reps = [make_rep(i, timing, all_metrics[i], faults, i in counted.partial) for i, timing in enumerate(timings)]
+    skipped = plan.skipped_after({c for t in timings for c in plan.for_rep(movement, rep_view(signals, t.start_s, t.end_s))})
     if reps:
         faults.extend(sustained_faults(signals, movement, plan.runnable, reps, [
             ("neck_not_neutral", "neck_deg", "max_neck_angle_deg"),
             ("stood_up_mid_set", "torso_deg", "standing_torso_angle_deg"),
         ]))
+    else:
+        faults.extend(posture_without_reps(signals, movement, plan.runnable, [
+            ("torso_too_upright", "torso_deg", "max_torso_angle_deg"),
+        ]))
     faults.sort(key=lambda f: (f.start_s, f.code))
     summary = set_summary(reps, ["concentric_s", "eccentric_s", "torso_deg", "elbow_range_deg"])
-    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=plan.skipped)
+    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=skipped,
+                          notes=counted.notes + no_reps_reason(signals, movement, counted),
+                          shots=counted.shots)
+
+
+def shrug_ratio(signals: BodySignals, timing: RepTiming) -> float:
+    """Fall of the ear-to-shoulder distance during a rep below its value just before the rep,
+    as a share of that value (positive when the shoulders rise toward the ears).
+
+    Measured in the picture and in world landmarks, and the smaller fall is kept: a real shrug
+    shortens both, while each has its own false fall (the picture's when the head turns from
+    the camera in an oblique view, the world's from BlazePose's depth guess as the arm moves).
+    """
+    t = signals.times_s
+    before = window(t, timing.start_s - 0.5, timing.start_s)
+    inside = window(t, timing.start_s, timing.end_s)
+    falls = []
+    for name in ("elevation_ratio", "elevation_world_ratio"):
+        rest = finite_stat(signals[name][before], "median")
+        falls.append((rest - finite_stat(signals[name][inside], "min")) / rest)
+    return float(np.nanmin(falls)) if np.isfinite(falls).any() else float("nan")
 
 
 def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
@@ -75,13 +110,16 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarr
 
     ``rounded_back`` is the learned model's verdict on the frame (docs/rounded_back.md).
     """
+    judged = {fault.code for fault in movement.faults}  # a variant may leave some out
+
     def limit(code: str, key: str) -> float:
         return movement.fault(code).thresholds[key]
 
     probability = load_rounded_back_model().predict_probability(
         rounded_back_features(signals.track.image, signals.track.visibility))
-    return {
-        "torso_too_upright": frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
-        "neck_not_neutral": frame_flags(signals.raw["neck_deg"], limit("neck_not_neutral", "max_neck_angle_deg")),
-        "rounded_back": frame_flags(probability, limit("rounded_back", "min_probability")),
+    flags = {
+        "torso_too_upright": lambda: frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
+        "neck_not_neutral": lambda: frame_flags(signals.raw["neck_deg"], limit("neck_not_neutral", "max_neck_angle_deg")),
+        "rounded_back": lambda: frame_flags(probability, limit("rounded_back", "min_probability")),
     }
+    return {code: flag() for code, flag in flags.items() if code in judged}

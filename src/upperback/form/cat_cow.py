@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form.common import finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
+from upperback.form.common import rules_for, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
+from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
-from upperback.form.report import FaultEvent, Rep
-from upperback.form.reps import RepCounter, RepRules, RepTiming
+from upperback.form.report import FaultEvent
+from upperback.form.reps import RepCounter, RepTiming
 from upperback.kinematics.filters import clean
 from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE, BodySignals
 from upperback.library.models import Counting, Movement
@@ -58,9 +59,10 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     t = signals.times_s
     measures = cat_cow_signals(signals)
     curve = measures["spine_curve_deg"]
-    reps: list[Rep] = []
-    faults: list[FaultEvent] = []
-    for index, timing in enumerate(count_cycles(t, curve, movement.counting)):
+    events: list[FaultEvent] = []
+    cycles = count_cycles(t, curve, movement.counting)
+    all_metrics = []
+    for index, timing in enumerate(cycles):
         inside = window(t, timing.start_s, timing.end_s)
         flexion = finite_stat(curve[inside], "max")
         extension = -finite_stat(curve[inside], "min")
@@ -81,9 +83,11 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             ("small_range", "min_spine_curve_range_deg", metrics["range_deg"], "min"),
             ("hands_not_under_shoulders", "max_hand_offset_ratio", abs(metrics["hand_offset_ratio"]), "max"),
             ("knees_not_under_hips", "max_knee_offset_ratio", abs(metrics["knee_offset_ratio"]), "max"),
-        ])
-        faults.extend(rep_faults)
-        reps.append(make_rep(index, timing, metrics, rep_faults))
+        ], signals.view.view)
+        events.extend(rep_faults)
+        all_metrics.append(metrics)
+    faults = settle_rep_faults(events, len(cycles))
+    reps = [make_rep(i, timing, all_metrics[i], faults) for i, timing in enumerate(cycles)]
     faults.sort(key=lambda f: (f.start_s, f.code))
     summary = set_summary(reps, ["range_deg", "flexion_deg", "extension_deg", "to_cat_s", "to_cow_s"])
     return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=list(plan.skipped))
@@ -96,8 +100,7 @@ def count_cycles(times_s: np.ndarray, curve_deg: np.ndarray, counting: Counting)
     that excursion began to the deepest cow that follows it, before the next cat and within
     ``max_rep_s`` of this one (or to where the counter saw the return, if later).
     """
-    counter = RepCounter(RepRules(direction=counting.direction, min_depth=counting.min_depth,
-                                  min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s))
+    counter = RepCounter(rules_for(counting))
     cycles = []
     for time_s, value in zip(times_s, curve_deg):
         cycle = counter.update(float(time_s), float(value))

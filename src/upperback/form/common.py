@@ -7,28 +7,111 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upperback.form.evidence import MIN_REPORTED, graded, margin_confidence, noise_for
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.reps import RepCounter, RepRules, RepTiming
+from upperback.form.shots import shot_spans
 from upperback.kinematics.signals import BodySignals
-from upperback.library.models import Counting, Fault, Movement, View
+from upperback.library.models import Counting, CountingSignal, Fault, Movement, View
 
 
-def count_reps(signals: BodySignals, counting: Counting) -> list[RepTiming]:
-    """Run the movement's rep counter over its signal, gated on its posture signal."""
-    counter = RepCounter(RepRules(direction=counting.direction, min_depth=counting.min_depth,
-                                  min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s))
+MIN_SEEN_SHARE = 0.5
+"""A counting signal is read in a shot only where it is seen in at least this share of the
+shot's frames in the working position; otherwise the movement's next signal is tried."""
+
+
+SIGNAL_WORDS = {
+    "elbow_deg": "elbow angle",
+    "arm_spread_deg": "spread of the arms",
+    "hand_drop_ratio": "height of the hand against the hip–shoulder line",
+}
+"""How the report names the counting signals."""
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Reps found in a set: their timing, which of them the clip's (or a shot's) start or end
+    cut, the shots, and notes for the report."""
+
+    timings: list[RepTiming]
+    partial: frozenset[int]
+    notes: list[str]
+    shots: list[tuple[float, float]]
+
+
+def rules_for(counting: Counting, signal: CountingSignal | None = None) -> RepRules:
+    """The rep rules of the library's counting entry, for its main signal or an alternative."""
+    main = signal or CountingSignal(signal=counting.signal, direction=counting.direction,
+                                    min_depth=counting.min_depth)
+    return RepRules(direction=main.direction, min_depth=main.min_depth,
+                    relative_depth=counting.relative_depth,
+                    min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s)
+
+
+def posture_gate(signals: BodySignals, counting: Counting) -> np.ndarray:
+    """(T,) True where the user is in the working position (e.g. hinged)."""
     values = signals[counting.signal]
-    gate = np.ones(len(values), bool)
-    if counting.gate_signal is not None and counting.gate_max is not None:
-        with np.errstate(invalid="ignore"):
-            gate = signals[counting.gate_signal] < counting.gate_max
-    reps = []
-    for time_s, value, active in zip(signals.times_s, values, gate):
-        rep = counter.update(float(time_s), float(value), bool(active))
-        if rep is not None:
-            reps.append(rep)
-    last = counter.finish()
-    return reps + [last] if last is not None else reps
+    if counting.gate_signal is None or counting.gate_max is None:
+        return np.ones(len(values), bool)
+    with np.errstate(invalid="ignore"):
+        return signals[counting.gate_signal] < counting.gate_max
+
+
+def count_reps(signals: BodySignals, counting: Counting) -> Counted:
+    """Run the movement's rep counter over each shot of the video, gated on its posture signal,
+    on the first of its signals that is seen in that shot."""
+    t = signals.times_s
+    gate = posture_gate(signals, counting)
+    shots = shot_spans(signals.track)
+    timings: list[RepTiming] = []
+    partial: set[int] = set()
+    notes: list[str] = []
+    if len(shots) > 1:
+        cuts = ", ".join(f"{t[start]:.1f} s" for start, _ in shots[1:])
+        notes.append(f"The video cuts to another shot (at {cuts}); reps were counted within each shot "
+                     "and none across a cut.")
+    options = [CountingSignal(signal=counting.signal, direction=counting.direction,
+                              min_depth=counting.min_depth), *counting.alternatives]
+    for start, stop in shots:
+        working = gate[start:stop]
+        choice = next((o for o in options if _seen_share(signals.raw.get(o.signal, signals[o.signal])[start:stop],
+                                                         working) >= MIN_SEEN_SHARE), None)
+        if choice is None:
+            continue
+        if choice is not options[0]:
+            notes.append(f"From {t[start]:.1f} s to {t[stop - 1]:.1f} s the {_words(counting.signal)} could not "
+                         f"be seen; reps there were counted from the {_words(choice.signal)} instead.")
+        counter = RepCounter(rules_for(counting, choice))
+        values = signals[choice.signal]
+        found = []
+        for index in range(start, stop):
+            rep = counter.update(float(t[index]), float(values[index]), bool(gate[index]))
+            if rep is not None:
+                found.append(rep)
+        last = counter.finish()
+        found += [last] if last is not None else []
+        for rep in found:
+            if _cut_short(rep, t, start, stop):
+                partial.add(len(timings))
+            timings.append(rep)
+    return Counted(timings, frozenset(partial), notes,
+                   [(float(t[a]), float(t[b - 1])) for a, b in shots])
+
+
+def _words(signal: str) -> str:
+    return SIGNAL_WORDS.get(signal, signal.removesuffix("_deg").removesuffix("_ratio").replace("_", " "))
+
+
+def _seen_share(values: np.ndarray, working: np.ndarray) -> float:
+    if not working.any():
+        return 0.0
+    return float(np.mean(np.isfinite(values[working])))
+
+
+def _cut_short(rep: RepTiming, times_s: np.ndarray, start: int, stop: int) -> bool:
+    """Whether the rep begins on the shot's first frame or ends on its last: the clip (or the
+    cut) may have opened or closed it mid-rep, so its phases cannot be timed."""
+    return abs(rep.start_s - float(times_s[start])) < 1e-9 or abs(rep.end_s - float(times_s[stop - 1])) < 1e-9
 
 
 def spans(mask: np.ndarray, times_s: np.ndarray, min_duration_s: float = 0.0) -> list[tuple[int, int]]:
@@ -61,25 +144,48 @@ def window(times_s: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
 
 
 def fault_event(fault: Fault, start_s: float, end_s: float, value: float, threshold: float,
-                rep: int | None) -> FaultEvent:
+                rep: int | None, confidence: float = 1.0) -> FaultEvent:
     return FaultEvent(code=fault.code, severity=fault.severity.value, rep=rep,
                       start_s=float(start_s), end_s=float(end_s), value=float(value),
-                      threshold=float(threshold), message=fault.explanation, cue=fault.cue)
+                      threshold=float(threshold), message=fault.explanation, cue=fault.cue,
+                      confidence=round(float(confidence), 3))
 
 
 @dataclass(frozen=True)
 class CheckPlan:
-    """Which of a movement's faults can be judged in this view, and which are skipped."""
+    """Which of a movement's faults can be judged in this view, and which are skipped;
+    ``view_skipped`` are those skipped only because of the view (another shot may show them)."""
 
     runnable: frozenset[str]
     skipped: list[str]
+    view_skipped: frozenset[str] = frozenset()
+
+    def for_rep(self, movement: Movement, view: View) -> frozenset[str]:
+        """The faults one rep filmed from ``view`` can be judged for (a video with camera cuts
+        may film each shot from another side)."""
+        candidates = self.runnable | self.view_skipped
+        return frozenset(code for code in candidates if view in movement.fault(code).views)
+
+    def skipped_after(self, judged: set[str]) -> list[str]:
+        """The skipped notes, less those of faults some rep was judged for after all."""
+        return [note for note in self.skipped if note.split(":", 1)[0] not in judged]
+
+
+def rep_view(signals: BodySignals, start_s: float, end_s: float) -> View:
+    """The view most of a rep's frames were filmed from (the set's view when none is known)."""
+    labels = np.asarray(signals.view.per_frame, dtype=object)[window(signals.times_s, start_s, end_s)]
+    labels = labels[labels != ""].astype(str)
+    if len(labels) == 0:
+        return signals.view.view
+    values, counts = np.unique(labels, return_counts=True)
+    return View(values[int(np.argmax(counts))])
 
 
 def plan_checks(movement: Movement, view: View, unavailable: dict[str, str] | None = None) -> CheckPlan:
     """Skip faults the camera view cannot show, and those whose signal is unavailable
     (``unavailable`` maps their codes to the reason)."""
     missing = unavailable or {}
-    runnable, skipped = set(), []
+    runnable, skipped, by_view = set(), [], set()
     for fault in movement.faults:
         if fault.code in missing:
             skipped.append(f"{fault.code}: {missing[fault.code]}")
@@ -87,9 +193,10 @@ def plan_checks(movement: Movement, view: View, unavailable: dict[str, str] | No
             views = " or ".join(v.value for v in fault.views)
             skipped.append(f"{fault.code}: cannot be judged from a {view.value} view; "
                            f"film from the {views} to have it checked.")
+            by_view.add(fault.code)
         else:
             runnable.add(fault.code)
-    return CheckPlan(frozenset(runnable), skipped)
+    return CheckPlan(frozenset(runnable), skipped, frozenset(by_view))
 
 
 def finite_stat(values: np.ndarray, how: str) -> float:
@@ -106,32 +213,39 @@ threshold ("max") or fall below it ("min")."""
 
 
 def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTiming, index: int,
-                     limits: list[Limit]) -> list[FaultEvent]:
-    """Fault events for one rep whose measures break their thresholds; one event per code."""
+                     limits: list[Limit], view: View | None = None) -> list[FaultEvent]:
+    """Fault events for one rep whose measures break their thresholds; one event per code, with
+    the confidence its margin beyond the threshold gives (:mod:`upperback.form.evidence`)."""
     found: dict[str, FaultEvent] = {}
     for code, key, value, kind in limits:
         if code not in runnable or code in found or not np.isfinite(value):
             continue
         threshold = movement.fault(code).thresholds[key]
         if (value > threshold) if kind == "max" else (value < threshold):
+            confidence = margin_confidence(value, threshold, noise_for(key, view), kind)
             found[code] = fault_event(movement.fault(code), timing.start_s, timing.end_s, value,
-                                      threshold, index)
+                                      threshold, index, confidence)
     return list(found.values())
 
 
 def beyond_faults(fault: Fault, values: np.ndarray, times_s: np.ndarray, where: np.ndarray,
-                  threshold: float, kind: str = "max", reps: list[Rep] | None = None) -> list[FaultEvent]:
+                  threshold: float, kind: str = "max", reps: list[Rep] | None = None,
+                  noise: float = 0.0, min_duration_s: float | None = None) -> list[FaultEvent]:
     """One event per stretch (within ``where``) where ``values`` pass ``threshold`` — above it
     (``kind="max"``) or below it (``"min"``) — for the fault's ``min_duration_s``. The event's
-    value is the worst one in the stretch; its rep is the rep the stretch starts in, if any."""
+    value is the worst one in the stretch; its rep is the rep the stretch starts in, if any; its
+    confidence comes from the stretch's median margin beyond the threshold against ``noise``."""
     with np.errstate(invalid="ignore"):
         beyond = where & ((values > threshold) if kind == "max" else (values < threshold))
     found = []
-    for start, stop in spans(beyond, times_s, fault.thresholds.get("min_duration_s", 0.0)):
+    if min_duration_s is None:
+        min_duration_s = fault.thresholds.get("min_duration_s", 0.0)
+    for start, stop in spans(beyond, times_s, min_duration_s):
         rep = rep_at(reps, float(times_s[start])) if reps else None
-        found.append(fault_event(fault, times_s[start], times_s[stop - 1],
-                                 finite_stat(values[start:stop], kind), threshold, rep))
-    return found
+        confidence = margin_confidence(finite_stat(values[start:stop], "median"), threshold, noise, kind)
+        found.append(graded(fault_event(fault, times_s[start], times_s[stop - 1],
+                                        finite_stat(values[start:stop], kind), threshold, rep), confidence))
+    return [event for event in found if event.confidence >= MIN_REPORTED]
 
 
 def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozenset[str],
@@ -147,14 +261,60 @@ def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozens
         if code in runnable:
             fault = movement.fault(code)
             found += beyond_faults(fault, signals[signal], signals.times_s, in_set,
-                                   fault.thresholds[key], "max", reps)
+                                   fault.thresholds[key], "max", reps, noise_for(key, signals.view.view))
     return found
 
 
-def make_rep(index: int, timing: RepTiming, metrics: dict[str, float], faults: list[FaultEvent]) -> Rep:
+WORKING_STRETCH_S = 2.0
+"""Without counted reps, a posture fault must hold this long in the working position: longer
+than one rep of a brisk set, so a passing moment is not judged as the set's posture."""
+
+
+def posture_without_reps(signals: BodySignals, movement: Movement, runnable: frozenset[str],
+                         checks: list[tuple[str, str, str]]) -> list[FaultEvent]:
+    """Posture faults over the working stretch (in the working position, e.g. hinged) of a set
+    whose reps could not be counted. ``checks`` holds (fault code, signal name, threshold key)."""
+    assert movement.counting is not None
+    working = posture_gate(signals, movement.counting)
+    found = []
+    for code, signal, key in checks:
+        if code in runnable:
+            fault = movement.fault(code)
+            found += beyond_faults(fault, signals[signal], signals.times_s, working, fault.thresholds[key],
+                                   "max", None, noise_for(key, signals.view.view), WORKING_STRETCH_S)
+    return found
+
+
+def no_reps_reason(signals: BodySignals, movement: Movement, counted: Counted) -> list[str]:
+    """Why a set has no counted rep, in words for the report (empty when reps were counted)."""
+    counting = movement.counting
+    if counted.timings or counting is None:
+        return []
+    working = posture_gate(signals, counting)
+    if not working.any():
+        return [f"No rep was counted: you were never in the working position for the "
+                f"{movement.name.lower()}."]
+    options = [(counting.signal, counting.min_depth), *((o.signal, o.min_depth) for o in counting.alternatives)]
+    for name, floor in options:
+        values = signals[name][working]
+        values = values[np.isfinite(values)]
+        if len(values) >= 3:
+            low, high = np.percentile(values, [5, 95])
+            unit = "°" if name.endswith("_deg") else " torso lengths"
+            what = _words(name)
+            if high - low < floor:
+                return [f"No rep was counted: in the working position the {what} moved by {high - low:.2g}{unit}, "
+                        f"less than one rep needs ({floor:g}{unit})."]
+            return [f"No rep was counted: the {what} moved, but never away from rest and back within "
+                    f"{counting.min_rep_s:g}–{counting.max_rep_s:g} s as a rep does."]
+    return ["No rep was counted: the working arm was not seen clearly enough in the working position."]
+
+
+def make_rep(index: int, timing: RepTiming, metrics: dict[str, float], faults: list[FaultEvent],
+             partial: bool = False) -> Rep:
     """A ``Rep`` with the timing of the counter and the codes of its faults."""
     return Rep(index=index, start_s=timing.start_s, top_s=timing.top_s, end_s=timing.end_s,
-               metrics=metrics, faults=sorted({f.code for f in faults}))
+               metrics=metrics, faults=sorted({f.code for f in faults if f.rep == index}), partial=partial)
 
 
 def phase_metrics(timing: RepTiming) -> dict[str, float]:
@@ -165,9 +325,14 @@ def set_summary(reps: list[Rep], keys: Iterable[str]) -> dict[str, float]:
     """Mean of each per-rep measure over the set, plus the set's duration."""
     if not reps:
         return {}
-    summary = {f"mean_{key}": float(np.nanmean([r.metrics[key] for r in reps])) for key in keys}
+    summary = {f"mean_{key}": _finite_mean([r.metrics[key] for r in reps]) for key in keys}
     summary["set_duration_s"] = reps[-1].end_s - reps[0].start_s
     return summary
+
+
+def _finite_mean(values: list[float]) -> float:
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.mean(finite)) if finite else float("nan")
 
 
 def frame_flags(values: np.ndarray, threshold: float, kind: str = "max") -> np.ndarray:

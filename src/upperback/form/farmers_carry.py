@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upperback.form.evidence import noise_for
 from upperback.form.common import beyond_faults, fault_event, finite_stat, frame_flags, plan_checks, spans, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
@@ -109,9 +110,13 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
                                 fault.thresholds["max_head_forward_deg"], "max")
     if "shrugging" in runnable:
         fault = movement.fault("shrugging")
-        drop = elevation_drop_ratio(signals["elevation_ratio"], views, walk, t)
-        faults += beyond_faults(fault, drop, t, walk & in_views(views, fault),
-                                fault.thresholds["max_elevation_change_ratio"], "max")
+        facing = elevation_views(signals)
+        # the smaller of the falls in the picture and in world landmarks (see bent_over_row.shrug_ratio)
+        drop = np.fmin(elevation_drop_ratio(signals["elevation_ratio"], facing, walk, t),
+                       elevation_drop_ratio(signals["elevation_world_ratio"], facing, walk, t))
+        faults += beyond_faults(fault, drop, t, walk & (facing != ""),
+                                fault.thresholds["max_elevation_change_ratio"], "max",
+                                noise=noise_for("max_elevation_change_ratio"))
     if "stooped_pickup" in runnable:
         faults += stooped_faults(movement.fault("stooped_pickup"), lean_deg, knee_flexion_deg(signals), t,
                                  in_views(views, movement.fault("stooped_pickup")))
@@ -124,8 +129,12 @@ def per_frame_views(signals: BodySignals) -> np.ndarray:
     only when every labelled frame within ``VIEW_SETTLE_S`` of it agrees; frames near a turn,
     runs of a view shorter than ``MIN_VIEW_RUN_FRAMES`` and frames without a person get ``""``,
     so no view-dependent check reads them."""
-    views = np.asarray(signals.view.per_frame, dtype=object).astype(str)
-    t = signals.times_s
+    return settle_views(np.asarray(signals.view.per_frame, dtype=object).astype(str), signals.times_s)
+
+
+def settle_views(labels: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """``per_frame_views`` for any per-frame labels (``""`` where unknown)."""
+    views = labels.copy()
     step = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
     for label in set(views) - {""}:  # a blip of another view is no turn: it is left unjudged
         for start, stop in spans(views == label, t):
@@ -285,6 +294,17 @@ def knee_flexion_deg(signals: BodySignals) -> np.ndarray:
     return clean(flexion, signals.times_s) if len(flexion) > 1 else flexion
 
 
+def elevation_views(signals: BodySignals) -> np.ndarray:
+    """(T,) settled views for the shoulders' height: ``front`` for frames filmed from the front
+    or obliquely, else ``side`` or ``back``. The ear-to-shoulder distance and the torso both run
+    up the body, so a turn between front and oblique changes their ratio little and they share
+    one resting height; side-on, and from behind (where the ears are guessed), it looks
+    different. Unknown or turning: ``""``."""
+    raw = np.asarray(signals.view.per_frame, dtype=object).astype(str)
+    grouped = np.where(raw == View.OBLIQUE.value, View.FRONT.value, raw)
+    return settle_views(grouped.astype(object).astype(str), signals.times_s)
+
+
 def elevation_drop_ratio(elevation: np.ndarray, views: np.ndarray, walk: np.ndarray,
                          times_s: np.ndarray) -> np.ndarray:
     """(T,) fall of the ear-to-shoulder ratio below its relaxed value in the walk.
@@ -294,7 +314,7 @@ def elevation_drop_ratio(elevation: np.ndarray, views: np.ndarray, walk: np.ndar
     The ratio looks different from the front, the back and the side, so each view has its
     own baseline: the ``RELAXED_PERCENTILE`` of the ratio over the walk filmed from it (the
     shoulders at their lowest, apart from outliers), so a shrug is found wherever it happens in
-    the walk, the first seconds included. Frames of other views (oblique, turning) stay NaN.
+    the walk, the first seconds included. Frames of no view (turning) stay NaN.
     """
     drop = np.full(len(elevation), np.nan)
     for label in (View.FRONT.value, View.BACK.value, View.SIDE.value):

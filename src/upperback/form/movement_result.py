@@ -13,3 +13,5 @@ class MovementResult:
     faults: list[FaultEvent]
     metrics: dict[str, float] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the report's warnings (cuts, uncounted reps)
+    shots: list[tuple[float, float]] = field(default_factory=list)

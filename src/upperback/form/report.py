@@ -6,7 +6,11 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+POSSIBLE_BELOW = 0.8
+"""Faults with less confidence are possible faults (``upperback.form.evidence.CLEAR``)."""
+
+SCHEMA_VERSION = "1.1"
+"""1.1: faults carry ``confidence``; reps carry ``partial``; ``variant``; ``quality.shots``."""
 
 
 @dataclass(frozen=True)
@@ -14,7 +18,9 @@ class FaultEvent:
     """One occurrence of a form fault.
 
     ``value`` is what was measured and ``threshold`` the limit it crossed, in the unit of the
-    threshold's name in the library (``_deg``, ``_s``, ``_ratio``, ...).
+    threshold's name in the library (``_deg``, ``_s``, ``_ratio``, ...). ``confidence`` (0–1)
+    says how surely the evidence shows the fault (:func:`upperback.form.evidence.confidence`):
+    from 0.8 it is clear, below that it is a possible fault.
     """
 
     code: str
@@ -26,6 +32,12 @@ class FaultEvent:
     threshold: float
     message: str
     cue: str
+    confidence: float = 1.0
+
+    @property
+    def possible(self) -> bool:
+        """Moderate evidence: reports word the fault as possible (``CLEAR`` in form/evidence.py)."""
+        return self.confidence < POSSIBLE_BELOW
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,7 @@ class Rep:
     end_s: float
     metrics: dict[str, float] = field(default_factory=dict)
     faults: list[str] = field(default_factory=list)
+    partial: bool = False  # cut by the start or end of the clip (or of a shot): tempo not judged
 
     @property
     def concentric_s(self) -> float:
@@ -64,6 +77,7 @@ class Quality:
     warnings: list[str] = field(default_factory=list)
     skipped_checks: list[str] = field(default_factory=list)
     low_confidence_spans: list[tuple[float, float]] = field(default_factory=list)
+    shots: list[tuple[float, float]] = field(default_factory=list)  # (start_s, end_s) between cuts
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,7 @@ class FormReport:
     metrics: dict[str, float]
     quality: Quality
     schema_version: str = SCHEMA_VERSION
+    variant: str | None = None
 
     @property
     def rep_count(self) -> int:
@@ -88,13 +103,14 @@ class FormReport:
         return _clean({
             "schema_version": self.schema_version,
             "exercise": self.exercise,
+            "variant": self.variant,
             "source": asdict(self.source),
             "view": self.view,
             "rep_count": self.rep_count,
             "reps": [
                 {"index": r.index, "start_s": r.start_s, "top_s": r.top_s, "end_s": r.end_s,
                  "concentric_s": r.concentric_s, "eccentric_s": r.eccentric_s,
-                 "metrics": r.metrics, "faults": r.faults}
+                 "metrics": r.metrics, "faults": r.faults, "partial": r.partial}
                 for r in self.reps
             ],
             "faults": [asdict(f) for f in self.faults],

@@ -10,6 +10,8 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class RepRules:
@@ -21,7 +23,10 @@ class RepRules:
         -1 when the working phase lowers the signal (the elbow angle closes in a row), +1 when
         it raises it (the arms spread in a reverse fly).
     min_depth
-        Smallest excursion from the rest level that counts as a rep (signal units).
+        Smallest excursion from the rest level that counts as a rep (signal units): the floor.
+    relative_depth
+        A rep must also reach this share of the signal's recent robust range (5th to 95th
+        percentile over ``rest_window_s``), so small wiggles in a set of big reps do not count.
     enter_fraction
         A rep begins once the signal has moved this share of ``min_depth`` from rest.
     return_fraction
@@ -39,6 +44,7 @@ class RepRules:
 
     direction: int
     min_depth: float
+    relative_depth: float = 0.0
     enter_fraction: float = 0.6
     return_fraction: float = 0.7
     settle_fraction: float = 0.15
@@ -92,6 +98,13 @@ class RepCounter:
         """Current rest level (oriented): the highest oriented value in the trailing window."""
         return max((v for _, v in self._history), default=math.nan)
 
+    def required_depth(self) -> float:
+        """The depth a rep needs now: the floor, or the share of the recent range if larger."""
+        if self.rules.relative_depth <= 0 or len(self._history) < 3:
+            return self.rules.min_depth
+        low, high = np.percentile([v for _, v in self._history], [5, 95])
+        return max(self.rules.min_depth, self.rules.relative_depth * float(high - low))
+
     def update(self, time_s: float, value: float, active: bool = True) -> RepTiming | None:
         if not active or math.isnan(value):
             done = self.finish()
@@ -124,7 +137,7 @@ class RepCounter:
             self._in_rep = False
             self._peak = (time_s, v)
             duration = time_s - start_t
-            if depth >= self.rules.min_depth and self.rules.min_rep_s <= duration <= self.rules.max_rep_s:
+            if depth >= self.required_depth() and self.rules.min_rep_s <= duration <= self.rules.max_rep_s:
                 self._pending = RepTiming(start_t, top_t, time_s, start_v, top_v)
                 self._pending_value = v
         elif time_s - start_t > self.rules.max_rep_s:

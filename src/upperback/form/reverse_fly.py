@@ -7,6 +7,9 @@ import numpy as np
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
+    no_reps_reason,
+    posture_without_reps,
+    rep_view,
     finite_stat,
     frame_flags,
     make_rep,
@@ -17,8 +20,9 @@ from upperback.form.common import (
     sustained_faults,
     window,
 )
+from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
-from upperback.form.report import FaultEvent, Rep
+from upperback.form.report import FaultEvent
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
 
@@ -33,44 +37,60 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     plan = plan_checks(movement, signals.view.view,
                        {k: v for k, v in outline_unavailable(signals).items() if k == "arched_lower_back"})
     runnable, skipped = plan.runnable, list(plan.skipped)
-    if chest_supported(signals) and "torso_too_upright" in runnable:
-        runnable = runnable - {"torso_too_upright"}
+    bench = frozenset({"torso_too_upright"}) if chest_supported(signals) else frozenset()
+    if bench:
+        runnable = runnable - bench
+        skipped = [n for n in skipped if not n.startswith("torso_too_upright:")]
         skipped.append("torso_too_upright: you are lying on an incline bench, which sets the torso angle.")
     t = signals.times_s
     neck_window = movement.fault("neck_jerk").thresholds["window_s"]
-    reps: list[Rep] = []
-    faults: list[FaultEvent] = []
-    timings = count_reps(signals, movement.counting)
+    counted = count_reps(signals, movement.counting)
+    timings = counted.timings
     baseline_back = first_rep_back(signals, timings)
+    events: list[FaultEvent] = []
+    all_metrics = []
     for index, timing in enumerate(timings):
         inside = window(t, timing.start_s, timing.end_s)
         torso = signals["torso_deg"][inside]
+        spread = signals["arm_spread_deg"][inside]
         metrics = {
-            "top_spread_deg": timing.top_value,
-            "spread_range_deg": timing.depth,
+            "top_spread_deg": finite_stat(spread, "max"),
+            "spread_range_deg": finite_stat(spread, "max") - finite_stat(spread, "min"),
             "torso_deg": finite_stat(torso, "median"),
             "torso_range_deg": finite_stat(torso, "max") - finite_stat(torso, "min"),
             "neck_rise_deg": max_rise(signals["neck_deg"][inside], t[inside], neck_window),
             **back_metrics(signals, inside, baseline_back),
             **phase_metrics(timing),
         }
-        rep_faults = rep_limit_faults(movement, runnable, timing, index, [
+        limits = [
             *outline_limits(metrics),
             ("arms_short_of_line", "min_top_spread_deg", metrics["top_spread_deg"], "min"),
             ("torso_too_upright", "max_torso_angle_deg", metrics["torso_deg"], "max"),
             ("torso_swing", "max_torso_range_deg", metrics["torso_range_deg"], "max"),
             ("neck_jerk", "max_head_angle_change_deg", metrics["neck_rise_deg"], "max"),
-            ("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"),
-        ])
-        faults.extend(rep_faults)
-        reps.append(make_rep(index, timing, metrics, rep_faults))
+        ]
+        if index not in counted.partial:  # a rep the clip cut has no true tempo
+            limits.append(("fast_lowering", "min_eccentric_s", metrics["eccentric_s"], "min"))
+        view = rep_view(signals, timing.start_s, timing.end_s)
+        events.extend(rep_limit_faults(movement, plan.for_rep(movement, view) - bench, timing, index, limits, view))
+        all_metrics.append(metrics)
+    faults = settle_rep_faults(events, len(timings))
+    reps = [make_rep(i, timing, all_metrics[i], faults, i in counted.partial) for i, timing in enumerate(timings)]
     if reps:
         faults.extend(sustained_faults(signals, movement, runnable, reps, [
             ("elbows_locked", "elbow_deg", "max_elbow_angle_deg"),
         ]))
+    else:
+        faults.extend(posture_without_reps(signals, movement, runnable, [
+            ("torso_too_upright", "torso_deg", "max_torso_angle_deg"),
+        ]))
     faults.sort(key=lambda f: (f.start_s, f.code))
     summary = set_summary(reps, ["concentric_s", "eccentric_s", "top_spread_deg", "torso_deg"])
-    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=skipped)
+    judged = {c for t in timings for c in plan.for_rep(movement, rep_view(signals, t.start_s, t.end_s)) - bench}
+    skipped = [note for note in skipped if note.split(":", 1)[0] not in judged]
+    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=skipped,
+                          notes=counted.notes + no_reps_reason(signals, movement, counted),
+                          shots=counted.shots)
 
 
 def chest_supported(signals: BodySignals) -> bool:
@@ -91,10 +111,13 @@ def max_rise(values: np.ndarray, times_s: np.ndarray, window_s: float) -> float:
 
 def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
     """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown."""
+    judged = {fault.code for fault in movement.faults}  # a variant may leave some out
+
     def limit(code: str, key: str) -> float:
         return movement.fault(code).thresholds[key]
 
-    return {
-        "torso_too_upright": frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
-        "elbows_locked": frame_flags(signals.raw["elbow_deg"], limit("elbows_locked", "max_elbow_angle_deg")),
+    flags = {
+        "torso_too_upright": lambda: frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
+        "elbows_locked": lambda: frame_flags(signals.raw["elbow_deg"], limit("elbows_locked", "max_elbow_angle_deg")),
     }
+    return {code: flag() for code, flag in flags.items() if code in judged}

@@ -18,12 +18,18 @@ from upperback.kinematics.angles import (
     signed_tilt_deg,
 )
 from upperback.kinematics.filters import clean
-from upperback.kinematics.view import ViewEstimate, estimate_view
+from upperback.kinematics.view import ViewEstimate, body_yaw_deg, estimate_view
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.outline import back_curve
 from upperback.pose.track import BACK_PROFILE, PoseTrack
 
 VISIBLE = 0.5
+
+FRONTAL_YAW_DEG = 30.0
+"""Within this turn of facing (or facing away from) the camera, a frame is frontal; beyond
+``SIDE_YAW_DEG`` it is side-on (:func:`upperback.kinematics.view.estimate_view` uses the same
+limits)."""
+SIDE_YAW_DEG = 60.0
 
 SIDE_LANDMARKS = {
     "left": {"ear": L.LEFT_EAR, "shoulder": L.LEFT_SHOULDER, "elbow": L.LEFT_ELBOW,
@@ -41,13 +47,20 @@ class BodySignals:
     ----------
     times_s : (T,)
     values : dict of name to (T,) array
-        ``torso_deg`` torso (hip→shoulder) above horizontal, 90 upright;
+        ``torso_deg`` torso (hip→shoulder) above horizontal, 90 upright: from the picture in
+        side views, corrected for the body's turn in oblique ones, from world landmarks in front
+        and back views (:func:`torso_angle_deg`);
         ``hip_deg`` shoulder–hip–knee angle; ``knee_deg`` hip–knee–ankle angle;
         ``elbow_deg`` shoulder–elbow–wrist angle of the working arm (180 straight), in 3D when
         world landmarks exist; ``shoulder_deg`` hip–shoulder–elbow angle of the working arm
         (arm raised from the torso), likewise;
         ``neck_deg`` angle between the torso line and the shoulder→ear line (0 in line);
+        ``hand_drop_ratio`` how far the working hand hangs below the hip–shoulder line, in torso
+        lengths (about 1 with the arm hanging, near 0 at the top of a row or a fly); NaN in
+        front and back views, where the picture does not show it;
         ``elevation_ratio`` ear-to-shoulder distance over torso length (drops when shrugging);
+        ``elevation_world_ratio`` the same from world landmarks (NaN without them): it does not
+        shrink when the head turns from the camera, but carries BlazePose's depth guess;
         ``shoulder_tilt_deg`` tilt of the shoulder line (front/back views);
         ``lateral_lean_deg`` torso tilt from vertical to the side (front/back views);
         ``arm_spread_deg`` angle between the two upper arms, in 3D where possible (reverse fly);
@@ -109,14 +122,17 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarr
     both_arms = track.world if np.isfinite(track.world[:, L.LEFT_ELBOW]).any() else p
     left_arm = both_arms[:, L.LEFT_ELBOW] - both_arms[:, L.LEFT_SHOULDER]
     right_arm = both_arms[:, L.RIGHT_ELBOW] - both_arms[:, L.RIGHT_SHOULDER]
+    w = track.world
     with np.errstate(invalid="ignore", divide="ignore"):
         elevation = ear_to_shoulder / torso_len
+        elevation_world = (np.linalg.norm(w[:, n["ear"]] - w[:, n["shoulder"]], axis=-1)
+                           / np.linalg.norm(w[:, n["shoulder"]] - w[:, n["hip"]], axis=-1))
         lean = 90.0 - inclination_deg(mid_hip, mid_shoulder)
         lean = np.sign(mid_shoulder[:, 0] - mid_hip[:, 0]) * lean
     profiles = track.extras.get(BACK_PROFILE)
     curve = back_curve(profiles, p) if profiles is not None else np.full(len(track), np.nan)
     return {
-        "torso_deg": masked(inclination_deg(p[:, n["hip"]], p[:, n["shoulder"]]), n["hip"], n["shoulder"]),
+        "torso_deg": masked(torso_angle_deg(track, n), n["hip"], n["shoulder"]),
         "hip_deg": masked(joint_angle_deg(p[:, n["shoulder"]], p[:, n["hip"]], p[:, n["knee"]]),
                           n["shoulder"], n["hip"], n["knee"]),
         "knee_deg": masked(joint_angle_deg(p[:, n["hip"]], p[:, n["knee"]], p[:, n["ankle"]]),
@@ -125,8 +141,10 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarr
                             a["shoulder"], a["elbow"], a["wrist"]),
         "shoulder_deg": masked(joint_angle_deg(arm[:, a["hip"]], arm[:, a["shoulder"]], arm[:, a["elbow"]]),
                                a["hip"], a["shoulder"], a["elbow"]),
+        "hand_drop_ratio": masked(hand_drop_ratio(p, a, frontal(track)), a["shoulder"], a["hip"], a["wrist"]),
         "neck_deg": masked(angle_between_deg(torso_dir, neck_dir), n["ear"], n["shoulder"], n["hip"]),
         "elevation_ratio": masked(elevation, n["ear"], n["shoulder"], n["hip"]),
+        "elevation_world_ratio": masked(elevation_world, n["ear"], n["shoulder"], n["hip"]),
         "shoulder_tilt_deg": masked(signed_tilt_deg(p[:, L.LEFT_SHOULDER], p[:, L.RIGHT_SHOULDER]),
                                     L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
         "lateral_lean_deg": masked(lean, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP),
@@ -134,6 +152,51 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarr
                                  L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW),
         "back_curve_ratio": masked(curve, n["shoulder"], n["hip"]),
     }
+
+
+def frontal(track: PoseTrack) -> np.ndarray:
+    """(T,) True where the body faces the camera or turns its back to it (world landmarks)."""
+    turn = np.abs(body_yaw_deg(track.world))
+    with np.errstate(invalid="ignore"):
+        return (turn <= FRONTAL_YAW_DEG) | (turn >= 180.0 - FRONTAL_YAW_DEG)
+
+
+def torso_angle_deg(track: PoseTrack, near: dict[str, L]) -> np.ndarray:
+    """(T,) torso angle above the horizontal, as true as the view allows.
+
+    Notes
+    -----
+    Side-on, the picture shows the angle itself. Turned by ``yaw`` from facing the camera, the
+    forward part of a lean shrinks in the picture by ``|sin(yaw)|``, so the picture's angle is
+    steeper than the true one: ``tan(true) = tan(picture) * |sin(yaw)|`` undoes that in oblique
+    views (on the shared clips it agrees with the world landmarks to within 5°). Facing the
+    camera the lean points at it and the picture shows almost nothing of it; the world
+    landmarks (y down) give the angle there. Without world landmarks (landmark files) the
+    picture's angle is all there is.
+    """
+    p, w = track.image, track.world
+    picture = inclination_deg(p[:, near["hip"]], p[:, near["shoulder"]])
+    yaw = body_yaw_deg(w)
+    up = (w[:, L.LEFT_SHOULDER] + w[:, L.RIGHT_SHOULDER] - w[:, L.LEFT_HIP] - w[:, L.RIGHT_HIP]) / 2
+    with np.errstate(invalid="ignore"):
+        world = np.degrees(np.arctan2(np.abs(up[:, 1]), np.hypot(up[:, 0], up[:, 2])))
+        turned = np.degrees(np.arctan(np.tan(np.radians(picture)) * np.abs(np.sin(np.radians(yaw)))))
+        side_on = (np.abs(yaw) >= SIDE_YAW_DEG) & (np.abs(yaw) <= 180.0 - SIDE_YAW_DEG)
+    angle = np.where(np.isfinite(yaw) & ~side_on, turned, picture)
+    return np.where(frontal(track) & np.isfinite(world), world, angle)
+
+
+def hand_drop_ratio(image: np.ndarray, arm: dict[str, L], frontal_frames: np.ndarray) -> np.ndarray:
+    """(T,) distance of the wrist from the hip–shoulder line on the floor's side, over the torso
+    length, in the picture; NaN in frontal frames (the line then runs up the picture)."""
+    shoulder, hip, wrist = image[:, arm["shoulder"], :2], image[:, arm["hip"], :2], image[:, arm["wrist"], :2]
+    axis = shoulder - hip
+    length = np.linalg.norm(axis, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        normal = np.stack([-axis[:, 1], axis[:, 0]], axis=-1) / length[:, None]
+        normal *= np.where(normal[:, 1:] < 0, -1.0, 1.0)  # toward the floor (image y grows down)
+        drop = np.sum((wrist - shoulder) * normal, axis=-1) / length
+    return np.where(frontal_frames, np.nan, drop)
 
 
 def working_arm(track: PoseTrack, default: str) -> str:

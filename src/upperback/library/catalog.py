@@ -81,6 +81,19 @@ class Library:
         ids = [v.id for m in self.movements for v in m.variants]
         raise _unknown("variant", variant_id, ids, "Run 'upperback exercise ID' to see its variants.")
 
+    def analysis_target(self, exercise: str) -> tuple[Movement, Variant | None]:
+        """The movement to analyse for a movement id or a variant id: for a variant, the
+        movement with the variant's thresholds (:meth:`Movement.for_variant`) and the variant."""
+        for movement in self.movements:
+            if movement.id == exercise:
+                return movement, None
+            for variant in movement.variants:
+                if variant.id == exercise:
+                    return movement.for_variant(variant), variant
+        choices = [m.id for m in self.movements] + [v.id for m in self.movements for v in m.variants]
+        raise _unknown("exercise", exercise, choices,
+                       "Run 'upperback exercises' for the movements and 'upperback exercise ID' for their variants.")
+
     def muscle(self, name: str) -> Muscle:
         """A muscle by id or by name, case-insensitive (``rhomboids``, ``Upper trapezius``)."""
         wanted = name.strip().lower()

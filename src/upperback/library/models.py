@@ -185,6 +185,18 @@ class EquipmentNeed(Strict):
     any_of: list[Equipment] = Field(min_length=1)
 
 
+class VariantAnalysis(Strict):
+    """How the video analysis judges a variant differently from its movement.
+
+    ``thresholds`` maps fault codes to the thresholds the variant sets instead of the
+    movement's (only keys the movement's fault has); ``not_judged`` maps fault codes to the
+    reason they are no fault in this variant (e.g. quick lowering in a Pendlay row).
+    """
+
+    thresholds: dict[FaultCode, dict[str, float]] = Field(default_factory=dict)
+    not_judged: dict[FaultCode, Text] = Field(default_factory=dict)
+
+
 class Variant(Strict):
     """A way to perform the movement: the standard form, an easier or harder one, or a home option.
 
@@ -207,6 +219,7 @@ class Variant(Strict):
         "plans skip it for people who must avoid loaded hinging.")
     per_side: bool = Field(
         default=False, description="A set is done once for each side; reps and times are per side.")
+    analysis: VariantAnalysis | None = None
 
 
 class SafetyCue(Strict):
@@ -242,22 +255,34 @@ class Fault(Strict):
     thresholds: dict[str, float] = Field(default_factory=dict)
 
 
+class CountingSignal(Strict):
+    """A second signal that shows the same reps, for shots where the first one is not seen."""
+
+    signal: str
+    direction: int = Field(ge=-1, le=1)
+    min_depth: float = Field(gt=0)
+
+
 class Counting(Strict):
     """How reps (or cycles) of a movement show in its body signals (see ``form/reps.py``).
 
     ``signal`` names a body signal (``kinematics/signals.py``); ``direction`` is -1 when the
     working phase lowers it, +1 when it raises it; ``min_depth`` is the smallest excursion
-    from rest that counts, in the signal's unit. Reps count only while ``gate_signal`` stays
-    below ``gate_max`` (e.g. the torso stays hinged).
+    from rest that counts, in the signal's unit (the absolute floor); ``relative_depth`` the
+    share of the set's own recent range (5th to 95th percentile) a rep must also reach. Reps
+    count only while ``gate_signal`` stays below ``gate_max`` (e.g. the torso stays hinged).
+    ``alternatives`` are read, in order, in a shot where ``signal`` is too rarely seen.
     """
 
     signal: str
     direction: int = Field(ge=-1, le=1)
     min_depth: float = Field(gt=0)
+    relative_depth: float = Field(default=0.0, ge=0, lt=1)
     gate_signal: str | None = None
     gate_max: float | None = None
     min_rep_s: float = 0.6
     max_rep_s: float = 12.0
+    alternatives: list[CountingSignal] = Field(default_factory=list)
 
 
 class Step(Strict):
@@ -302,6 +327,17 @@ class Movement(Strict):
                 raise ValueError(
                     f"fault '{fault.code}' enforces unknown safety cue '{fault.enforces}'"
                 )
+        codes = {f.code: f for f in self.faults}
+        for variant in self.variants:
+            changes = variant.analysis or VariantAnalysis()
+            for code in [*changes.thresholds, *changes.not_judged]:
+                if code not in codes:
+                    raise ValueError(f"variant '{variant.id}' changes unknown fault '{code}'")
+            for code, values in changes.thresholds.items():
+                unknown = set(values) - set(codes[code].thresholds)
+                if unknown:
+                    raise ValueError(f"variant '{variant.id}' sets unknown thresholds {sorted(unknown)} "
+                                     f"of fault '{code}'")
         enforced = {f.enforces for f in self.faults}
         for cue in self.safety:
             if not cue.coaching_only and cue.id not in enforced:
@@ -323,6 +359,14 @@ class Movement(Strict):
             if cue.id == cue_id:
                 return cue
         raise KeyError(cue_id)
+
+    def for_variant(self, variant: Variant) -> Movement:
+        """This movement as the analysis judges ``variant``: its thresholds in place of the
+        movement's, and the faults it does not judge left out (``not_judged`` says why)."""
+        changes = variant.analysis or VariantAnalysis()
+        faults = [fault.model_copy(update={"thresholds": {**fault.thresholds, **changes.thresholds.get(fault.code, {})}})
+                  for fault in self.faults if fault.code not in changes.not_judged]
+        return self.model_copy(update={"faults": faults})
 
     @property
     def standard_variant(self) -> Variant:

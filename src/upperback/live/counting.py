@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from upperback.form.reps import RepCounter, RepRules, RepTiming
-from upperback.library.models import Counting, Movement
+from upperback.form.common import rules_for
+from upperback.form.reps import RepCounter, RepTiming
+from upperback.library.models import Movement
 
 PHASE_WORDS: dict[str, tuple[str, str]] = {
     "bent-over-row": ("pull", "lower"),
@@ -34,12 +35,6 @@ class Phase(StrEnum):
     REST = "rest"  # in position, between reps
     WORKING = "working"  # moving away from rest (the pull of a row)
     RETURNING = "returning"  # moving back toward rest (the lowering)
-
-
-def rules_for(counting: Counting) -> RepRules:
-    """The rep rules the offline modules build from the library's counting entry."""
-    return RepRules(direction=counting.direction, min_depth=counting.min_depth,
-                    min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s)
 
 
 class LiveCounter:

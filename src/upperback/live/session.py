@@ -6,7 +6,8 @@ the frames seen so far, with the library's thresholds: the rep's faults come fro
 frames, set-level references (resting shoulder height before the rep, the first rep's back
 shape) from the frames before it. The most important new fault becomes the rep's cue, if the
 cue rules allow one. The set ends when the user stands up, stops moving or leaves the picture;
-its summary is the same check over the whole set.
+its summary is the same check over the whole set (so a fault only the first rep seemed to
+show, and no later rep confirmed, is cued at most once but left out of the summary).
 """
 
 from __future__ import annotations
@@ -373,9 +374,15 @@ class LiveSession:
                 self._rep_done(last, time_s)
         result = self._judge() if len(self.history) else MovementResult([], [])
         self._offer(result, time_s, None, cue=False)  # the set is over: shown, not said
-        reps = tuple(RepInfo(i, r.start_s, r.top_s, r.end_s, tuple(sorted(self._rep_faults.get(i, set()))))
+        # The summary is the check over the whole set, as offline: a fault one early rep seemed
+        # to show, and no later rep confirmed, is not in it (it may have been cued already).
+        codes: dict[int, set[str]] = {}
+        for fault in result.faults:
+            if fault.rep is not None:
+                codes.setdefault(fault.rep, set()).add(fault.code)
+        reps = tuple(RepInfo(i, r.start_s, r.top_s, r.end_s, tuple(sorted(codes.get(i, set()))))
                      for i, r in enumerate(self.reps))
-        self._summary = SetSummary(self.exercise, reps, tuple(self.faults), result.metrics, reason)
+        self._summary = SetSummary(self.exercise, reps, tuple(result.faults), result.metrics, reason)
         self._end = reason
 
     def warm_up(self) -> None:

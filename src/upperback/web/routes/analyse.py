@@ -34,7 +34,8 @@ JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")]
 @router.get("/analyse")
 def upload_form(request: Request, exercise: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     library = get_library()
-    chosen = exercise if exercise in {m.id for m in library.movements} else AUTO
+    known = {m.id for m in library.movements} | {v.id for m in library.movements for v in m.variants}
+    chosen = exercise if exercise in known else AUTO
     return render(request, "analyse.html", {
         "library": library, "chosen": chosen, "max_mb": settings(request).max_upload_bytes // 1024**2,
         "recent": job_rows.list_jobs(store(request).engine, limit=5), "names": _names(),
@@ -49,7 +50,7 @@ async def upload(request: Request) -> Response:
     try:
         exercise = received.fields.get("exercise", AUTO).strip() or AUTO
         if exercise != AUTO:
-            get_library().movement(exercise)
+            get_library().analysis_target(exercise)  # a movement or a variant id
         sniff_video(received.path, received.original_name)
         try:
             probe_video(received.path)
@@ -149,5 +150,7 @@ def _file(request: Request, relative: str) -> Path:
 
 
 def _names() -> dict[str, str]:
-    return {m.id: m.name for m in get_library().movements} | {AUTO: "Recognise it for me"}
+    movements = get_library().movements
+    return ({v.id: v.name for m in movements for v in m.variants} | {m.id: m.name for m in movements}
+            | {AUTO: "Recognise it for me"})
 

@@ -1,0 +1,79 @@
+"""How surely a measured value shows a fault: the margin beyond the threshold against the pose
+model's own noise, and whether more than one rep (or a sustained stretch) shows it.
+
+BlazePose's landmarks jitter: two runs over the same video differ by 2–4° on arm angles
+(docs/performance.md), so a value a degree past its limit is no evidence of anything. A fault is
+reported when the evidence is at least moderate (``MIN_REPORTED``); a fault of severity
+``error`` keeps it only when the evidence is clear (``CLEAR``), otherwise it is reported as a
+possible fault with severity ``warning``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+import numpy as np
+
+from upperback.form.report import POSSIBLE_BELOW, FaultEvent
+from upperback.library.models import View
+
+NOISE_BY_UNIT = {"_deg": 3.0, "_s": 0.1, "_ratio": 0.02}
+"""Run-to-run noise per unit: 3° (docs/performance.md, 2–4° on arm angles); 0.1 s (one frame at
+the 10 Hz analysis rate); 0.02 for ratios of lengths in the picture (2–3 px of jitter on a
+torso of about 150 px)."""
+OBLIQUE_NOISE_FACTOR = 2.0
+"""Angles in the picture of an oblique view are corrected for the body's turn, which BlazePose
+gives to within about 5°: near 45° of turn that moves a 50° torso angle by about 3°, so the
+noise of angle measures is taken as twice the side view's there."""
+MIN_REPORTED = 0.5
+"""Events with less confidence are not reported: the signal cannot tell them from noise."""
+CLEAR = POSSIBLE_BELOW
+"""From this confidence a fault is clear; below it, it is worded as possible and an ``error``
+fault is reported as a ``warning``."""
+SINGLE_REP_WEIGHT = 0.8
+"""A set of one rep cannot show a fault twice: its evidence counts for a little less."""
+
+
+def noise_for(threshold_key: str, view: View | None = None) -> float:
+    """The noise of the unit in a threshold's name (``max_torso_angle_deg`` → 3°), in ``view``."""
+    for suffix, noise in NOISE_BY_UNIT.items():
+        if threshold_key.endswith(suffix):
+            oblique = view is View.OBLIQUE and suffix == "_deg"
+            return noise * (OBLIQUE_NOISE_FACTOR if oblique else 1.0)
+    return 0.0
+
+
+def margin_confidence(value: float, threshold: float, noise: float, kind: str) -> float:
+    """How far ``value`` lies beyond ``threshold``, in noise widths: 0.25 at the threshold, 0.5
+    (``MIN_REPORTED``) one noise width beyond it, 1 at three widths."""
+    excess = (value - threshold) if kind == "max" else (threshold - value)
+    if noise <= 0:
+        return 1.0 if excess > 0 else 0.25
+    widths = round(excess / noise, 6)  # times are whole frames apart: 0.6 - 0.5 s is one width
+    return float(np.clip(0.25 + 0.25 * widths, 0.0, 1.0))
+
+
+def settle_rep_faults(events: list[FaultEvent], judged_reps: int) -> list[FaultEvent]:
+    """Per-rep events with their final confidence, keeping only those the evidence supports.
+
+    A code seen on a single rep of a set of several is dropped (one rep is within the noise of
+    a set); in a one-rep set its confidence is scaled by ``SINGLE_REP_WEIGHT``. Errors below
+    ``CLEAR`` become warnings.
+    """
+    reps_with = Counter(e.code for e in events)
+    kept = []
+    for event in events:
+        if reps_with[event.code] < 2 and judged_reps > 1:
+            continue
+        weight = SINGLE_REP_WEIGHT if judged_reps <= 1 else 1.0
+        kept.append(graded(event, event.confidence * weight))
+    return [e for e in kept if e.confidence >= MIN_REPORTED]
+
+
+def graded(event: FaultEvent, confidence: float) -> FaultEvent:
+    """``event`` with ``confidence``; an ``error`` below ``CLEAR`` is reported as a warning."""
+    severity = event.severity
+    if severity == "error" and confidence < CLEAR:
+        severity = "warning"
+    return dataclasses.replace(event, confidence=round(float(confidence), 3), severity=severity)
