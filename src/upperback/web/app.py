@@ -154,9 +154,20 @@ def _templates() -> Jinja2Templates:
     env.globals["static"] = lambda name: f"/static/{name}?v={_static_version(name)}"
     env.globals["csrf_field"] = lambda request: Markup(
         f'<input type="hidden" name="{CSRF_FIELD}" value="{request.state.csrf_token}">')
+    env.globals["fault_summary"] = _fault_summary
     env.filters["duration"] = _duration
     env.filters["number"] = _number
     return templates
+
+
+def _fault_summary(summary: dict, exercise_id: str | None) -> list[str]:
+    """Each kind of fault in a stored analysis summary with the reps it touched, in words."""
+    from upperback.library import get_library
+    from upperback.report.fault_kinds import summary_kinds
+
+    library = get_library()
+    movement = next((m for m in library.movements if m.id == exercise_id), None)
+    return summary_kinds(summary, movement)
 
 
 def _duration(seconds: float | int | None) -> str:
