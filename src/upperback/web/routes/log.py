@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +22,7 @@ from upperback.logbook.progress_plots import fault_series, top_exercises, top_mu
 from upperback.logbook.zones import local_zone
 from upperback.store import LoggedSet
 from upperback.web.deps import render, require_csrf, settings, store, upload_token_check
-from upperback.web.forms import number, whole
+from upperback.web.forms import FieldError, number, whole
 from upperback.web.uploads import UploadKind, receive_upload
 
 router = APIRouter()
@@ -50,6 +51,12 @@ WEEKLY_SETS_RANGE = (10, 20)
 def log_page(request: Request, limit: Annotated[int, Query(ge=1, le=100_000)] = PAGE_SIZE,
              finished: bool = False, added: bool = False,
              mapped: Annotated[int | None, Query(ge=0)] = None) -> Response:
+    return _log_page(request, limit=limit, finished=finished, added=added, mapped=mapped)
+
+
+def _log_page(request: Request, *, limit: int = PAGE_SIZE, finished: bool = False, added: bool = False,
+              mapped: int | None = None, typed: dict | None = None, errors: dict | None = None,
+              status_code: int = 200) -> Response:
     log = store(request)
     library = get_library()
     sets = list(reversed(log.sets()))
@@ -58,7 +65,8 @@ def log_page(request: Request, limit: Annotated[int, Query(ge=1, le=100_000)] = 
     return render(request, "log.html", {
         "sets": sets[:limit], "total": len(sets), "limit": limit, "names": names, "variants": variants,
         "library": library, "finished": finished, "added": added, "mapped": mapped, "zone": local_zone(),
-    })
+        "typed": typed, "errors": errors,
+    }, status_code=status_code)
 
 
 @router.post("/log", dependencies=[Depends(require_csrf)])
@@ -66,27 +74,51 @@ def add_set(request: Request, exercise: Annotated[str, Form(max_length=100)],
             reps: Annotated[str, Form()] = "", load: Annotated[str, Form()] = "",
             load_unit: Annotated[str, Form()] = "kg", seconds: Annotated[str, Form()] = "",
             rpe: Annotated[str, Form()] = "", notes: Annotated[str, Form(max_length=500)] = "") -> Response:
-    """A set done outside a planned session; ``exercise`` is a movement or variant id."""
+    """A set done outside a planned session; ``exercise`` is a movement or variant id. A value
+    that cannot be used brings the page back with everything typed and the message by its field."""
     library = get_library()
     try:
         movement, variant = library.variant(exercise)
     except UpperbackError:
         movement, variant = library.movement(exercise), None
     log = store(request)
+    typed = {"exercise": exercise, "reps": reps, "load": load, "load_unit": load_unit, "seconds": seconds,
+             "rpe": rpe, "notes": notes}
+    try:
+        logged = _typed_set(movement, variant, typed)
+    except FieldError as exc:
+        return _log_page(request, typed=typed, errors=exc.errors, status_code=422)
     count = sum(1 for s in log.sets(exercise_id=movement.id, since=_start_of_today())
                 if s.source == "manual")
-    kg = number(load, "weight")
-    if load_unit not in ("kg", "lb"):
-        raise UpperbackError("Choose kg or lb for the weight.")
-    logged = LoggedSet(performed_at=datetime.now().astimezone(), exercise_id=movement.id,
-                       exercise_name=movement.name, variant_id=variant.id if variant else None,
-                       set_index=count + 1, reps=whole(reps, "reps"), load=kg,
-                       load_unit=load_unit if kg is not None else None, duration_s=number(seconds, "seconds"),
-                       rpe=number(rpe, "RPE"), notes=notes.strip())
-    if logged.reps is None and logged.duration_s is None:
-        raise UpperbackError("Enter the reps (or the seconds, for a hold or a carry) of the set.")
-    log.log_set(logged)
+    log.log_set(replace(logged, set_index=count + 1))
     return RedirectResponse("/log?added=1", status_code=303)
+
+
+def _typed_set(movement, variant, typed: dict[str, str]) -> LoggedSet:
+    """The set as typed on the Log page, checked field by field."""
+    problems: dict[str, str] = {}
+
+    def read(reader, field: str, what: str):
+        try:
+            return reader(typed[field], what, field)
+        except FieldError as exc:
+            problems.update(exc.errors)
+            return None
+
+    reps = read(whole, "reps", "reps")
+    kg = read(number, "load", "weight")
+    seconds = read(number, "seconds", "seconds")
+    rpe = read(number, "rpe", "RPE")
+    if typed["load_unit"] not in ("kg", "lb"):
+        problems["load"] = "Choose kg or lb for the weight."
+    if not problems and reps is None and seconds is None:
+        problems["reps"] = "Enter the reps (or the seconds, for a hold or a carry) of the set."
+    if problems:
+        raise FieldError(problems)
+    return LoggedSet(performed_at=datetime.now().astimezone(), exercise_id=movement.id,
+                     exercise_name=movement.name, variant_id=variant.id if variant else None,
+                     set_index=1, reps=reps, load=kg, load_unit=typed["load_unit"] if kg is not None else None,
+                     duration_s=seconds, rpe=rpe, notes=typed["notes"].strip())
 
 
 @router.post("/log/import")

@@ -13,6 +13,8 @@ from upperback.library import Equipment, Level, get_library
 from upperback.plans import LOADED_HINGE, Goal, Profile
 from upperback.web import planning
 from upperback.web.deps import render, require_csrf, store
+from upperback.web.forms import FieldError, whole
+from upperback.web.forms import number as form_number
 
 router = APIRouter(prefix="/profile")
 
@@ -46,81 +48,95 @@ def form(request: Request) -> Response:
 async def save(request: Request) -> Response:
     form_data = await request.form()
     weeks = _weeks(form_data.get("weeks"))
+    values, problems = _profile_values(form_data)
+    if problems:
+        return _page(request, values, weeks=weeks, errors=problems, status_code=422)
     try:
-        values = _profile_values(form_data)
         planning.make_programme(store(request), values, weeks)
-    except UpperbackError as exc:
-        shown = _profile_values(form_data, strict=False)
-        return _page(request, shown, weeks=weeks, error=exc.message, status_code=422)
+    except UpperbackError as exc:  # a plan that cannot be made: the whole form's problem
+        return _page(request, values, weeks=weeks, errors={"": exc.message}, status_code=422)
     return RedirectResponse("/today?new=1", status_code=303)
 
 
-def _page(request: Request, values: dict, weeks: int, error: str | None = None,
+def _page(request: Request, values: dict, weeks: int, errors: dict[str, str] | None = None,
           status_code: int = 200) -> Response:
     library = get_library()
     return render(request, "profile.html", {
-        "values": values, "weeks": weeks, "week_choices": WEEK_CHOICES, "error": error,
+        "values": values, "weeks": weeks, "week_choices": WEEK_CHOICES, "errors": errors or {},
         "goals": GOAL_TEXT, "levels": LEVEL_TEXT, "equipment": EQUIPMENT_TEXT,
         "movements": library.movements, "loaded_hinge": LOADED_HINGE,
         "list_text": _list_text,
     }, status_code=status_code)
 
 
-def _profile_values(form: FormData, strict: bool = True) -> dict:
-    """The form as the plain data :func:`upperback.plans.parse_profile` validates.
+WEIGHT_FIELDS = {"dumbbell_kg": (Equipment.DUMBBELLS, "dumbbell"), "kettlebell_kg": (Equipment.KETTLEBELL, "kettlebell")}
 
-    With ``strict=False`` weight lists that do not parse stay as typed (to show the form again).
-    """
+
+def _profile_values(form: FormData) -> tuple[dict, dict[str, str]]:
+    """The form as the plain data :func:`upperback.plans.parse_profile` validates, and the
+    problems found, by field, in plain words. A value with a problem stays as typed."""
+    problems: dict[str, str] = {}
     equipment = [str(e) for e in form.getlist("equipment")]
 
-    def weights(key: str, what: str):
+    def read(field: str, reader):
+        text = str(form.get(field) or "").strip()
         try:
-            return _numbers(form.get(key), what)
-        except UpperbackError:
-            if strict:
-                raise
-            return str(form.get(key))
+            return reader(text)
+        except FieldError as exc:
+            problems.update(exc.errors)
+            return text
 
     values: dict = {
         "equipment": equipment or [Equipment.NONE.value],
-        "dumbbell_kg": weights("dumbbell_kg", "dumbbell weights"),
-        "kettlebell_kg": weights("kettlebell_kg", "kettlebell weights"),
         "bands": [b.strip() for b in re.split(r"[,\n]", str(form.get("bands") or "")) if b.strip()],
         "level": form.get("level") or Level.BEGINNER.value,
         "goal": form.get("goal") or Goal.POSTURE.value,
-        "days_per_week": _whole(form.get("days_per_week"), 3),
-        "minutes_per_session": _whole(form.get("minutes_per_session"), 30),
+        "days_per_week": read("days_per_week", lambda t: _count(t, "days_per_week", "days a week", (1, 7), 3)),
+        "minutes_per_session": read("minutes_per_session",
+                                    lambda t: _count(t, "minutes_per_session", "minutes a session", (5, 240), 30)),
         "desk_worker": form.get("desk_worker") == "yes",
         "avoid": [str(a) for a in form.getlist("avoid")],
     }
-    for key in ("barbell_kg", "barbell_step_kg"):
-        text = str(form.get(key) or "").strip()
-        if text:
-            numbers = weights(key, key.replace("_", " ").replace(" kg", " weight"))
-            values[key] = numbers[0] if isinstance(numbers, list) and numbers else text
-    return values
+    for field, (implement, noun) in WEIGHT_FIELDS.items():
+        weights = values[field] = read(field, lambda t, noun=noun, field=field: _numbers(t, f"{noun} weights", field))
+        ticked = implement.value in equipment
+        if field in problems:
+            continue
+        if ticked and not weights:
+            problems[field] = (f"Type the {noun} weights you own in kg, e.g. 4, 6, 8, so the plan can choose "
+                               f"weights (or untick {EQUIPMENT_TEXT[implement]} above).")
+        elif weights and not ticked:
+            problems[field] = (f"You typed {noun} weights but did not tick {EQUIPMENT_TEXT[implement]} above: "
+                               "tick it, or clear this box.")
+    if values["bands"] and Equipment.RESISTANCE_BAND.value not in equipment:
+        problems["bands"] = "You named bands but did not tick Resistance band above: tick it, or clear this box."
+    for field, what, limits in (("barbell_kg", "empty bar", (1, 30)), ("barbell_step_kg", "smallest jump", (0.5, 10))):
+        if str(form.get(field) or "").strip():
+            values[field] = read(field, lambda t, what=what, field=field, limits=limits:
+                                 form_number(t, f"{what} (kg)", field, limits))
+    return values, problems
 
 
-def _numbers(text, what: str) -> list[float]:
-    parts = [p for p in re.split(r"[,;\s]+", str(text or "").replace("kg", " ")) if p]
+def _count(text: str, field: str, what: str, limits: tuple[int, int], default: int) -> int:
+    value = whole(text, what, field, limits)
+    return default if value is None else value
+
+
+def _numbers(text: str, what: str, field: str) -> list[float]:
+    parts = [p for p in re.split(r"[,;\s]+", text.replace("kg", " ")) if p]
     numbers = []
     for part in parts:
-        try:
-            numbers.append(float(part))
-        except ValueError:
-            raise UpperbackError(f"'{part}' in the {what} is not a number; write the weights in kg "
-                                 "separated by commas, e.g. 4, 6, 8.") from None
+        value = form_number(part, what, field, (0.5, 150))
+        if value is None:
+            continue
+        numbers.append(value)
     return numbers
 
 
-def _whole(text, default: int) -> int:
-    text = str(text or "").strip()
-    return int(text) if text.isdigit() else default
-
-
 def _weeks(text) -> int:
-    value = _whole(text, WEEK_CHOICES[0])
-    return value if value in WEEK_CHOICES else WEEK_CHOICES[0]
+    """The plan length picked (a select, so anything else is the first choice)."""
+    text = str(text or "").strip()
+    return int(text) if text.isdigit() and int(text) in WEEK_CHOICES else WEEK_CHOICES[0]
 
 
 def _list_text(values: list | str) -> str:

@@ -53,13 +53,42 @@
     bar.hidden = false;
     bar.classList.remove("rest-over");
     label.textContent = "Rest";
+    makeRoomFor(bar);
     stopRest = countdown(seconds, function (left) { face.textContent = clock(left); }, function () {
       label.textContent = "Next set";
       face.textContent = "Go";
       bar.classList.add("rest-over");
       signal();
-      setTimeout(function () { bar.hidden = true; }, 4000);
+      setTimeout(function () { hideRest(bar); }, 4000);
     });
+  }
+
+  // The floating timer must never cover a control: the page gets room below its last control,
+  // focus scrolls clear of the bar, and the next set to log is scrolled above it.
+  function makeRoomFor(bar) {
+    document.documentElement.style.setProperty("--rest-space", (bar.offsetHeight + 24) + "px");
+    document.body.classList.add("resting");
+  }
+
+  let postedRow = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const row = event.detail.elt.closest && event.detail.elt.closest(".set-row");
+    postedRow = row ? row.id : null;
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    const bar = document.getElementById("rest-timer");
+    const logged = postedRow && document.getElementById(postedRow);
+    if (!bar || bar.hidden || !logged || !logged.classList.contains("logged")) return;
+    const rows = Array.from(document.querySelectorAll(".set-row"));
+    const next = rows.slice(rows.indexOf(logged) + 1).find(function (row) { return !row.classList.contains("logged"); });
+    if (!next) return;
+    const covered = next.getBoundingClientRect().bottom - bar.getBoundingClientRect().top + 12;
+    if (covered > 0) window.scrollBy({ top: covered });
+  });
+
+  function hideRest(bar) {
+    bar.hidden = true;
+    document.body.classList.remove("resting");
   }
 
   document.addEventListener("rest-start", function (event) {
@@ -70,7 +99,7 @@
     const skip = event.target.closest("[data-timer-skip]");
     if (skip) {
       if (stopRest) stopRest();
-      document.getElementById("rest-timer").hidden = true;
+      hideRest(document.getElementById("rest-timer"));
     }
   });
 
