@@ -16,6 +16,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from upperback.errors import UpperbackError
 from upperback.library import get_library
+from upperback.logbook.csv_reader import NotAnExportError
 from upperback.logbook.importer import import_data, resolve_target
 from upperback.logbook.progress import compute_progress
 from upperback.logbook.progress_plots import fault_series, top_exercises, top_muscles
@@ -56,7 +57,7 @@ def log_page(request: Request, limit: Annotated[int, Query(ge=1, le=100_000)] = 
 
 def _log_page(request: Request, *, limit: int = PAGE_SIZE, finished: bool = False, added: bool = False,
               mapped: int | None = None, typed: dict | None = None, errors: dict | None = None,
-              status_code: int = 200) -> Response:
+              import_error: str | None = None, status_code: int = 200) -> Response:
     log = store(request)
     library = get_library()
     sets = list(reversed(log.sets()))
@@ -65,7 +66,7 @@ def _log_page(request: Request, *, limit: int = PAGE_SIZE, finished: bool = Fals
     return render(request, "log.html", {
         "sets": sets[:limit], "total": len(sets), "limit": limit, "names": names, "variants": variants,
         "library": library, "finished": finished, "added": added, "mapped": mapped, "zone": local_zone(),
-        "typed": typed, "errors": errors,
+        "typed": typed, "errors": errors, "import_error": import_error,
     }, status_code=status_code)
 
 
@@ -134,14 +135,31 @@ async def import_history(request: Request) -> Response:
     unit = received.fields.get("unit", "kg")
     if unit not in ("kg", "lb"):
         raise UpperbackError("Choose kg or lb for weights the file gives no unit for.")
-    report = await run_in_threadpool(import_data, store(request), data, Path(received.original_name), fmt,
-                                     zone=local_zone(), weight_unit=unit)
+    try:
+        report = await run_in_threadpool(import_data, store(request), data, Path(received.original_name), fmt,
+                                         zone=local_zone(), weight_unit=unit)
+    except NotAnExportError as exc:  # the import form comes back, with a message in the web's words
+        return _log_page(request, import_error=_not_an_export(received.original_name, exc), status_code=422)
+    except UpperbackError as exc:
+        return _log_page(request, import_error=exc.message, status_code=422)
     library = get_library()
     return render(request, "log_import.html", {
         "report": report, "library": library,
         "labels": {**{m.id: m.name for m in library.movements},
                    **{v.id: v.name for m in library.movements for v in m.variants}},
     })
+
+
+APP_NAMES = {"strong": "Strong", "hevy": "Hevy", "fitnotes": "FitNotes"}
+
+
+def _not_an_export(name: str, exc: NotAnExportError) -> str:
+    if exc.detected in APP_NAMES:
+        app = APP_NAMES[exc.detected]
+        return (f"'{name}' looks like an export from {app}, not the app chosen. Choose {app} (or "
+                "'Find out from the file') under App and import it again.")
+    return (f"'{name}' is not a CSV export from Strong, Hevy or FitNotes. Export your workouts as CSV "
+            "from the app (it is under the app's settings) and choose that file.")
 
 
 @router.post("/log/map", dependencies=[Depends(require_csrf)])

@@ -91,9 +91,9 @@ def _profile_values(form: FormData) -> tuple[dict, dict[str, str]]:
         "bands": [b.strip() for b in re.split(r"[,\n]", str(form.get("bands") or "")) if b.strip()],
         "level": form.get("level") or Level.BEGINNER.value,
         "goal": form.get("goal") or Goal.POSTURE.value,
-        "days_per_week": read("days_per_week", lambda t: _count(t, "days_per_week", "days a week", (1, 7), 3)),
+        "days_per_week": read("days_per_week", lambda t: _count(t, "days_per_week", "number of days a week", (1, 7), 3)),
         "minutes_per_session": read("minutes_per_session",
-                                    lambda t: _count(t, "minutes_per_session", "minutes a session", (5, 240), 30)),
+                                    lambda t: _count(t, "minutes_per_session", "number of minutes a session", (5, 240), 30)),
         "desk_worker": form.get("desk_worker") == "yes",
         "avoid": [str(a) for a in form.getlist("avoid")],
     }
