@@ -150,7 +150,7 @@ def no_strength_message(profile: Profile, library: Library) -> str:
         if cls in (ExerciseClass.COMPOUND, ExerciseClass.ISOLATION):
             parts.append(f"{movement.name}: {missing_equipment_hint(profile, movement)}")
     return ("No upper-back strength exercise fits your profile, so there is nothing to plan. "
-            + "; ".join(parts) + ". Change your equipment or avoid list with 'upperback profile'.")
+            + "; ".join(parts) + ". Change your equipment or what to leave out in your profile.")
 
 
 # --------------------------------------------------------------------------- warm-up
