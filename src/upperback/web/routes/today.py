@@ -82,6 +82,17 @@ def log_set(request: Request,
     return render(request, "partials/set_row.html", {**context, "logged": logged}, headers=headers)
 
 
+@router.post("/resume", dependencies=[Depends(require_csrf)])
+def resume(request: Request) -> Response:
+    """Carry on with the session that was stopped with sets still to do."""
+    log = store(request)
+    now = planning.local_now()
+    state = _state(log, now)
+    if state.stopped is not None:
+        log.reopen_session(state.stopped.session_id, now)
+    return RedirectResponse("/today", status_code=303)
+
+
 @router.post("/finish", dependencies=[Depends(require_csrf)])
 def finish(request: Request) -> Response:
     """End the session in progress; the next visit to Today shows the next planned day."""
