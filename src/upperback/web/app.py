@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -20,7 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -157,6 +158,7 @@ def _templates() -> Jinja2Templates:
     env.globals["fault_summary"] = _fault_summary
     env.filters["duration"] = _duration
     env.filters["number"] = _number
+    env.filters["lines"] = _lines
     return templates
 
 
@@ -176,6 +178,12 @@ def _duration(seconds: float | int | None) -> str:
         return "-"
     seconds = int(round(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
+
+
+def _lines(text: str | None) -> Markup:
+    """Notes with their line breaks shown; apps like Hevy write a break as the two characters \\n."""
+    parts = re.split(r"\\n|\r?\n", text or "")
+    return Markup("<br>").join(escape(part) for part in parts)
 
 
 def _number(value: float | int | None, digits: int = 1) -> str:
