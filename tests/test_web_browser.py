@@ -333,16 +333,19 @@ def test_today_keeps_the_reps_when_the_weight_is_wrong_and_the_rest_timer_covers
     rows = [r.get_attribute("id") for r in browser.find_elements(By.CSS_SELECTOR, "li.set-row")]
     following = browser.find_element(By.ID, rows[rows.index(row_id) + 1])
     button = following.find_element(By.CSS_SELECTOR, "button[type=submit]")
-    button_bottom = browser.execute_script("return arguments[0].getBoundingClientRect().bottom", button)
-    timer_top = browser.execute_script("return arguments[0].getBoundingClientRect().top", timer)
-    assert button_bottom < timer_top, "the next Log set button is clear of the rest timer"
-    # every control can be scrolled clear of it too: the page has room below its last control
-    browser.execute_script("window.scrollTo(0, document.documentElement.scrollHeight)")
-    last = browser.find_elements(By.CSS_SELECTOR, "form.finish button, .set-form button")[-1]
-    assert browser.execute_script("return arguments[0].getBoundingClientRect().bottom", last) < \
-        browser.execute_script("return arguments[0].getBoundingClientRect().top", timer)
-    browser.execute_script(f"document.getElementById('{following.get_attribute('id')}')"
-                           ".scrollIntoView({block: 'center'})")
+    assert browser.execute_script("const r = arguments[0].getBoundingClientRect();"
+                                  "return r.top >= 0 && r.bottom <= innerHeight;", button), "next set in sight"
+    covered = """
+        const bar = arguments[0].getBoundingClientRect();
+        return [...document.querySelectorAll('button, input, select, a')].filter(c => {
+          if (arguments[0].contains(c) || !c.offsetParent) return false;
+          const r = c.getBoundingClientRect();
+          return r.left < bar.right && r.right > bar.left && r.top < bar.bottom && r.bottom > bar.top;
+        }).map(c => c.outerHTML.slice(0, 80));"""
+    for scrolled in (0, 0.5, 1):  # wherever the page is scrolled to
+        browser.execute_script(f"window.scrollTo(0, {scrolled} * document.documentElement.scrollHeight)")
+        assert browser.execute_script(covered, timer) == [], "the rest timer covers no control"
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", following)
     browser.save_screenshot(str(SCREENSHOTS / f"{shot_name('22-today-rest-timer', size)}.png"))
 
 

@@ -158,8 +158,7 @@ def _not_an_export(name: str, exc: NotAnExportError) -> str:
         app = APP_NAMES[exc.detected]
         return (f"'{name}' looks like an export from {app}, not the app chosen. Choose {app} (or "
                 "'Find out from the file') under App and import it again.")
-    return (f"'{name}' is not a CSV export from Strong, Hevy or FitNotes. Export your workouts as CSV "
-            "from the app (it is under the app's settings) and choose that file.")
+    return f"'{name}' is not a CSV export from Strong, Hevy or FitNotes. Choose the CSV file the app exported."
 
 
 @router.post("/log/map", dependencies=[Depends(require_csrf)])

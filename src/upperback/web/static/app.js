@@ -53,7 +53,6 @@
     bar.hidden = false;
     bar.classList.remove("rest-over");
     label.textContent = "Rest";
-    makeRoomFor(bar);
     stopRest = countdown(seconds, function (left) { face.textContent = clock(left); }, function () {
       label.textContent = "Next set";
       face.textContent = "Go";
@@ -63,36 +62,32 @@
     });
   }
 
-  // The floating timer must never cover a control: the page gets room below its last control,
-  // focus scrolls clear of the bar, and the next set to log is scrolled above it.
-  function makeRoomFor(bar) {
-    document.documentElement.style.setProperty("--rest-space", (bar.offsetHeight + 24) + "px");
-    document.body.classList.add("resting");
-  }
-
+  // The rest timer sits in the page, under the set just logged, so it never covers a control;
+  // the next set is scrolled into sight below it.
   let postedRow = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
     const row = event.detail.elt.closest && event.detail.elt.closest(".set-row");
     postedRow = row ? row.id : null;
   });
-  document.addEventListener("htmx:afterSwap", function () {
+  document.addEventListener("htmx:afterSettle", placeRest);
+  function placeRest() {  // after htmx has settled the logged set in, and on rest-start
     const bar = document.getElementById("rest-timer");
     const logged = postedRow && document.getElementById(postedRow);
     if (!bar || bar.hidden || !logged || !logged.classList.contains("logged")) return;
+    logged.appendChild(bar);
+    bar.classList.add("in-place");
     const rows = Array.from(document.querySelectorAll(".set-row"));
     const next = rows.slice(rows.indexOf(logged) + 1).find(function (row) { return !row.classList.contains("logged"); });
-    if (!next) return;
-    const covered = next.getBoundingClientRect().bottom - bar.getBoundingClientRect().top + 12;
-    if (covered > 0) window.scrollBy({ top: covered });
-  });
+    (next || bar).scrollIntoView({ block: "nearest" });
+  }
 
   function hideRest(bar) {
     bar.hidden = true;
-    document.body.classList.remove("resting");
   }
 
   document.addEventListener("rest-start", function (event) {
     startRest(event.detail && event.detail.seconds);
+    placeRest();
   });
 
   document.addEventListener("click", function (event) {
