@@ -520,4 +520,10 @@ def test_a_row_report_counts_fault_kinds_everywhere_and_stacks_on_a_phone(server
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, ".job-table tbody tr") if "row.mp4" in r.text)
     assert f"{expected.rep_count} reps · {len(kinds)} kind" in row.text
     assert all(movement.fault(code).title in row.text for code in kinds)
+    reach = row.find_element(By.CSS_SELECTOR, ".fault-reach")
+    assert reach.rect["x"] + reach.rect["width"] <= PHONE[0] and reach.rect["width"] > PHONE[0] / 2
+    assert no_sideways_scroll(browser)
     screenshot(browser, "32-history-phone")
+    browser.set_window_size(*DESKTOP)
+    browser.get(base + "/analyses")
+    screenshot(browser, "33-history-desktop")

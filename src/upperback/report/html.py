@@ -128,6 +128,11 @@ class FaultGroup:
     """How much of the set it touched: 'in all 6 reps', 'in 1 of 6 reps', '3 times'."""
     events: list[FaultEvent] = field(default_factory=list, repr=False)
 
+    @property
+    def place(self) -> str:
+        """'in 1 of 6 reps · rep 3'; just 'in all 6 reps' when every rep showed it."""
+        return self.reach if self.reach.startswith("in all") else f"{self.reach} · {self.where}"
+
 
 def fault_groups(report: FormReport, movement: Movement) -> list[FaultGroup]:
     """The faults found, one group per kind (:func:`fault_kinds` order: most severe, then most reps)."""
