@@ -64,6 +64,7 @@
     $("[data-live-stage]").hidden = false;
     $("[data-live-start]").textContent = "Restart";
     finishButton.hidden = false;
+    $("[data-live-details]").hidden = false;
     connect();
   }
 
