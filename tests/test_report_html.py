@@ -239,3 +239,20 @@ def test_only_errors_break_a_safety_rule_and_the_best_rep_has_the_fewest_mildest
         "return [...document.querySelectorAll('#reps td')].map(c => c.getBoundingClientRect().right);")
     assert max(cells) <= 390  # the rep table stacks into cards: every column on screen
     screenshot(browser, "report_rep_cards_phone.png", 390)
+
+
+def test_the_terminal_summary_names_faults_and_counts_their_kinds():
+    import io
+
+    from rich.console import Console
+
+    from upperback.report.terminal import report_summary
+
+    console = Console(file=io.StringIO(), width=200)
+    console.print(report_summary(SHORT_EVERYWHERE))
+    out = console.file.getvalue()
+    assert out.startswith("Bent-over row: 4 reps")
+    assert "4 kinds of fault: Rounded back in 1 of 4 reps; Short range in all 4 reps" in out
+    assert "• Shrugging (in 1 of 4 reps: rep 3)" in out
+    for code in ("partial_range", "fast_lowering", "rounded_back", "bent-over-row"):
+        assert code not in out

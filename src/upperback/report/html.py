@@ -180,11 +180,12 @@ def summary_stats(report: FormReport, movement: Movement) -> list[dict[str, str]
         cadence = report.metrics.get("cadence_steps_per_min", float("nan"))
         if math.isfinite(cadence):
             stats.append({"value": f"{cadence:.0f}", "label": "steps a minute"})
-    if report.reps:
+    whole = [r for r in report.reps if not is_partial(r)]  # a rep cut by the clip's edge has no tempo
+    if whole:
         up, _, down = PHASE_WORDS.get(movement.id, DEFAULT_PHASE_WORDS)
-        stats.append({"value": f"{np.mean([r.concentric_s for r in report.reps]):.1f} s",
+        stats.append({"value": f"{np.mean([r.concentric_s for r in whole]):.1f} s",
                       "label": f"{up}, per rep"})
-        stats.append({"value": f"{np.mean([r.eccentric_s for r in report.reps]):.1f} s",
+        stats.append({"value": f"{np.mean([r.eccentric_s for r in whole]):.1f} s",
                       "label": f"{down}, per rep"})
     duration = report.metrics.get("set_duration_s", report.metrics.get("carry_duration_s", float("nan")))
     if math.isfinite(duration):
@@ -232,7 +233,8 @@ def rep_table(report: FormReport, movement: Movement, ranked: RankedReps) -> dic
                         key=lambda cs: SEVERITY_RANK.get(cs[1], 9))
         rows.append({
             "number": rep.index + 1,
-            "cells": [f"{rep.start_s:.1f} s", f"{rep.concentric_s:.1f} s", f"{rep.eccentric_s:.1f} s"]
+            "cells": [f"{rep.start_s:.1f} s"]
+            + (["–", "–"] if is_partial(rep) else [f"{rep.concentric_s:.1f} s", f"{rep.eccentric_s:.1f} s"])
             + [metric_text(c, rep.metrics.get(c, float("nan")))["value"] for c in columns],
             "faults": [{"title": fault_title(movement, code), "severity": severity} for code, severity in faults],
             "tag": _rep_tag(rep, ranked, len(report.reps)),

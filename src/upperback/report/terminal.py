@@ -35,8 +35,8 @@ def report_summary(report: FormReport) -> RenderableType:
         for rep in report.reps:
             number = f"{rep.index + 1}" + (" (partial)" if is_partial(rep) else "")
             titles = [fault_title(movement, code) for code in rep_fault_codes(report, rep)]
-            table.add_row(number, f"{rep.start_s:.1f}", f"{rep.concentric_s:.1f}",
-                          f"{rep.eccentric_s:.1f}", ", ".join(titles) or "-")
+            up, down = ("-", "-") if is_partial(rep) else (f"{rep.concentric_s:.1f}", f"{rep.eccentric_s:.1f}")
+            table.add_row(number, f"{rep.start_s:.1f}", up, down, ", ".join(titles) or "-")
         parts.append(table)
     kinds = fault_kinds(report, movement)
     if kinds:
