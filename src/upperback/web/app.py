@@ -223,9 +223,9 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_form(request: Request, exc: RequestValidationError) -> Response:
-        fields = ", ".join(sorted({str(e["loc"][-1]) for e in exc.errors()}))
+        fields = ", ".join(sorted({str(e["loc"][-1]).replace("_", " ") for e in exc.errors()}))
         return page(request, 422, "Something is missing",
-                    f"The form could not be read (check: {fields}). Go back and fill it in again.")
+                    f"The form could not be read (check the {fields}). Go back, reload the page and fill it in again.")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
