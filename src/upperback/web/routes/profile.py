@@ -69,7 +69,15 @@ def _page(request: Request, values: dict, weeks: int, errors: dict[str, str] | N
     }, status_code=status_code)
 
 
-WEIGHT_FIELDS = {"dumbbell_kg": (Equipment.DUMBBELLS, "dumbbell"), "kettlebell_kg": (Equipment.KETTLEBELL, "kettlebell")}
+WEIGHT_FIELDS = {"dumbbell_kg": (Equipment.DUMBBELLS, "dumbbell"),
+                 "kettlebell_kg": (Equipment.KETTLEBELL, "kettlebell")}
+"""The fields listing weights owned, with the equipment each needs ticked."""
+COUNT_FIELDS = {"days_per_week": ("number of days a week", (1, 7), 3),
+                "minutes_per_session": ("number of minutes a session", (5, 240), 30)}
+"""Whole-number fields: what they are called in messages, their limits (the profile's), the default."""
+BAR_FIELDS = {"barbell_kg": ("empty bar (kg)", (1, 30)), "barbell_step_kg": ("smallest jump (kg)", (0.5, 10))}
+OWNED_KG = (0.5, 150)
+"""Weights a dumbbell or kettlebell can have (the profile's own limits)."""
 
 
 def _profile_values(form: FormData) -> tuple[dict, dict[str, str]]:
@@ -91,30 +99,35 @@ def _profile_values(form: FormData) -> tuple[dict, dict[str, str]]:
         "bands": [b.strip() for b in re.split(r"[,\n]", str(form.get("bands") or "")) if b.strip()],
         "level": form.get("level") or Level.BEGINNER.value,
         "goal": form.get("goal") or Goal.POSTURE.value,
-        "days_per_week": read("days_per_week", lambda t: _count(t, "days_per_week", "number of days a week", (1, 7), 3)),
-        "minutes_per_session": read("minutes_per_session",
-                                    lambda t: _count(t, "minutes_per_session", "number of minutes a session", (5, 240), 30)),
         "desk_worker": form.get("desk_worker") == "yes",
         "avoid": [str(a) for a in form.getlist("avoid")],
     }
-    for field, (implement, noun) in WEIGHT_FIELDS.items():
-        weights = values[field] = read(field, lambda t, noun=noun, field=field: _numbers(t, f"{noun} weights", field))
-        ticked = implement.value in equipment
-        if field in problems:
-            continue
-        if ticked and not weights:
-            problems[field] = (f"Type the {noun} weights you own in kg, e.g. 4, 6, 8, so the plan can choose "
-                               f"weights (or untick {EQUIPMENT_TEXT[implement]} above).")
-        elif weights and not ticked:
-            problems[field] = (f"You typed {noun} weights but did not tick {EQUIPMENT_TEXT[implement]} above: "
-                               "tick it, or clear this box.")
-    if values["bands"] and Equipment.RESISTANCE_BAND.value not in equipment:
-        problems["bands"] = "You named bands but did not tick Resistance band above: tick it, or clear this box."
-    for field, what, limits in (("barbell_kg", "empty bar", (1, 30)), ("barbell_step_kg", "smallest jump", (0.5, 10))):
+    for field, (what, limits, default) in COUNT_FIELDS.items():
+        values[field] = read(field, lambda t, f=field, w=what, lim=limits, d=default: _count(t, f, w, lim, d))
+    for field, (what, limits) in BAR_FIELDS.items():
         if str(form.get(field) or "").strip():
-            values[field] = read(field, lambda t, what=what, field=field, limits=limits:
-                                 form_number(t, f"{what} (kg)", field, limits))
+            values[field] = read(field, lambda t, f=field, w=what, lim=limits: form_number(t, w, f, lim))
+    for field, (implement, noun) in WEIGHT_FIELDS.items():
+        values[field] = read(field, lambda t, f=field, n=noun: _weights(t, f"{n} weights", f))
+        if field not in problems:
+            problem = _tick_problem(noun, EQUIPMENT_TEXT[implement], implement.value in equipment,
+                                    bool(values[field]))
+            if problem:
+                problems[field] = problem
+    if values["bands"] and Equipment.RESISTANCE_BAND.value not in equipment:
+        problems["bands"] = _tick_problem("band", EQUIPMENT_TEXT[Equipment.RESISTANCE_BAND], False, True)
     return values, problems
+
+
+def _tick_problem(noun: str, label: str, ticked: bool, listed: bool) -> str | None:
+    """What is wrong when the equipment ticked and the weights (or bands) typed disagree."""
+    if ticked and not listed:
+        return (f"Type the {noun} weights you own in kg, e.g. 4, 6, 8, so the plan can choose weights "
+                f"(or untick {label} above).")
+    if listed and not ticked:
+        return f"You typed {noun} {'names' if noun == 'band' else 'weights'} but did not tick {label} above: " \
+               "tick it, or clear this box."
+    return None
 
 
 def _count(text: str, field: str, what: str, limits: tuple[int, int], default: int) -> int:
@@ -122,15 +135,10 @@ def _count(text: str, field: str, what: str, limits: tuple[int, int], default: i
     return default if value is None else value
 
 
-def _numbers(text: str, what: str, field: str) -> list[float]:
+def _weights(text: str, what: str, field: str) -> list[float]:
+    """'4, 6,8 kg' -> [4.0, 6.0, 8.0]; a part that is not a usable weight raises for ``field``."""
     parts = [p for p in re.split(r"[,;\s]+", text.replace("kg", " ")) if p]
-    numbers = []
-    for part in parts:
-        value = form_number(part, what, field, (0.5, 150))
-        if value is None:
-            continue
-        numbers.append(value)
-    return numbers
+    return [form_number(part, what, field, OWNED_KG) for part in parts]
 
 
 def _weeks(text) -> int:
