@@ -124,14 +124,9 @@ class FaultGroup:
     safety_id: str
     safety_text: str
     count: int
-    reach: str
-    """How much of the set it touched: 'in all 6 reps', 'in 1 of 6 reps', '3 times'."""
+    place: str
+    """How much of the set it touched, and where: 'in 1 of 6 reps · rep 3'; 'in all 6 reps'."""
     events: list[FaultEvent] = field(default_factory=list, repr=False)
-
-    @property
-    def place(self) -> str:
-        """'in 1 of 6 reps · rep 3'; just 'in all 6 reps' when every rep showed it."""
-        return self.reach if self.reach.startswith("in all") else f"{self.reach} · {self.where}"
 
 
 def fault_groups(report: FormReport, movement: Movement) -> list[FaultGroup]:
@@ -148,10 +143,12 @@ def fault_groups(report: FormReport, movement: Movement) -> list[FaultGroup]:
             continue
         cue = movement.safety_cue(fault.enforces)
         where = _where(events) if events else rep_list(kind.reps)
+        how_much = reach(len(kind.reps), report.rep_count, kind.times)
+        every_rep = len(kind.reps) == report.rep_count > 1
         groups.append(FaultGroup(code=kind.code, severity=kind.severity, title=fault.title, where=where,
                                  explanation=fault.explanation, cue=fault.cue, why=fault.why_it_matters,
                                  safety_id=cue.id, safety_text=cue.text, count=len(events),
-                                 reach=reach(len(kind.reps), report.rep_count, kind.times), events=events))
+                                 place=how_much if every_rep else f"{how_much} · {where}", events=events))
     return groups
 
 
