@@ -179,7 +179,7 @@ def session(
         history = store.sets()
         stopped = unfinished_session(programme, history)
         if stopped is not None and not preview:
-            left = stopped.planned_sets - len(stopped.done)
+            left = stopped.sets_left
             console.print(f"[bold]{stopped.session.title}[/bold] stopped with {left} planned "
                           f"set{'' if left == 1 else 's'} still to do.")
             answer = console.input("Carry on with it? [bold][Y/n][/bold] ").strip().lower()

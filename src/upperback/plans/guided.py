@@ -141,8 +141,8 @@ class GuidedSession:
         title = self.session.title + (" (deload)" if self.session.deload else "")
         self.console.print(Panel(body, title=title))
         if self.resume is not None:
-            already = len(self.resume.done)
-            self.console.print(f"Carrying on: {already} of {self.resume.planned_sets} sets are already saved; "
+            saved = self.resume.planned_sets - self.resume.sets_left
+            self.console.print(f"Carrying on: {saved} of {self.resume.planned_sets} sets are already saved; "
                                "the next one is where you stopped.")
         self.console.print("Press Enter at a timer to skip it; type q at any prompt to stop.")
         self._ask("Press Enter to begin ")

@@ -58,6 +58,12 @@ class Unfinished:
     def planned_sets(self) -> int:
         return sum(item.sets for item in self.session.items)
 
+    @property
+    def sets_left(self) -> int:
+        """Planned sets not logged yet."""
+        return sum(1 for item in self.session.items for number in range(1, item.sets + 1)
+                   if (item.variant_id, number) not in self.done)
+
 
 def unfinished_session(programme: Programme, history: Sequence[LoggedSet],
                        library: Library | None = None) -> Unfinished | None:
