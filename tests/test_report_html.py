@@ -256,3 +256,15 @@ def test_the_terminal_summary_names_faults_and_counts_their_kinds():
     assert "• Shrugging (in 1 of 4 reps: rep 3)" in out
     for code in ("partial_range", "fast_lowering", "rounded_back", "bent-over-row"):
         assert code not in out
+
+
+def test_the_stored_summary_counts_the_same_kinds_and_reps_as_the_report():
+    from upperback.logbook.form_links import summarise_report
+    from upperback.report.fault_kinds import summary_kinds
+
+    movement = get_library().movement("bent-over-row")
+    summary = summarise_report(SHORT_EVERYWHERE.to_dict())
+    assert summary["fault_kinds"] == 4
+    assert summary["faulty_reps"] == {"partial_range": 4, "fast_lowering": 1, "shrugging": 1, "rounded_back": 1}
+    assert summary_kinds(summary, movement) == headline(
+        fault_kinds(SHORT_EVERYWHERE, movement), 4).split(": ", 1)[1].split("; ")
