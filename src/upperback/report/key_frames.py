@@ -109,8 +109,7 @@ def _scaled(track: PoseTrack, scale: float) -> PoseTrack:
 
 
 def _rep_caption(report: FormReport, movement: Movement, rep: Rep) -> str:
-    codes = list(dict.fromkeys([f.code for f in report.faults if f.rep == rep.index] + list(rep.faults)))
-    titles = ", ".join(fault_title(movement, c) for c in codes)
+    titles = ", ".join(fault_title(movement, c) for c in rep_fault_codes(report, rep))
     return f"Rep {rep.index + 1}: " + (titles if titles else "no faults found")
 
 
