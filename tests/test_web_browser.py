@@ -373,6 +373,16 @@ def test_profile_errors_sit_by_their_fields_in_plain_words_and_clear_of_the_save
     assert browser.find_element(By.NAME, "kettlebell_kg").get_attribute("value") == "8, 12"
     assert len(summary.find_elements(By.CSS_SELECTOR, "li a")) == 3 and app.state.store.load_profile() is None
     screenshot(browser, shot_name("23-profile-errors", size))
+    for link in summary.find_elements(By.CSS_SELECTOR, "li a"):  # each link shows its field, uncovered
+        click(browser, link)
+        time.sleep(0.3)
+        top, bottom, header, bar = browser.execute_script(
+            "const f = document.querySelector(arguments[0]).getBoundingClientRect();"
+            "const h = document.querySelector('.site-header').getBoundingClientRect();"
+            "const b = document.querySelector('.sticky-actions').getBoundingClientRect();"
+            "return [f.top, f.bottom, getComputedStyle(document.querySelector('.site-header')).position === 'sticky'"
+            " ? h.bottom : 0, b.top];", link.get_attribute("hash"))
+        assert header <= top and bottom <= bar, link.get_attribute("hash")
 
     # the browser's own check scrolls an empty field into view above the sticky save bar
     browser.get(base + "/profile")
