@@ -97,8 +97,16 @@ def test_live_page_counts_reps_shows_a_cue_and_logs_the_set(server, browser):
     browser.save_screenshot(str(SCREENSHOTS / "live-coach.png"))
     fault_cues = {f.cue for f in offline.faults}
     assert cue.text.strip() in fault_cues
-    lag = browser.find_element(By.CSS_SELECTOR, "[data-live-lag]").get_attribute("data-lag-ms")
+    lag_box = browser.find_element(By.CSS_SELECTOR, "[data-live-lag]")
+    lag = lag_box.get_attribute("data-lag-ms")
     assert lag is not None and 0 < int(lag) < 5000  # answers come back (the budget is in docs/live.md)
+    # diagnostics stay out of sight until asked for
+    assert not lag_box.is_displayed()
+    press("[data-live-details]")
+    WebDriverWait(browser, 5).until(lambda _: lag_box.is_displayed() and " ms" in lag_box.text)
+    browser.save_screenshot(str(SCREENSHOTS / "live-coach-details.png"))
+    press("[data-live-details]")
+    assert not lag_box.is_displayed()
     assert browser.find_element(By.CSS_SELECTOR, "[data-live-overlay]").size["width"] > 0
 
     press("[data-live-finish]")
@@ -112,3 +120,56 @@ def test_live_page_counts_reps_shows_a_cue_and_logs_the_set(server, browser):
     WebDriverWait(browser, 20).until(lambda _: "/log" in browser.current_url)
     logged = app.state.store.sets(exercise_id="bent-over-row")
     assert logged and logged[-1].reps == counted and "Live coach" in logged[-1].notes
+
+
+def _plain_browser(*arguments: str, size: tuple[int, int]):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", *arguments):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_window_size(*size)
+    return driver
+
+
+BUSY_CAMERA = """
+navigator.mediaDevices.getUserMedia = () =>
+  Promise.reject(new DOMException("Could not start video source", "NotReadableError"));
+"""
+"""Chromium cannot be told to find its camera in use by another program, so the page is handed
+the error the browser gives then (the same DOMException name every browser uses)."""
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("problem", "arguments", "error", "advice"), [
+    ("no-camera", (), "NotFoundError", "No camera was found"),
+    ("denied", ("--use-fake-device-for-media-stream", "--deny-permission-prompts"), "NotAllowedError",
+     "Camera access is blocked"),
+    ("busy", ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"), "NotReadableError",
+     "The camera is busy"),
+])
+def test_each_camera_problem_says_what_to_do(server, problem, arguments, error, advice, size):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _, base = server
+    driver = _plain_browser(*arguments, size=size)
+    try:
+        if problem == "busy":
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": BUSY_CAMERA})
+        driver.get(f"{base}/live")
+        driver.find_element(By.CSS_SELECTOR, "[data-live-start]").click()
+        check = driver.find_element(By.CSS_SELECTOR, "[data-live-check]")
+        WebDriverWait(driver, 20).until(lambda _: check.is_displayed() and check.text.strip())
+        assert driver.find_element(By.CSS_SELECTOR, "[data-live]").get_attribute("data-camera-error") == error
+        assert check.text.startswith(advice) and "press Start camera" in check.text
+        top, bottom = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom];",
+                                            check)
+        assert 0 <= top and bottom <= size[1]  # in sight without scrolling
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(SCREENSHOTS / f"live-camera-{problem}-{size[0]}.png"))
+    finally:
+        driver.quit()

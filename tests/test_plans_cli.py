@@ -122,3 +122,31 @@ def test_export_plan_bad_options(capsys, tmp_path, monkeypatch, args, message):
     code, _, err = run_cli(capsys, "export-plan", *args)
     assert code == 1 and message in err
 
+
+
+def test_session_after_a_stop_offers_to_carry_on_with_the_same_day(capsys, monkeypatch):
+    from rich.console import Console
+
+    from upperback.plans.guided import GuidedSession
+    from upperback.plans.models import Programme
+    from upperback.plans.today import next_session
+
+    set_profile(capsys)
+    run_cli(capsys, "plan", "--weeks", "2")
+    with open_store() as store:
+        programme = Programme.model_validate(store.latest_plan()[1])
+        first = next_session(programme, [])
+
+        class StopAfterOneSet:
+            answers = iter([""] * (1 + first.items[0].sets) + ["q"])
+
+            def now(self): return 0.0
+            def wait_for_enter(self, timeout_s): return True
+            def ask(self, prompt): return next(self.answers)
+
+        GuidedSession(first, store, StopAfterOneSet(), Console(file=io.StringIO())).run()
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\nq\n"))
+    code, out, err = run_cli(capsys, "session")
+    assert code == 0, err
+    assert f"{first.title} stopped with" in out and "Carry on with it?" in out
+    assert "Carrying on:" in out and "Run upperback session again to carry on where you stopped" in out

@@ -12,7 +12,7 @@ from upperback.plans.examples import EXAMPLE_PROFILES
 from upperback.plans.guided import GuidedSession
 from upperback.plans.programme import build_programme
 from upperback.plans.progression import parse_notes
-from upperback.plans.today import next_session
+from upperback.plans.today import next_session, unfinished_session
 from upperback.store import open_store
 
 PROFILE = EXAMPLE_PROFILES["beginner-light-dumbbells"][1]
@@ -163,3 +163,31 @@ def test_next_session_moves_on_after_a_guided_session(store):
     assert (first.day, second.day) == (1, 3)
     row = next(i for i in second.items if i.movement_id == "bent-over-row")
     assert row.load.kg == 8.0, "every row set reached 12: next dumbbell"
+
+
+def test_a_stopped_session_is_offered_again_and_carries_on_where_it_stopped(store):
+    programme = build_programme(PROFILE, 1, now=NOW)
+    first = next_session(programme, [])
+    warm_up = sum(i.sets for i in first.items if i.block == "warm-up")
+    stopped, _ = guide(first, store, ScriptedIO([""] + [""] * warm_up + ["10", "", "8", "q"]))
+    assert not stopped.finished and stopped.sets_logged == warm_up + 1
+    unfinished = unfinished_session(programme, store.sets())
+    assert unfinished is not None and unfinished.session_id == stopped.session_id
+    assert unfinished.session.title == first.title and len(unfinished.done) == warm_up + 1
+
+    row = next(i for i in first.items if i.block == "main")
+    rest_of_day = sum(i.sets for i in first.items) - warm_up - 1
+    answers = [""] + ["11", "", "8"] * (row.sets - 1)
+    answers += ["12", "", ""] * sum(i.sets for i in first.items if i.block == "main" and i is not row)
+    answers += ["", ""] * sum(i.sets for i in first.items if i.block == "carry")
+    console = Console(file=io.StringIO(), width=120)
+    resumed = GuidedSession(first, store, ScriptedIO(answers), console, wall_clock=Wall(), resume=unfinished).run()
+    assert resumed.finished and resumed.sets_logged == rest_of_day
+    assert resumed.session_id == stopped.session_id
+    assert "Carrying on" in console.file.getvalue()
+    logged = store.sets()
+    assert {s.session_id for s in logged} == {stopped.session_id}
+    rows = sorted(s.set_index for s in logged if s.variant_id == row.variant_id)
+    assert rows == list(range(1, row.sets + 1)), "each set once: none repeated, none missing"
+    assert unfinished_session(programme, logged) is None
+    assert next_session(programme, logged).day == 3  # the day is done: the plan moves on

@@ -170,3 +170,24 @@ def test_impossible_profiles_get_a_clear_message(data, expected):
     with pytest.raises(ImpossibleProfileError) as info:
         build_session(parse_profile(data), day())
     assert expected in str(info.value)
+
+
+@pytest.mark.parametrize("minutes", [20, 30, 45, 60])
+@pytest.mark.parametrize("key", list(EXAMPLE_PROFILES))
+def test_a_session_fills_the_minutes_given_or_says_why_not(key, minutes):
+    from upperback.plans.fitting import FILL_TOLERANCE_S
+    from upperback.plans.programme import build_programme
+
+    profile = EXAMPLE_PROFILES[key][1].model_copy(update={"minutes_per_session": minutes})
+    try:
+        programme = build_programme(profile, 2)
+    except ImpossibleProfileError:
+        return  # too little time: said elsewhere, with the minutes it needs
+    for _, planned in programme.days():
+        session = planned.session
+        if session.deload or session.kind != "training":
+            continue
+        assert session.seconds <= minutes * 60
+        said = [n for n in session.notes if n.startswith(f"This session takes about {session.minutes} of your "
+                                                          f"{minutes} minutes: ")]
+        assert (minutes * 60 - session.seconds <= FILL_TOLERANCE_S) != bool(said), session.notes

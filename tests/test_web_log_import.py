@@ -62,7 +62,8 @@ def test_a_malformed_file_is_refused_with_its_line_and_the_log_keeps_what_it_had
     response = send(client, "my fitnotes.csv", broken.encode())
 
     page = html.unescape(response.text)
-    assert response.status_code == 400 and "nothing was imported" in page
+    assert response.status_code == 422 and "nothing was imported" in page
+    assert 'id="import-error"' in page and 'name="history"' in page  # the import form, to try again
     assert "my fitnotes.csv" in page and "line 2" in page
     assert str(client.app.state.settings.uploads_dir) not in page  # no server path shown
     assert client.app.state.store.count_sets() == before
@@ -70,7 +71,9 @@ def test_a_malformed_file_is_refused_with_its_line_and_the_log_keeps_what_it_had
 
 def test_a_file_that_is_not_an_export_and_an_empty_form_are_explained(client):
     picture = send(client, "photo.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    assert picture.status_code == 400 and "not a text file" in picture.text
+    assert picture.status_code == 422
+    assert "'photo.csv' is not a CSV export from Strong, Hevy or FitNotes." in html.unescape(picture.text)
+    assert "--format" not in picture.text and "columns" not in picture.text
     empty = send(client, "empty.csv", b"")
     assert empty.status_code == 400 and "No file was attached" in empty.text
     assert client.app.state.store.count_sets() == 0

@@ -231,15 +231,16 @@ def _recognised(signals: BodySignals) -> tuple[str, list[str]]:
     found = recognise(signals)
     if found.exercise is None:
         best = sorted(found.scores.items(), key=lambda kv: kv[1], reverse=True)[:2]
-        likely = " or ".join(name for name, _ in best)
+        likely = " or ".join(get_library().movement(name).name.lower() for name, _ in best)
         raise UpperbackError(
-            f"Could not tell which movement the video shows (closest: {likely}). "
-            "Run it again with --exercise ID (see 'upperback exercises')."
+            f"Could not tell which movement the video shows (closest: the {likely}). "
+            "Choose the movement yourself and analyse it again."
         )
+    name = get_library().movement(found.exercise).name
     if found.clear:
-        return found.exercise, [f"Recognised the movement as {found.exercise}."]
-    return found.exercise, [f"The movement was not clear-cut; it was analysed as {found.exercise} "
-                            "because you were hinged forward. Pass --exercise to choose."]
+        return found.exercise, [f"Recognised the movement as the {name.lower()}."]
+    return found.exercise, [f"The movement was not clear-cut; it was analysed as the {name.lower()} "
+                            "because you were hinged forward. Choose the movement yourself if that is wrong."]
 
 
 def _view_warnings(movement: Movement, signals: BodySignals) -> list[str]:

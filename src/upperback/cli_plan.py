@@ -170,20 +170,34 @@ def session(
     """Guide you through the next planned session, logging each set as you go."""
     from upperback.plans.guided import GuidedSession, TerminalIO
     from upperback.plans.render import session_view
-    from upperback.plans.today import next_session
+    from upperback.plans.today import next_session, unfinished_session
     from upperback.store import open_store
 
     with open_store() as store:
         current = _stored_profile(store)
         programme = _current_programme(store, current)
         history = store.sets()
+        stopped = unfinished_session(programme, history)
+        if stopped is not None and not preview:
+            left = stopped.sets_left
+            console.print(f"[bold]{stopped.session.title}[/bold] stopped with {left} planned "
+                          f"set{'' if left == 1 else 's'} still to do.")
+            answer = console.input("Carry on with it? [bold][Y/n][/bold] ").strip().lower()
+            if answer in ("", "y", "yes"):
+                result = GuidedSession(stopped.session, store, TerminalIO(console), console, resume=stopped).run()
+                _after(result)
+                return
         today = next_session(programme, history)
         if preview:
             console.print(session_view(today))
             return
         result = GuidedSession(today, store, TerminalIO(console), console).run()
+    _after(result)
+
+
+def _after(result) -> None:
     if not result.finished:
-        console.print("Run [bold]upperback session[/bold] again to do the next planned day.")
+        console.print("Run [bold]upperback session[/bold] again to carry on where you stopped.")
 
 
 def export_plan(

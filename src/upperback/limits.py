@@ -125,3 +125,13 @@ DAYS_PER_WEEK = Limit("days a week", 1, 7, whole=True)
 
 MINUTES_PER_SESSION = Limit("minutes a session", 1, 240, whole=True)
 """Up to four hours; the planner says when a session is too short to hold a sound workout."""
+
+OWNED_WEIGHT_KG = Limit("weight", 0.5, 150, "kg")
+"""A dumbbell or kettlebell one owns: fixed and adjustable home dumbbells start at 0.5 kg, and
+the heaviest sold for home use (adjustable 2 x 70 kg sets, 68 kg bells) stay under 150 kg."""
+
+BARBELL_KG = Limit("empty bar", 1, 30, "kg")
+"""Technique bars weigh a few kg, Olympic bars 15–20 kg, specialty bars up to about 30 kg."""
+
+BARBELL_STEP_KG = Limit("smallest jump", 0.5, 10, "kg")
+"""Fractional plates give 0.5 kg in all; two 5 kg plates (10 kg) is the largest jump a plan would take."""

@@ -39,6 +39,15 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class NotAnExportError(UpperbackError):
+    """A file that is not an export of the app asked for (or of any app, with ``auto``);
+    ``detected`` names the app whose export it does look like, if any."""
+
+    def __init__(self, message: str, detected: str | None = None) -> None:
+        super().__init__(message)
+        self.detected = detected
+
+
 def decode(data: bytes, path: Path) -> str:
     """Text of an export: UTF-8 (with or without BOM), UTF-16 with its BOM (a spreadsheet's "Unicode
     text"), else Windows-1252 as spreadsheets save it."""
@@ -47,21 +56,23 @@ def decode(data: bytes, path: Path) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    if b"\x00" in data[:4096]:  # no text file holds NUL bytes: a picture, a zip, a database...
+        raise NotAnExportError(f"{path} is not a text file; export the CSV from the app again.")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UpperbackError(f"{path} is not a text file; export the CSV from the app again.")
+    raise NotAnExportError(f"{path} is not a text file; export the CSV from the app again.")
 
 
 def parse_csv(text: str, path: Path, fmt: str, options: ReadOptions) -> ParsedExport:
     """Parse an export; ``fmt`` is strong, hevy, fitnotes or auto (recognised from the header)."""
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
-        raise UpperbackError(f"{path} is empty or starts with a blank line; it is not an app export.")
+        raise NotAnExportError(f"{path} is empty or starts with a blank line; it is not an app export.")
     if "\x00" in text:
-        raise UpperbackError(f"{path} holds binary data (NUL bytes); it is not a CSV export. Export it again.")
+        raise NotAnExportError(f"{path} holds binary data (NUL bytes); it is not a CSV export. Export it again.")
     delimiter = max(",;\t", key=lambda d: len(next(csv.reader([first_line], delimiter=d))))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     written = [" ".join(h.replace("\ufeff", "").split()) for h in next(reader)]
@@ -146,14 +157,14 @@ def _reader_for(fmt: str, headers: set[str], path: Path) -> ModuleType:
     detected = detect_format(headers)
     if fmt == "auto":
         if detected is None:
-            raise UpperbackError(
+            raise NotAnExportError(
                 f"{path} does not look like a Strong, Hevy or FitNotes export (columns: "
                 f"{', '.join(sorted(headers))}). Pass --format if it is one of them.")
         return READERS[detected]
     if fmt not in READERS:
         raise UpperbackError(f"Unknown import format '{fmt}'; use auto, strong, hevy, fitnotes or json.")
     if not READERS[fmt].matches(headers):
-        raise UpperbackError(
+        raise NotAnExportError(
             f"{path} does not have the columns of a {fmt} export"
-            + (f"; it looks like a {detected} export (try --format {detected})." if detected else "."))
+            + (f"; it looks like a {detected} export (try --format {detected})." if detected else "."), detected)
     return READERS[fmt]

@@ -15,12 +15,15 @@ REPORT_KEYS = ("schema_version", "exercise", "rep_count", "reps", "faults")
 
 
 def summarise_report(report: dict) -> dict:
-    """What progress needs from a report: reps, reps showing each fault, fault events per code."""
+    """What progress and History need from a report: reps, how many kinds of fault, the reps
+    showing each kind, and fault events per code."""
     faulty_reps: Counter[str] = Counter()
     for rep in report["reps"]:
-        faulty_reps.update(set(rep.get("faults", [])))
+        faulty_reps.update(set(rep.get("faults", []))
+                           | {f["code"] for f in report["faults"] if f.get("rep") == rep["index"]})
     events = Counter(fault["code"] for fault in report["faults"])
     return {"schema_version": report["schema_version"], "rep_count": int(report["rep_count"]),
+            "fault_kinds": len(set(faulty_reps) | set(events)),
             "faulty_reps": dict(faulty_reps), "fault_events": dict(events)}
 
 

@@ -120,6 +120,9 @@ _CARRY_SECONDS = {
     Goal.POSTURE: Span(30, 45),
 }
 CARRY_SETS = {Level.BEGINNER: 2, Level.INTERMEDIATE: 3, Level.ADVANCED: 3}
+MAX_CARRY_SETS = max(CARRY_SETS.values())
+"""Spare minutes add walks up to what trained lifters do; carries are not counted as hard
+upper-back sets, so they do not push the weekly volume past its plan."""
 
 
 def work_span(goal: Goal, level: Level, cls: ExerciseClass) -> Span:

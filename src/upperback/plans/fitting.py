@@ -13,16 +13,25 @@ Trim order (each step is taken only while the session is still too long):
 
 If the session still does not fit, :class:`SessionTooLong` says how many minutes the
 smallest sound session needs.
+
+A session well short of the user's time (:data:`FILL_TOLERANCE_S`) first gets its carry's
+walks up to :data:`~upperback.plans.dose.MAX_CARRY_SETS`; more hard sets would go past the
+weekly volume planned for the user's level, so a session still short says so rather than
+padding it (:func:`fill_session`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from upperback.plans.dose import MIN_HARD_SETS_PER_EXERCISE, ExerciseClass, rest_s
+from upperback.plans.dose import MAX_CARRY_SETS, MIN_HARD_SETS_PER_EXERCISE, ExerciseClass, rest_s
 from upperback.plans.models import Item
 from upperback.plans.profile import Goal
 from upperback.plans.timing import item_seconds, session_seconds
+
+
+FILL_TOLERANCE_S = 5 * 60
+"""A session within this of the user's minutes fills them; a shorter one says why it is short."""
 
 
 class SessionTooLong(Exception):
@@ -94,4 +103,25 @@ def fit_session(items: list[Item], limit_s: int, goal: Goal, short_warm_up: Call
         items[index] = timed(items[index], sets=items[index].sets - 1)
     notes.append("Fewer working sets than planned, to fit your time: "
                  + ", ".join(f"{item.variant_name} {item.sets}" for item in items if item.hard) + ".")
+    return items, notes
+
+
+def fill_session(items: list[Item], limit_s: int, why_short: str) -> tuple[list[Item], list[str]]:
+    """The items with carry walks added while they fit ``limit_s``; a note when the session is
+    still more than :data:`FILL_TOLERANCE_S` short, ending with ``why_short``."""
+    items = list(items)
+    notes: list[str] = []
+    carry = next((i for i, item in enumerate(items) if item.exercise_class is ExerciseClass.CARRY), None)
+    if carry is not None and limit_s - session_seconds(items) > FILL_TOLERANCE_S:
+        added = 0
+        while items[carry].sets < MAX_CARRY_SETS:
+            longer = items[:carry] + [timed(items[carry], sets=items[carry].sets + 1)] + items[carry + 1:]
+            if session_seconds(longer) > limit_s:
+                break
+            items, added = longer, added + 1
+        if added:
+            notes.append(f"{items[carry].sets} carries instead of {items[carry].sets - added}, to use your time.")
+    used, limit = -(-session_seconds(items) // 60), limit_s // 60
+    if limit_s - session_seconds(items) > FILL_TOLERANCE_S:
+        notes.append(f"This session takes about {used} of your {limit} minutes: {why_short}")
     return items, notes

@@ -24,6 +24,7 @@ from upperback.library import Library, get_library
 from upperback.limits import LOAD_KG, REPS, RPE, Limit
 from upperback.plans.models import Item, Session
 from upperback.plans.progression import set_notes
+from upperback.plans.today import Unfinished
 
 if TYPE_CHECKING:
     from upperback.store import Store
@@ -93,8 +94,12 @@ class GuidedSession:
 
     def __init__(self, session: Session, store: Store, io: SessionIO, console: Console,
                  library: Library | None = None,
-                 wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        self.session = session
+                 wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 resume: Unfinished | None = None) -> None:
+        """With ``resume``, carry on with that stopped session: its logged sets are skipped and
+        new ones join the same training session."""
+        self.session = resume.session if resume else session
+        self.resume = resume
         self.store = store
         self.io = io
         self.console = console
@@ -104,12 +109,17 @@ class GuidedSession:
 
     def run(self) -> GuidedResult:
         """Guide the whole session; Ctrl-C or ``q`` ends it early, keeping what was logged."""
-        session_id = self.store.start_session(f"upperback: {self.session.title}", source="session",
-                                              started_at=self.wall_clock())
+        if self.resume is not None:
+            session_id = self.resume.session_id
+        else:
+            session_id = self.store.start_session(f"upperback: {self.session.title}", source="session",
+                                                  started_at=self.wall_clock())
         finished = False
         try:
             self._intro()
             for index, item in enumerate(self.session.items):
+                if not self._to_do(item):
+                    continue
                 self._item(item, session_id)
                 if index + 1 < len(self.session.items) and item.rest_s:
                     self.countdown(item.rest_s, f"Rest, then {self.session.items[index + 1].variant_name}")
@@ -131,14 +141,24 @@ class GuidedSession:
                      Text("\nBefore you start:\n" + "\n".join(tips), style="dim"))
         title = self.session.title + (" (deload)" if self.session.deload else "")
         self.console.print(Panel(body, title=title))
+        if self.resume is not None:
+            saved = self.resume.planned_sets - self.resume.sets_left
+            self.console.print(f"Carrying on: {saved} of {self.resume.planned_sets} sets are already saved; "
+                               "the next one is where you stopped.")
         self.console.print("Press Enter at a timer to skip it; type q at any prompt to stop.")
         self._ask("Press Enter to begin ")
 
+    def _to_do(self, item: Item) -> list[int]:
+        """The set numbers of ``item`` still to do (all of them unless resuming)."""
+        done = self.resume.done if self.resume is not None else frozenset()
+        return [n for n in range(1, item.sets + 1) if (item.variant_id, n) not in done]
+
     def _item(self, item: Item, session_id: int) -> None:
         self.console.print(self._card(item))
-        if item.ramp_up:
+        numbers = self._to_do(item)
+        if item.ramp_up and numbers[0] == 1:
             self._ask(f"{item.ramp_up} Press Enter when done ")
-        for number in range(1, item.sets + 1):
+        for number in numbers:
             self._set(item, number, session_id)
             if number < item.sets and item.rest_s:
                 self.countdown(item.rest_s, f"Rest before set {number + 1}")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from upperback.errors import UpperbackError
 from upperback.library import Equipment, Level, Movement, Variant, get_library
-from upperback.limits import DAYS_PER_WEEK, MINUTES_PER_SESSION
+from upperback.limits import BARBELL_KG, BARBELL_STEP_KG, DAYS_PER_WEEK, MINUTES_PER_SESSION, OWNED_WEIGHT_KG
 
 LOADED_HINGE = "loaded-hinge"
 """The ``avoid`` entry for "no unsupported bent-over work under load"."""
@@ -51,8 +51,9 @@ class Profile(BaseModel):
     dumbbell_kg: list[float] = Field(default_factory=list, max_length=MAX_WEIGHTS)
     kettlebell_kg: list[float] = Field(default_factory=list, max_length=MAX_WEIGHTS)
     bands: list[str] = Field(default_factory=list)
-    barbell_kg: float = Field(default=20.0, gt=0, le=30, description="Weight of the empty bar.")
-    barbell_step_kg: float = Field(default=2.5, gt=0, le=10,
+    barbell_kg: float = Field(default=20.0, ge=BARBELL_KG.low, le=BARBELL_KG.high,
+                              description="Weight of the empty bar.")
+    barbell_step_kg: float = Field(default=2.5, ge=BARBELL_STEP_KG.low, le=BARBELL_STEP_KG.high,
                                    description="Smallest total increase your plates allow.")
     level: Level = Level.BEGINNER
     goal: Goal = Goal.POSTURE
@@ -73,9 +74,9 @@ class Profile(BaseModel):
     @classmethod
     def _weights(cls, value: list[float]) -> list[float]:
         for kg in value:
-            if not 0 < kg <= 150:
+            if OWNED_WEIGHT_KG.problem(kg):
                 raise ValueError(f"{kg:g} kg is not a usable weight; give each weight in kg, "
-                                 "between 0.5 and 150")
+                                 f"{OWNED_WEIGHT_KG.describe()}")
         return sorted(set(float(kg) for kg in value))
 
     @field_validator("bands")

@@ -227,7 +227,7 @@ def mobility_session(profile: Profile, week: int, day: int, library: Library) ->
 
 
 def _notes(profile: Profile, days: int) -> list[str]:
-    notes = ["Loads shown are where to start; 'upperback session' works out each day's load from "
+    notes = ["Loads shown are where to start; each day's session works out its load from "
              "your log, one step at a time."]
     if profile.days_per_week > days:
         spare = profile.days_per_week - days

@@ -21,6 +21,8 @@ from upperback.plans.dose import (
     CARRY_SETS,
     DELOAD_RIR,
     DELOAD_SET_FRACTION,
+    MAX_WEEKLY_SETS,
+    MIN_WEEKLY_SETS,
     WARM_UP_ROUNDS,
     ExerciseClass,
     Span,
@@ -30,7 +32,7 @@ from upperback.plans.dose import (
     tempo_for,
     work_span,
 )
-from upperback.plans.fitting import SessionTooLong, fit_session, timed
+from upperback.plans.fitting import SessionTooLong, fill_session, fit_session, timed
 from upperback.plans.loads import implement_for, load_steps, make_load
 from upperback.plans.models import Item, Load, Reason, Session
 from upperback.plans.profile import Goal, Profile
@@ -137,10 +139,21 @@ def build_session(profile: Profile, day: DayPlan, history: Iterable[LoggedSet] =
         raise TooLittleTimeError(
             f"{profile.minutes_per_session} minutes is too short for a sound session: the warm-up "
             f"and two working sets of each exercise need about {minutes} minutes.", minutes) from None
+    if not day.deload:
+        items, fill_notes = fill_session(items, profile.minutes_per_session * 60, _why_short(profile, day))
+        trims += fill_notes
     session = Session(title=f"Week {day.week}, day {day.day}", week=day.week, day=day.day,
                       label=day.label, deload=day.deload, minutes_available=profile.minutes_per_session,
                       items=items, notes=notes + trims)
     return session.model_copy(update={"seconds": session_seconds(items)})
+
+
+def _why_short(profile: Profile, day: DayPlan) -> str:
+    """Why a session stops short of the user's minutes: the week's hard sets are the limit."""
+    return (f"{day.weekly_sets} hard upper-back sets a week is the volume that suits a {profile.level.value} "
+            f"lifter ({MIN_WEEKLY_SETS}-{MAX_WEEKLY_SETS} a week builds the back; more adds little), and the "
+            "plan progresses by weight and reps rather than by more sets. Use the spare minutes for a "
+            "desk-break routine or a brisk walk, or give fewer minutes in your profile.")
 
 
 def no_strength_message(profile: Profile, library: Library) -> str:
@@ -150,7 +163,7 @@ def no_strength_message(profile: Profile, library: Library) -> str:
         if cls in (ExerciseClass.COMPOUND, ExerciseClass.ISOLATION):
             parts.append(f"{movement.name}: {missing_equipment_hint(profile, movement)}")
     return ("No upper-back strength exercise fits your profile, so there is nothing to plan. "
-            + "; ".join(parts) + ". Change your equipment or avoid list with 'upperback profile'.")
+            + "; ".join(parts) + ". Change your equipment or what to leave out in your profile.")
 
 
 # --------------------------------------------------------------------------- warm-up

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -61,3 +62,43 @@ def history_change(planned: Session, today: Session, drop_reason: str | None) ->
     if not moved:
         return None
     return f"Today follows your log rather than the first plan: {', '.join(moved)}."
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """The latest guided session of the plan, stopped before all its planned sets were logged."""
+
+    session_id: int
+    session: Session
+    """That day's session as it was planned when it started (loads from the log before it)."""
+    done: frozenset[tuple[str, int]]
+    """(variant id, set number) of the sets already logged."""
+
+    @property
+    def planned_sets(self) -> int:
+        return sum(item.sets for item in self.session.items)
+
+    @property
+    def sets_left(self) -> int:
+        """Planned sets not logged yet."""
+        return sum(1 for item in self.session.items for number in range(1, item.sets + 1)
+                   if (item.variant_id, number) not in self.done)
+
+
+def unfinished_session(programme: Programme, history: Sequence[LoggedSet],
+                       library: Library | None = None) -> Unfinished | None:
+    """The plan's latest guided session if it stopped with sets still to do, else None."""
+    guided = [s for s in history if s.source == "session" and s.session_id is not None
+              and s.performed_at >= programme.created_at]
+    if not guided:
+        return None
+    latest = max(guided, key=lambda s: (s.performed_at, s.session_id)).session_id
+    its_sets = [s for s in guided if s.session_id == latest]
+    began = min(s.performed_at for s in its_sets)
+    before = [s for s in history if s.session_id != latest and s.performed_at < began]
+    session = next_session(programme, before, library)
+    done = frozenset((s.variant_id or "", s.set_index) for s in its_sets)
+    planned = {(item.variant_id, number) for item in session.items for number in range(1, item.sets + 1)}
+    if planned <= done:
+        return None
+    return Unfinished(session_id=latest, session=session, done=done)

@@ -22,6 +22,15 @@ from upperback.kinematics.signals import body_signals
 from upperback.library import get_library
 from upperback.library.models import Movement
 from upperback.pose.track import PoseTrack
+from upperback.report.fault_kinds import (
+    BROKEN_SEVERITY,
+    fault_kinds,
+    headline,
+    is_partial,
+    reach,
+    rep_fault_codes,
+    rep_list,
+)
 from upperback.report.key_frames import RankedReps, key_frames, rank_reps
 from upperback.report.key_signals import plotted_signals
 from upperback.report.plots import SEVERITY_HEX, plots
@@ -78,9 +87,10 @@ def render_html_report(report: FormReport, track: PoseTrack, video: Path | None 
         "version": __version__,
         "stats": summary_stats(report, movement),
         "fault_groups": groups,
+        "headline": headline(fault_kinds(report, movement), report.rep_count),
         "safety": [
             {"id": cue.id, "text": cue.text, "coaching_only": cue.coaching_only,
-             "flagged": any(g.safety_id == cue.id for g in groups)}
+             "flagged": _safety_flag(cue.id, groups)}
             for cue in movement.safety
         ],
         "measured": [metric_text(name, value) for name, value in report.metrics.items()
@@ -114,45 +124,47 @@ class FaultGroup:
     safety_id: str
     safety_text: str
     count: int
+    place: str
+    """How much of the set it touched, and where: 'in 1 of 6 reps · rep 3'; 'in all 6 reps'."""
     events: list[FaultEvent] = field(default_factory=list, repr=False)
 
 
 def fault_groups(report: FormReport, movement: Movement) -> list[FaultGroup]:
-    """The faults found, one group per code, most severe and most frequent first."""
+    """The faults found, one group per kind (:func:`fault_kinds` order: most severe, then most reps)."""
     by_code: dict[str, list[FaultEvent]] = {}
     for event in report.faults:
         by_code.setdefault(event.code, []).append(event)
     groups = []
-    for code, events in by_code.items():
-        first = events[0]
+    for kind in fault_kinds(report, movement):
+        events = by_code.get(kind.code, [])
         try:
-            fault = movement.fault(code)
+            fault = movement.fault(kind.code)
         except KeyError:
             continue
         cue = movement.safety_cue(fault.enforces)
-        groups.append(FaultGroup(code=code, severity=first.severity, title=fault.title, where=_where(events),
+        where = _where(events) if events else rep_list(kind.reps)
+        how_much = reach(len(kind.reps), report.rep_count, kind.times)
+        every_rep = len(kind.reps) == report.rep_count > 1
+        groups.append(FaultGroup(code=kind.code, severity=kind.severity, title=fault.title, where=where,
                                  explanation=fault.explanation, cue=fault.cue, why=fault.why_it_matters,
-                                 safety_id=cue.id, safety_text=cue.text, count=len(events), events=events))
-    return sorted(groups, key=lambda g: (SEVERITY_RANK.get(g.severity, 9), -g.count, g.events[0].start_s))
+                                 safety_id=cue.id, safety_text=cue.text, count=len(events),
+                                 place=how_much if every_rep else f"{how_much} · {where}", events=events))
+    return groups
+
+
+def _safety_flag(cue_id: str, groups: list[FaultGroup]) -> str:
+    """'broken' when an error-severity fault broke the rule, 'watch' for milder faults, '' otherwise."""
+    severities = {g.severity for g in groups if g.safety_id == cue_id}
+    if BROKEN_SEVERITY in severities:
+        return "broken"
+    return "watch" if severities else ""
 
 
 def _where(events: list[FaultEvent]) -> str:
     """'reps 1–3, 5' for per-rep faults; '3.2–4.0 s' stretches otherwise."""
     if all(e.rep is not None for e in events):
-        reps = sorted({e.rep + 1 for e in events})
-        return ("rep " if len(reps) == 1 else "reps ") + _ranges(reps)
+        return rep_list({e.rep + 1 for e in events})
     return ", ".join(f"{e.start_s:.1f}–{e.end_s:.1f} s" for e in events[:4]) + (" …" if len(events) > 4 else "")
-
-
-def _ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 5] → '1–3, 5'."""
-    runs = [[numbers[0], numbers[0]]]
-    for number in numbers[1:]:
-        if number == runs[-1][1] + 1:
-            runs[-1][1] = number
-        else:
-            runs.append([number, number])
-    return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def summary_stats(report: FormReport, movement: Movement) -> list[dict[str, str]]:
@@ -165,11 +177,12 @@ def summary_stats(report: FormReport, movement: Movement) -> list[dict[str, str]
         cadence = report.metrics.get("cadence_steps_per_min", float("nan"))
         if math.isfinite(cadence):
             stats.append({"value": f"{cadence:.0f}", "label": "steps a minute"})
-    if report.reps:
+    whole = [r for r in report.reps if not is_partial(r)]  # a rep cut by the clip's edge has no tempo
+    if whole:
         up, _, down = PHASE_WORDS.get(movement.id, DEFAULT_PHASE_WORDS)
-        stats.append({"value": f"{np.mean([r.concentric_s for r in report.reps]):.1f} s",
+        stats.append({"value": f"{np.mean([r.concentric_s for r in whole]):.1f} s",
                       "label": f"{up}, per rep"})
-        stats.append({"value": f"{np.mean([r.eccentric_s for r in report.reps]):.1f} s",
+        stats.append({"value": f"{np.mean([r.eccentric_s for r in whole]):.1f} s",
                       "label": f"{down}, per rep"})
     duration = report.metrics.get("set_duration_s", report.metrics.get("carry_duration_s", float("nan")))
     if math.isfinite(duration):
@@ -209,18 +222,20 @@ def rep_table(report: FormReport, movement: Movement, ranked: RankedReps) -> dic
                and any(math.isfinite(rep.metrics.get(name, float("nan"))) for rep in report.reps)]
     columns = columns[:REP_METRIC_COLUMNS]
     up, _, down = PHASE_WORDS.get(movement.id, DEFAULT_PHASE_WORDS)
-    header = ["#", "start", up, down] + [metric_text(c, 0.0)["label"] for c in columns] + ["faults"]
+    header = ["rep", "start", up, down] + [metric_text(c, 0.0)["label"] for c in columns] + ["faults"]
     rows = []
     for rep in report.reps:
-        faults = sorted({(f.code, f.severity) for f in report.faults if f.rep == rep.index}
-                        | {(c, fault_severity(movement, c)) for c in rep.faults},
+        severities = {f.code: f.severity for f in report.faults if f.rep == rep.index}
+        faults = sorted(((c, severities.get(c) or fault_severity(movement, c)) for c in rep_fault_codes(report, rep)),
                         key=lambda cs: SEVERITY_RANK.get(cs[1], 9))
         rows.append({
             "number": rep.index + 1,
-            "cells": [f"{rep.start_s:.1f} s", f"{rep.concentric_s:.1f} s", f"{rep.eccentric_s:.1f} s"]
+            "cells": [f"{rep.start_s:.1f} s"]
+            + (["–", "–"] if is_partial(rep) else [f"{rep.concentric_s:.1f} s", f"{rep.eccentric_s:.1f} s"])
             + [metric_text(c, rep.metrics.get(c, float("nan")))["value"] for c in columns],
             "faults": [{"title": fault_title(movement, code), "severity": severity} for code, severity in faults],
             "tag": _rep_tag(rep, ranked, len(report.reps)),
+            "partial": is_partial(rep),
         })
     return {"header": header, "rows": rows}
 

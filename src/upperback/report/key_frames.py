@@ -17,6 +17,7 @@ from upperback.kinematics.signals import VISIBLE, BodySignals
 from upperback.library.models import Movement
 from upperback.pose.decode import iter_frames
 from upperback.pose.track import PoseTrack
+from upperback.report.fault_kinds import rep_fault_codes
 from upperback.report.key_signals import key_signal, signal_values
 from upperback.report.overlay import FrameOverlay
 from upperback.report.timeline import SEVERITY_RANK, fault_severity, fault_title
@@ -40,25 +41,26 @@ class RankedReps:
 
 
 def rank_reps(report: FormReport, signals: BodySignals, movement: Movement) -> RankedReps:
-    """Best and worst rep: fewest and most fault weight (:data:`SEVERITY_WEIGHT`); ties go to
-    the rep that moved through the larger (best) or smaller (worst) range of the key signal."""
+    """Best and worst rep: the best has the mildest worst fault, then the fewest faults, then the
+    least fault weight (:data:`SEVERITY_WEIGHT`); the worst the reverse. Ties go to the rep that
+    moved through the larger (best) or smaller (worst) range of the key signal."""
     if not report.reps:
         return RankedReps(None, None, {})
     key = key_signal(movement, report.view)
     values = signal_values(signals, key)
-    scores: dict[int, float] = {}
+    order: dict[int, tuple[int, int, float]] = {}
     ranges: dict[int, float] = {}
     for rep in report.reps:
-        codes = {f.code: f.severity for f in report.faults if f.rep == rep.index}
-        for code in rep.faults:
-            codes.setdefault(code, fault_severity(movement, code))
-        scores[rep.index] = float(sum(SEVERITY_WEIGHT.get(s, 1) for s in codes.values()))
+        severities = {f.code: f.severity for f in report.faults if f.rep == rep.index}
+        weights = [SEVERITY_WEIGHT.get(severities.get(c) or fault_severity(movement, c), 1)
+                   for c in rep_fault_codes(report, rep)]
+        order[rep.index] = (max(weights, default=0), len(weights), float(sum(weights)))
         inside = values[(signals.times_s >= rep.start_s) & (signals.times_s <= rep.end_s)]
         finite = inside[np.isfinite(inside)]
         ranges[rep.index] = float(np.ptp(finite)) if len(finite) else 0.0
-    best = min(scores, key=lambda i: (scores[i], -ranges[i], i))
-    worst = max(scores, key=lambda i: (scores[i], -ranges[i], -i))
-    return RankedReps(best, worst, scores)
+    best = min(order, key=lambda i: (order[i], -ranges[i], i))
+    worst = max(order, key=lambda i: (order[i], -ranges[i], -i))
+    return RankedReps(best, worst, {i: o[2] for i, o in order.items()})
 
 
 def key_frames(report: FormReport, track: PoseTrack, movement: Movement, ranked: RankedReps,
@@ -107,8 +109,7 @@ def _scaled(track: PoseTrack, scale: float) -> PoseTrack:
 
 
 def _rep_caption(report: FormReport, movement: Movement, rep: Rep) -> str:
-    codes = list(dict.fromkeys([f.code for f in report.faults if f.rep == rep.index] + list(rep.faults)))
-    titles = ", ".join(fault_title(movement, c) for c in codes)
+    titles = ", ".join(fault_title(movement, c) for c in rep_fault_codes(report, rep))
     return f"Rep {rep.index + 1}: " + (titles if titles else "no faults found")
 
 

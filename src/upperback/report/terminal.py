@@ -7,16 +7,20 @@ from rich.table import Table
 from rich.text import Text
 
 from upperback.form.report import FormReport
+from upperback.library import get_library
+from upperback.report.fault_kinds import fault_kinds, headline, is_partial, reach, rep_fault_codes, rep_list
+from upperback.report.timeline import fault_title
 
 SEVERITY_STYLE = {"info": "blue", "warning": "yellow", "error": "bold red"}
 
 
 def report_summary(report: FormReport) -> RenderableType:
-    """Reps and timing, then each fault with its cue, then quality notes."""
+    """Reps and timing, then each kind of fault with its cue, then quality notes."""
+    movement = get_library().movement(report.exercise)
     counted = (f"{report.metrics['steps']:.0f} steps" if "steps" in report.metrics and not report.reps
                else f"{report.rep_count} reps")
     parts: list[RenderableType] = [Text.assemble(
-        (f"{report.exercise}: {counted}", "bold"),
+        (f"{movement.name}: {counted}", "bold"),
         f"  (filmed from the {report.view}, {report.source.duration_s:.1f} s, person found in "
         f"{report.quality.pose_detected_fraction:.0%} of frames)")]
     if report.metrics:
@@ -29,20 +33,28 @@ def report_summary(report: FormReport) -> RenderableType:
         table.add_column("down s", justify="right")
         table.add_column("faults")
         for rep in report.reps:
-            table.add_row(str(rep.index + 1), f"{rep.start_s:.1f}", f"{rep.concentric_s:.1f}",
-                          f"{rep.eccentric_s:.1f}", ", ".join(rep.faults) or "-")
+            number = f"{rep.index + 1}" + (" (partial)" if is_partial(rep) else "")
+            titles = [fault_title(movement, code) for code in rep_fault_codes(report, rep)]
+            up, down = ("-", "-") if is_partial(rep) else (f"{rep.concentric_s:.1f}", f"{rep.eccentric_s:.1f}")
+            table.add_row(number, f"{rep.start_s:.1f}", up, down, ", ".join(titles) or "-")
         parts.append(table)
-    if report.faults:
-        seen: dict[str, list] = {}
-        for fault in report.faults:
-            seen.setdefault(fault.code, []).append(fault)
-        lines = [Text("What to fix", style="bold underline")]
-        for code, events in seen.items():
-            first = events[0]
-            reps = sorted({e.rep + 1 for e in events if e.rep is not None})
-            where = f"reps {', '.join(map(str, reps))}" if reps else f"at {first.start_s:.1f} s"
-            lines.append(Text.assemble((f"• {code}", SEVERITY_STYLE.get(first.severity, "")),
-                                       f" ({where}): {first.message} ", ("Fix: ", "bold"), first.cue))
+    kinds = fault_kinds(report, movement)
+    if kinds:
+        lines = [Text(headline(kinds, report.rep_count), style="bold underline")]
+        for kind in kinds:
+            try:
+                fault = movement.fault(kind.code)
+            except KeyError:
+                continue
+            first = next((e for e in report.faults if e.code == kind.code), None)
+            where = reach(len(kind.reps), report.rep_count, kind.times)
+            if kind.reps and len(kind.reps) < report.rep_count:
+                where += f": {rep_list(kind.reps)}"
+            elif first is not None and not kind.reps:
+                where += f", from {first.start_s:.1f} s"
+            lines.append(Text.assemble((f"• {kind.title}", SEVERITY_STYLE.get(kind.severity, "")),
+                                       f" ({where}): ",
+                                       f"{fault.explanation} ", ("Fix: ", "bold"), fault.cue))
         parts.append(Group(*lines))
     elif report.reps:
         parts.append(Text("No form faults found. Well done.", style="green"))

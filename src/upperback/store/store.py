@@ -161,6 +161,18 @@ class Store:
             session.delete(row)
             return Removed(sets=sets, sessions=1)
 
+    def reopen_session(self, session_id: int, at: datetime | None = None) -> None:
+        """Carry on with an ended session from ``at``: it is open again, counted as starting
+        then, and its notes keep when it first started."""
+        when = _aware(at or utc_now(), "start time")
+        with self._write() as session:
+            row = session.get(TrainingSession, session_id)
+            if row is None:
+                raise UpperbackError(f"There is no training session {session_id} to carry on with.")
+            first = row.started_at.isoformat(timespec="minutes")
+            row.notes = " ".join(filter(None, [row.notes, f"Carried on after a stop (first started {first})."]))
+            row.started_at, row.ended_at = when, None
+
     def sessions(self) -> list[SessionRecord]:
         with self._read() as session:
             rows = session.scalars(select(TrainingSession).order_by(TrainingSession.started_at, TrainingSession.id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -20,7 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -154,9 +155,21 @@ def _templates() -> Jinja2Templates:
     env.globals["static"] = lambda name: f"/static/{name}?v={_static_version(name)}"
     env.globals["csrf_field"] = lambda request: Markup(
         f'<input type="hidden" name="{CSRF_FIELD}" value="{request.state.csrf_token}">')
+    env.globals["fault_summary"] = _fault_summary
     env.filters["duration"] = _duration
     env.filters["number"] = _number
+    env.filters["lines"] = _lines
     return templates
+
+
+def _fault_summary(summary: dict, exercise_id: str | None) -> list[str]:
+    """Each kind of fault in a stored analysis summary with the reps it touched, in words."""
+    from upperback.library import get_library
+    from upperback.report.fault_kinds import summary_kinds
+
+    library = get_library()
+    movement = next((m for m in library.movements if m.id == exercise_id), None)
+    return summary_kinds(summary, movement)
 
 
 def _duration(seconds: float | int | None) -> str:
@@ -165,6 +178,12 @@ def _duration(seconds: float | int | None) -> str:
         return "-"
     seconds = int(round(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
+
+
+def _lines(text: str | None) -> Markup:
+    """Notes with their line breaks shown; apps like Hevy write a break as the two characters \\n."""
+    parts = re.split(r"\\n|\r?\n", text or "")
+    return Markup("<br>").join(escape(part) for part in parts)
 
 
 def _number(value: float | int | None, digits: int = 1) -> str:
@@ -204,9 +223,9 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_form(request: Request, exc: RequestValidationError) -> Response:
-        fields = ", ".join(sorted({str(e["loc"][-1]) for e in exc.errors()}))
+        fields = ", ".join(sorted({str(e["loc"][-1]).replace("_", " ") for e in exc.errors()}))
         return page(request, 422, "Something is missing",
-                    f"The form could not be read (check: {fields}). Go back and fill it in again.")
+                    f"The form could not be read (check the {fields}). Go back, reload the page and fill it in again.")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

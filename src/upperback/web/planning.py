@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from upperback.plans import Profile, Programme, build_programme, parse_profile
 from upperback.plans.models import PlannedDay, Session, Week
-from upperback.plans.today import next_session, sessions_done_since
+from upperback.plans.today import Unfinished, next_session, sessions_done_since, unfinished_session
 from upperback.store import LoggedSet, SessionRecord, Store
 
 PLAN_NAME = "Programme from the web app"
@@ -54,6 +54,8 @@ class Now:
     """The session to do now (rebuilt from the log); None when the programme is complete."""
     open_session: SessionRecord | None
     """The training session in progress, if sets are being logged."""
+    stopped: Unfinished | None = None
+    """With no session in progress: the latest one, if it ended with planned sets still to do."""
 
 
 def local_now() -> datetime:
@@ -138,12 +140,14 @@ def where_now(store: Store, programme: Programme, now: datetime | None = None) -
     planned = planned_sessions(programme)
     done = sessions_done_since(history, programme.created_at)
     if done >= len(planned):
-        return Now(planned=planned, done=len(planned), current=None, open_session=open_session)
+        return Now(planned=planned, done=len(planned), current=None, open_session=open_session,
+                   stopped=unfinished_session(programme, history) if open_session is None else None)
     session = next_session(programme, history)
     current = replace(planned[done], session=session)
     if open_session is not None and open_session.name != session_name(session.title):
         open_session = None  # started elsewhere for another day: not this session's
-    return Now(planned=planned, done=done, current=current, open_session=open_session)
+    stopped = unfinished_session(programme, history) if open_session is None else None
+    return Now(planned=planned, done=done, current=current, open_session=open_session, stopped=stopped)
 
 
 def open_session(store: Store, current: PlannedSession, now: datetime, found: SessionRecord | None) -> int:
@@ -156,4 +160,4 @@ def open_session(store: Store, current: PlannedSession, now: datetime, found: Se
 def session_sets(store: Store, session_id: int | None) -> list[LoggedSet]:
     if session_id is None:
         return []
-    return [s for s in store.sets(since=local_now() - OPEN_SESSION_MAX_AGE * 2) if s.session_id == session_id]
+    return [s for s in store.sets() if s.session_id == session_id]  # a resumed one may be days old

@@ -13,7 +13,9 @@ from typing import Any
 
 from upperback.form.report import FaultEvent, FormReport, Quality, Rep, SourceSummary
 from upperback.library import Library, Movement
+from upperback.report.fault_kinds import fault_kinds, headline, is_partial, rep_fault_codes
 from upperback.report.html import FaultGroup, fault_groups, filming_advice, metric_text, summary_stats
+from upperback.report.timeline import fault_title
 from upperback.report.timeline import DEFAULT_PHASE_WORDS, PHASE_WORDS
 
 
@@ -58,6 +60,7 @@ class RepRow:
     up_s: float
     down_s: float
     faults: list[str]
+    partial: bool
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class ReportView:
     report: FormReport
     movement: Movement
     stats: list[dict[str, str]]
+    headline: str
     groups: list[FaultGroup]
     metrics: list[dict[str, str]]
     reps: list[RepRow]
@@ -75,12 +79,13 @@ class ReportView:
 def report_view(document: dict[str, Any], library: Library) -> ReportView:
     report = report_from_dict(document)
     movement = library.movement(report.exercise)
-    titles = {f.code: f.title for f in movement.faults}
     reps = [RepRow(number=r.index + 1, start_s=r.start_s, up_s=r.concentric_s, down_s=r.eccentric_s,
-                   faults=[titles.get(code, code.replace("_", " ")) for code in r.faults])
+                   faults=[fault_title(movement, code) for code in rep_fault_codes(report, r)],
+                   partial=is_partial(r))
             for r in report.reps]
     metrics = [metric_text(name, value) for name, value in report.metrics.items() if math.isfinite(value)]
     return ReportView(report=report, movement=movement, stats=summary_stats(report, movement),
+                      headline=headline(fault_kinds(report, movement), report.rep_count),
                       groups=fault_groups(report, movement), metrics=metrics, reps=reps,
                       phase_words=PHASE_WORDS.get(movement.id, DEFAULT_PHASE_WORDS),
                       filming=filming_advice(report, movement))

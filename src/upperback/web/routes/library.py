@@ -31,6 +31,7 @@ def movements(request: Request,
     return render(request, "library.html", {
         "library": library, "equipment_choices": list(Equipment), "chosen": set(equipment or []),
         "fitting": fitting, "targets": {m.id: _target_groups(library, m) for m in library.movements},
+        "action_names": {a.id: a.name for a in library.actions},
     })
 
 

@@ -17,13 +17,14 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from upperback.errors import UpperbackError
 from upperback.library import get_library
 from upperback.limits import DURATION_S, REPS, RPE
+from upperback.logbook.csv_reader import NotAnExportError
 from upperback.logbook.importer import import_data, resolve_target
 from upperback.logbook.progress import binned_volume, compute_progress
 from upperback.logbook.progress_plots import fault_series, top_exercises, top_muscles
 from upperback.logbook.zones import local_zone
 from upperback.store import LoggedSet
 from upperback.web.deps import render, require_csrf, settings, store, upload_token_check
-from upperback.web.forms import number, weight, whole
+from upperback.web.forms import FieldError, number, weight, whole
 from upperback.web.uploads import UploadKind, receive_upload
 
 router = APIRouter()
@@ -56,6 +57,12 @@ def log_page(request: Request, page: Annotated[int, Query(ge=1, le=1_000_000)] =
              finished: bool = False, added: bool = False, changed: str = "",
              mapped: Annotated[int | None, Query(ge=0)] = None) -> Response:
     """The log, a page of :data:`PAGE_SIZE` sets at a time (newest first), and the imports to undo."""
+    return _log_page(request, page=page, finished=finished, added=added, changed=changed, mapped=mapped)
+
+
+def _log_page(request: Request, *, page: int = 1, finished: bool = False, added: bool = False, changed: str = "",
+              mapped: int | None = None, typed: dict | None = None, errors: dict | None = None,
+              import_error: str | None = None, status_code: int = 200) -> Response:
     log = store(request)
     library = get_library()
     sets, total = log.sets_page((page - 1) * PAGE_SIZE, PAGE_SIZE)
@@ -66,7 +73,8 @@ def log_page(request: Request, page: Annotated[int, Query(ge=1, le=1_000_000)] =
         "sets": sets, "total": total, "page": page, "pages": pages, "names": names, "variants": variants,
         "library": library, "finished": finished, "added": added, "mapped": mapped, "changed": changed[:200],
         "zone": local_zone(), "imports": log.imports(), "analyses": log.form_analyses()[::-1][:PAGE_SIZE],
-    })
+        "typed": typed, "errors": errors, "import_error": import_error,
+    }, status_code=status_code)
 
 
 @router.get("/log/sets/{set_id}")
@@ -131,25 +139,50 @@ def add_set(request: Request, exercise: Annotated[str, Form(max_length=100)],
             reps: Annotated[str, Form()] = "", load: Annotated[str, Form()] = "",
             load_unit: Annotated[str, Form()] = "kg", seconds: Annotated[str, Form()] = "",
             rpe: Annotated[str, Form()] = "", notes: Annotated[str, Form(max_length=500)] = "") -> Response:
-    """A set done outside a planned session; ``exercise`` is a movement or variant id."""
+    """A set done outside a planned session; ``exercise`` is a movement or variant id. A value
+    that cannot be used brings the page back with everything typed and the message by its field."""
     library = get_library()
     try:
         movement, variant = library.variant(exercise)
     except UpperbackError:
         movement, variant = library.movement(exercise), None
-    if load_unit not in ("kg", "lb"):
-        raise UpperbackError("Choose kg or lb for the weight.")
-    kg = weight(load, load_unit)
-    logged = LoggedSet(performed_at=datetime.now().astimezone(), exercise_id=movement.id,
-                       exercise_name=movement.name, variant_id=variant.id if variant else None,
-                       reps=whole(reps, REPS), load=kg,
-                       load_unit=load_unit if kg is not None else None, duration_s=number(seconds, DURATION_S),
-                       rpe=number(rpe, RPE), notes=notes.strip())
-    if logged.reps is None and logged.duration_s is None:
-        raise UpperbackError("Enter the reps (or the seconds, for a hold or a carry) of the set.")
+    typed = {"exercise": exercise, "reps": reps, "load": load, "load_unit": load_unit, "seconds": seconds,
+             "rpe": rpe, "notes": notes}
+    try:
+        logged = _typed_set(movement, variant, typed)
+    except FieldError as exc:
+        return _log_page(request, typed=typed, errors=exc.errors, status_code=422)
     today = _start_of_today()
     store(request).log_next_set(logged, since=today, until=today + timedelta(days=1))
     return RedirectResponse("/log?added=1", status_code=303)
+
+
+def _typed_set(movement, variant, typed: dict[str, str]) -> LoggedSet:
+    """The set as typed on the Log page, checked field by field."""
+    problems: dict[str, str] = {}
+
+    def read(field: str, reader):
+        try:
+            return reader(typed[field])
+        except FieldError as exc:
+            problems.update(exc.errors)
+            return None
+
+    unit = typed["load_unit"]
+    reps = read("reps", lambda t: whole(t, REPS, "reps"))
+    kg = read("load", lambda t: weight(t, unit if unit in ("kg", "lb") else "kg", "load"))
+    seconds = read("seconds", lambda t: number(t, DURATION_S, "seconds"))
+    rpe = read("rpe", lambda t: number(t, RPE, "rpe"))
+    if unit not in ("kg", "lb"):
+        problems["load"] = "Choose kg or lb for the weight."
+    if not problems and reps is None and seconds is None:
+        problems["reps"] = "Enter the reps (or the seconds, for a hold or a carry) of the set."
+    if problems:
+        raise FieldError(problems)
+    return LoggedSet(performed_at=datetime.now().astimezone(), exercise_id=movement.id,
+                     exercise_name=movement.name, variant_id=variant.id if variant else None,
+                     set_index=1, reps=reps, load=kg, load_unit=typed["load_unit"] if kg is not None else None,
+                     duration_s=seconds, rpe=rpe, notes=typed["notes"].strip())
 
 
 @router.post("/log/import")
@@ -165,8 +198,13 @@ async def import_history(request: Request) -> Response:
     unit = received.fields.get("unit", "kg")
     if unit not in ("kg", "lb"):
         raise UpperbackError("Choose kg or lb for weights the file gives no unit for.")
-    report = await run_in_threadpool(import_data, store(request), data, Path(received.original_name), fmt,
-                                     zone=local_zone(), weight_unit=unit)
+    try:
+        report = await run_in_threadpool(import_data, store(request), data, Path(received.original_name), fmt,
+                                         zone=local_zone(), weight_unit=unit)
+    except NotAnExportError as exc:  # the import form comes back, with a message in the web's words
+        return _log_page(request, import_error=_not_an_export(received.original_name, exc), status_code=422)
+    except UpperbackError as exc:
+        return _log_page(request, import_error=exc.message, status_code=422)
     library = get_library()
     batch = report.outcome.batch_id if report.outcome else None
     return render(request, "log_import.html", {
@@ -174,6 +212,17 @@ async def import_history(request: Request) -> Response:
         "labels": {**{m.id: m.name for m in library.movements},
                    **{v.id: v.name for m in library.movements for v in m.variants}},
     })
+
+
+APP_NAMES = {"strong": "Strong", "hevy": "Hevy", "fitnotes": "FitNotes"}
+
+
+def _not_an_export(name: str, exc: NotAnExportError) -> str:
+    if exc.detected in APP_NAMES:
+        app = APP_NAMES[exc.detected]
+        return (f"'{name}' looks like an export from {app}, not the app chosen. Choose {app} (or "
+                "'Find out from the file') under App and import it again.")
+    return f"'{name}' is not a CSV export from Strong, Hevy or FitNotes. Choose the CSV file the app exported."
 
 
 @router.post("/log/map", dependencies=[Depends(require_csrf)])

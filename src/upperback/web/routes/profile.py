@@ -10,11 +10,12 @@ from starlette.responses import RedirectResponse, Response
 
 from upperback.errors import UpperbackError
 from upperback.library import Equipment, Level, get_library
-from upperback.limits import DAYS_PER_WEEK, MINUTES_PER_SESSION, Limit
+from upperback.limits import (BARBELL_KG, BARBELL_STEP_KG, DAYS_PER_WEEK, MINUTES_PER_SESSION, OWNED_WEIGHT_KG,
+                              Limit)
 from upperback.plans import LOADED_HINGE, Goal, Profile
 from upperback.web import planning
 from upperback.web.deps import render, require_csrf, store
-from upperback.web.forms import whole
+from upperback.web.forms import FieldError, number, whole
 
 router = APIRouter(prefix="/profile")
 
@@ -47,98 +48,113 @@ def form(request: Request) -> Response:
 @router.post("", dependencies=[Depends(require_csrf)])
 async def save(request: Request) -> Response:
     form_data = await request.form()
+    values, problems = _profile_values(form_data)
+    weeks = read_field(problems, "weeks", lambda: _weeks(form_data.get("weeks")), WEEK_CHOICES[0])
+    if problems:
+        return _page(request, values, weeks=weeks, errors=problems, status_code=422)
     try:
-        weeks = _weeks(form_data.get("weeks"))
-        values = _profile_values(form_data)
         planning.make_programme(store(request), values, weeks)
-    except UpperbackError as exc:
-        shown = _profile_values(form_data, strict=False)
-        return _page(request, shown, weeks=_weeks(form_data.get("weeks"), strict=False), error=exc.message,
-                     status_code=422)
+    except UpperbackError as exc:  # a plan that cannot be made: the whole form's problem
+        return _page(request, values, weeks=weeks, errors={"": exc.message}, status_code=422)
     return RedirectResponse("/today?new=1", status_code=303)
 
 
-def _page(request: Request, values: dict, weeks: int, error: str | None = None,
+def _page(request: Request, values: dict, weeks: int, errors: dict[str, str] | None = None,
           status_code: int = 200) -> Response:
     library = get_library()
     return render(request, "profile.html", {
-        "values": values, "weeks": weeks, "week_choices": WEEK_CHOICES, "error": error,
+        "values": values, "weeks": weeks, "week_choices": WEEK_CHOICES, "errors": errors or {},
         "goals": GOAL_TEXT, "levels": LEVEL_TEXT, "equipment": EQUIPMENT_TEXT,
         "movements": library.movements, "loaded_hinge": LOADED_HINGE,
         "list_text": _list_text,
     }, status_code=status_code)
 
 
-def _profile_values(form: FormData, strict: bool = True) -> dict:
-    """The form as the plain data :func:`upperback.plans.parse_profile` validates.
+WEIGHT_FIELDS = {"dumbbell_kg": (Equipment.DUMBBELLS, "dumbbell"),
+                 "kettlebell_kg": (Equipment.KETTLEBELL, "kettlebell")}
+"""The fields listing weights owned, with the equipment each needs ticked."""
+COUNT_FIELDS = {"days_per_week": DAYS_PER_WEEK, "minutes_per_session": MINUTES_PER_SESSION}
+"""Whole-number fields and their ranges (the profile's own)."""
+BAR_FIELDS = {"barbell_kg": BARBELL_KG, "barbell_step_kg": BARBELL_STEP_KG}
 
-    With ``strict=False`` weight lists that do not parse stay as typed (to show the form again).
-    """
+
+def read_field(problems: dict[str, str], field: str, reader, shown):
+    """``reader()``, or ``shown`` with the problem noted under ``field`` when it raises a FieldError."""
+    try:
+        return reader()
+    except FieldError as exc:
+        problems.update({field: message for message in exc.errors.values()})
+        return shown
+
+
+def _profile_values(form: FormData) -> tuple[dict, dict[str, str]]:
+    """The form as the plain data :func:`upperback.plans.parse_profile` validates, and the
+    problems found, by field, in plain words. A value with a problem stays as typed."""
+    problems: dict[str, str] = {}
     equipment = [str(e) for e in form.getlist("equipment")]
 
-    def weights(key: str, what: str):
-        try:
-            return _numbers(form.get(key), what)
-        except UpperbackError:
-            if strict:
-                raise
-            return str(form.get(key))
-
-    def whole_number(key: str, limit: Limit):
-        text = str(form.get(key) or "").strip()
-        try:
-            value = whole(text, limit)
-            if value is None:
-                raise UpperbackError(f"Fill in the {limit.label} ({limit.describe()}).")
-            return value
-        except UpperbackError:
-            if strict:
-                raise
-            return text
+    def read(field: str, reader):
+        text = str(form.get(field) or "").strip()
+        return read_field(problems, field, lambda: reader(text), text)
 
     values: dict = {
         "equipment": equipment or [Equipment.NONE.value],
-        "dumbbell_kg": weights("dumbbell_kg", "dumbbell weights"),
-        "kettlebell_kg": weights("kettlebell_kg", "kettlebell weights"),
         "bands": [b.strip() for b in re.split(r"[,\n]", str(form.get("bands") or "")) if b.strip()],
         "level": form.get("level") or Level.BEGINNER.value,
         "goal": form.get("goal") or Goal.POSTURE.value,
-        "days_per_week": whole_number("days_per_week", DAYS_PER_WEEK),
-        "minutes_per_session": whole_number("minutes_per_session", MINUTES_PER_SESSION),
         "desk_worker": form.get("desk_worker") == "yes",
         "avoid": [str(a) for a in form.getlist("avoid")],
     }
-    for key in ("barbell_kg", "barbell_step_kg"):
-        text = str(form.get(key) or "").strip()
-        if text:
-            numbers = weights(key, key.replace("_", " ").replace(" kg", " weight"))
-            values[key] = numbers[0] if isinstance(numbers, list) and numbers else text
-    return values
+    for field, limit in COUNT_FIELDS.items():
+        values[field] = read(field, lambda t, f=field, lim=limit: _count(t, f, lim))
+    for field, limit in BAR_FIELDS.items():
+        if str(form.get(field) or "").strip():
+            values[field] = read(field, lambda t, f=field, lim=limit: number(t, lim, f))
+    for field, (implement, noun) in WEIGHT_FIELDS.items():
+        values[field] = read(field, lambda t, f=field: _weights(t, f))
+        if field not in problems:
+            problem = _tick_problem(noun, EQUIPMENT_TEXT[implement], implement.value in equipment,
+                                    bool(values[field]))
+            if problem:
+                problems[field] = problem
+    if values["bands"] and Equipment.RESISTANCE_BAND.value not in equipment:
+        problems["bands"] = _tick_problem("band", EQUIPMENT_TEXT[Equipment.RESISTANCE_BAND], False, True)
+    return values, problems
 
 
-def _numbers(text, what: str) -> list[float]:
-    parts = [p for p in re.split(r"[,;\s]+", str(text or "").replace("kg", " ")) if p]
-    numbers = []
-    for part in parts:
-        try:
-            numbers.append(float(part))
-        except ValueError:
-            raise UpperbackError(f"'{part}' in the {what} is not a number; write the weights in kg "
-                                 "separated by commas, e.g. 4, 6, 8.") from None
-    return numbers
+def _tick_problem(noun: str, label: str, ticked: bool, listed: bool) -> str | None:
+    """What is wrong when the equipment ticked and the weights (or bands) typed disagree."""
+    if ticked and not listed:
+        return (f"Type the {noun} weights you own in kg, e.g. 4, 6, 8, so the plan can choose weights "
+                f"(or untick {label} above).")
+    if listed and not ticked:
+        return f"You typed {noun} {'names' if noun == 'band' else 'weights'} but did not tick {label} above: " \
+               "tick it, or clear this box."
+    return None
 
 
-def _weeks(text, strict: bool = True) -> int:
-    """The plan length chosen; anything but one of :data:`WEEK_CHOICES` is refused (or, with
-    ``strict=False``, shown as the first choice on a form that comes back with an error)."""
+def _count(text: str, field: str, limit: Limit) -> int:
+    """A whole number the profile needs: a blank is a problem, never a silent default."""
+    value = whole(text, limit, field)
+    if value is None:
+        raise FieldError.of(field, f"Fill in the {limit.label} ({limit.describe()}).")
+    return value
+
+
+def _weights(text: str, field: str) -> list[float]:
+    """'4, 6,8 kg' -> [4.0, 6.0, 8.0]; a part that is not a usable weight raises for ``field``."""
+    parts = [p for p in re.split(r"[,;\s]+", text.replace("kg", " ")) if p]
+    return [number(part, OWNED_WEIGHT_KG, field) for part in parts]
+
+
+def _weeks(text) -> int:
+    """The plan length chosen; anything but one of :data:`WEEK_CHOICES` is refused."""
     chosen = str(text or "").strip()
     for weeks in WEEK_CHOICES:
         if chosen == str(weeks):
             return weeks
-    if not strict:
-        return WEEK_CHOICES[0]
-    raise UpperbackError(f"Choose how many weeks to plan: {', '.join(map(str, WEEK_CHOICES[:-1]))} or "
-                         f"{WEEK_CHOICES[-1]} (got '{chosen[:20]}').")
+    raise FieldError.of("weeks", f"Choose how many weeks to plan: {', '.join(map(str, WEEK_CHOICES[:-1]))} or "
+                                 f"{WEEK_CHOICES[-1]} (got '{chosen[:20]}').")
 
 
 def _list_text(values: list | str) -> str:

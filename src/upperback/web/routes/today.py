@@ -16,7 +16,7 @@ from upperback.plans.progression import set_notes
 from upperback.store import LoggedSet
 from upperback.web import planning
 from upperback.web.deps import render, require_csrf, store
-from upperback.web.forms import number, weight, whole
+from upperback.web.forms import FieldError, number, weight, whole
 
 router = APIRouter(prefix="/today")
 
@@ -67,9 +67,10 @@ def log_set(request: Request,
     try:
         typed = _new_set(chosen, set_number, now, current.session.deload, reps=reps, seconds=seconds,
                          load=load, rpe=rpe)
-    except UpperbackError as exc:  # the form comes back with the message beside it
-        return render(request, "partials/set_row.html", {**context, "logged": None, "error": exc.message},
-                      status_code=422)
+    except FieldError as exc:  # the form comes back as typed, with the message beside its field
+        typed = {"reps": reps, "seconds": seconds, "load": load, "rpe": rpe}
+        return render(request, "partials/set_row.html",
+                      {**context, "logged": None, "typed": typed, "errors": exc.errors}, status_code=422)
     session_id = planning.open_session(log, current, now, state.open_session)
     existing = {(s.exercise_id, s.variant_id, s.set_index): s for s in planning.session_sets(log, session_id)}
     logged = existing.get((chosen.movement_id, chosen.variant_id, set_number))
@@ -80,6 +81,17 @@ def log_set(request: Request,
     headers = {} if last_set or not chosen.rest_s else {
         "HX-Trigger": json.dumps({"rest-start": {"seconds": chosen.rest_s}})}
     return render(request, "partials/set_row.html", {**context, "logged": logged}, headers=headers)
+
+
+@router.post("/resume", dependencies=[Depends(require_csrf)])
+def resume(request: Request) -> Response:
+    """Carry on with the session that was stopped with sets still to do."""
+    log = store(request)
+    now = planning.local_now()
+    state = _state(log, now)
+    if state.stopped is not None:
+        log.reopen_session(state.stopped.session_id, now)
+    return RedirectResponse("/today", status_code=303)
 
 
 @router.post("/finish", dependencies=[Depends(require_csrf)])
@@ -104,14 +116,25 @@ def _state(log, now) -> planning.Now:
 def _new_set(item: Item, set_number: int, now, deload: bool, *, reps: str, seconds: str, load: str,
              rpe: str) -> LoggedSet:
     """The set as typed on the phone, checked."""
-    rep_count = whole(reps, REPS)
-    duration = number(seconds, DURATION_S)
-    if item.unit == "reps" and rep_count is None:
-        raise UpperbackError(f"Enter how many reps you did in set {set_number} of {item.variant_name}.")
-    if item.unit == "s" and duration is None:
-        raise UpperbackError(f"Enter how many seconds set {set_number} of {item.variant_name} lasted.")
-    kg = weight(load)
-    effort = number(rpe, RPE)
+    problems: dict[str, str] = {}
+
+    def read(field: str, reader):
+        try:
+            return reader()
+        except FieldError as exc:
+            problems.update(exc.errors)
+            return None
+
+    rep_count = read("reps", lambda: whole(reps, REPS, "reps"))
+    duration = read("seconds", lambda: number(seconds, DURATION_S, "seconds"))
+    kg = read("load", lambda: weight(load, "kg", "load"))
+    effort = read("rpe", lambda: number(rpe, RPE, "rpe"))
+    if item.unit == "reps" and rep_count is None and "reps" not in problems:
+        problems["reps"] = f"Enter how many reps you did in set {set_number}."
+    if item.unit == "s" and duration is None and "seconds" not in problems:
+        problems["seconds"] = f"Enter how many seconds set {set_number} lasted."
+    if problems:
+        raise FieldError(problems)
     band = item.load.band if item.load else None
     return LoggedSet(performed_at=now, exercise_id=item.movement_id, exercise_name=item.movement_name,
                      variant_id=item.variant_id, set_index=set_number,

@@ -58,19 +58,43 @@
       face.textContent = "Go";
       bar.classList.add("rest-over");
       signal();
-      setTimeout(function () { bar.hidden = true; }, 4000);
+      setTimeout(function () { hideRest(bar); }, 4000);
     });
+  }
+
+  // The rest timer sits in the page, under the set just logged, so it never covers a control;
+  // the next set is scrolled into sight below it.
+  let postedRow = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const row = event.detail.elt.closest && event.detail.elt.closest(".set-row");
+    postedRow = row ? row.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", placeRest);
+  function placeRest() {  // after htmx has settled the logged set in, and on rest-start
+    const bar = document.getElementById("rest-timer");
+    const logged = postedRow && document.getElementById(postedRow);
+    if (!bar || bar.hidden || !logged || !logged.classList.contains("logged")) return;
+    logged.appendChild(bar);
+    bar.classList.add("in-place");
+    const rows = Array.from(document.querySelectorAll(".set-row"));
+    const next = rows.slice(rows.indexOf(logged) + 1).find(function (row) { return !row.classList.contains("logged"); });
+    (next || bar).scrollIntoView({ block: "nearest" });
+  }
+
+  function hideRest(bar) {
+    bar.hidden = true;
   }
 
   document.addEventListener("rest-start", function (event) {
     startRest(event.detail && event.detail.seconds);
+    placeRest();
   });
 
   document.addEventListener("click", function (event) {
     const skip = event.target.closest("[data-timer-skip]");
     if (skip) {
       if (stopRest) stopRest();
-      document.getElementById("rest-timer").hidden = true;
+      hideRest(document.getElementById("rest-timer"));
     }
   });
 

@@ -51,18 +51,51 @@
       return;
     }
     try {
-      stream = stream || await navigator.mediaDevices.getUserMedia(
-        { video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+      stream = stream || await openCamera();
     } catch (error) {
-      showCheck("The camera could not be opened: allow camera access for this page, then press Start camera again.", false);
+      showCheck(cameraProblem(error), false);
+      check.scrollIntoView({ block: "nearest" });  // below the buttons on a phone: bring it into sight
+      root.dataset.cameraError = error && error.name || "Error";
       return;
     }
+    delete root.dataset.cameraError;
     video.srcObject = stream;
     await video.play().catch(function () { /* autoplay of a muted stream is allowed */ });
     $("[data-live-stage]").hidden = false;
     $("[data-live-start]").textContent = "Restart";
     finishButton.hidden = false;
+    $("[data-live-details]").hidden = false;
     connect();
+  }
+
+  async function openCamera() {
+    try {
+      return await navigator.mediaDevices.getUserMedia(
+        { video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+    } catch (error) {
+      if (error && error.name === "OverconstrainedError") {  // a camera that cannot do 720p: take any size
+        return navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+      }
+      throw error;
+    }
+  }
+
+  // What went wrong opening the camera, and what to do about it (the names are the browsers' own).
+  function cameraProblem(error) {
+    const name = error && error.name;
+    if (name === "NotFoundError" || name === "DevicesNotFoundError" || name === "OverconstrainedError") {
+      return "No camera was found on this device. Connect a webcam, or open this page on a phone or laptop " +
+        "that has one, then press Start camera. You can also film your set and upload it under Check form.";
+    }
+    if (name === "NotAllowedError" || name === "PermissionDeniedError" || name === "SecurityError") {
+      return "Camera access is blocked for this page. Allow the camera in your browser (the camera or " +
+        "lock icon beside the address, then Camera: Allow), reload the page and press Start camera.";
+    }
+    if (name === "NotReadableError" || name === "TrackStartError" || name === "AbortError") {
+      return "The camera is busy: another app or tab is using it (a video call, for example). Close that, " +
+        "then press Start camera again.";
+    }
+    return "The camera could not be opened. Check that it is connected and not in use, then press Start camera again.";
   }
 
   function connect() {
@@ -131,7 +164,10 @@
 
   function render(state) {
     $("[data-live-reps]").textContent = String(state.reps);
-    $("[data-live-phase]").textContent = state.found ? state.phase_label : "looking for you";
+    const phase = $("[data-live-phase]");
+    const label = state.found ? state.phase_label || "" : "looking for you";
+    phase.textContent = label.charAt(0).toUpperCase() + label.slice(1);
+    phase.classList.toggle("live-diagnostic", !state.found);  // shown with the details only
     root.dataset.phase = state.phase;
     drawSkeleton(state.skeleton, state.frame_size);
     if (state.capture_ms !== undefined) {
@@ -243,6 +279,20 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ action: "reset" }));
     else connect();
   });
+  // Details for the curious (how long each answer took, frames skipped, tracking state), off by default.
+  const detailsButton = $("[data-live-details]");
+  function showDetails(on) {
+    root.classList.toggle("live-show-details", on);
+    detailsButton.setAttribute("aria-pressed", String(on));
+    detailsButton.textContent = on ? "Hide details" : "Show details";
+  }
+  showDetails(Boolean(window.localStorage && localStorage.getItem("upperback.live.details") === "1"));
+  detailsButton.addEventListener("click", function () {
+    const on = !root.classList.contains("live-show-details");
+    if (window.localStorage) localStorage.setItem("upperback.live.details", on ? "1" : "0");
+    showDetails(on);
+  });
+
   muteButton.addEventListener("click", function () {
     muted = !muted;
     if (window.localStorage) localStorage.setItem("upperback.live.muted", muted ? "1" : "0");
