@@ -28,10 +28,17 @@ class FaultKind:
     """1-based numbers of the reps it was seen in (empty for faults outside reps)."""
     times: int
     """How many times it was seen (events, for faults not tied to a rep)."""
+    possible: bool = False
+    """Seen only with moderate confidence (every event :attr:`~upperback.form.report.FaultEvent.possible`)."""
 
     @property
     def broken(self) -> bool:
         return self.severity == BROKEN_SEVERITY
+
+    @property
+    def label(self) -> str:
+        """The title, worded as possible when the evidence is only moderate: 'Possible shrugging'."""
+        return f"Possible {self.title[:1].lower()}{self.title[1:]}" if self.possible else self.title
 
 
 def rep_fault_codes(report: FormReport, rep: Rep) -> list[str]:
@@ -44,8 +51,10 @@ def fault_kinds(report: FormReport, movement: Movement) -> list[FaultKind]:
     reps: dict[str, set[int]] = {}
     times: dict[str, int] = {}
     severity: dict[str, str] = {}
+    possible: dict[str, bool] = {}
     for event in report.faults:
         severity.setdefault(event.code, event.severity)
+        possible[event.code] = possible.get(event.code, True) and event.possible
         times[event.code] = times.get(event.code, 0) + 1
         reps.setdefault(event.code, set())
         if event.rep is not None:
@@ -56,7 +65,8 @@ def fault_kinds(report: FormReport, movement: Movement) -> list[FaultKind]:
             times.setdefault(code, 1)
             reps.setdefault(code, set()).add(rep.index + 1)
     kinds = [FaultKind(code=code, title=fault_title(movement, code), severity=severity[code],
-                       reps=tuple(sorted(reps[code])), times=times[code]) for code in reps]
+                       reps=tuple(sorted(reps[code])), times=times[code],
+                       possible=possible.get(code, False)) for code in reps]
     return sorted(kinds, key=lambda k: (SEVERITY_RANK.get(k.severity, 9), -len(k.reps), -k.times))
 
 
@@ -91,7 +101,7 @@ def headline(kinds: list[FaultKind], rep_count: int) -> str:
     """'3 kinds of fault: Short range in all 6 reps; Shrugging in 1 of 6 reps; ...'."""
     if not kinds:
         return "No form faults found"
-    parts = [f"{k.title} {reach(len(k.reps), rep_count, k.times)}" for k in kinds]
+    parts = [f"{k.label} {reach(len(k.reps), rep_count, k.times)}" for k in kinds]
     return f"{kinds_count_text(len(kinds))}: " + "; ".join(parts)
 
 
@@ -114,8 +124,5 @@ def summary_kinds(summary: dict, movement: Movement | None) -> list[str]:
 
 
 def is_partial(rep: Rep) -> bool:
-    """Whether the clip's start or end cut the rep short (such a rep is not judged for tempo).
-
-    Read with ``getattr`` so reports from before the form analysis marked partial reps still show.
-    """
-    return bool(getattr(rep, "partial", False))
+    """Whether the clip's start or end cut the rep short (such a rep is not judged for tempo)."""
+    return rep.partial

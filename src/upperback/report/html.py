@@ -145,7 +145,7 @@ def fault_groups(report: FormReport, movement: Movement) -> list[FaultGroup]:
         where = _where(events) if events else rep_list(kind.reps)
         how_much = reach(len(kind.reps), report.rep_count, kind.times)
         every_rep = len(kind.reps) == report.rep_count > 1
-        groups.append(FaultGroup(code=kind.code, severity=kind.severity, title=fault.title, where=where,
+        groups.append(FaultGroup(code=kind.code, severity=kind.severity, title=kind.label, where=where,
                                  explanation=fault.explanation, cue=fault.cue, why=fault.why_it_matters,
                                  safety_id=cue.id, safety_text=cue.text, count=len(events),
                                  place=how_much if every_rep else f"{how_much} · {where}", events=events))

@@ -52,7 +52,7 @@ def report_summary(report: FormReport) -> RenderableType:
                 where += f": {rep_list(kind.reps)}"
             elif first is not None and not kind.reps:
                 where += f", from {first.start_s:.1f} s"
-            lines.append(Text.assemble((f"• {kind.title}", SEVERITY_STYLE.get(kind.severity, "")),
+            lines.append(Text.assemble((f"• {kind.label}", SEVERITY_STYLE.get(kind.severity, "")),
                                        f" ({where}): ",
                                        f"{fault.explanation} ", ("Fix: ", "bold"), fault.cue))
         parts.append(Group(*lines))

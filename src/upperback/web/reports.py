@@ -37,19 +37,22 @@ def report_from_dict(document: dict[str, Any]) -> FormReport:
                                 if k in SourceSummary.__dataclass_fields__}),
         view=document["view"],
         reps=[Rep(index=r["index"], start_s=_float(r["start_s"]), top_s=_float(r["top_s"]),
-                  end_s=_float(r["end_s"]), metrics=_floats(r.get("metrics", {})), faults=list(r.get("faults", [])))
+                  end_s=_float(r["end_s"]), metrics=_floats(r.get("metrics", {})), faults=list(r.get("faults", [])),
+                  partial=bool(r.get("partial", False)))
               for r in document["reps"]],
         faults=[FaultEvent(code=f["code"], severity=f["severity"], rep=f.get("rep"), start_s=_float(f["start_s"]),
                            end_s=_float(f["end_s"]), value=_float(f.get("value")),
                            threshold=_float(f.get("threshold")), message=f.get("message", ""),
-                           cue=f.get("cue", ""))
+                           cue=f.get("cue", ""), confidence=_float(f.get("confidence", 1.0)))
                 for f in document["faults"]],
         metrics=_floats(document.get("metrics", {})),
         quality=Quality(pose_detected_fraction=_float(quality.get("pose_detected_fraction")),
                         warnings=list(quality.get("warnings", [])),
                         skipped_checks=list(quality.get("skipped_checks", [])),
-                        low_confidence_spans=[tuple(span) for span in quality.get("low_confidence_spans", [])]),
+                        low_confidence_spans=[tuple(span) for span in quality.get("low_confidence_spans", [])],
+                        shots=[tuple(span) for span in quality.get("shots", [])]),
         schema_version=document.get("schema_version", "1.0"),
+        variant=document.get("variant"),
     )
 
 
