@@ -17,7 +17,7 @@ def matcher():
     ("Chest Supported Incline Row (Dumbbell)", "bent-over-row", "chest-supported-row"),
     ("Rear Delt Reverse Fly (Machine)", "reverse-fly", None),
     ("Bent Over One Arm Row (Dumbbell)", "bent-over-row", "one-arm-chair-supported"),
-    ("Pendlay Row", "bent-over-row", "barbell-bent-over-row"),
+    ("Pendlay Row", "bent-over-row", "pendlay-row"),
     ("Bent Over Rows (Dumbbells)", "bent-over-row", "dumbbell-bent-over-row"),
     ("Dumbbell Row", "bent-over-row", "dumbbell-bent-over-row"),
     ("Band Pull Apart", "reverse-fly", "band-pull-apart"),
