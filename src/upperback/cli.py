@@ -11,8 +11,8 @@ import typer
 from rich.markup import escape
 
 from upperback.errors import UnknownNameError, UpperbackError
-from upperback.library import Equipment, cards, get_library
-from upperback.pose.pipeline import DEFAULT_RATE_HZ
+from upperback.library import Equipment, get_library
+from upperback.pose.rate import DEFAULT_RATE_HZ
 from upperback.terminal import console, err_console, progress_bar
 
 app = typer.Typer(
@@ -36,6 +36,8 @@ def exercises(
                                                "e.g. scapular-retraction.")] = None,
 ) -> None:
     """List the movements, or the variants that fit your equipment."""
+    from upperback.library import cards
+
     library = get_library()
     if equipment:
         rows = library.variants_for_equipment(equipment)
@@ -66,6 +68,8 @@ def _filtered_ids(muscle: str | None, action: str | None) -> set[str]:
 @app.command()
 def exercise(movement_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. bent-over-row")]) -> None:
     """Show the full card of one movement: purpose, muscles, steps, cues, variants, faults."""
+    from upperback.library import cards
+
     library = get_library()
     try:
         movement = library.movement(movement_id)
@@ -81,6 +85,8 @@ def muscles(
     name: Annotated[str | None, typer.Argument(help="A muscle id or name, or a joint action id.")] = None,
 ) -> None:
     """List the muscles, or explain one muscle (or action) and what trains it."""
+    from upperback.library import cards
+
     library = get_library()
     if name is None:
         console.print(cards.muscles_table(library))
@@ -102,6 +108,8 @@ def faq(
     entry: Annotated[str | None, typer.Argument(help="One answer by id, e.g. supplements.")] = None,
 ) -> None:
     """Answers to common questions (supplements, training frequency, pain, filming, ...)."""
+    from upperback.library import cards
+
     console.print(cards.faq_view(get_library(), entry))
 
 

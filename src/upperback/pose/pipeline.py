@@ -24,11 +24,9 @@ from upperback.pose.decode import iter_frames, probe_video
 from upperback.pose.estimator import video_estimator
 from upperback.pose.outline import back_profile
 from upperback.pose.quality import check_track
+from upperback.pose.rate import DEFAULT_RATE_HZ
 from upperback.pose.track import PoseTrack, SourceInfo
 from upperback.processes import end_processes
-
-DEFAULT_RATE_HZ = 10.0
-"""Analysis rate. Measured on the shared clips to keep rep counts and angles (docs/performance.md)."""
 
 MIN_SEGMENT_S = 6.0
 """Shorter segments are not worth a worker process's start-up (about a second)."""
