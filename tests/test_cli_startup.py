@@ -63,3 +63,17 @@ def test_the_probe_sees_heavy_packages_when_a_command_needs_them(tmp_path):
     """The check can fail: a command that opens the training log does load SQLAlchemy."""
     code, heavy, out = loaded_heavy("plan", "--weeks", "1", env={"UPPERBACK_DATA_DIR": str(tmp_path)})
     assert "sqlalchemy" in heavy, out
+
+
+def test_a_pose_worker_loads_the_pose_stack_only():
+    """Pose workers start from their own module: not the command line, not the web app, and
+    only mediapipe's Pose solution (its package would load matplotlib)."""
+    probe = ("import sys\n"
+             "from upperback.pose import worker\n"
+             "from upperback.pose.estimator import BlazePose\n"
+             "BlazePose(segmentation=True).close()\n"
+             "print(sorted(m for m in ('upperback.cli', 'typer', 'fastapi', 'matplotlib', 'sqlalchemy',"
+             " 'plotly', 'sounddevice') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
