@@ -123,13 +123,13 @@ def pose(
     height: Annotated[int | None, typer.Option(help="CSV only: video height in pixels.")] = None,
 ) -> None:
     """Find the body's landmarks in every analysed frame and save them as a pose track."""
-    from upperback.analysis import AnalysisOptions, load_track_from
     from upperback.pose.npz import save_track
+    from upperback.pose.sources import read_track
 
     started = time.perf_counter()
     with progress_bar(f"Finding your pose in {source.name}") as update:
-        track = load_track_from(source, AnalysisOptions(rate_hz=rate or None, workers=workers, width=width,
-                                                        height=height, progress=update))
+        track = read_track(source, rate_hz=rate or None, workers=workers, width=width, height=height,
+                           progress=update)
     save_track(track, output)
     elapsed = time.perf_counter() - started
     speed = f", {track.source.duration_s / elapsed:.1f}x real time" if elapsed > 0 else ""
