@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -192,6 +192,15 @@ class Store:
     def count_sets(self) -> int:
         with self._read() as session:
             return session.scalar(select(func.count()).select_from(SetRow)) or 0
+
+    def movement_sets(self) -> list[LoggedSet]:
+        """Sets of the library's movements and of guided sessions, in time order: all a plan
+        reads from the log. The database picks them out (indexed), so a long history of other
+        exercises costs nothing here."""
+        query = (select(SetRow).where(or_(SetRow.exercise_id.is_not(None), SetRow.source == "session"))
+                 .order_by(SetRow.performed_at, SetRow.session_id, SetRow.id))
+        with self._read() as session:
+            return [_logged_set(row) for row in session.scalars(query)]
 
     # ------------------------------------------------------------------ exercise names
 
