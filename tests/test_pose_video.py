@@ -200,16 +200,22 @@ def _underhand(rate_hz: float, workers: int):
 
 
 def test_parallel_workers_give_the_same_track_as_one():
-    # Tracking starts afresh at every chunk, whichever process analyses it: the very same track.
     one = _underhand(5.0, 1)
     two = _underhand(5.0, 2)
     np.testing.assert_array_equal(one.times_s, two.times_s)
     np.testing.assert_array_equal(one.frame_index, two.frame_index)
     assert one.source == two.source
-    np.testing.assert_array_equal(one.image, two.image)
-    np.testing.assert_array_equal(one.world, two.world)
-    np.testing.assert_array_equal(one.extras[BACK_PROFILE], two.extras[BACK_PROFILE])
-    assert one.detected_fraction > 0.9
+    assert abs(one.detected_fraction - two.detected_fraction) < 0.05
+    # Tracking restarts where the second run starts, so the landmarks are close rather than
+    # identical; the second run (from a fresh BlazePose in a worker process) must agree as well.
+    second = one.times_s >= one.source.duration_s / 2 - 0.2
+    assert second.sum() > len(one) / 3
+    assert _median_offset(one.image[second], two.image[second]) < 0.02 * one.source.width
+    assert _median_offset(one.image, two.image) < 0.02 * one.source.width
+    # Before the cut, both went through the same frames with the same tracker history.
+    first = one.times_s < CHUNK_S
+    np.testing.assert_array_equal(one.image[first], two.image[first])
+    np.testing.assert_array_equal(one.extras[BACK_PROFILE][first], two.extras[BACK_PROFILE][first])
     assert no_worker_left()
 
 
@@ -217,22 +223,27 @@ def no_worker_left() -> bool:
     return not multiprocessing.active_children() and not psutil.Process().children()
 
 
-def test_chunks_are_cut_on_the_sampling_clock_and_cover_the_video():
-    chunks = split_chunks(34.3, 10.0)
-    assert len(chunks) == round(34.3 / CHUNK_S)
+def test_runs_and_chunks_are_cut_on_the_sampling_clock_and_cover_the_video():
+    runs = split_chunks(34.3, 10.0, runs=2)
+    assert len(runs) == 2
+    assert runs[0][-1].end_s == runs[1][0].start_s == 17.1  # the cut one pass per core would make
+    chunks = [chunk for run in runs for chunk in run]
     assert chunks[0].start_s == 0 and chunks[-1].end_s == float("inf")
     for before, after in zip(chunks, chunks[1:]):
         assert before.end_s == after.start_s
         assert after.start_s * 10 == pytest.approx(round(after.start_s * 10))
-    assert split_chunks(3.0, 10.0) == [Segment(0.0, float("inf"))]
+        assert 0.5 * CHUNK_S <= after.start_s - before.start_s <= 1.5 * CHUNK_S
+    assert split_chunks(3.0, 10.0) == [[Segment(0.0, float("inf"))]]
 
 
 def test_a_process_that_runs_out_takes_chunks_from_the_end_of_the_longest_run():
-    queue = _ChunkQueue(chunk_count=9, process_count=2)
-    assert [queue.next_for(1) for _ in range(5)] == [4, 5, 6, 7, 8]  # its own run
+    queue = _ChunkQueue([4, 5])
+    assert [queue.next_for(1) for _ in range(5)] == [4, 5, 6, 7, 8]  # its own run, in order
     assert queue.next_for(1) == 3  # then the other run's last chunk
-    assert [queue.next_for(0) for _ in range(4)] == [0, 1, 2, None]
-    assert queue.next_for(1) is None
+    assert queue.next_for(1) == 2
+    assert queue.next_for(0) == 0
+    assert queue.next_for(1) is None  # one chunk left: not worth restarting tracking for
+    assert [queue.next_for(0) for _ in range(2)] == [1, None]
 
 
 def test_half_the_rate_gives_half_the_frames():

@@ -1,13 +1,18 @@
 """Video file → ``PoseTrack``, fast: sampled frames, every CPU core, streaming memory.
 
-The video is cut into short chunks on the sampling clock. This process and a few worker
-processes (:mod:`upperback.pose.worker`, each with its own decoder and BlazePose) take chunks
-until none is left: each starts on a contiguous run of its own and, when that is done, takes
-chunks from the end of the longest run still waiting, so no core waits for another. A worker
-handed neighbouring chunks decodes on without seeking. BlazePose starts afresh at every chunk,
-so the track is the same whichever process analysed which chunk, and however many there were.
-Only the landmarks travel back, never pictures, and no frame is kept after it is processed:
-memory does not grow with video length.
+The video is cut into one contiguous run per process, as equal as the sampling clock allows,
+and each run into chunks of a few seconds. This process and worker processes
+(:mod:`upperback.pose.worker`, each with its own decoder and BlazePose, started from that light
+module) work through their own runs chunk by chunk, decoding and tracking on without a break.
+A process that finishes early takes chunks from the end of the longest run that still has at
+least two waiting, so no core idles while a lot of work is left; tracking starts afresh at a
+taken chunk. Cuts are on the sampling clock, so the chunks together give exactly the frames one
+pass would. Only the landmarks travel back, never pictures, and no frame is kept after it is
+processed: memory does not grow with video length.
+
+Tracking restarts where runs start, as before chunks existed: restarting BlazePose moves the
+landmarks of the frames after it by its tracking noise (a median 3 px at 720p, measured), which
+is harmless but not nothing, so chunks continue each other's tracking instead of restarting.
 """
 
 from __future__ import annotations
@@ -36,9 +41,12 @@ from upperback.processes import end_processes
 __all__ = ["DEFAULT_RATE_HZ", "Cancelled", "ProgressCallback", "Segment", "extract_pose", "split_chunks"]
 
 CHUNK_S = 4.0
-"""Seconds of video per chunk: about 40 analysed frames at 10 Hz, a second or so of work. Short
-enough that the last chunks even out the processes' finishing times, long enough that the
-restart of tracking at each chunk (about 0.1 s) costs little (docs/performance.md)."""
+"""Seconds of video per chunk: about 40 analysed frames at 10 Hz, a second or so of work, so a
+process that finishes early waits at most about that long for the others."""
+
+MIN_LEFT_TO_TAKE = 2
+"""A run is helped only while this many of its chunks wait: taking the very last one would save
+less than the restart of tracking it causes is worth keeping the results as they were."""
 
 MIN_SHARE_S = 6.0
 """Each process gets at least this much video: a worker's start-up (about a second) would cost
@@ -85,22 +93,35 @@ def extract_pose(
     path = Path(source)
     info = probe_video(path)
     rate = rate_hz if rate_hz and rate_hz < info.fps else None
-    chunks = split_chunks(info.duration_s, rate)
+    runs = split_chunks(info.duration_s, rate, _process_count(info, workers))
+    chunks = [chunk for run in runs for chunk in run]
     report = _ProgressTotal(chunks, info.duration_s, progress)
-    rows = _ChunkRun(path, rate, chunks, _process_count(info, workers), report, cancel).run()
+    rows = _ChunkRun(path, rate, chunks, [len(run) for run in runs], report, cancel).run()
     report.finish()
     track = PoseTrack.from_frames(rows, info, rate)
     return check_track(track)
 
 
-def split_chunks(duration_s: float, rate_hz: float | None, chunk_s: float = CHUNK_S) -> list[Segment]:
-    """Consecutive chunks of about ``chunk_s`` covering the video, cut on the sampling clock."""
-    count = max(1, round(duration_s / chunk_s)) if duration_s > 0 else 1
-    cuts = [duration_s * i / count for i in range(1, count)]
+def split_chunks(duration_s: float, rate_hz: float | None, runs: int = 1,
+                 chunk_s: float = CHUNK_S) -> list[list[Segment]]:
+    """``runs`` consecutive runs covering the video, each cut into chunks of about ``chunk_s``;
+    every cut on the sampling clock."""
+    bounds = _cuts(0.0, duration_s, runs, rate_hz) if duration_s > 0 else [0.0, math.inf]
+    out = []
+    for start, end in zip(bounds, bounds[1:]):
+        length = (duration_s if math.isinf(end) else end) - start
+        inner = _cuts(start, start + length, max(1, round(length / chunk_s)), rate_hz)[1:-1]
+        edges = [start, *inner, end]
+        out.append([Segment(a, b) for a, b in zip(edges, edges[1:]) if b > a])
+    return [run for run in out if run]
+
+
+def _cuts(start_s: float, end_s: float, count: int, rate_hz: float | None) -> list[float]:
+    """``start_s``, ``count - 1`` even cuts on the sampling clock, then infinity or ``end_s``."""
+    cuts = [start_s + (end_s - start_s) * i / count for i in range(1, count)]
     if rate_hz:
         cuts = [math.floor(c * rate_hz) / rate_hz for c in cuts]
-    bounds = [0.0, *cuts, math.inf]
-    return [Segment(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+    return [start_s, *[c for c in cuts if c > start_s], math.inf]
 
 
 def _process_count(info: SourceInfo, workers: int | None) -> int:
@@ -109,12 +130,12 @@ def _process_count(info: SourceInfo, workers: int | None) -> int:
 
 
 class _ChunkQueue:
-    """Hands out chunk numbers: each process's own contiguous run first, then the end of the
-    longest run still waiting."""
+    """Hands out chunk numbers: each process's own run in order, then, once that is done, the
+    last chunk of the longest run with at least ``MIN_LEFT_TO_TAKE`` still waiting."""
 
-    def __init__(self, chunk_count: int, process_count: int) -> None:
-        bounds = [round(chunk_count * i / process_count) for i in range(process_count + 1)]
-        self._runs = [deque(range(a, b)) for a, b in zip(bounds, bounds[1:])]
+    def __init__(self, run_lengths: list[int]) -> None:
+        starts = [sum(run_lengths[:i]) for i in range(len(run_lengths))]
+        self._runs = [deque(range(a, a + n)) for a, n in zip(starts, run_lengths)]
         self._lock = threading.Lock()
 
     def next_for(self, process: int) -> int | None:
@@ -122,17 +143,17 @@ class _ChunkQueue:
             if self._runs[process]:
                 return self._runs[process].popleft()
             longest = max(self._runs, key=len)
-            return longest.pop() if longest else None
+            return longest.pop() if len(longest) >= MIN_LEFT_TO_TAKE else None
 
 
 class _ChunkRun:
     """One extraction: this process and ``process_count - 1`` workers share the chunks."""
 
-    def __init__(self, path: Path, rate_hz: float | None, chunks: list[Segment], process_count: int,
+    def __init__(self, path: Path, rate_hz: float | None, chunks: list[Segment], run_lengths: list[int],
                  report: _ProgressTotal, cancel: threading.Event | None) -> None:
         self.path, self.rate_hz, self.chunks = path, rate_hz, chunks
-        self.queue = _ChunkQueue(len(chunks), process_count)
-        self.process_count = process_count
+        self.queue = _ChunkQueue(run_lengths)
+        self.process_count = len(run_lengths)
         self.report = report
         self.cancel = cancel
         self.results: dict[int, list[Row]] = {}
@@ -173,6 +194,7 @@ class _ChunkRun:
         """This process's share: chunks analysed in this thread with its own BlazePose."""
         with video_estimator(segmentation=True) as pose, SampledFrames(
                 self.path, self.rate_hz, threads=0 if self.process_count == 1 else 1) as frames:
+            previous = None
             while (index := self.queue.next_for(0)) is not None:
                 chunk = self.chunks[index]
 
@@ -181,7 +203,8 @@ class _ChunkRun:
                     self.report.update(index, time_s)
 
                 self.results[index] = chunk_rows(pose, frames, chunk.start_s, chunk.end_s, on_frame,
-                                                 self.cancel)
+                                                 self.cancel, restart=previous != index - 1)
+                previous = index
 
     def _feed(self, process_number: int, process: subprocess.Popen) -> None:
         """Hand chunks to one worker process and collect its answers (runs in a thread)."""

@@ -4,7 +4,8 @@ Started by :mod:`upperback.pose.pipeline` as ``python -m upperback.pose.worker``
 the pose stack and nothing else (not the command line, not the web app): it is ready about as
 soon as the main process. Requests and answers are pickled over its stdin and stdout:
 
-- in: ``(path, rate_hz, index, start_s, end_s)`` for each chunk, ``None`` to stop;
+- in: ``(path, rate_hz, index, start_s, end_s)`` for each chunk, ``None`` to stop; tracking goes
+  on from the previous chunk when this one is the next of the same video, else starts afresh;
 - out: ``("progress", index, time_s)``, then ``("rows", index, rows)`` or ``("error", index, message)``.
 """
 
@@ -44,13 +45,15 @@ def chunk_rows(
     end_s: float,
     on_frame: Callable[[float], None],
     cancel: threading.Event | None = None,
+    restart: bool = True,
 ) -> list[Row]:
     """Landmarks and back outline of every sampled frame in ``[start_s, end_s)``.
 
-    The tracker is reset first, so a chunk gives the same rows whichever process analyses it
-    and whatever it analysed before.
+    With ``restart``, tracking starts afresh (a chunk that does not follow the previous one);
+    without, it goes on from the previous chunk's last frame.
     """
-    pose.reset()
+    if restart:
+        pose.reset()
     rows: list[Row] = []
     for frame in frames.frames(start_s, end_s):
         if cancel is not None and cancel.is_set():
@@ -68,6 +71,7 @@ def chunk_rows(
 def serve(requests: BinaryIO, answers: BinaryIO) -> None:
     """Answer chunk requests until ``None`` or the end of ``requests``."""
     frames: SampledFrames | None = None
+    previous: tuple[str, float | None, int] | None = None  # the last chunk analysed
 
     def send(message: tuple) -> None:
         pickle.dump(message, answers, protocol=pickle.HIGHEST_PROTOCOL)
@@ -90,7 +94,9 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
                         if frames is not None:
                             frames.close()
                         frames = SampledFrames(path, rate_hz, threads=1)
-                    send(("rows", index, chunk_rows(pose, frames, start_s, end_s, on_frame)))
+                    restart = previous != (path, rate_hz, index - 1)
+                    previous = (path, rate_hz, index)
+                    send(("rows", index, chunk_rows(pose, frames, start_s, end_s, on_frame, restart=restart)))
                 except UpperbackError as exc:
                     send(("error", index, exc.message))
         finally:
