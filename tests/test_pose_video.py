@@ -13,7 +13,7 @@ import pytest
 
 from conftest import CLIPS, clip_manifest, clip_track, needs_media
 from pose_media import decoded_frame_count, read_rgb, remux_video, transform_clip
-from upperback.pose.decode import iter_frames, probe_video
+from upperback.pose.decode import SampledFrames, iter_frames, probe_video
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
 from upperback.pose.pipeline import (
     CHUNK_S,
@@ -302,3 +302,16 @@ def test_cancel_during_the_work_stops_early():
     with pytest.raises(Cancelled):
         extract_pose(CLIPS / "row_dumbbell_gym_side.mp4", workers=1, progress=progress, cancel=cancel)
     assert 1.0 <= seen[-1] < 2.0
+
+
+def test_reading_a_video_range_by_range_gives_the_frames_of_one_pass():
+    path = CLIPS / "row_dumbbell_gym_side.mp4"
+    whole = [(f.time_s, f.index) for f in iter_frames(path, 10.0)]
+    with SampledFrames(path, 10.0) as reader:
+        first = next(reader.frames(0.0, 3.0))  # a range left unfinished: the next one seeks
+        pieces = [(f.time_s, f.index) for start, end in ((0.0, 4.2), (4.2, 9.0), (9.0, float("inf")))
+                  for f in reader.frames(start, end)]
+        again = [(f.time_s, f.index) for f in reader.frames(9.0, float("inf"))]  # seeks back
+    assert (first.time_s, first.index) == whole[0]
+    assert pieces == whole
+    assert again == [row for row in whole if row[0] >= 9.0]

@@ -168,19 +168,17 @@ def analyze(
         return
     from concurrent.futures import ThreadPoolExecutor
 
-    from upperback.report.html import write_html_report
     from upperback.report.video import write_annotated_video
 
     # The report page is written while the video is drawn: both mostly wait on FFmpeg and
     # image code that leave Python's lock free, so the two cores share them.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-page") as pool:
-        page = pool.submit(write_html_report, report, track, html_out, video) if html_out is not None else None
+        page = pool.submit(_write_html, report, track, html_out, video) if html_out is not None else None
         with progress_bar(f"Drawing on {video.name}") as update:
             write_annotated_video(video, track, report, video_out, progress=update)
         console.print(f"Annotated video written to [bold]{video_out}[/bold].")
         if page is not None:
             page.result()
-            console.print(f"Report page written to [bold]{html_out}[/bold].")
 
 
 @app.command("analyze-landmarks")

@@ -125,6 +125,7 @@ class SampledFrames:
         """Yield the sampled frames whose time lies in ``[start_s, end_s)``."""
         if self._decoded is None or start_s != self._position_s:
             self._seek(start_s)
+        self._position_s = math.nan  # unknown until this range is read to its end
         time_s = start_s
         try:
             while True:

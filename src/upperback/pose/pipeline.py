@@ -45,8 +45,10 @@ CHUNK_S = 4.0
 process that finishes early waits at most about that long for the others."""
 
 MIN_LEFT_TO_TAKE = 2
-"""A run is helped only while this many of its chunks wait: taking the very last one would save
-less than the restart of tracking it causes is worth keeping the results as they were."""
+"""A process that has finished its own run takes chunks only from a run with at least this many
+still waiting. Taking the very last one would save at most about a second, not worth a restart
+of tracking (which moves the following landmarks by BlazePose's noise) in the common case where
+the processes finish close together."""
 
 MIN_SHARE_S = 6.0
 """Each process gets at least this much video: a worker's start-up (about a second) would cost
@@ -117,7 +119,7 @@ def split_chunks(duration_s: float, rate_hz: float | None, runs: int = 1,
 
 
 def _cuts(start_s: float, end_s: float, count: int, rate_hz: float | None) -> list[float]:
-    """``start_s``, ``count - 1`` even cuts on the sampling clock, then infinity or ``end_s``."""
+    """``[start_s, count - 1 even cuts between start_s and end_s on the sampling clock, inf]``."""
     cuts = [start_s + (end_s - start_s) * i / count for i in range(1, count)]
     if rate_hz:
         cuts = [math.floor(c * rate_hz) / rate_hz for c in cuts]
@@ -236,11 +238,12 @@ class _ChunkRun:
 
 
 def _start_worker() -> subprocess.Popen:
-    """A worker process started from its own light module, with this process's import path."""
+    """A worker process started from its own light module; it finds upperback where this
+    process found it (a source checkout as well as an installed package)."""
     package_root = str(Path(upperback.__file__).resolve().parent.parent)
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(
-        p for p in (package_root, *sys.path, environment.get("PYTHONPATH", "")) if p)
+        p for p in (package_root, environment.get("PYTHONPATH", "")) if p)
     return subprocess.Popen([sys.executable, "-m", "upperback.pose.worker"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, env=environment)
 
