@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated
 
@@ -154,20 +156,23 @@ def analyze(
         "--video-out", help="Also write the video with skeleton, angle gauge, rep count and fault cues drawn (MP4).")] = None,
 ) -> None:
     """Count your reps, time them and check your form in a video."""
-    from upperback.analysis import AnalysisOptions, analyze_with_track
+    from upperback.pose.sources import read_track
 
     if video_out is not None and video_out.resolve() == video.resolve():
         raise UpperbackError(f"{video_out}: that is the video being analysed; choose another name for --video-out.")
+    if exercise != "auto":
+        get_library().movement(exercise)  # a mistyped name fails now, not after the video is read
+    # The form analysis (SciPy and more, about a second to load) loads in a thread while the
+    # pose workers start and BlazePose runs, instead of before them.
+    analysis = _load_in_background("upperback.analysis")
     with progress_bar(f"Analysing {video.name}") as update:
-        report, track = analyze_with_track(video, exercise, AnalysisOptions(rate_hz=rate or None, workers=workers,
-                                                                             progress=update))
+        track = read_track(video, rate_hz=rate or None, workers=workers, progress=update)
+    report, track = analysis.result().analyze_with_track(track, exercise)
     _show_report(report, json_out)
     if video_out is None:
         if html_out is not None:
             _write_html(report, track, html_out, video)
         return
-    from concurrent.futures import ThreadPoolExecutor
-
     from upperback.report.video import write_annotated_video
 
     # The report page is written while the video is drawn: both mostly wait on FFmpeg and
@@ -205,6 +210,14 @@ def analyze_landmarks(
         console.print(f"Per-frame faults written to [bold]{per_frame}[/bold].")
     if html_out is not None:
         _write_html(report, track, html_out, None)
+
+
+def _load_in_background(module: str) -> Future:
+    """Start importing ``module`` in a thread; the future gives the module."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import")
+    future = pool.submit(importlib.import_module, module)
+    pool.shutdown(wait=False)  # the import goes on; the thread ends with it
+    return future
 
 
 def _write_html(report, track, html_out: Path, video: Path | None) -> None:

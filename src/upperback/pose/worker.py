@@ -23,7 +23,6 @@ from typing import BinaryIO
 from upperback.errors import UpperbackError
 from upperback.pose.decode import SampledFrames
 from upperback.pose.estimator import BlazePose
-from upperback.pose.outline import back_profile
 
 Row = tuple[float, int, object, object, object, object]
 """(time_s, frame_index, image, world, visibility, back_profile); ``None`` arrays: nobody found."""
@@ -52,6 +51,8 @@ def chunk_rows(
     With ``restart``, tracking starts afresh (a chunk that does not follow the previous one);
     without, it goes on from the previous chunk's last frame.
     """
+    from upperback.pose.outline import back_profile  # SciPy: loaded once work starts, after the workers
+
     if restart:
         pose.reset()
     rows: list[Row] = []
