@@ -6,6 +6,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -127,11 +128,15 @@ def _pose_solution() -> ModuleType:
     registered without running their ``__init__``, and only the Pose module and what it needs
     load. Submodule imports (``from mediapipe.python.solutions import pose``) work as usual.
     """
-    if "mediapipe" not in sys.modules:
-        _register_without_init("mediapipe")
-        importlib.import_module("mediapipe.python")
-        _register_without_init("mediapipe.python.solutions")
-    return importlib.import_module("mediapipe.python.solutions.pose")
+    with _import_lock:  # the web app may start two trackers at once
+        if "mediapipe" not in sys.modules:
+            _register_without_init("mediapipe")
+            importlib.import_module("mediapipe.python")
+            _register_without_init("mediapipe.python.solutions")
+        return importlib.import_module("mediapipe.python.solutions.pose")
+
+
+_import_lock = threading.Lock()
 
 
 def _register_without_init(name: str) -> None:
