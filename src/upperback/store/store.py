@@ -195,8 +195,8 @@ class Store:
 
     def movement_sets(self) -> list[LoggedSet]:
         """Sets of the library's movements and of guided sessions, in time order: all a plan
-        reads from the log. The database picks them out (indexed), so a long history of other
-        exercises costs nothing here."""
+        reads from the log. The database picks them out, so a long history of other exercises
+        is never turned into Python objects here."""
         query = (select(SetRow).where(or_(SetRow.exercise_id.is_not(None), SetRow.source == "session"))
                  .order_by(SetRow.performed_at, SetRow.session_id, SetRow.id))
         with self._read() as session:
