@@ -8,13 +8,23 @@ from functools import cache
 
 import av
 import numpy as np
+import psutil
 import pytest
 
 from conftest import CLIPS, clip_manifest, clip_track, needs_media
 from pose_media import decoded_frame_count, read_rgb, remux_video, transform_clip
-from upperback.pose.decode import iter_frames, probe_video
+from upperback.pose.decode import SampledFrames, iter_frames, probe_video
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
-from upperback.pose.pipeline import DEFAULT_RATE_HZ, Cancelled, extract_pose
+from upperback.pose.pipeline import (
+    CHUNK_S,
+    DEFAULT_RATE_HZ,
+    Cancelled,
+    Segment,
+    _ChunkQueue,
+    extract_pose,
+    split_chunks,
+)
+from upperback.pose.track import BACK_PROFILE
 
 pytestmark = [needs_media, pytest.mark.media]
 
@@ -196,13 +206,44 @@ def test_parallel_workers_give_the_same_track_as_one():
     np.testing.assert_array_equal(one.frame_index, two.frame_index)
     assert one.source == two.source
     assert abs(one.detected_fraction - two.detected_fraction) < 0.05
-    # Tracking restarts at the segment cut, so the landmarks are close rather than identical;
-    # the second segment (from a fresh BlazePose in a worker process) must agree as well.
+    # Tracking restarts where the second run starts, so the landmarks are close rather than
+    # identical; the second run (from a fresh BlazePose in a worker process) must agree as well.
     second = one.times_s >= one.source.duration_s / 2 - 0.2
     assert second.sum() > len(one) / 3
     assert _median_offset(one.image[second], two.image[second]) < 0.02 * one.source.width
     assert _median_offset(one.image, two.image) < 0.02 * one.source.width
-    assert not multiprocessing.active_children()
+    # Before the cut, both went through the same frames with the same tracker history.
+    first = one.times_s < CHUNK_S
+    np.testing.assert_array_equal(one.image[first], two.image[first])
+    np.testing.assert_array_equal(one.extras[BACK_PROFILE][first], two.extras[BACK_PROFILE][first])
+    assert no_worker_left()
+
+
+def no_worker_left() -> bool:
+    return not multiprocessing.active_children() and not psutil.Process().children()
+
+
+def test_runs_and_chunks_are_cut_on_the_sampling_clock_and_cover_the_video():
+    runs = split_chunks(34.3, 10.0, runs=2)
+    assert len(runs) == 2
+    assert runs[0][-1].end_s == runs[1][0].start_s == 17.1  # the cut one pass per core would make
+    chunks = [chunk for run in runs for chunk in run]
+    assert chunks[0].start_s == 0 and chunks[-1].end_s == float("inf")
+    for before, after in zip(chunks, chunks[1:]):
+        assert before.end_s == after.start_s
+        assert after.start_s * 10 == pytest.approx(round(after.start_s * 10))
+        assert 0.5 * CHUNK_S <= after.start_s - before.start_s <= 1.5 * CHUNK_S
+    assert split_chunks(3.0, 10.0) == [[Segment(0.0, float("inf"))]]
+
+
+def test_a_process_that_runs_out_takes_chunks_from_the_end_of_the_longest_run():
+    queue = _ChunkQueue([4, 5])
+    assert [queue.next_for(1) for _ in range(5)] == [4, 5, 6, 7, 8]  # its own run, in order
+    assert queue.next_for(1) == 3  # then the other run's last chunk
+    assert queue.next_for(1) == 2
+    assert queue.next_for(0) == 0
+    assert queue.next_for(1) is None  # one chunk left: not worth restarting tracking for
+    assert [queue.next_for(0) for _ in range(2)] == [1, None]
 
 
 def test_half_the_rate_gives_half_the_frames():
@@ -237,7 +278,7 @@ def test_progress_rises_to_the_duration(workers):
     assert np.all(np.diff(done) >= 0) and done[-1] > done[0]
     assert np.all((done >= 0) & (done <= duration))
     assert done[-1] == pytest.approx(duration, abs=0.01)
-    assert not multiprocessing.active_children()
+    assert no_worker_left()
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -246,7 +287,7 @@ def test_cancel_before_start_raises_cancelled(workers):
     cancel.set()
     with pytest.raises(Cancelled, match="nothing was saved"):
         extract_pose(CLIPS / "row_dumbbell_gym_side.mp4", workers=workers, cancel=cancel)
-    assert not multiprocessing.active_children()
+    assert no_worker_left()
 
 
 def test_cancel_during_the_work_stops_early():
@@ -261,3 +302,16 @@ def test_cancel_during_the_work_stops_early():
     with pytest.raises(Cancelled):
         extract_pose(CLIPS / "row_dumbbell_gym_side.mp4", workers=1, progress=progress, cancel=cancel)
     assert 1.0 <= seen[-1] < 2.0
+
+
+def test_reading_a_video_range_by_range_gives_the_frames_of_one_pass():
+    path = CLIPS / "row_dumbbell_gym_side.mp4"
+    whole = [(f.time_s, f.index) for f in iter_frames(path, 10.0)]
+    with SampledFrames(path, 10.0) as reader:
+        first = next(reader.frames(0.0, 3.0))  # a range left unfinished: the next one seeks
+        pieces = [(f.time_s, f.index) for start, end in ((0.0, 4.2), (4.2, 9.0), (9.0, float("inf")))
+                  for f in reader.frames(start, end)]
+        again = [(f.time_s, f.index) for f in reader.frames(9.0, float("inf"))]  # seeks back
+    assert (first.time_s, first.index) == whole[0]
+    assert pieces == whole
+    assert again == [row for row in whole if row[0] >= 9.0]

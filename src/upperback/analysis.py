@@ -9,7 +9,6 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -66,24 +65,10 @@ def load_track_from(source: str | os.PathLike[str] | PoseTrack, options: Analysi
     COCO-18 keypoint array (``.npy``)."""
     if isinstance(source, PoseTrack):
         return source
-    path = Path(source)
-    suffix = path.suffix.lower()
-    if suffix == ".npz":
-        from upperback.pose.npz import load_track
+    from upperback.pose.sources import read_track
 
-        return load_track(path)
-    if suffix == ".npy":
-        from upperback.pose.coco18 import read_coco18
-
-        return read_coco18(path)
-    if suffix == ".csv":
-        from upperback.pose.csv_import import read_landmark_csv
-
-        return read_landmark_csv(path, width=options.width, height=options.height)
-    from upperback.pose.pipeline import extract_pose
-
-    return extract_pose(path, rate_hz=options.rate_hz, workers=options.workers,
-                        progress=options.progress, cancel=options.cancel)
+    return read_track(source, rate_hz=options.rate_hz, workers=options.workers, width=options.width,
+                      height=options.height, progress=options.progress, cancel=options.cancel)
 
 
 def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +13,8 @@ import typer
 from rich.markup import escape
 
 from upperback.errors import UnknownNameError, UpperbackError
-from upperback.library import Equipment, cards, get_library
-from upperback.pose.pipeline import DEFAULT_RATE_HZ
+from upperback.library import Equipment, get_library
+from upperback.pose.rate import DEFAULT_RATE_HZ
 from upperback.terminal import console, err_console, progress_bar
 
 app = typer.Typer(
@@ -36,6 +38,8 @@ def exercises(
                                                "e.g. scapular-retraction.")] = None,
 ) -> None:
     """List the movements, or the variants that fit your equipment."""
+    from upperback.library import cards
+
     library = get_library()
     if equipment:
         rows = library.variants_for_equipment(equipment)
@@ -66,6 +70,8 @@ def _filtered_ids(muscle: str | None, action: str | None) -> set[str]:
 @app.command()
 def exercise(movement_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. bent-over-row")]) -> None:
     """Show the full card of one movement: purpose, muscles, steps, cues, variants, faults."""
+    from upperback.library import cards
+
     library = get_library()
     try:
         movement = library.movement(movement_id)
@@ -81,6 +87,8 @@ def muscles(
     name: Annotated[str | None, typer.Argument(help="A muscle id or name, or a joint action id.")] = None,
 ) -> None:
     """List the muscles, or explain one muscle (or action) and what trains it."""
+    from upperback.library import cards
+
     library = get_library()
     if name is None:
         console.print(cards.muscles_table(library))
@@ -102,6 +110,8 @@ def faq(
     entry: Annotated[str | None, typer.Argument(help="One answer by id, e.g. supplements.")] = None,
 ) -> None:
     """Answers to common questions (supplements, training frequency, pain, filming, ...)."""
+    from upperback.library import cards
+
     console.print(cards.faq_view(get_library(), entry))
 
 
@@ -115,13 +125,13 @@ def pose(
     height: Annotated[int | None, typer.Option(help="CSV only: video height in pixels.")] = None,
 ) -> None:
     """Find the body's landmarks in every analysed frame and save them as a pose track."""
-    from upperback.analysis import AnalysisOptions, load_track_from
     from upperback.pose.npz import save_track
+    from upperback.pose.sources import read_track
 
     started = time.perf_counter()
     with progress_bar(f"Finding your pose in {source.name}") as update:
-        track = load_track_from(source, AnalysisOptions(rate_hz=rate or None, workers=workers, width=width,
-                                                        height=height, progress=update))
+        track = read_track(source, rate_hz=rate or None, workers=workers, width=width, height=height,
+                           progress=update)
     save_track(track, output)
     elapsed = time.perf_counter() - started
     speed = f", {track.source.duration_s / elapsed:.1f}x real time" if elapsed > 0 else ""
@@ -146,22 +156,34 @@ def analyze(
         "--video-out", help="Also write the video with skeleton, angle gauge, rep count and fault cues drawn (MP4).")] = None,
 ) -> None:
     """Count your reps, time them and check your form in a video."""
-    from upperback.analysis import AnalysisOptions, analyze_with_track
+    from upperback.pose.sources import read_track
 
     if video_out is not None and video_out.resolve() == video.resolve():
         raise UpperbackError(f"{video_out}: that is the video being analysed; choose another name for --video-out.")
+    if exercise != "auto":
+        get_library().movement(exercise)  # a mistyped name fails now, not after the video is read
+    # The form analysis (SciPy and more, about a second to load) loads in a thread while the
+    # pose workers start and BlazePose runs, instead of before them.
+    analysis = _load_in_background("upperback.analysis")
     with progress_bar(f"Analysing {video.name}") as update:
-        report, track = analyze_with_track(video, exercise, AnalysisOptions(rate_hz=rate or None, workers=workers,
-                                                                             progress=update))
+        track = read_track(video, rate_hz=rate or None, workers=workers, progress=update)
+    report, track = analysis.result().analyze_with_track(track, exercise)
     _show_report(report, json_out)
-    if video_out is not None:
-        from upperback.report.video import write_annotated_video
+    if video_out is None:
+        if html_out is not None:
+            _write_html(report, track, html_out, video)
+        return
+    from upperback.report.video import write_annotated_video
 
+    # The report page is written while the video is drawn: both mostly wait on FFmpeg and
+    # image code that leave Python's lock free, so the two cores share them.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-page") as pool:
+        page = pool.submit(_write_html, report, track, html_out, video) if html_out is not None else None
         with progress_bar(f"Drawing on {video.name}") as update:
             write_annotated_video(video, track, report, video_out, progress=update)
         console.print(f"Annotated video written to [bold]{video_out}[/bold].")
-    if html_out is not None:
-        _write_html(report, track, html_out, video)
+        if page is not None:
+            page.result()
 
 
 @app.command("analyze-landmarks")
@@ -188,6 +210,14 @@ def analyze_landmarks(
         console.print(f"Per-frame faults written to [bold]{per_frame}[/bold].")
     if html_out is not None:
         _write_html(report, track, html_out, None)
+
+
+def _load_in_background(module: str) -> Future:
+    """Start importing ``module`` in a thread; the future gives the module."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import")
+    future = pool.submit(importlib.import_module, module)
+    pool.shutdown(wait=False)  # the import goes on; the thread ends with it
+    return future
 
 
 def _write_html(report, track, html_out: Path, video: Path | None) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from upperback.errors import UpperbackError
-from upperback.pose.pipeline import DEFAULT_RATE_HZ
+from upperback.pose.rate import DEFAULT_RATE_HZ
 from upperback.terminal import console, err_console, progress_bar
 
 if TYPE_CHECKING:

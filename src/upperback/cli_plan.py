@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -12,9 +12,11 @@ from rich.prompt import Prompt
 
 from upperback.errors import UpperbackError
 from upperback.library import Equipment, Level
-from upperback.plans.models import Programme
 from upperback.plans.profile import Goal, Profile, parse_profile
 from upperback.terminal import console
+
+if TYPE_CHECKING:
+    from upperback.plans.models import Programme
 
 
 def register(app: typer.Typer) -> None:
@@ -245,6 +247,7 @@ def _stored_profile(store) -> Profile:
 
 def _current_programme(store, current: Profile) -> Programme:
     """The latest saved plan if it was made for the current profile; otherwise a new 4-week plan."""
+    from upperback.plans.models import Programme
     from upperback.plans.programme import build_programme
 
     latest = store.latest_plan()

@@ -9,6 +9,7 @@ import multiprocessing.connection
 import multiprocessing.process
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -20,26 +21,49 @@ GRACE_S = 5.0
 PARENT_GONE_EXIT_CODE = 70
 """A worker's exit status when it stops because its parent died."""
 
+PARENT_PID_VARIABLE = "UPPERBACK_PARENT_PID"
+"""Environment variable naming the parent of a worker started with :mod:`subprocess`."""
+
 _PR_SET_PDEATHSIG = 1
 """``prctl`` option of Linux (``<sys/prctl.h>``): a signal the kernel sends when the parent dies."""
 
+Process = multiprocessing.process.BaseProcess | subprocess.Popen
 
-def end_processes(processes: Sequence[multiprocessing.process.BaseProcess], grace_s: float = GRACE_S) -> None:
+
+def end_processes(processes: Sequence[Process], grace_s: float = GRACE_S) -> None:
     """Terminate the processes, give them ``grace_s`` together, then kill those still running.
 
-    SIGKILL is needed where SIGTERM is ignored: a process started from a shell or service that
-    ignores it passes that on to every child, and native code may not return to Python soon.
+    Takes ``multiprocessing`` processes and ``subprocess.Popen`` ones alike. SIGKILL is needed
+    where SIGTERM is ignored: a process started from a shell or service that ignores it passes
+    that on to every child, and native code may not return to Python soon.
     """
     started = [process for process in processes if process.pid is not None]
     for process in started:
-        process.terminate()
+        if _running(process):
+            process.terminate()
     deadline = time.monotonic() + grace_s
     for process in started:
-        process.join(timeout=max(0.0, deadline - time.monotonic()))
+        _wait(process, max(0.0, deadline - time.monotonic()))
     for process in started:
-        if process.exitcode is None:
+        if _running(process):
             process.kill()
-            process.join()
+            _wait(process, None)
+
+
+def _running(process: Process) -> bool:
+    if isinstance(process, subprocess.Popen):
+        return process.poll() is None
+    return process.exitcode is None
+
+
+def _wait(process: Process, timeout: float | None) -> None:
+    if isinstance(process, subprocess.Popen):
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+    else:
+        process.join(timeout=timeout)
 
 
 def exit_with_parent() -> None:
@@ -68,6 +92,20 @@ def exit_with_parent() -> None:
         os._exit(PARENT_GONE_EXIT_CODE)
     threading.Thread(target=_exit_when_ready, args=(parent.sentinel,), name="exit-with-parent",
                      daemon=True).start()
+
+
+def exit_with_starting_process() -> None:
+    """Call first in a worker started with :mod:`subprocess` (its parent's pid in
+    :data:`PARENT_PID_VARIABLE`): it exits when that parent does.
+
+    On Linux the kernel SIGKILLs it when the parent ends (as in :func:`exit_with_parent`);
+    elsewhere the worker notices at its next read of the parent's pipe, which ends with the parent.
+    """
+    expected = os.environ.get(PARENT_PID_VARIABLE)
+    if sys.platform.startswith("linux"):
+        _ask_kernel_to_kill_on_parent_death()
+    if expected is not None and expected.isdigit() and os.getppid() != int(expected):
+        os._exit(PARENT_GONE_EXIT_CODE)  # it died while this process was starting
 
 
 def _ask_kernel_to_kill_on_parent_death() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from upperback.errors import LibraryDataError
@@ -21,13 +20,20 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 def read_yaml(path: Path) -> Any:
-    """Parse one YAML file, turning read and syntax errors into a LibraryDataError."""
+    """Parse one YAML file, turning read and syntax errors into a LibraryDataError.
+
+    libyaml's safe loader is used where PyYAML was built with it (several times faster than
+    the Python one); PyYAML loads when the library is first read, not when it is imported.
+    """
+    import yaml
+
+    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise LibraryDataError(f"{path}: cannot read the file ({exc.strerror}).") from exc
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=safe_loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -95,34 +95,88 @@ def iter_frames(
     Frames not kept are decoded (inter-coded video needs them) but never converted to RGB.
     A frame's index is its nominal position, ``round(time_s * fps)``.
     """
-    path = Path(path)
-    with _open(path) as container:
-        stream = _video_stream(path, container)
-        stream.thread_type = "AUTO"
-        stream.codec_context.thread_count = threads
-        fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
-        origin = float(stream.start_time * stream.time_base) if stream.start_time is not None else 0.0
-        if start_s > 0:
-            container.seek(int((origin + start_s) / stream.time_base), stream=stream, backward=True)
-        last_slot = None
-        time_s = 0.0
+    with SampledFrames(path, rate_hz, threads) as reader:
+        yield from reader.frames(start_s, end_s)
+
+
+class SampledFrames:
+    """One open video read range by range (see :func:`iter_frames`).
+
+    A range that starts where the previous one ended goes on decoding without a seek, so a
+    worker handed neighbouring chunks of a video decodes each frame once.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], rate_hz: float | None = None, threads: int = 0) -> None:
+        self.path = Path(path)
+        self.rate_hz = rate_hz
+        self._container = _open(self.path)
+        self._stream = _video_stream(self.path, self._container)
+        self._stream.thread_type = "AUTO"
+        self._stream.codec_context.thread_count = threads
+        self._fps = float(self._stream.average_rate or self._stream.guessed_rate or 0) or 30.0
+        start = self._stream.start_time
+        self._origin = float(start * self._stream.time_base) if start is not None else 0.0
+        self._decoded: Iterator[av.VideoFrame] | None = None
+        self._pending: av.VideoFrame | None = None  # decoded past the end of the last range
+        self._position_s = 0.0  # where the decoder stands: the end of the last range
+        self._last_slot: float | None = None
+
+    def frames(self, start_s: float = 0.0, end_s: float = math.inf) -> Iterator[Frame]:
+        """Yield the sampled frames whose time lies in ``[start_s, end_s)``."""
+        if self._decoded is None or start_s != self._position_s:
+            self._seek(start_s)
+        self._position_s = math.nan  # unknown until this range is read to its end
+        time_s = start_s
         try:
-            for frame in container.decode(stream):
-                if frame.pts is None:
-                    continue
-                time_s = float(frame.pts * stream.time_base) - origin
-                if time_s >= end_s:
+            while True:
+                frame = self._next_decoded()
+                if frame is None:
                     break
-                slot = _slot(time_s, rate_hz)
-                keep = time_s >= start_s and slot != last_slot
-                last_slot = slot
+                time_s = float(frame.pts * self._stream.time_base) - self._origin
+                if time_s >= end_s:
+                    self._pending = frame
+                    break
+                slot = _slot(time_s, self.rate_hz)
+                keep = time_s >= start_s and slot != self._last_slot
+                self._last_slot = slot
                 if keep:
-                    yield Frame(time_s, round(time_s * fps), _upright_rgb(frame))
+                    yield Frame(time_s, round(time_s * self._fps), _upright_rgb(frame))
         except av.error.FFmpegError as exc:
             raise UpperbackError(
-                f"{path}: the video is damaged at about {time_s:.1f} s ({exc.strerror or exc}). "
+                f"{self.path}: the video is damaged at about {time_s:.1f} s ({exc.strerror or exc}). "
                 "Re-export or re-record it."
             ) from exc
+        self._position_s = end_s
+
+    def _seek(self, start_s: float) -> None:
+        if start_s > 0:
+            self._container.seek(int((self._origin + start_s) / self._stream.time_base),
+                                 stream=self._stream, backward=True)
+        elif self._decoded is not None:
+            self._container.seek(int(self._origin / self._stream.time_base), stream=self._stream,
+                                 backward=True)
+        self._decoded = self._container.decode(self._stream)
+        self._pending = None
+        self._last_slot = None
+
+    def _next_decoded(self) -> av.VideoFrame | None:
+        if self._pending is not None:
+            frame, self._pending = self._pending, None
+            return frame
+        assert self._decoded is not None
+        for frame in self._decoded:
+            if frame.pts is not None:
+                return frame
+        return None
+
+    def close(self) -> None:
+        self._container.close()
+
+    def __enter__(self) -> SampledFrames:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _slot(time_s: float, rate_hz: float | None) -> float:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
@@ -70,9 +74,9 @@ class BlazePose:
 
     def __init__(self, segmentation: bool = False) -> None:
         quiet_native_logs()
-        from mediapipe.python.solutions import pose as mp_pose
-
+        mp_pose = _pose_solution()
         self.segmentation = segmentation
+        self._fresh = True  # nothing processed since the graph started
         self._pose = mp_pose.Pose(
             static_image_mode=False,
             model_complexity=MODEL_COMPLEXITY,
@@ -85,6 +89,7 @@ class BlazePose:
 
     def process(self, rgb: np.ndarray) -> Detection | None:
         """Landmarks of the most prominent person in an RGB uint8 (H, W, 3) picture, or None."""
+        self._fresh = False
         result = self._pose.process(rgb)
         if result.pose_landmarks is None:
             return None
@@ -100,7 +105,9 @@ class BlazePose:
 
     def reset(self) -> None:
         """Forget the tracked person so the next frame can start another video; the model stays loaded."""
-        self._pose.reset()
+        if not self._fresh:
+            self._pose.reset()
+            self._fresh = True
 
     def close(self) -> None:
         self._pose.close()
@@ -110,6 +117,33 @@ class BlazePose:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _pose_solution() -> ModuleType:
+    """mediapipe's Pose solution, imported without the rest of mediapipe.
+
+    ``import mediapipe`` runs the package's ``__init__``, which loads every solution, their
+    drawing helpers (matplotlib) and the audio tasks: about half a second and 60 MB per process,
+    paid by every pose worker. Where mediapipe is not imported yet, its two package modules are
+    registered without running their ``__init__``, and only the Pose module and what it needs
+    load. Submodule imports (``from mediapipe.python.solutions import pose``) work as usual.
+    """
+    with _import_lock:  # the web app may start two trackers at once
+        if "mediapipe" not in sys.modules:
+            _register_without_init("mediapipe")
+            importlib.import_module("mediapipe.python")
+            _register_without_init("mediapipe.python.solutions")
+        return importlib.import_module("mediapipe.python.solutions.pose")
+
+
+_import_lock = threading.Lock()
+
+
+def _register_without_init(name: str) -> None:
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        raise ImportError(f"{name} is not installed")
+    sys.modules[name] = importlib.util.module_from_spec(spec)
 
 
 _kept_estimators: dict[bool, BlazePose] | None = None

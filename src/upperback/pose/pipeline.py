@@ -1,49 +1,61 @@
-"""Video file → ``PoseTrack``, fast: sampled frames, both CPU cores, streaming memory.
+"""Video file → ``PoseTrack``, fast: sampled frames, every CPU core, streaming memory.
 
-The video is cut into time segments, one per worker. The first segment runs in this process,
-the others in spawned worker processes that each decode their own segment and run their own
-BlazePose, so decoding and inference of all segments proceed in parallel. Frames are sampled
-on a fixed clock (``rate_hz``), so the segments join without gaps or duplicates. Only the
-landmarks travel back, never pictures, and no frame is kept after it is processed: memory does
-not grow with video length.
+The video is cut into one contiguous run per process, as equal as the sampling clock allows,
+and each run into chunks of a few seconds. This process and worker processes
+(:mod:`upperback.pose.worker`, each with its own decoder and BlazePose, started from that light
+module) work through their own runs chunk by chunk, decoding and tracking on without a break.
+A process that finishes early takes chunks from the end of the longest run that still has at
+least two waiting, so no core idles while a lot of work is left; tracking starts afresh at a
+taken chunk. Cuts are on the sampling clock, so the chunks together give exactly the frames one
+pass would. Only the landmarks travel back, never pictures, and no frame is kept after it is
+processed: memory does not grow with video length.
+
+Tracking restarts where runs start, as before chunks existed: restarting BlazePose moves the
+landmarks of the frames after it by its tracking noise (a median 3 px at 720p, measured), which
+is harmless but not nothing, so chunks continue each other's tracking instead of restarting.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 import os
-import queue as queue_module
+import pickle
+import subprocess
+import sys
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import upperback
 from upperback.errors import UpperbackError
-from upperback.pose.decode import iter_frames, probe_video
+from upperback.pose.decode import SampledFrames, probe_video
 from upperback.pose.estimator import video_estimator
-from upperback.pose.outline import back_profile
 from upperback.pose.quality import check_track
+from upperback.pose.rate import DEFAULT_RATE_HZ
 from upperback.pose.track import PoseTrack, SourceInfo
-from upperback.processes import end_processes, exit_with_parent
+from upperback.pose.worker import Cancelled, Row, chunk_rows
+from upperback.processes import PARENT_PID_VARIABLE, end_processes
 
-DEFAULT_RATE_HZ = 10.0
-"""Analysis rate. Measured on the shared clips to keep rep counts and angles (docs/performance.md)."""
+__all__ = ["DEFAULT_RATE_HZ", "Cancelled", "ProgressCallback", "Segment", "extract_pose", "split_chunks"]
 
-MIN_SEGMENT_S = 6.0
-"""Shorter segments are not worth a worker process's start-up (about a second)."""
+CHUNK_S = 4.0
+"""Seconds of video per chunk: about 40 analysed frames at 10 Hz, a second or so of work, so a
+process that finishes early waits at most about that long for the others."""
+
+MIN_LEFT_TO_TAKE = 2
+"""A process that has finished its own run takes chunks only from a run with at least this many
+still waiting. Taking the very last one would save at most about a second, not worth a restart
+of tracking (which moves the following landmarks by BlazePose's noise) in the common case where
+the processes finish close together."""
+
+MIN_SHARE_S = 6.0
+"""Each process gets at least this much video: a worker's start-up (about a second) would cost
+more than it saves on a shorter share."""
 
 ProgressCallback = Callable[[float, float], None]
 """Called with (seconds of video done, seconds in all)."""
-
-Row = tuple[float, int, object, object, object, object]
-"""(time_s, frame_index, image, world, visibility, back_profile); ``None`` arrays: nobody found."""
-
-
-class Cancelled(UpperbackError):
-    """The user stopped the work; nothing was written."""
-
-    exit_code = 130
 
 
 @dataclass(frozen=True)
@@ -83,135 +95,170 @@ def extract_pose(
     path = Path(source)
     info = probe_video(path)
     rate = rate_hz if rate_hz and rate_hz < info.fps else None
-    segments = split_segments(info.duration_s, _worker_count(info, workers), rate)
-    report = _ProgressTotal(segments, info.duration_s, progress)
-    if len(segments) == 1:
-        rows = _segment_rows(path, segments[0], rate, threads=0,
-                             on_frame=lambda t: report.update(0, t), cancel=cancel)
-    else:
-        rows = _parallel_rows(path, segments, rate, report, cancel)
+    runs = split_chunks(info.duration_s, rate, _process_count(info, workers))
+    chunks = [chunk for run in runs for chunk in run]
+    report = _ProgressTotal(chunks, info.duration_s, progress)
+    rows = _ChunkRun(path, rate, chunks, [len(run) for run in runs], report, cancel).run()
     report.finish()
     track = PoseTrack.from_frames(rows, info, rate)
     return check_track(track)
 
 
-def split_segments(duration_s: float, count: int, rate_hz: float | None) -> list[Segment]:
-    """``count`` consecutive segments covering the video, cut on the sampling clock."""
-    if count <= 1 or duration_s <= 0:
-        return [Segment(0.0, math.inf)]
-    cuts = [duration_s * i / count for i in range(1, count)]
+def split_chunks(duration_s: float, rate_hz: float | None, runs: int = 1,
+                 chunk_s: float = CHUNK_S) -> list[list[Segment]]:
+    """``runs`` consecutive runs covering the video, each cut into chunks of about ``chunk_s``;
+    every cut on the sampling clock."""
+    bounds = _cuts(0.0, duration_s, runs, rate_hz) if duration_s > 0 else [0.0, math.inf]
+    out = []
+    for start, end in zip(bounds, bounds[1:]):
+        length = (duration_s if math.isinf(end) else end) - start
+        inner = _cuts(start, start + length, max(1, round(length / chunk_s)), rate_hz)[1:-1]
+        edges = [start, *inner, end]
+        out.append([Segment(a, b) for a, b in zip(edges, edges[1:]) if b > a])
+    return [run for run in out if run]
+
+
+def _cuts(start_s: float, end_s: float, count: int, rate_hz: float | None) -> list[float]:
+    """``[start_s, count - 1 even cuts between start_s and end_s on the sampling clock, inf]``."""
+    cuts = [start_s + (end_s - start_s) * i / count for i in range(1, count)]
     if rate_hz:
         cuts = [math.floor(c * rate_hz) / rate_hz for c in cuts]
-    bounds = [0.0, *cuts, math.inf]
-    return [Segment(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+    return [start_s, *[c for c in cuts if c > start_s], math.inf]
 
 
-def _worker_count(info: SourceInfo, workers: int | None) -> int:
+def _process_count(info: SourceInfo, workers: int | None) -> int:
     wanted = workers or os.cpu_count() or 1
-    return max(1, min(wanted, int(info.duration_s // MIN_SEGMENT_S)))
+    return max(1, min(wanted, int(info.duration_s // MIN_SHARE_S)))
 
 
-def _segment_rows(
-    path: Path,
-    segment: Segment,
-    rate_hz: float | None,
-    threads: int,
-    on_frame: Callable[[float], None],
-    cancel: threading.Event | None = None,
-) -> list[Row]:
-    rows: list[Row] = []
-    with video_estimator(segmentation=True) as pose:
-        for frame in iter_frames(path, rate_hz, segment.start_s, segment.end_s, threads=threads):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("Stopped before the end; nothing was saved.")
-            found = pose.process(frame.rgb)
-            if found is None:
-                rows.append((frame.time_s, frame.index, None, None, None, None))
-            else:
-                rows.append((frame.time_s, frame.index, found.image, found.world, found.visibility,
-                             back_profile(found.mask, found.image)))
-            on_frame(frame.time_s)
-    return rows
+class _ChunkQueue:
+    """Hands out chunk numbers: each process's own run in order, then, once that is done, the
+    last chunk of the longest run with at least ``MIN_LEFT_TO_TAKE`` still waiting."""
+
+    def __init__(self, run_lengths: list[int]) -> None:
+        starts = [sum(run_lengths[:i]) for i in range(len(run_lengths))]
+        self._runs = [deque(range(a, a + n)) for a, n in zip(starts, run_lengths)]
+        self._lock = threading.Lock()
+
+    def next_for(self, process: int) -> int | None:
+        with self._lock:
+            if self._runs[process]:
+                return self._runs[process].popleft()
+            longest = max(self._runs, key=len)
+            return longest.pop() if len(longest) >= MIN_LEFT_TO_TAKE else None
 
 
-def _parallel_rows(
-    path: Path,
-    segments: list[Segment],
-    rate_hz: float | None,
-    report: _ProgressTotal,
-    cancel: threading.Event | None,
-) -> list[Row]:
-    context = multiprocessing.get_context("spawn")  # mediapipe does not survive fork
-    messages = context.Queue()
-    processes = [
-        context.Process(target=_worker_main, args=(path, seg, rate_hz, index, messages), daemon=True)
-        for index, seg in enumerate(segments[1:], start=1)
-    ]
-    results: dict[int, list[Row]] = {}
+class _ChunkRun:
+    """One extraction: this process and ``process_count - 1`` workers share the chunks."""
 
-    def drain(block: bool) -> None:
-        while True:
-            try:
-                kind, index, payload = messages.get(block=block, timeout=1.0 if block else None)
-            except queue_module.Empty:
-                lost = [i for i, p in enumerate(processes, start=1)
-                        if i not in results and not p.is_alive()]
-                if block and lost:
-                    raise UpperbackError("A pose worker process stopped unexpectedly; try again "
-                                         "with --workers 1.") from None
-                return
-            if kind == "progress":
-                report.update(index, payload)
-            elif kind == "error":
-                raise UpperbackError(payload)
-            else:
-                results[index] = payload
-            if block:
-                return
+    def __init__(self, path: Path, rate_hz: float | None, chunks: list[Segment], run_lengths: list[int],
+                 report: _ProgressTotal, cancel: threading.Event | None) -> None:
+        self.path, self.rate_hz, self.chunks = path, rate_hz, chunks
+        self.queue = _ChunkQueue(run_lengths)
+        self.process_count = len(run_lengths)
+        self.report = report
+        self.cancel = cancel
+        self.results: dict[int, list[Row]] = {}
+        self.failure: BaseException | None = None
+        self.stop = threading.Event()  # a worker failed: the others stop too
 
+    def run(self) -> list[Row]:
+        processes = [_start_worker() for _ in range(self.process_count - 1)]
+        threads = [threading.Thread(target=self._feed, args=(index, process), daemon=True)
+                   for index, process in enumerate(processes, start=1)]
+        try:
+            for thread in threads:
+                thread.start()
+            self._analyse_here()
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(timeout=0.2)
+                    self._check_stopped()
+            self._check_stopped()
+            if len(self.results) < len(self.chunks):
+                raise UpperbackError("A pose worker process stopped unexpectedly; try again with --workers 1.")
+        finally:
+            self.stop.set()
+            for process in processes:
+                _close_quietly(process.stdin)
+            end_processes(processes)
+            for process in processes:
+                _close_quietly(process.stdout)
+        return [row for index in sorted(self.results) for row in self.results[index]]
+
+    def _check_stopped(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("Stopped before the end; nothing was saved.")
+
+    def _analyse_here(self) -> None:
+        """This process's share: chunks analysed in this thread with its own BlazePose."""
+        with video_estimator(segmentation=True) as pose, SampledFrames(
+                self.path, self.rate_hz, threads=0 if self.process_count == 1 else 1) as frames:
+            previous = None
+            while (index := self.queue.next_for(0)) is not None:
+                chunk = self.chunks[index]
+
+                def on_frame(time_s: float, index: int = index) -> None:
+                    self._check_stopped()
+                    self.report.update(index, time_s)
+
+                self.results[index] = chunk_rows(pose, frames, chunk.start_s, chunk.end_s, on_frame,
+                                                 self.cancel, restart=previous != index - 1)
+                previous = index
+
+    def _feed(self, process_number: int, process: subprocess.Popen) -> None:
+        """Hand chunks to one worker process and collect its answers (runs in a thread)."""
+        try:
+            while not self.stop.is_set() and (index := self.queue.next_for(process_number)) is not None:
+                chunk = self.chunks[index]
+                pickle.dump((str(self.path), self.rate_hz, index, chunk.start_s, chunk.end_s), process.stdin)
+                process.stdin.flush()
+                while True:
+                    kind, _, payload = pickle.load(process.stdout)
+                    if kind == "progress":
+                        self.report.update(index, payload)
+                        continue
+                    if kind == "error":
+                        raise UpperbackError(payload)
+                    self.results[index] = payload
+                    break
+        except (EOFError, OSError, pickle.UnpicklingError):
+            if not self.stop.is_set():
+                self._fail(UpperbackError("A pose worker process stopped unexpectedly; try again with "
+                                          "--workers 1."))
+        except BaseException as exc:  # noqa: BLE001 (raised again in the main thread)
+            self._fail(exc)
+
+    def _fail(self, error: BaseException) -> None:
+        if self.failure is None:
+            self.failure = error
+        self.stop.set()
+
+
+def _start_worker() -> subprocess.Popen:
+    """A worker process started from its own light module; it finds upperback where this
+    process found it (a source checkout as well as an installed package)."""
+    package_root = str(Path(upperback.__file__).resolve().parent.parent)
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        p for p in (package_root, environment.get("PYTHONPATH", "")) if p)
+    environment[PARENT_PID_VARIABLE] = str(os.getpid())
+    return subprocess.Popen([sys.executable, "-m", "upperback.pose.worker"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, env=environment)
+
+
+def _close_quietly(pipe) -> None:
     try:
-        for process in processes:
-            process.start()
-
-        def on_frame(time_s: float) -> None:
-            report.update(0, time_s)
-            drain(block=False)
-
-        results[0] = _segment_rows(path, segments[0], rate_hz, threads=1,
-                                   on_frame=on_frame, cancel=cancel)
-        while len(results) < len(segments):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("Stopped before the end; nothing was saved.")
-            drain(block=True)
-    finally:
-        end_processes(processes)
-        messages.close()
-    return [row for index in sorted(results) for row in results[index]]
-
-
-def _worker_main(path: Path, segment: Segment, rate_hz: float | None, index: int,
-                 messages: multiprocessing.Queue) -> None:
-    """Entry point of a worker process: analyse one segment, send progress and rows back."""
-    exit_with_parent()
-    last_sent = -math.inf
-
-    def on_frame(time_s: float) -> None:
-        nonlocal last_sent
-        if time_s - last_sent >= 1.0:
-            messages.put(("progress", index, time_s))
-            last_sent = time_s
-
-    try:
-        rows = _segment_rows(path, segment, rate_hz, threads=1, on_frame=on_frame)
-        messages.put(("rows", index, rows))
-    except UpperbackError as exc:
-        messages.put(("error", index, exc.message))
-    except KeyboardInterrupt:
+        if pipe is not None:
+            pipe.close()
+    except OSError:
         pass
 
 
 class _ProgressTotal:
-    """Adds up the progress of all segments into one (done, total) callback."""
+    """Adds up the progress of all chunks into one (done, total) callback (thread-safe)."""
 
     def __init__(self, segments: list[Segment], total_s: float,
                  callback: ProgressCallback | None) -> None:
@@ -219,12 +266,14 @@ class _ProgressTotal:
         self._done = [0.0] * len(segments)
         self._total = total_s
         self._callback = callback
+        self._lock = threading.Lock()
 
     def update(self, index: int, time_s: float) -> None:
         if self._callback is None:
             return
-        self._done[index] = max(0.0, time_s - self._starts[index])
-        self._callback(min(sum(self._done), self._total), self._total)
+        with self._lock:
+            self._done[index] = max(0.0, time_s - self._starts[index])
+            self._callback(min(sum(self._done), self._total), self._total)
 
     def finish(self) -> None:
         """Report the whole video done (the last frame starts before the end of the video)."""

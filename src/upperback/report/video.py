@@ -8,7 +8,10 @@ without audio.
 Notes
 -----
 The video is decoded a second time (the pose pass keeps no pictures), every frame this time,
-rotated upright as :mod:`upperback.pose.decode` does. Measured on the 2-core development
+rotated upright as :mod:`upperback.pose.decode` does. Decoding and the conversion to RGB run in
+a thread of their own, a few frames ahead of the drawing and encoding (both sides spend most of
+their time in FFmpeg, outside Python's lock), so the two cores share the work instead of taking
+turns; only those few frames are held at a time. Measured on the 2-core development
 machine while other work shared it: the shared 720p clips (25–30 fps) take 0.6–0.9 CPU-seconds
 per second of video (decoding to RGB, drawing, converting to YUV and encoding, no single step
 dominating), which came to 1.0–1.3x real time at a load of 4–6 and 0.5–0.8x at 7–9; the
@@ -17,6 +20,9 @@ dominating), which came to 1.0–1.3x real time at a load of 4–6 and 0.5–0.8
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -26,7 +32,7 @@ import numpy as np
 from upperback.errors import UpperbackError
 from upperback.files import atomic_target
 from upperback.form.report import FormReport
-from upperback.pose.decode import iter_frames, probe_video
+from upperback.pose.decode import Frame, iter_frames, probe_video
 from upperback.pose.pipeline import ProgressCallback
 from upperback.pose.track import PoseTrack
 from upperback.report.overlay import FrameOverlay
@@ -35,6 +41,8 @@ TIME_BASE = Fraction(1, 90000)
 """Timestamps of the output, fine enough to keep any source's frame times."""
 ENCODER_OPTIONS = {"crf": "21", "preset": "veryfast"}
 """Quality near the source's at a speed that keeps annotating faster than real time."""
+FRAMES_AHEAD = 8
+"""Decoded pictures waiting for the drawing at most (about 3 MB each at 720p)."""
 
 
 def write_annotated_video(video: Path, track: PoseTrack, report: FormReport, path: Path,
@@ -74,7 +82,7 @@ def write_annotated_video(video: Path, track: PoseTrack, report: FormReport, pat
             stream.codec_context.thread_type = "AUTO"
             stream.codec_context.thread_count = 0
             last_pts = -1
-            for frame in iter_frames(video):
+            for frame in frames_ahead(iter_frames(video), FRAMES_AHEAD):
                 rgb = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
                 overlay.draw(rgb, frame.time_s)
                 if rgb.shape[:2] != (height, width):
@@ -88,6 +96,50 @@ def write_annotated_video(video: Path, track: PoseTrack, report: FormReport, pat
                     progress(min(frame.time_s, info.duration_s), info.duration_s)
             output.mux(stream.encode(None))
     return path
+
+
+def frames_ahead(frames: Iterator[Frame], depth: int) -> Iterator[Frame]:
+    """``frames``, produced by a background thread up to ``depth`` pictures ahead of the caller.
+
+    Errors of the producer are raised in the caller; when the caller stops early, the thread
+    stops too.
+    """
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        waiting.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            waiting.put(end)
+        except BaseException as exc:  # noqa: BLE001 (raised again in the caller)
+            waiting.put(exc)
+
+    thread = threading.Thread(target=produce, name="decode-ahead", daemon=True)
+    thread.start()
+    try:
+        while (item := waiting.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting for room
+            try:
+                waiting.get_nowait()
+            except queue.Empty:
+                thread.join(timeout=0.05)
+        close = getattr(frames, "close", None)
+        if close is not None:
+            close()
 
 
 def _check_matches(video: Path, width: int, height: int, track: PoseTrack) -> None:

@@ -132,7 +132,7 @@ def find_open_session(store: Store, now: datetime) -> SessionRecord | None:
 def where_now(store: Store, programme: Programme, now: datetime | None = None) -> Now:
     """The planned days, how many are done, and the session to do now."""
     now = now or local_now()
-    history = store.sets()
+    history = store.movement_sets()  # the plan reads nothing else: other exercises stay in the database
     open_session = find_open_session(store, now)
     if open_session is not None:  # the log as it was when this session started
         history = [s for s in history if s.session_id != open_session.id

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from upperback.errors import UpperbackError
-from upperback.pose.pipeline import DEFAULT_RATE_HZ
-from upperback.store.db import data_dir
+from upperback.pose.rate import DEFAULT_RATE_HZ
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -47,6 +46,8 @@ class WebSettings:
 
     @property
     def web_dir(self) -> Path:
+        from upperback.store.db import data_dir  # SQLAlchemy only when the server runs
+
         root = self.data_dir if self.data_dir is not None else data_dir()
         path = Path(root) / "web"
         path.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,38 @@
+"""``upperback analyze`` with every output, as a user runs it: one pose pass feeds all three."""
+
+from __future__ import annotations
+
+import json
+
+import av
+
+from conftest import CLIPS, clip_track, needs_media, run_cli
+from upperback.analysis import analyze
+
+CLIP = CLIPS / "cat_cow_home_side.mp4"
+
+
+@needs_media
+def test_analyze_writes_the_report_page_video_and_json_of_one_analysis(capsys, tmp_path):
+    page, video, report_json = tmp_path / "report.html", tmp_path / "annotated.mp4", tmp_path / "report.json"
+    code, out, err = run_cli(capsys, "analyze", str(CLIP), "-x", "cat-cow", "--html", str(page),
+                             "--video-out", str(video), "--json", str(report_json))
+    assert code == 0, err
+    for path in (page, video, report_json):
+        assert path.is_file() and path.stat().st_size > 0
+        assert str(path.name) in out
+    written = json.loads(report_json.read_text())
+    expected = analyze(clip_track(CLIP.name), "cat-cow").to_dict()
+    assert written["exercise"] == expected["exercise"] == "cat-cow"
+    assert len(written["reps"]) == len(expected["reps"]) == 1
+    assert "<html" in page.read_text()[:2000].lower()
+    with av.open(str(video)) as container:
+        assert sum(1 for _ in container.decode(video=0)) > 150
+
+
+@needs_media
+def test_a_mistyped_exercise_fails_before_the_video_is_read(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "analyze", str(CLIP), "-x", "cat-cwo", "--json", str(tmp_path / "r.json"))
+    assert code != 0
+    assert "Did you mean 'cat-cow'" in " ".join(err.split())
+    assert "Analysing" not in err and not (tmp_path / "r.json").exists()
