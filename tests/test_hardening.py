@@ -384,8 +384,8 @@ def test_a_server_killed_mid_analysis_leaves_no_worker_behind(tmp_path):
         watched = psutil.Process(server.pid)
         uploads = tmp_path / "data" / "web" / "uploads"
         wait_for(lambda: workers_reading(watched, uploads), 120, "a pose worker reading the video")
-        helpers = watched.children(recursive=True)  # the pose worker and multiprocessing's resource tracker
-        assert len(helpers) >= 2
+        helpers = watched.children(recursive=True)  # the pose worker (and any helper process it started)
+        assert helpers
         server.kill()
         server.wait(timeout=10)
         assert wait_until_ended([p.pid for p in helpers], timeout_s=5.0) == []

@@ -220,7 +220,15 @@ def test_parallel_workers_give_the_same_track_as_one():
 
 
 def no_worker_left() -> bool:
-    return not multiprocessing.active_children() and not psutil.Process().children()
+    """No multiprocessing child and no pose worker process (other tests' helpers, such as
+    multiprocessing's resource tracker, may live on)."""
+    def is_pose_worker(process: psutil.Process) -> bool:
+        try:
+            return "upperback.pose.worker" in " ".join(process.cmdline())
+        except psutil.NoSuchProcess:
+            return False
+
+    return not multiprocessing.active_children() and not any(map(is_pose_worker, psutil.Process().children()))
 
 
 def test_runs_and_chunks_are_cut_on_the_sampling_clock_and_cover_the_video():
