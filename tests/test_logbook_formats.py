@@ -243,3 +243,11 @@ def test_a_spreadsheets_unicode_text_save_reads_like_the_original():
     path = SAMPLES / "hevy_kg.csv"
     assert [s.load for s in parse_csv(resaved, path, "auto", ReadOptions(zone=BERLIN)).sets] == [
         s.load for s in read("hevy_kg.csv").sets]
+
+
+def test_a_date_with_a_huge_number_in_it_is_refused_by_name():
+    # found by the fuzz test above: dateutil's Decimal arithmetic raised on this
+    from upperback.logbook.values import ValueProblem, local_datetime
+
+    with pytest.raises(ValueProblem, match="is not a date this importer can read"):
+        local_datetime("2024-03-05 10:100000000000000000000000005", ZoneInfo("Europe/Berlin"), "Date")

@@ -150,7 +150,7 @@ def local_datetime(text: str, zone: tzinfo, what: str = "date", day_first: bool 
     try:
         parsed = date_parser.parse(_ABBREVIATION_DOT.sub(" ", cleaned) if not numeric else cleaned,
                                    parserinfo=_MONTH_NAMES, dayfirst=bool(day_first))
-    except (ValueError, OverflowError):
+    except (ValueError, ArithmeticError):  # dateutil's Decimal maths fails on huge numbers, too
         raise ValueProblem(f"{what} '{text}' is not a date this importer can read "
                            "(e.g. 2024-03-05 18:30:00)") from None
     if parsed.tzinfo is not None:
