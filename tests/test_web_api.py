@@ -317,3 +317,17 @@ def test_security_headers_are_set(client):
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "samesite=strict" in client.get("/", headers={"Cookie": ""}).headers["set-cookie"].lower()
+
+
+def test_a_short_history_ticks_each_date_once_on_the_progress_charts(client):
+    import json
+
+    for reps in ("12", "10"):
+        assert client.post("/log", data={"csrf_token": token(client), "exercise": "bent-over-row", "reps": reps,
+                                         "load": "8", "load_unit": "kg"}, follow_redirects=False).status_code == 303
+    page = client.get("/progress").text
+    figures = [json.loads(raw) for raw in re.findall(r'<script type="application/json" id="chart-\d+">(.*?)</script>',
+                                                     page, re.S)]
+    dated = [f["layout"]["xaxis"] for f in figures if f["layout"].get("xaxis", {}).get("type") == "date"]
+    assert dated, "the one-rep max chart is on a date axis"
+    assert all(axis.get("dtick") == 86_400_000 for axis in dated)  # no half-day ticks labelled twice

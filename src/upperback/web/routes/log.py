@@ -342,9 +342,19 @@ def _fault_figure(progress) -> str:
     return _script_json(figure)
 
 
+ONE_DAY_MS = 86_400_000
+SHORT_SPAN_DAYS = 14
+"""Over fewer days than this plotly would also tick half days, each labelled with its date."""
+
+
 def _date_axis(first, last) -> dict:
-    """Day and month ticks within a year, month and year beyond (plotly thins them to fit)."""
-    return {**DATE_AXIS, "tickformat": "%-d %b" if (last - first).days < 300 else "%b %Y"}
+    """Day and month ticks within a year, month and year beyond (plotly thins them to fit); at
+    most one tick a day, so a short history shows each date once."""
+    span_days = (last - first).days
+    axis = {**DATE_AXIS, "tickformat": "%-d %b" if span_days < 300 else "%b %Y"}
+    if span_days < SHORT_SPAN_DAYS:
+        axis["dtick"] = ONE_DAY_MS
+    return axis
 
 
 def _script_json(figure: go.Figure) -> str:
