@@ -18,7 +18,7 @@ from conftest import SHARED_DATA
 
 from upperback.logbook.importer import import_file
 from upperback.logbook.json_io import write_json
-from upperback.logbook.values import KG_PER_LB
+from upperback.units import KG_PER_LB
 from upperback.store import open_store
 
 WILD = SHARED_DATA / "logs-wild"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -16,6 +15,9 @@ from upperback.errors import UnknownNameError, UpperbackError
 from upperback.library import Equipment, get_library
 from upperback.pose.rate import DEFAULT_RATE_HZ
 from upperback.terminal import console, err_console, progress_bar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 app = typer.Typer(
     name="upperback",
@@ -173,6 +175,8 @@ def analyze(
         if html_out is not None:
             _write_html(report, track, html_out, video)
         return
+    from concurrent.futures import ThreadPoolExecutor
+
     from upperback.report.video import write_annotated_video
 
     # The report page is written while the video is drawn: both mostly wait on FFmpeg and
@@ -214,6 +218,8 @@ def analyze_landmarks(
 
 def _load_in_background(module: str) -> Future:
     """Start importing ``module`` in a thread; the future gives the module."""
+    from concurrent.futures import ThreadPoolExecutor
+
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import")
     future = pool.submit(importlib.import_module, module)
     pool.shutdown(wait=False)  # the import goes on; the thread ends with it

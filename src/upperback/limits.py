@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from upperback.errors import UpperbackError
-from upperback.logbook.values import KG_PER_LB
+from upperback.units import KG_PER_LB
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from upperback.library import Library, Role
-from upperback.logbook.values import KG_PER_LB
+from upperback.units import KG_PER_LB
 from upperback.store import FormAnalysisRecord, LoggedSet
 
 MAX_E1RM_REPS = 12

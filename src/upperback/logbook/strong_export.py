@@ -15,7 +15,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from upperback.files import atomic_write_text
-from upperback.logbook.values import KG_PER_LB, METRES_PER
+from upperback.units import KG_PER_LB, METRES_PER
 from upperback.store import LoggedSet, SessionRecord, Store
 
 HEADER = ["Date", "Workout Name", "Duration", "Exercise Name", "Set Order", "Weight", "Reps", "Distance",

@@ -8,8 +8,8 @@ from datetime import datetime, tzinfo
 
 from dateutil import parser as date_parser
 
-KG_PER_LB = 0.45359237
-METRES_PER = {"m": 1.0, "km": 1000.0, "mi": 1609.344, "ft": 0.3048, "yd": 0.9144}
+from upperback.units import METRES_PER
+
 WEIGHT_UNITS = ("kg", "lb")
 _UNIT_WORDS = {
     "kg": "kg", "kgs": "kg", "kilograms": "kg", "lb": "lb", "lbs": "lb", "pounds": "lb",

@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING
 from upperback.plans.dose import MAX_TEMPO_STEPS, Span
 from upperback.plans.loads import load_steps, snap
 from upperback.plans.profile import Profile
+from upperback.units import KG_PER_LB
 
 if TYPE_CHECKING:
     from upperback.store.records import LoggedSet
 
-LB_TO_KG = 0.45359237
 WORKING_SET_TYPES = ("normal", "failure")
 DROP_FRACTION = 0.95
 """A session counts as a drop when its best set is more than 5 % below the recent best."""
@@ -127,7 +127,7 @@ def working_sets(sets: Iterable[LoggedSet]) -> list[LoggedSet]:
 def set_kg(s: LoggedSet) -> float | None:
     if s.load is None:
         return None
-    return s.load * LB_TO_KG if s.load_unit == "lb" else s.load
+    return s.load * KG_PER_LB if s.load_unit == "lb" else s.load
 
 
 def set_rir(s: LoggedSet) -> float | None:
