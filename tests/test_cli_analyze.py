@@ -6,7 +6,7 @@ import json
 
 import av
 
-from conftest import CLIPS, clip_track, needs_media, run_cli
+from conftest import CLIPS, WILD_CLIPS, clip_track, needs_media, needs_wild_media, run_cli
 from upperback.analysis import analyze
 
 CLIP = CLIPS / "cat_cow_home_side.mp4"
@@ -36,3 +36,14 @@ def test_a_mistyped_exercise_fails_before_the_video_is_read(capsys, tmp_path):
     assert code != 0
     assert "Did you mean 'cat-cow'" in " ".join(err.split())
     assert "Analysing" not in err and not (tmp_path / "r.json").exists()
+
+
+@needs_wild_media
+def test_a_variant_id_is_analysed_with_its_own_thresholds(capsys, tmp_path):
+    report_json = tmp_path / "report.json"
+    code, out, err = run_cli(capsys, "analyze", str(WILD_CLIPS / "row_barbell_1080p.mp4"),
+                             "-x", "barbell-bent-over-row", "--json", str(report_json))
+    assert code == 0, err
+    written = json.loads(report_json.read_text())
+    assert (written["exercise"], written["variant"]) == ("bent-over-row", "barbell-bent-over-row")
+    assert written["rep_count"] == 2  # the clip's manifest: 2 reps

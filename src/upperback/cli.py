@@ -163,7 +163,7 @@ def analyze(
     if video_out is not None and video_out.resolve() == video.resolve():
         raise UpperbackError(f"{video_out}: that is the video being analysed; choose another name for --video-out.")
     if exercise != "auto":
-        get_library().movement(exercise)  # a mistyped name fails now, not after the video is read
+        get_library().analysis_target(exercise)  # a mistyped movement or variant fails now, not after the video is read
     # The form analysis (SciPy and more, about a second to load) loads in a thread while the
     # pose workers start and BlazePose runs, instead of before them.
     analysis = _load_in_background("upperback.analysis")
