@@ -278,3 +278,14 @@ def test_the_stored_summary_counts_the_same_kinds_and_reps_as_the_report():
     assert summary["faulty_reps"] == {"partial_range": 4, "fast_lowering": 1, "shrugging": 1, "rounded_back": 1}
     assert summary_kinds(summary, movement) == headline(
         fault_kinds(SHORT_EVERYWHERE, movement), 4).split(": ", 1)[1].split("; ")
+
+
+def test_skipped_checks_are_named_by_their_fault_title():
+    from upperback.report.timeline import skipped_check_text
+
+    movement = get_library().movement("reverse-fly")
+    note = "arched_lower_back: the body's outline shows the spine's shape only when seen side-on."
+    assert skipped_check_text(movement, note) == ("Arched lower back: the body's outline shows the spine's "
+                                                  "shape only when seen side-on.")
+    assert skipped_check_text(movement, "The video is too short: nothing judged.") == \
+        "The video is too short: nothing judged."

@@ -34,7 +34,8 @@ from upperback.report.fault_kinds import (
 from upperback.report.key_frames import RankedReps, key_frames, rank_reps
 from upperback.report.key_signals import plotted_signals
 from upperback.report.plots import SEVERITY_HEX, plots
-from upperback.report.timeline import DEFAULT_PHASE_WORDS, PHASE_WORDS, SEVERITY_RANK, fault_severity, fault_title
+from upperback.report.timeline import (DEFAULT_PHASE_WORDS, PHASE_WORDS, SEVERITY_RANK, fault_severity, fault_title,
+                                       skipped_check_text)
 
 VIEW_WORDS = {"side": "the side", "front": "the front", "back": "behind", "oblique": "a diagonal (oblique)"}
 """Where the camera stood, as the page says it."""
@@ -269,5 +270,5 @@ def filming_advice(report: FormReport, movement: Movement) -> dict | None:
         "view_ok": view_ok,
         "blocked": list(blocked.values()),
         "warnings": report.quality.warnings,
-        "skipped": other_skips,
+        "skipped": [skipped_check_text(movement, note) for note in other_skips],
     }

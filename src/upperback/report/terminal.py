@@ -9,7 +9,7 @@ from rich.text import Text
 from upperback.form.report import FormReport
 from upperback.library import get_library
 from upperback.report.fault_kinds import fault_kinds, headline, is_partial, reach, rep_fault_codes, rep_list
-from upperback.report.timeline import fault_title
+from upperback.report.timeline import fault_title, skipped_check_text
 
 SEVERITY_STYLE = {"info": "blue", "warning": "yellow", "error": "bold red"}
 
@@ -64,7 +64,7 @@ def report_summary(report: FormReport) -> RenderableType:
     for note in report.quality.warnings:
         parts.append(Text(f"Note: {note}", style="yellow"))
     for skipped in report.quality.skipped_checks:
-        parts.append(Text(f"Not checked: {skipped}", style="dim"))
+        parts.append(Text(f"Not checked: {skipped_check_text(movement, skipped)}", style="dim"))
     return Group(*parts)
 
 

@@ -154,6 +154,14 @@ def fault_title(movement: Movement, code: str) -> str:
         return code.replace("_", " ").capitalize()
 
 
+def skipped_check_text(movement: Movement, note: str) -> str:
+    """A skipped check as the user reads it: ``"rounded_back: the reason"`` → ``"Rounded back: the reason"``."""
+    code, sep, reason = note.partition(":")
+    if not sep or " " in code.strip():
+        return note
+    return f"{fault_title(movement, code.strip())}:{reason}"
+
+
 def fault_severity(movement: Movement, code: str) -> str:
     """The library's severity of a fault (``warning`` if the movement has no such fault)."""
     try:
