@@ -8,10 +8,15 @@ kept and the message beside that field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from upperback.errors import UpperbackError
 from upperback.limits import LOAD_KG, Limit, OutOfRange, check_load
 from upperback.logbook.values import ValueProblem
 from upperback.logbook.values import number as read_number
+
+T = TypeVar("T")
 
 
 class FieldError(UpperbackError):
@@ -25,6 +30,17 @@ class FieldError(UpperbackError):
     @classmethod
     def of(cls, field: str, message: str) -> FieldError:
         return cls({field: message})
+
+
+def collect(problems: dict[str, str], field: str, reader: Callable[[], T], shown: T | None = None) -> T | None:
+    """``reader()``; when it raises a :class:`FieldError`, its message is noted under ``field`` in
+    ``problems`` and ``shown`` (what to show in the field again) comes back instead, so a form
+    can report every field's problem at once."""
+    try:
+        return reader()
+    except FieldError as exc:
+        problems.update({field: message for message in exc.errors.values()})
+        return shown
 
 
 def _read(text: str, label: str, field: str) -> float | None:

@@ -24,7 +24,7 @@ from upperback.logbook.progress_plots import fault_series, top_exercises, top_mu
 from upperback.logbook.zones import local_zone
 from upperback.store import LoggedSet
 from upperback.web.deps import render, require_csrf, settings, store, upload_token_check
-from upperback.web.forms import FieldError, number, weight, whole
+from upperback.web.forms import FieldError, collect, number, weight, whole
 from upperback.web.uploads import UploadKind, receive_upload
 
 router = APIRouter()
@@ -161,18 +161,11 @@ def _typed_set(movement, variant, typed: dict[str, str]) -> LoggedSet:
     """The set as typed on the Log page, checked field by field."""
     problems: dict[str, str] = {}
 
-    def read(field: str, reader):
-        try:
-            return reader(typed[field])
-        except FieldError as exc:
-            problems.update(exc.errors)
-            return None
-
     unit = typed["load_unit"]
-    reps = read("reps", lambda t: whole(t, REPS, "reps"))
-    kg = read("load", lambda t: weight(t, unit if unit in ("kg", "lb") else "kg", "load"))
-    seconds = read("seconds", lambda t: number(t, DURATION_S, "seconds"))
-    rpe = read("rpe", lambda t: number(t, RPE, "rpe"))
+    reps = collect(problems, "reps", lambda: whole(typed["reps"], REPS, "reps"))
+    kg = collect(problems, "load", lambda: weight(typed["load"], unit if unit in ("kg", "lb") else "kg", "load"))
+    seconds = collect(problems, "seconds", lambda: number(typed["seconds"], DURATION_S, "seconds"))
+    rpe = collect(problems, "rpe", lambda: number(typed["rpe"], RPE, "rpe"))
     if unit not in ("kg", "lb"):
         problems["load"] = "Choose kg or lb for the weight."
     if not problems and reps is None and seconds is None:

@@ -15,7 +15,7 @@ from upperback.limits import (BARBELL_KG, BARBELL_STEP_KG, DAYS_PER_WEEK, MINUTE
 from upperback.plans import LOADED_HINGE, Goal, Profile
 from upperback.web import planning
 from upperback.web.deps import render, require_csrf, store
-from upperback.web.forms import FieldError, number, whole
+from upperback.web.forms import FieldError, collect, number, whole
 
 router = APIRouter(prefix="/profile")
 
@@ -49,7 +49,7 @@ def form(request: Request) -> Response:
 async def save(request: Request) -> Response:
     form_data = await request.form()
     values, problems = _profile_values(form_data)
-    weeks = read_field(problems, "weeks", lambda: _weeks(form_data.get("weeks")), WEEK_CHOICES[0])
+    weeks = collect(problems, "weeks", lambda: _weeks(form_data.get("weeks")), WEEK_CHOICES[0])
     if problems:
         return _page(request, values, weeks=weeks, errors=problems, status_code=422)
     try:
@@ -78,15 +78,6 @@ COUNT_FIELDS = {"days_per_week": DAYS_PER_WEEK, "minutes_per_session": MINUTES_P
 BAR_FIELDS = {"barbell_kg": BARBELL_KG, "barbell_step_kg": BARBELL_STEP_KG}
 
 
-def read_field(problems: dict[str, str], field: str, reader, shown):
-    """``reader()``, or ``shown`` with the problem noted under ``field`` when it raises a FieldError."""
-    try:
-        return reader()
-    except FieldError as exc:
-        problems.update({field: message for message in exc.errors.values()})
-        return shown
-
-
 def _profile_values(form: FormData) -> tuple[dict, dict[str, str]]:
     """The form as the plain data :func:`upperback.plans.parse_profile` validates, and the
     problems found, by field, in plain words. A value with a problem stays as typed."""
@@ -95,7 +86,7 @@ def _profile_values(form: FormData) -> tuple[dict, dict[str, str]]:
 
     def read(field: str, reader):
         text = str(form.get(field) or "").strip()
-        return read_field(problems, field, lambda: reader(text), text)
+        return collect(problems, field, lambda: reader(text), text)
 
     values: dict = {
         "equipment": equipment or [Equipment.NONE.value],

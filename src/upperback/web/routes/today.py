@@ -16,7 +16,7 @@ from upperback.plans.progression import set_notes
 from upperback.store import LoggedSet
 from upperback.web import planning
 from upperback.web.deps import render, require_csrf, store
-from upperback.web.forms import FieldError, number, weight, whole
+from upperback.web.forms import FieldError, collect, number, weight, whole
 
 router = APIRouter(prefix="/today")
 
@@ -118,17 +118,10 @@ def _new_set(item: Item, set_number: int, now, deload: bool, *, reps: str, secon
     """The set as typed on the phone, checked."""
     problems: dict[str, str] = {}
 
-    def read(field: str, reader):
-        try:
-            return reader()
-        except FieldError as exc:
-            problems.update(exc.errors)
-            return None
-
-    rep_count = read("reps", lambda: whole(reps, REPS, "reps"))
-    duration = read("seconds", lambda: number(seconds, DURATION_S, "seconds"))
-    kg = read("load", lambda: weight(load, "kg", "load"))
-    effort = read("rpe", lambda: number(rpe, RPE, "rpe"))
+    rep_count = collect(problems, "reps", lambda: whole(reps, REPS, "reps"))
+    duration = collect(problems, "seconds", lambda: number(seconds, DURATION_S, "seconds"))
+    kg = collect(problems, "load", lambda: weight(load, "kg", "load"))
+    effort = collect(problems, "rpe", lambda: number(rpe, RPE, "rpe"))
     if item.unit == "reps" and rep_count is None and "reps" not in problems:
         problems["reps"] = f"Enter how many reps you did in set {set_number}."
     if item.unit == "s" and duration is None and "seconds" not in problems:
