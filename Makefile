@@ -18,11 +18,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Lint and type check, as CI runs them before the tests (config in pyproject.toml).
+# Lint, type check and docstring check, as CI runs them before the tests (config in pyproject.toml).
+# Public functions of these packages need numpy-style docstrings (Parameters, Returns):
+DOCUMENTED := $(wildcard src/upperback/kinematics/*.py)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/numpydoc lint $(DOCUMENTED)
 
 # Apply ruff's safe fixes and its formatter, then list what is left to fix by hand.
 lint-fix: $(STAMP)

@@ -1,7 +1,7 @@
 """Causal cleaning of per-frame signals for live coaching: short-gap hold and One Euro filter.
 
-Filter choices
---------------
+Notes
+-----
 Live, every output may depend only on the frames seen so far, so the offline cleaning of
 :mod:`upperback.kinematics.filters` (centred Hampel window, gap interpolation, forward-backward
 Butterworth) cannot run: each of its steps reads future samples. It is replaced by:

@@ -1,7 +1,7 @@
 """Cleaning per-frame signals: outlier rejection, gap filling and zero-lag low-pass filtering.
 
-Filter choices
---------------
+Notes
+-----
 Offline analysis uses a 2nd-order Butterworth low-pass applied forward and backward
 (:func:`scipy.signal.sosfiltfilt`): zero phase lag, so rep boundaries and peak times are not
 shifted, with an effective 4th-order roll-off. The default cutoff of 3 Hz keeps the movement

@@ -136,12 +136,12 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, FloatArr
     # barely changes its picture, but its world angles are true. Landmark CSVs have only 2D.
     arm = track.world if np.isfinite(track.world[:, a["elbow"]]).any() else p
 
-    def seen(*marks: L) -> BoolArray:
+    def seen(*marks: L) -> BoolArray:  # numpydoc ignore=GL08
         with np.errstate(invalid="ignore"):
             visible: BoolArray = np.all(vis[:, list(marks)] > VISIBLE, axis=1)
         return visible
 
-    def masked(values: FloatArray, *marks: L) -> FloatArray:
+    def masked(values: FloatArray, *marks: L) -> FloatArray:  # numpydoc ignore=GL08
         return np.where(seen(*marks), values, np.nan)
 
     mid_shoulder = (p[:, L.LEFT_SHOULDER] + p[:, L.RIGHT_SHOULDER]) / 2
