@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bin=.venv/bin
 [ -x "$bin/ruff" ] || bin="$(dirname "$(command -v ruff)")"
 
-"$bin/ruff" check --fix --quiet . || true   # safe fixes only (no --unsafe-fixes)
+"$bin/ruff" check --fix --silent . || true   # safe fixes only (no --unsafe-fixes); what is left is listed below
 "$bin/ruff" format --quiet .
 echo "== ruff check: what --fix could not fix"
 "$bin/ruff" check --statistics . && echo "none"
