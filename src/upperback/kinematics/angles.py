@@ -49,8 +49,8 @@ def joint_angle_deg(a: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike) -> Flo
     (...) array
         Degrees, 180 when the three points are in line.
     """
-    joint = np.asarray(b, dtype=float)
-    return angle_between_deg(np.asarray(a, dtype=float) - joint, np.asarray(c, dtype=float) - joint)
+    joint = np.asarray(b)  # subtracted in the landmarks' own dtype (float32), as the reports were made
+    return angle_between_deg(np.asarray(a) - joint, np.asarray(c) - joint)
 
 
 def inclination_deg(lower: npt.ArrayLike, upper: npt.ArrayLike) -> FloatArray:
