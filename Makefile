@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench clean
+.PHONY: run test lint lint-fix bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,5 +18,18 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Lint, type check and docstring check, as CI runs them before the tests (config in pyproject.toml).
+# Public functions of these packages need numpy-style docstrings (Parameters, Returns):
+DOCUMENTED := $(wildcard src/upperback/kinematics/*.py)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/numpydoc lint $(DOCUMENTED)
+
+# Apply ruff's safe fixes and its formatter, then list what is left to fix by hand.
+lint-fix: $(STAMP)
+	scripts/lint_fix.sh
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,7 @@
 """Causal cleaning of per-frame signals for live coaching: short-gap hold and One Euro filter.
 
-Filter choices
---------------
+Notes
+-----
 Live, every output may depend only on the frames seen so far, so the offline cleaning of
 :mod:`upperback.kinematics.filters` (centred Hampel window, gap interpolation, forward-backward
 Butterworth) cannot run: each of its steps reads future samples. It is replaced by:
@@ -34,6 +34,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
+
+from upperback.arrays import FloatArray
 
 LIVE_MIN_CUTOFF_HZ = 1.5
 LIVE_BETA = 0.02
@@ -43,10 +46,11 @@ RATIO_SCALE = 100.0
 MAX_GAP_S = 0.5
 
 
-def _alpha(cutoff_hz: np.ndarray | float, dt_s: np.ndarray | float) -> np.ndarray:
+def _alpha(cutoff_hz: npt.ArrayLike, dt_s: npt.ArrayLike) -> FloatArray:
     """Smoothing factor of a first-order low-pass with this cutoff, for a step of ``dt_s``."""
-    r = 2.0 * math.pi * np.asarray(cutoff_hz) * np.asarray(dt_s)
-    return r / (r + 1.0)
+    r = 2.0 * math.pi * np.asarray(cutoff_hz, dtype=float) * np.asarray(dt_s, dtype=float)
+    alpha: FloatArray = r / (r + 1.0)
+    return alpha
 
 
 class OneEuroFilter:
@@ -63,9 +67,13 @@ class OneEuroFilter:
         How long a missing (NaN) channel repeats its last output before it turns NaN.
     """
 
-    def __init__(self, min_cutoff_hz: float | np.ndarray = LIVE_MIN_CUTOFF_HZ,
-                 beta: float | np.ndarray = LIVE_BETA, d_cutoff_hz: float = LIVE_D_CUTOFF_HZ,
-                 max_gap_s: float = MAX_GAP_S) -> None:
+    def __init__(
+        self,
+        min_cutoff_hz: float | FloatArray = LIVE_MIN_CUTOFF_HZ,
+        beta: float | FloatArray = LIVE_BETA,
+        d_cutoff_hz: float = LIVE_D_CUTOFF_HZ,
+        max_gap_s: float = MAX_GAP_S,
+    ) -> None:
         self.min_cutoff_hz = np.asarray(min_cutoff_hz, float)
         self.beta = np.asarray(beta, float)
         self.d_cutoff_hz = d_cutoff_hz
@@ -73,15 +81,34 @@ class OneEuroFilter:
         self.reset()
 
     def reset(self) -> None:
-        self._value: np.ndarray | None = None  # last filtered value per channel (NaN: none)
-        self._speed: np.ndarray | None = None
-        self._seen_s: np.ndarray | None = None  # time of each channel's last real sample
+        """Forget every sample: the next call starts each channel afresh."""
+        self._value: FloatArray | None = None  # last filtered value per channel (NaN: none)
+        self._speed: FloatArray | None = None
+        self._seen_s: FloatArray | None = None  # time of each channel's last real sample
         self._time_s = -math.inf
 
-    def __call__(self, time_s: float, values: np.ndarray) -> np.ndarray:
-        """Filtered values at ``time_s`` (NaN where missing for longer than ``max_gap_s``)."""
+    def __call__(self, time_s: float, values: npt.ArrayLike) -> FloatArray:
+        """Feed one sample of every channel.
+
+        Parameters
+        ----------
+        time_s : float
+            The sample's time; later than the previous one.
+        values : (C,) array
+            One value per channel, NaN where it was not seen.
+
+        Returns
+        -------
+        (C,) array
+            The filtered values, NaN where a channel has been missing for longer than ``max_gap_s``.
+
+        Raises
+        ------
+        ValueError
+            If ``time_s`` is not later than the previous sample's.
+        """
         x = np.asarray(values, float)
-        if self._value is None:
+        if self._value is None or self._speed is None or self._seen_s is None:
             self._value = np.full(x.shape, np.nan)
             self._speed = np.zeros(x.shape)
             self._seen_s = np.full(x.shape, -math.inf)
@@ -108,17 +135,49 @@ class OneEuroFilter:
         return self._value.copy()
 
 
-def live_beta(names: list[str]) -> np.ndarray:
-    """The live ``beta`` of each named signal: ``LIVE_BETA`` per degree, scaled for ratios."""
+def live_beta(names: list[str]) -> FloatArray:
+    """The live ``beta`` of each named signal.
+
+    Parameters
+    ----------
+    names : list of str
+        Signal names; those ending in ``_ratio`` are ratios, the rest degrees.
+
+    Returns
+    -------
+    (len(names),) array
+        ``LIVE_BETA`` for degrees, ``LIVE_BETA * RATIO_SCALE`` for ratios.
+    """
     return np.array([LIVE_BETA * (RATIO_SCALE if name.endswith("_ratio") else 1.0) for name in names])
 
 
-def causal_clean(values: np.ndarray, times_s: np.ndarray, beta: float | np.ndarray = LIVE_BETA,
-                 min_cutoff_hz: float = LIVE_MIN_CUTOFF_HZ) -> np.ndarray:
-    """Run the live filter over a whole (T,) or (T, C) array: each output depends only on the
-    samples up to it, so this equals feeding the samples one by one."""
+def causal_clean(
+    values: npt.ArrayLike,
+    times_s: npt.ArrayLike,
+    beta: float | FloatArray = LIVE_BETA,
+    min_cutoff_hz: float = LIVE_MIN_CUTOFF_HZ,
+) -> FloatArray:
+    """Run the live filter over a whole recording.
+
+    Each output depends only on the samples up to it, so this equals feeding the samples one
+    by one to :class:`OneEuroFilter`.
+
+    Parameters
+    ----------
+    values : (T,) or (T, C) array
+        Samples in time order, NaN where missing.
+    times_s : (T,) array
+        Their times, increasing.
+    beta, min_cutoff_hz
+        As for :class:`OneEuroFilter`.
+
+    Returns
+    -------
+    array
+        The filtered values, the shape of ``values``.
+    """
     values = np.asarray(values, float)
     flat = values.reshape(len(values), -1)
     one_euro = OneEuroFilter(min_cutoff_hz, beta)
-    out = np.array([one_euro(float(t), row) for t, row in zip(times_s, flat)]).reshape(values.shape)
+    out = np.array([one_euro(float(t), row) for t, row in zip(np.asarray(times_s), flat)]).reshape(values.shape)
     return out if len(values) else values.copy()

@@ -1,7 +1,7 @@
 """Cleaning per-frame signals: outlier rejection, gap filling and zero-lag low-pass filtering.
 
-Filter choices
---------------
+Notes
+-----
 Offline analysis uses a 2nd-order Butterworth low-pass applied forward and backward
 (:func:`scipy.signal.sosfiltfilt`): zero phase lag, so rep boundaries and peak times are not
 shifted, with an effective 4th-order roll-off. The default cutoff of 3 Hz keeps the movement
@@ -18,23 +18,39 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import numpy.typing as npt
 from scipy import ndimage, signal
+
+from upperback.arrays import BoolArray, FloatArray
 
 DEFAULT_CUTOFF_HZ = 3.0
 DEFAULT_MAX_GAP_S = 0.5
 
 
-def reject_outliers(values: np.ndarray, window: int = 5, n_sigmas: float = 4.0) -> np.ndarray:
-    """Set to NaN the samples that stray from their rolling median by more than ``n_sigmas``
-    robust standard deviations (Hampel filter). Works along axis 0; NaNs are ignored."""
+def reject_outliers(values: npt.ArrayLike, window: int = 5, n_sigmas: float = 4.0) -> FloatArray:
+    """Drop isolated spikes (Hampel filter along axis 0).
+
+    Parameters
+    ----------
+    values : (T, ...) array
+        Samples in time order; NaNs are ignored.
+    window : int
+        Length of the rolling median, in samples.
+    n_sigmas : float
+        How many robust standard deviations from the rolling median make a sample an outlier.
+
+    Returns
+    -------
+    (T, ...) array
+        A copy with the outliers set to NaN (unchanged when shorter than ``window``).
+    """
     values = np.asarray(values, dtype=float)
     if len(values) < window:
         return values.copy()
     filled = _interpolate_all(values)
     median = ndimage.median_filter(filled, size=(window,) + (1,) * (values.ndim - 1), mode="nearest")
     deviation = np.abs(filled - median)
-    scale = 1.4826 * ndimage.median_filter(deviation, size=(window,) + (1,) * (values.ndim - 1),
-                                           mode="nearest")
+    scale = 1.4826 * ndimage.median_filter(deviation, size=(window,) + (1,) * (values.ndim - 1), mode="nearest")
     with warnings.catch_warnings():  # all-NaN columns are fine: they stay NaN
         warnings.simplefilter("ignore", RuntimeWarning)
         floor = np.nanmedian(deviation, axis=0) + 1e-9  # a flat stretch must not make every step an outlier
@@ -43,9 +59,24 @@ def reject_outliers(values: np.ndarray, window: int = 5, n_sigmas: float = 4.0) 
     return out
 
 
-def fill_gaps(values: np.ndarray, times_s: np.ndarray, max_gap_s: float = DEFAULT_MAX_GAP_S
-              ) -> np.ndarray:
-    """Linearly interpolate NaN runs no longer than ``max_gap_s`` (along axis 0)."""
+def fill_gaps(values: npt.ArrayLike, times_s: FloatArray, max_gap_s: float = DEFAULT_MAX_GAP_S) -> FloatArray:
+    """Linearly interpolate the short NaN runs along axis 0.
+
+    Parameters
+    ----------
+    values : (T, ...) array
+        Samples in time order, NaN where missing.
+    times_s : (T,) array
+        Their times, increasing.
+    max_gap_s : float
+        Longest gap filled, from the last sample before it to the first after it; longer gaps,
+        and NaNs at either end, stay NaN.
+
+    Returns
+    -------
+    (T, ...) array
+        A copy with the short gaps filled.
+    """
     values = np.asarray(values, dtype=float)
     flat = values.reshape(len(values), -1).copy()
     for column in flat.T:
@@ -61,12 +92,27 @@ def fill_gaps(values: np.ndarray, times_s: np.ndarray, max_gap_s: float = DEFAUL
     return flat.reshape(values.shape)
 
 
-def lowpass(values: np.ndarray, times_s: np.ndarray, cutoff_hz: float = DEFAULT_CUTOFF_HZ,
-            order: int = 2) -> np.ndarray:
+def lowpass(
+    values: npt.ArrayLike, times_s: FloatArray, cutoff_hz: float = DEFAULT_CUTOFF_HZ, order: int = 2
+) -> FloatArray:
     """Zero-lag Butterworth low-pass along axis 0; each NaN-free stretch is filtered separately.
 
-    The sampling rate is the median rate of ``times_s``. When the cutoff is at or above the
-    Nyquist frequency the values are returned unchanged.
+    Parameters
+    ----------
+    values : (T, ...) array
+        Samples in time order, NaN where missing.
+    times_s : (T,) array
+        Their times; the sampling rate is their median rate.
+    cutoff_hz : float
+        The filter's cutoff.
+    order : int
+        The Butterworth order of each pass (forward and backward).
+
+    Returns
+    -------
+    (T, ...) array
+        The filtered values, NaN where ``values`` is; unchanged when the cutoff is at or above the
+        Nyquist frequency or there are fewer than two samples.
     """
     values = np.asarray(values, dtype=float)
     if len(values) < 2:
@@ -85,13 +131,34 @@ def lowpass(values: np.ndarray, times_s: np.ndarray, cutoff_hz: float = DEFAULT_
     return out.reshape(values.shape)
 
 
-def clean(values: np.ndarray, times_s: np.ndarray, cutoff_hz: float = DEFAULT_CUTOFF_HZ,
-          max_gap_s: float = DEFAULT_MAX_GAP_S) -> np.ndarray:
-    """Outlier rejection, then gap filling, then zero-lag low-pass: the offline default."""
+def clean(
+    values: npt.ArrayLike,
+    times_s: FloatArray,
+    cutoff_hz: float = DEFAULT_CUTOFF_HZ,
+    max_gap_s: float = DEFAULT_MAX_GAP_S,
+) -> FloatArray:
+    """The offline cleaning: outlier rejection, then gap filling, then zero-lag low-pass.
+
+    Parameters
+    ----------
+    values : (T, ...) array
+        Samples in time order, NaN where missing.
+    times_s : (T,) array
+        Their times, increasing.
+    cutoff_hz : float
+        Cutoff of :func:`lowpass`.
+    max_gap_s : float
+        Longest gap :func:`fill_gaps` fills.
+
+    Returns
+    -------
+    (T, ...) array
+        The cleaned values.
+    """
     return lowpass(fill_gaps(reject_outliers(values), times_s, max_gap_s), times_s, cutoff_hz)
 
 
-def _interpolate_all(values: np.ndarray) -> np.ndarray:
+def _interpolate_all(values: FloatArray) -> FloatArray:
     flat = values.reshape(len(values), -1).copy()
     index = np.arange(len(values))
     for column in flat.T:
@@ -101,8 +168,8 @@ def _interpolate_all(values: np.ndarray) -> np.ndarray:
     return flat.reshape(values.shape)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def _runs(mask: BoolArray) -> list[tuple[int, int]]:
     """(start, stop) index pairs of the runs of True in a 1-D bool array."""
     padded = np.concatenate([[False], mask, [False]])
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return list(zip(edges[::2], edges[1::2]))
+    return [(int(start), int(stop)) for start, stop in zip(edges[::2], edges[1::2])]

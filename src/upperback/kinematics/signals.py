@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from upperback.arrays import BoolArray, FloatArray
 from upperback.kinematics.angles import (
     angle_between_deg,
     inclination_deg,
@@ -76,19 +77,33 @@ class BodySignals:
         The signals before cleaning.
     """
 
-    times_s: np.ndarray
-    values: dict[str, np.ndarray]
+    times_s: FloatArray
+    values: dict[str, FloatArray]
     view: ViewEstimate
     working_side: str
     track: PoseTrack = field(repr=False)
-    raw: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    raw: dict[str, FloatArray] = field(default_factory=dict, repr=False)
 
-    def __getitem__(self, name: str) -> np.ndarray:
+    def __getitem__(self, name: str) -> FloatArray:
         return self.values[name]
 
 
 def body_signals(track: PoseTrack, smooth: bool = True) -> BodySignals:
-    """Compute the named signals of a track; ``smooth`` applies the offline cleaning."""
+    """Compute the named signals of a track.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The landmarks of one video or landmark file.
+    smooth : bool
+        Apply the offline cleaning (:func:`upperback.kinematics.filters.clean`); False keeps the
+        raw values.
+
+    Returns
+    -------
+    BodySignals
+        The signals, the camera view and the sides measured.
+    """
     view = estimate_view(track.image, track.world, track.visibility)
     near = view.near_side
     working = working_arm(track, default=near)
@@ -98,19 +113,35 @@ def body_signals(track: PoseTrack, smooth: bool = True) -> BodySignals:
     return BodySignals(track.times_s, values, view, working, track, raw)
 
 
-def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarray]:
-    """Unfiltered signals, NaN where a needed landmark is not visible."""
+def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, FloatArray]:
+    """The unfiltered signals of a track.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The landmarks.
+    near : str
+        ``"left"`` or ``"right"``: the body side measured for the sided body signals.
+    working : str
+        ``"left"`` or ``"right"``: the arm measured for the arm signals.
+
+    Returns
+    -------
+    dict of name to (T,) array
+        The signals listed in :class:`BodySignals`, NaN where a landmark they need is not visible.
+    """
     p, vis = track.image, track.visibility
     n, a = SIDE_LANDMARKS[near], SIDE_LANDMARKS[working]
     # Arm angles in 3D where world landmarks exist (videos): an arm moving toward the camera
     # barely changes its picture, but its world angles are true. Landmark CSVs have only 2D.
     arm = track.world if np.isfinite(track.world[:, a["elbow"]]).any() else p
 
-    def seen(*marks: L) -> np.ndarray:
+    def seen(*marks: L) -> BoolArray:  # numpydoc ignore=GL08
         with np.errstate(invalid="ignore"):
-            return np.all(vis[:, list(marks)] > VISIBLE, axis=1)
+            visible: BoolArray = np.all(vis[:, list(marks)] > VISIBLE, axis=1)
+        return visible
 
-    def masked(values: np.ndarray, *marks: L) -> np.ndarray:
+    def masked(values: FloatArray, *marks: L) -> FloatArray:  # numpydoc ignore=GL08
         return np.where(seen(*marks), values, np.nan)
 
     mid_shoulder = (p[:, L.LEFT_SHOULDER] + p[:, L.RIGHT_SHOULDER]) / 2
@@ -154,15 +185,40 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, np.ndarr
     }
 
 
-def frontal(track: PoseTrack) -> np.ndarray:
-    """(T,) True where the body faces the camera or turns its back to it (world landmarks)."""
+def frontal(track: PoseTrack) -> BoolArray:
+    """Which frames show the body facing the camera or turning its back to it.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The landmarks; the world landmarks decide.
+
+    Returns
+    -------
+    (T,) bool array
+        True within ``FRONTAL_YAW_DEG`` of facing the camera or facing away; False elsewhere and
+        without world landmarks.
+    """
     turn = np.abs(body_yaw_deg(track.world))
     with np.errstate(invalid="ignore"):
-        return (turn <= FRONTAL_YAW_DEG) | (turn >= 180.0 - FRONTAL_YAW_DEG)
+        facing: BoolArray = (turn <= FRONTAL_YAW_DEG) | (turn >= 180.0 - FRONTAL_YAW_DEG)
+    return facing
 
 
-def torso_angle_deg(track: PoseTrack, near: dict[str, L]) -> np.ndarray:
-    """(T,) torso angle above the horizontal, as true as the view allows.
+def torso_angle_deg(track: PoseTrack, near: dict[str, L]) -> FloatArray:
+    """Torso angle above the horizontal, as true as the view allows.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The landmarks.
+    near : dict of name to Landmark
+        The measured side's landmarks (a value of ``SIDE_LANDMARKS``).
+
+    Returns
+    -------
+    (T,) array
+        Degrees, 90 upright, 0 lying flat.
 
     Notes
     -----
@@ -186,9 +242,24 @@ def torso_angle_deg(track: PoseTrack, near: dict[str, L]) -> np.ndarray:
     return np.where(frontal(track) & np.isfinite(world), world, angle)
 
 
-def hand_drop_ratio(image: np.ndarray, arm: dict[str, L], frontal_frames: np.ndarray) -> np.ndarray:
-    """(T,) distance of the wrist from the hip–shoulder line on the floor's side, over the torso
-    length, in the picture; NaN in frontal frames (the line then runs up the picture)."""
+def hand_drop_ratio(image: FloatArray, arm: dict[str, L], frontal_frames: BoolArray) -> FloatArray:
+    """How far the hand hangs below the hip–shoulder line, in the picture.
+
+    Parameters
+    ----------
+    image : (T, 33, 3) array
+        Image landmarks.
+    arm : dict of name to Landmark
+        The working arm's side (a value of ``SIDE_LANDMARKS``).
+    frontal_frames : (T,) bool array
+        Frames facing the camera or turned away (:func:`frontal`).
+
+    Returns
+    -------
+    (T,) array
+        Distance of the wrist from the hip–shoulder line on the floor's side, over the torso
+        length; NaN in frontal frames (the line then runs up the picture).
+    """
     shoulder, hip, wrist = image[:, arm["shoulder"], :2], image[:, arm["hip"], :2], image[:, arm["wrist"], :2]
     axis = shoulder - hip
     length = np.linalg.norm(axis, axis=-1)
@@ -200,9 +271,21 @@ def hand_drop_ratio(image: np.ndarray, arm: dict[str, L], frontal_frames: np.nda
 
 
 def working_arm(track: PoseTrack, default: str) -> str:
-    """The arm whose elbow angle varies the most (for one-arm work); ``default`` when neither
-    arm is seen well enough to tell."""
-    spread = {}
+    """The arm whose elbow angle varies the most (for one-arm work).
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The landmarks.
+    default : str
+        The side to answer when the two arms move alike or neither is seen well enough to tell.
+
+    Returns
+    -------
+    str
+        ``"left"`` or ``"right"``.
+    """
+    spread: dict[str, float] = {}
     for side, marks in SIDE_LANDMARKS.items():
         with np.errstate(invalid="ignore"):
             seen = np.all(track.visibility[:, [marks["shoulder"], marks["elbow"], marks["wrist"]]] > VISIBLE,
@@ -213,4 +296,4 @@ def working_arm(track: PoseTrack, default: str) -> str:
         spread[side] = float(np.subtract(*np.percentile(angle, [90, 10]))) if seen.sum() >= 10 else 0.0
     if max(spread.values()) - min(spread.values()) < 15.0:
         return default
-    return max(spread, key=spread.get)
+    return max(spread, key=spread.__getitem__)

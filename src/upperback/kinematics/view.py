@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from upperback.arrays import FloatArray, ObjectArray
 from upperback.library.models import View
 from upperback.pose.landmarks import Landmark as L
 
@@ -33,23 +35,48 @@ class ViewEstimate:
     """
 
     view: View
-    per_frame: np.ndarray
+    per_frame: ObjectArray
     near_side: str
     confidence: float
 
 
-def shoulder_width_ratio(image: np.ndarray) -> np.ndarray:
-    """(T,) shoulder width divided by torso length, both measured in the picture."""
+def shoulder_width_ratio(image: FloatArray) -> FloatArray:
+    """Shoulder width divided by torso length, both measured in the picture.
+
+    Parameters
+    ----------
+    image : (T, 33, 3) array
+        Image landmarks of a track.
+
+    Returns
+    -------
+    (T,) array
+        The ratio per frame; NaN where a landmark is missing.
+    """
     shoulders = np.linalg.norm(image[:, L.LEFT_SHOULDER, :2] - image[:, L.RIGHT_SHOULDER, :2], axis=-1)
     mid_shoulder = (image[:, L.LEFT_SHOULDER, :2] + image[:, L.RIGHT_SHOULDER, :2]) / 2
     mid_hip = (image[:, L.LEFT_HIP, :2] + image[:, L.RIGHT_HIP, :2]) / 2
     torso = np.linalg.norm(mid_shoulder - mid_hip, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return shoulders / torso
+        ratio: FloatArray = shoulders / torso
+    return ratio
 
 
-def near_side(image: np.ndarray, visibility: np.ndarray) -> str:
-    """The body side facing the camera: the one whose landmarks are more visible and nearer (z)."""
+def near_side(image: FloatArray, visibility: FloatArray) -> str:
+    """The body side facing the camera: the one whose landmarks are more visible and nearer (z).
+
+    Parameters
+    ----------
+    image : (T, 33, 3) array
+        Image landmarks of a track.
+    visibility : (T, 33) array
+        BlazePose's visibility of each landmark.
+
+    Returns
+    -------
+    str
+        ``"left"`` or ``"right"``.
+    """
     left = [L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST, L.LEFT_HIP, L.LEFT_KNEE]
     right = [L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST, L.RIGHT_HIP, L.RIGHT_KNEE]
     with np.errstate(invalid="ignore"):
@@ -60,20 +87,44 @@ def near_side(image: np.ndarray, visibility: np.ndarray) -> str:
     return "left" if z_left <= z_right else "right"
 
 
-def body_yaw_deg(world: np.ndarray) -> np.ndarray:
-    """(T,) turn of the body from facing the camera, from world landmarks: 0 facing it,
-    ±180 facing away, ±90 side-on (positive when the left side is nearer the camera).
+def body_yaw_deg(world: FloatArray) -> FloatArray:
+    """Turn of the body from facing the camera, from world landmarks.
 
     Uses the left-minus-right directions of the shoulder and hip lines in the horizontal
     plane (BlazePose world axes follow the camera: x right, y down, z away from the camera).
+
+    Parameters
+    ----------
+    world : (T, 33, 3) array
+        World landmarks of a track (NaN in landmark files, which have none).
+
+    Returns
+    -------
+    (T,) array
+        Degrees: 0 facing the camera, ±180 facing away, ±90 side-on, positive when the left side
+        is nearer the camera; NaN where the world landmarks are missing.
     """
-    across = (world[:, L.LEFT_SHOULDER] - world[:, L.RIGHT_SHOULDER]
-              + world[:, L.LEFT_HIP] - world[:, L.RIGHT_HIP])
-    return np.degrees(np.arctan2(-across[:, 2], across[:, 0]))
+    across = world[:, L.LEFT_SHOULDER] - world[:, L.RIGHT_SHOULDER] + world[:, L.LEFT_HIP] - world[:, L.RIGHT_HIP]
+    yaw: FloatArray = np.degrees(np.arctan2(-across[:, 2], across[:, 0]))
+    return yaw
 
 
-def estimate_view(image: np.ndarray, world: np.ndarray, visibility: np.ndarray) -> ViewEstimate:
+def estimate_view(image: FloatArray, world: FloatArray, visibility: FloatArray) -> ViewEstimate:
     """Classify the camera view frame by frame.
+
+    Parameters
+    ----------
+    image : (T, 33, 3) array
+        Image landmarks of a track.
+    world : (T, 33, 3) array
+        World landmarks, NaN where there are none (landmark files).
+    visibility : (T, 33) array
+        BlazePose's visibility of each landmark.
+
+    Returns
+    -------
+    ViewEstimate
+        The overall view, each frame's view and the near side.
 
     Notes
     -----
@@ -104,7 +155,9 @@ def estimate_view(image: np.ndarray, world: np.ndarray, visibility: np.ndarray) 
         return ViewEstimate(View.SIDE, per_frame, "left", 0.0)
     values, counts = np.unique(labelled, return_counts=True)
     best = int(np.argmax(counts))
-    median_yaw = np.nanmedian(yaw) if np.isfinite(yaw).any() else np.nan
-    side_near = near_side(image, visibility) if not np.isfinite(median_yaw) or abs(median_yaw) < 20 \
-        else ("left" if median_yaw > 0 else "right")
+    median_yaw = float(np.nanmedian(yaw)) if np.isfinite(yaw).any() else math.nan
+    if not np.isfinite(median_yaw) or abs(median_yaw) < 20:
+        side_near = near_side(image, visibility)
+    else:
+        side_near = "left" if median_yaw > 0 else "right"
     return ViewEstimate(View(values[best]), per_frame, side_near, float(counts[best] / len(labelled)))
