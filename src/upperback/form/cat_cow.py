@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form.common import rules_for, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
+from upperback.form.common import finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
-from upperback.form.reps import RepCounter, RepTiming
+from upperback.form.reps import RepCounter, RepRules, RepTiming
 from upperback.kinematics.filters import clean
 from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE, BodySignals
 from upperback.library.models import Counting, Movement
@@ -100,7 +100,7 @@ def count_cycles(times_s: np.ndarray, curve_deg: np.ndarray, counting: Counting)
     that excursion began to the deepest cow that follows it, before the next cat and within
     ``max_rep_s`` of this one (or to where the counter saw the return, if later).
     """
-    counter = RepCounter(rules_for(counting))
+    counter = RepCounter(RepRules.from_counting(counting))
     cycles = []
     for time_s, value in zip(times_s, curve_deg):
         cycle = counter.update(float(time_s), float(value))

@@ -39,15 +39,6 @@ class Counted:
     shots: list[tuple[float, float]]
 
 
-def rules_for(counting: Counting, signal: CountingSignal | None = None) -> RepRules:
-    """The rep rules of the library's counting entry, for its main signal or an alternative."""
-    main = signal or CountingSignal(signal=counting.signal, direction=counting.direction,
-                                    min_depth=counting.min_depth)
-    return RepRules(direction=main.direction, min_depth=main.min_depth,
-                    relative_depth=counting.relative_depth,
-                    min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s)
-
-
 def posture_gate(signals: BodySignals, counting: Counting) -> np.ndarray:
     """(T,) True where the user is in the working position (e.g. hinged)."""
     values = signals[counting.signal]
@@ -81,7 +72,7 @@ def count_reps(signals: BodySignals, counting: Counting) -> Counted:
         if choice is not options[0]:
             notes.append(f"From {t[start]:.1f} s to {t[stop - 1]:.1f} s the {_words(counting.signal)} could not "
                          f"be seen; reps there were counted from the {_words(choice.signal)} instead.")
-        counter = RepCounter(rules_for(counting, choice))
+        counter = RepCounter(RepRules.from_counting(counting, choice))
         values = signals[choice.signal]
         found = []
         for index in range(start, stop):

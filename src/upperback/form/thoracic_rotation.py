@@ -105,8 +105,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
 def count_rotations(times_s: np.ndarray, rotation_deg: np.ndarray, top_is_left: np.ndarray,
                     counting: Counting) -> list[RepTiming]:
     """Reps of the top arm's turn, by the shared rep counter; it restarts when the top side changes."""
-    counter = RepCounter(RepRules(direction=counting.direction, min_depth=counting.min_depth,
-                                  min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s))
+    counter = RepCounter(RepRules.from_counting(counting))
     reps = []
     previous = None
     for time_s, value, side in zip(times_s, rotation_deg, top_is_left):

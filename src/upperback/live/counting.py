@@ -12,8 +12,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from upperback.form.common import rules_for
-from upperback.form.reps import RepCounter, RepTiming
+from upperback.form.reps import RepCounter, RepRules, RepTiming
 from upperback.library.models import Movement
 
 PHASE_WORDS: dict[str, tuple[str, str]] = {
@@ -45,7 +44,7 @@ class LiveCounter:
             raise ValueError(f"{movement.id} has no rep counting")
         self.movement = movement
         self.counting = movement.counting
-        self.rules = rules_for(movement.counting)
+        self.rules = RepRules.from_counting(movement.counting)
         self._counter = RepCounter(self.rules)
         self._previous_side: float | None = None
         self._previous_value = math.nan
