@@ -53,8 +53,6 @@ class LiveCounter:
 
     def reading(self, signals: dict[str, float]) -> tuple[float, bool]:
         """(counted value, whether the user is in the working position) for one frame."""
-        if self.movement.id == "cat-cow":  # cat_cow.cat_cow_signals: head angle + pelvis tuck
-            return signals["head_flexion_deg"] + 90.0 - signals["hip_deg"], True
         if self.movement.id == "thoracic-rotation":  # thoracic_rotation.count_rotations
             side = signals["top_is_left"]
             active = self._previous_side is None or side == self._previous_side
