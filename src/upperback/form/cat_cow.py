@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form.common import finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
+from upperback.form.common import count_reps, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
-from upperback.form.reps import RepCounter, RepRules, RepTiming
+from upperback.form.reps import RepTiming
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Counting, Movement
 
@@ -59,7 +59,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     t = signals.times_s
     curve = signals["spine_curve_deg"]
     events: list[FaultEvent] = []
-    cycles = count_cycles(t, curve, movement.counting)
+    cycles = count_cycles(signals, movement.counting)
     all_metrics = []
     for index, timing in enumerate(cycles):
         inside = window(t, timing.start_s, timing.end_s)
@@ -92,21 +92,16 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=list(plan.skipped))
 
 
-def count_cycles(times_s: np.ndarray, curve_deg: np.ndarray, counting: Counting) -> list[RepTiming]:
+def count_cycles(signals: BodySignals, counting: Counting) -> list[RepTiming]:
     """Cycles of the spine-curve signal, one cat and one cow each.
 
-    The shared rep counter finds each excursion into the cat (``top_s``); a cycle runs from where
-    that excursion began to the deepest cow that follows it, before the next cat and within
-    ``max_rep_s`` of this one (or to where the counter saw the return, if later).
+    The shared rep counter finds each excursion into the cat (``top_s``), within each shot
+    (:func:`~upperback.form.common.count_reps`); a cycle runs from where that excursion began
+    to the deepest cow that follows it, before the next cat and within ``max_rep_s`` of this one
+    (or to where the counter saw the return, if later).
     """
-    counter = RepCounter(RepRules.from_counting(counting))
-    cycles = []
-    for time_s, value in zip(times_s, curve_deg):
-        cycle = counter.update(float(time_s), float(value))
-        if cycle is not None:
-            cycles.append(cycle)
-    last = counter.finish()
-    cats = cycles + [last] if last is not None else cycles
+    times_s, curve_deg = signals.times_s, signals[counting.signal]
+    cats = count_reps(signals, counting).timings
     found = []
     for i, cat in enumerate(cats):
         until_s = cat.top_s + counting.max_rep_s

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form.common import finite_stat, make_rep, phase_metrics, plan_checks, rep_limit_faults, window
+from upperback.form.common import count_reps, finite_stat, make_rep, phase_metrics, plan_checks, rep_limit_faults, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep
-from upperback.form.reps import RepCounter, RepRules, RepTiming
+from upperback.form.reps import RepTiming
 from upperback.kinematics.angles import angle_between_deg
 from upperback.kinematics.movement_signals import AXES
 from upperback.kinematics.signals import BodySignals
@@ -55,7 +55,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     top = m["top_is_left"]
     reps: list[Rep] = []
     faults: list[FaultEvent] = []
-    for index, timing in enumerate(count_rotations(t, m["rotation_deg"], top, movement.counting)):
+    for index, timing in enumerate(count_rotations(signals, movement.counting)):
         inside = window(t, timing.start_s, timing.end_s)
         first = int(np.flatnonzero(inside)[0])
         chest_turn = finite_stat(m["chest_turn_deg"][inside], "max") - m["chest_turn_deg"][first]
@@ -100,19 +100,15 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=list(plan.skipped))
 
 
-def count_rotations(times_s: np.ndarray, rotation_deg: np.ndarray, top_is_left: np.ndarray,
-                    counting: Counting) -> list[RepTiming]:
-    """Reps of the top arm's turn, by the shared rep counter; it restarts when the top side changes."""
-    counter = RepCounter(RepRules.from_counting(counting))
-    reps = []
-    previous = None
-    for time_s, value, side in zip(times_s, rotation_deg, top_is_left):
-        rep = counter.update(float(time_s), float(value), active=previous is None or side == previous)
-        previous = side
-        if rep is not None:
-            reps.append(rep)
-    last = counter.finish()
-    return reps + [last] if last is not None else reps
+def count_rotations(signals: BodySignals, counting: Counting) -> list[RepTiming]:
+    """Reps of the top arm's turn, by the shared rep counter within each shot
+    (:func:`~upperback.form.common.count_reps`); it restarts when the top side changes."""
+    return count_reps(signals, counting, same_side(signals["top_is_left"])).timings
+
+
+def same_side(top_is_left: np.ndarray) -> np.ndarray:
+    """(T,) True where the top side is the one of the frame before (and on the first frame)."""
+    return np.concatenate([[True], top_is_left[1:] == top_is_left[:-1]]) if len(top_is_left) else np.ones(0, bool)
 
 
 def rotation_signals(signals: BodySignals) -> dict[str, np.ndarray]:
