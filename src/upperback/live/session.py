@@ -165,7 +165,7 @@ class LiveSession:
         self._counter = LiveCounter(self.movement) if counting is not None else None
         standing = counting.gate_max if counting is not None and counting.gate_max is not None \
             else STANDING_TORSO_DEG
-        still_band = STILL_FRACTION * counting.min_depth if counting is not None else math.inf
+        still_band = STILL_FRACTION if counting is not None else math.inf  # in rep minimum depths
         self._set_end = SetEndDetector(standing, still_band, stand_s=stand_s, still_s=still_s, gone_s=gone_s)
         self._cues = CuePicker([f.code for f in self.movement.faults], min_gap_s=min_cue_gap_s)
         self._camera = CameraReadiness()
@@ -217,9 +217,8 @@ class LiveSession:
         else:
             values = self._signals.add(one_frame(track, len(track) - 1), sides)
             if self._counter is not None:
-                done = self._counter.update(time_s, values)
-                if done is not None:
-                    self._rep_done(done, time_s)
+                self._counter.update(time_s, values, self._signals.latest(raw=True), track.image[-1] if found else None)
+                self._count(time_s)
             elif found and time_s - self._last_check_s >= CHECK_EVERY_S:
                 self._last_check_s = time_s
                 self._offer(self._judge(), time_s, None)
@@ -319,22 +318,37 @@ class LiveSession:
         self.side_changes += 1
         track = self.history.track()
         self._signals.rebuild(track, sides)
-        self.faults, self._fault_keys, self._rep_faults = [], set(), {}
         if self._counter is not None:
             self._counter = LiveCounter(self.movement)
-            self.reps = []
-            filtered = self._signals.filtered
+            filtered, raw = self._signals.filtered, self._signals.raw
             for index, time_s in enumerate(track.times_s):
-                done = self._counter.update(float(time_s), {name: values[index] for name, values in filtered.items()})
-                if done is not None:
-                    self.reps.append(done)
+                self._counter.update(float(time_s), {name: values[index] for name, values in filtered.items()},
+                                     {name: values[index] for name, values in raw.items()},
+                                     track.image[index] if track.detected[index] else None)
+            self.reps = list(self._counter.timings)
+        self._rejudge(float(track.times_s[-1]))
+
+    def _count(self, time_s: float) -> None:
+        """Take up the reps the counter has now: judge each new one; if a shot was recounted
+        on another signal (its reps changed), take the new count and judge the set again."""
+        counted = self._counter.timings if self._counter is not None else []
+        if counted[: len(self.reps)] == self.reps:
+            for timing in counted[len(self.reps):]:
+                self._rep_done(timing, time_s)
+        else:
+            self.reps = list(counted)
+            self._rejudge(time_s)
+
+    def _rejudge(self, time_s: float) -> None:
+        """Judge the faults of the history afresh (cues already said stay said)."""
+        self.faults, self._fault_keys, self._rep_faults = [], set(), {}
         last = len(self.reps) - 1
-        self._offer(self._judge(), float(track.times_s[-1]), last if last >= 0 else None, cue=False)
+        self._offer(self._judge(), time_s, last if last >= 0 else None, cue=False)
         self._last_rep = None if last < 0 else rep_record(last, self.reps[last], self._rep_faults.get(last, set()))
 
     def _watch_set_end(self, time_s: float, found: bool) -> None:
         latest = self._signals.latest()
-        value = self._counter.reading_value if self._counter is not None else math.nan
+        value = self._counter.reading_depths if self._counter is not None else math.nan
         last_end = self.reps[-1].end_s if self.reps else math.nan
         reason = self._set_end.update(time_s, found, latest.get("torso_deg", math.nan), value,
                                       len(self.reps), last_end)
@@ -343,9 +357,8 @@ class LiveSession:
 
     def _finish(self, reason: EndReason, time_s: float) -> None:
         if self._counter is not None:
-            last = self._counter.finish()
-            if last is not None:
-                self._rep_done(last, time_s)
+            self._counter.finish()
+            self._count(time_s)
         result = self._judge() if len(self.history) else MovementResult([], [])
         self._offer(result, time_s, None, cue=False)  # the set is over: shown, not said
         # The summary is the check over the whole set, as offline: a fault one early rep seemed

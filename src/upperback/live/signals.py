@@ -74,9 +74,9 @@ class LiveSignals:
         self._start(sides)
         self._extend(track, sides)
 
-    def latest(self) -> dict[str, float]:
-        """The filtered signals of the last frame."""
-        return {name: values[-1] for name, values in self.filtered.items()}
+    def latest(self, raw: bool = False) -> dict[str, float]:
+        """The filtered (or ``raw``) signals of the last frame."""
+        return {name: values[-1] for name, values in (self.raw if raw else self.filtered).items()}
 
     def body_signals(self, track: PoseTrack) -> BodySignals:
         """The history as the ``BodySignals`` the movement modules read, causally filtered."""
