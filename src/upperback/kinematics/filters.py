@@ -16,6 +16,7 @@ stretch between them is filtered on its own, so nothing is invented across a lon
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 
 import numpy as np
 from scipy import ndimage, signal
@@ -74,7 +75,7 @@ def lowpass(values: np.ndarray, times_s: np.ndarray, cutoff_hz: float = DEFAULT_
     rate_hz = 1.0 / float(np.median(np.diff(times_s)))
     if cutoff_hz >= 0.5 * rate_hz * 0.95:
         return values.copy()
-    sos = signal.butter(order, cutoff_hz, fs=rate_hz, output="sos")
+    sos = butterworth_sos(order, cutoff_hz, rate_hz)
     flat = values.reshape(len(values), -1)
     out = np.full_like(flat, np.nan)
     for j, column in enumerate(flat.T):
@@ -106,3 +107,10 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     padded = np.concatenate([[False], mask, [False]])
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
     return list(zip(edges[::2], edges[1::2]))
+
+
+@lru_cache(maxsize=64)
+def butterworth_sos(order: int, cutoff_hz: float, rate_hz: float) -> np.ndarray:
+    """The Butterworth low-pass as second-order sections, designed once per (order, cutoff, rate):
+    every signal of a track is filtered with the same one."""
+    return signal.butter(order, cutoff_hz, fs=rate_hz, output="sos")
