@@ -128,14 +128,15 @@ class ShotCounting:
     def timings(self) -> list[RepTiming]:
         """Every rep so far: those of the closed shots, then those of the open one."""
         reps = [rep for shot in self.shots for rep in shot.timings]
-        choice = self._choice(self._open) if self._open is not None else None
-        return reps + (self._open.found[choice] if choice is not None else [])
+        shot = self._open
+        choice = self._choice(shot) if shot is not None else None
+        return reps + (shot.found[choice] if shot is not None and choice is not None else [])
 
     def current(self) -> tuple[CountingSignal, RepCounter] | None:
         """The signal the open shot is counted on so far, and its counter."""
         shot = self._open
         choice = self._choice(shot) if shot is not None else None
-        return None if choice is None else (self.options[choice], shot.counters[choice])
+        return None if shot is None or choice is None else (self.options[choice], shot.counters[choice])
 
     def _feed(self, frame: Frame) -> None:
         shot = self._open
