@@ -10,11 +10,40 @@ import pytest
 from conftest import CLIPS, clip_track, needs_media
 from upperback.errors import UnknownNameError, UpperbackError
 from upperback.form.report import FaultEvent
-from upperback.kinematics.causal import OneEuroFilter, causal_clean
+from upperback.form import cat_cow
+from upperback.form.common import window
+from upperback.kinematics.causal import CausalCleaner, OneEuroFilter, causal_clean
+from upperback.kinematics.movement_signals import build_signals
+from upperback.kinematics.signals import body_signals
 from upperback.library import get_library
 from upperback.live import LiveSession, check_camera
 from upperback.live.cues import CuePicker
+from upperback.live.signals import LiveSignals, judge_sides, one_frame
 from upperback.pose.landmarks import Landmark
+
+
+@needs_media
+def test_live_movement_signals_are_built_once_and_filtered_causally():
+    """Live, the cat-cow spine curve is the offline definition filtered causally (frame by frame
+    as over the whole track at once), and the cat-cow check reads it as it is, without
+    smoothing it again."""
+    track = clip_track("cat_cow_home_side.mp4")
+    movement = get_library().movement("cat-cow")
+    sides = judge_sides(track)
+    live = LiveSignals(movement)
+    for index in range(len(track)):
+        live.add(one_frame(track, index), sides)
+    signals = live.body_signals(track)
+    _, whole = build_signals(track, sides.near, sides.working, CausalCleaner(), CausalCleaner())
+    curve = signals["spine_curve_deg"]
+    np.testing.assert_allclose(curve, whole["spine_curve_deg"], equal_nan=True)
+    np.testing.assert_allclose(curve, signals["head_flexion_deg"] + 90.0 - signals["hip_deg"], equal_nan=True)
+    offline = body_signals(track)["spine_curve_deg"]
+    assert np.nanmax(np.abs(curve - offline)) > 1.0  # causal, not zero-lag
+    result = cat_cow.check(signals, movement)
+    assert len(result.reps) == 1
+    rep = result.reps[0]
+    assert rep.metrics["flexion_deg"] == pytest.approx(np.nanmax(curve[window(track.times_s, rep.start_s, rep.end_s)]))
 
 
 def test_one_euro_is_causal_and_equals_its_batch_form():

@@ -56,10 +56,9 @@ def test_live_replay_matches_offline(row):
     assert len(final.summary.reps) == final.reps
 
 
-WILD = [row for row in clip_manifest(WILD_CLIPS) if row["exercise"] in FORM_MODULES and row["reps_min"]
-        and row["file"] != "reverse_fly_seated_cut.mp4"]
-"""clips-wild with a rep range, but the seated fly: its camera cut and its side-on shot, where
-the far arm is hidden, are counted offline only (docs/live.md: a live camera has no cuts)."""
+WILD = [row for row in clip_manifest(WILD_CLIPS) if row["exercise"] in FORM_MODULES and row["reps_min"]]
+"""clips-wild with a rep range, the seated fly with its camera cut and its side-on shot (where
+the far arm is hidden and the hand's height is counted) included."""
 
 
 @needs_wild_media
@@ -68,6 +67,31 @@ def test_live_counts_like_offline_on_clips_from_the_wild(row):
     track = wild_track(row["file"])
     session, _ = replay(track, row["exercise"])
     assert session.finish().reps == analyze(track, row["exercise"]).rep_count
+
+
+def jumped(track: PoseTrack, at_s: float, by_px: float) -> PoseTrack:
+    """The track with the person moved sideways in the picture by ``by_px`` from ``at_s`` on, as
+    a camera cut (or a user re-positioning in front of a live camera) does."""
+    image = track.image.copy()
+    image[track.times_s >= at_s, :, 0] += by_px
+    return PoseTrack(times_s=track.times_s, image=image, world=track.world, visibility=track.visibility,
+                     frame_index=track.frame_index, source=track.source, extras=track.extras)
+
+
+@needs_media
+@pytest.mark.parametrize("where", ["between", "mid"])
+def test_live_counts_within_each_shot_like_offline(where):
+    """A jump of the person in the picture ends a shot live as offline: the counter restarts,
+    so a rep the jump cuts through is counted by neither."""
+    track = clip_track("row_dumbbell_gym_side.mp4")
+    reps = analyze(track, "bent-over-row").reps
+    at_s = (reps[2].end_s + reps[3].start_s) / 2 if where == "between" else (reps[3].start_s + reps[3].top_s) / 2
+    cut = jumped(track, at_s, by_px=float(track.source.width) / 2)
+    offline = analyze(cut, "bent-over-row")
+    assert len(offline.quality.shots) == 2
+    assert offline.rep_count == (len(reps) if where == "between" else len(reps) - 1)
+    session, _ = replay(cut, "bent-over-row")
+    assert session.finish().reps == offline.rep_count
 
 
 @needs_media

@@ -17,6 +17,8 @@ is arched (cow). The head dominates its range (about 80° in a full cat-cow agai
 segmentation mask (``back_curve_ratio``, :mod:`upperback.pose.outline`) measures the spine's bend
 itself; its range per cycle is reported as ``back_range_ratio`` (torso lengths; videos only). The
 cycles are counted on ``spine_curve_deg``, whose larger swing separates cat from cow more surely.
+These measures are body signals, built and cleaned by the caller with the others
+(:mod:`upperback.kinematics.movement_signals`), so live they are causally filtered.
 
 One cycle is one cat and one cow: the counter counts each excursion into the cat and back. Per
 cycle, ``flexion_deg`` is the largest rounding (positive curve), ``extension_deg`` the largest
@@ -27,15 +29,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form.common import rules_for, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
+from upperback.form.common import count_reps, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
-from upperback.form.reps import RepCounter, RepTiming
-from upperback.kinematics.filters import clean
-from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE, BodySignals
+from upperback.form.reps import RepTiming
+from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Counting, Movement
-from upperback.pose.track import PoseTrack
 
 
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
@@ -57,16 +57,15 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     assert movement.counting is not None
     plan = plan_checks(movement, signals.view.view)
     t = signals.times_s
-    measures = cat_cow_signals(signals)
-    curve = measures["spine_curve_deg"]
+    curve = signals["spine_curve_deg"]
     events: list[FaultEvent] = []
-    cycles = count_cycles(t, curve, movement.counting)
+    cycles = count_cycles(signals, movement.counting)
     all_metrics = []
     for index, timing in enumerate(cycles):
         inside = window(t, timing.start_s, timing.end_s)
         flexion = finite_stat(curve[inside], "max")
         extension = -finite_stat(curve[inside], "min")
-        head = measures["head_flexion_deg"][inside]
+        head = signals["head_flexion_deg"][inside]
         back = signals["back_curve_ratio"][inside]
         metrics = {
             "flexion_deg": flexion,
@@ -74,8 +73,8 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             "range_deg": flexion + extension,
             "head_range_deg": finite_stat(head, "max") - finite_stat(head, "min"),
             "back_range_ratio": finite_stat(back, "max") - finite_stat(back, "min"),
-            "hand_offset_ratio": finite_stat(measures["hand_offset_ratio"][inside], "median"),
-            "knee_offset_ratio": finite_stat(measures["knee_offset_ratio"][inside], "median"),
+            "hand_offset_ratio": finite_stat(signals["hand_offset_ratio"][inside], "median"),
+            "knee_offset_ratio": finite_stat(signals["knee_offset_ratio"][inside], "median"),
             "to_cat_s": timing.top_s - timing.start_s,
             "to_cow_s": timing.end_s - timing.top_s,
         }
@@ -93,21 +92,16 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=list(plan.skipped))
 
 
-def count_cycles(times_s: np.ndarray, curve_deg: np.ndarray, counting: Counting) -> list[RepTiming]:
+def count_cycles(signals: BodySignals, counting: Counting) -> list[RepTiming]:
     """Cycles of the spine-curve signal, one cat and one cow each.
 
-    The shared rep counter finds each excursion into the cat (``top_s``); a cycle runs from where
-    that excursion began to the deepest cow that follows it, before the next cat and within
-    ``max_rep_s`` of this one (or to where the counter saw the return, if later).
+    The shared rep counter finds each excursion into the cat (``top_s``), within each shot
+    (:func:`~upperback.form.common.count_reps`); a cycle runs from where that excursion began
+    to the deepest cow that follows it, before the next cat and within ``max_rep_s`` of this one
+    (or to where the counter saw the return, if later).
     """
-    counter = RepCounter(rules_for(counting))
-    cycles = []
-    for time_s, value in zip(times_s, curve_deg):
-        cycle = counter.update(float(time_s), float(value))
-        if cycle is not None:
-            cycles.append(cycle)
-    last = counter.finish()
-    cats = cycles + [last] if last is not None else cycles
+    times_s, curve_deg = signals.times_s, signals[counting.signal]
+    cats = count_reps(signals, counting).timings
     found = []
     for i, cat in enumerate(cats):
         until_s = cat.top_s + counting.max_rep_s
@@ -122,8 +116,12 @@ def count_cycles(times_s: np.ndarray, curve_deg: np.ndarray, counting: Counting)
     return found
 
 
+CAT_COW_SIGNALS = ("head_flexion_deg", "pelvis_tuck_deg", "spine_curve_deg", "hand_offset_ratio", "knee_offset_ratio")
+"""The cat-cow's own body signals (:mod:`upperback.kinematics.movement_signals`)."""
+
+
 def cat_cow_signals(signals: BodySignals) -> dict[str, np.ndarray]:
-    """Per-frame cat-cow measures, cleaned like the body signals.
+    """The cat-cow measures among the (cleaned) body signals.
 
     Returns
     -------
@@ -133,47 +131,12 @@ def cat_cow_signals(signals: BodySignals) -> dict[str, np.ndarray]:
         ``hand_offset_ratio`` wrist ahead of the shoulder (toward the head, positive) and
         ``knee_offset_ratio`` knee ahead of the hip, horizontally in the picture, over torso length.
     """
-    raw = raw_cat_cow_signals(signals.track, signals.view.near_side)
-    t = signals.times_s
-    out = {name: clean(values, t) if len(values) > 1 else values.copy() for name, values in raw.items()}
-    out["pelvis_tuck_deg"] = 90.0 - signals["hip_deg"]
-    out["spine_curve_deg"] = out["head_flexion_deg"] + out["pelvis_tuck_deg"]
-    return out
-
-
-def raw_cat_cow_signals(track: PoseTrack, side: str) -> dict[str, np.ndarray]:
-    """Unfiltered head angle and hand/knee offsets of one body side, NaN where not seen."""
-    marks = SIDE_LANDMARKS[side]
-    p, vis = track.image[..., :2].astype(float), track.visibility
-    ear, shoulder, wrist = p[:, marks["ear"]], p[:, marks["shoulder"]], p[:, marks["wrist"]]
-    hip, knee = p[:, marks["hip"]], p[:, marks["knee"]]
-    torso = shoulder - hip
-    torso_len = np.linalg.norm(torso, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        along = torso / torso_len[:, None]
-        across = np.stack([-along[:, 1], along[:, 0]], axis=-1)
-        across *= np.sign(np.sum(across * (knee - hip), axis=-1))[:, None]  # toward the floor
-        neck = ear - shoulder
-        head = np.degrees(np.arctan2(np.sum(neck * across, axis=-1), np.sum(neck * along, axis=-1)))
-        facing = np.sign(torso[:, 0])  # +1 when the head is to the right of the hips
-        hand = (wrist[:, 0] - shoulder[:, 0]) * facing / torso_len
-        knee_offset = (knee[:, 0] - hip[:, 0]) * facing / torso_len
-
-    def masked(values: np.ndarray, *names: str) -> np.ndarray:
-        with np.errstate(invalid="ignore"):
-            seen = np.all(vis[:, [marks[n] for n in names]] > VISIBLE, axis=1)
-        return np.where(seen, values, np.nan)
-
-    return {
-        "head_flexion_deg": masked(head, "ear", "shoulder", "hip", "knee"),
-        "hand_offset_ratio": masked(hand, "wrist", "shoulder", "hip"),
-        "knee_offset_ratio": masked(knee_offset, "knee", "shoulder", "hip"),
-    }
+    return {name: signals[name] for name in CAT_COW_SIGNALS}
 
 
 def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
     """Hand and knee placement judged on each frame alone: 1, 0, or NaN where unknown."""
-    raw = raw_cat_cow_signals(signals.track, signals.view.near_side)
+    raw = signals.raw
     hands = movement.fault("hands_not_under_shoulders").thresholds["max_hand_offset_ratio"]
     knees = movement.fault("knees_not_under_hips").thresholds["max_knee_offset_ratio"]
     return {

@@ -9,15 +9,11 @@ import numpy as np
 
 from upperback.form.evidence import MIN_REPORTED, graded, margin_confidence, noise_for
 from upperback.form.report import FaultEvent, Rep
-from upperback.form.reps import RepCounter, RepRules, RepTiming
-from upperback.form.shots import shot_spans
+from upperback.form.counting import ShotCounting, frame_of
+from upperback.form.reps import RepTiming
+from upperback.form.shots import ShotWatch
 from upperback.kinematics.signals import BodySignals
-from upperback.library.models import Counting, CountingSignal, Fault, Movement, View
-
-
-MIN_SEEN_SHARE = 0.5
-"""A counting signal is read in a shot only where it is seen in at least this share of the
-shot's frames in the working position; otherwise the movement's next signal is tried."""
+from upperback.library.models import Counting, Fault, Movement, View
 
 
 SIGNAL_WORDS = {
@@ -39,15 +35,6 @@ class Counted:
     shots: list[tuple[float, float]]
 
 
-def rules_for(counting: Counting, signal: CountingSignal | None = None) -> RepRules:
-    """The rep rules of the library's counting entry, for its main signal or an alternative."""
-    main = signal or CountingSignal(signal=counting.signal, direction=counting.direction,
-                                    min_depth=counting.min_depth)
-    return RepRules(direction=main.direction, min_depth=main.min_depth,
-                    relative_depth=counting.relative_depth,
-                    min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s)
-
-
 def posture_gate(signals: BodySignals, counting: Counting) -> np.ndarray:
     """(T,) True where the user is in the working position (e.g. hinged)."""
     values = signals[counting.signal]
@@ -57,61 +44,44 @@ def posture_gate(signals: BodySignals, counting: Counting) -> np.ndarray:
         return signals[counting.gate_signal] < counting.gate_max
 
 
-def count_reps(signals: BodySignals, counting: Counting) -> Counted:
-    """Run the movement's rep counter over each shot of the video, gated on its posture signal,
-    on the first of its signals that is seen in that shot."""
+def count_reps(signals: BodySignals, counting: Counting, working: np.ndarray | None = None) -> Counted:
+    """Count the movement's reps within each shot of the video (:mod:`upperback.form.counting`),
+    while in the working position (``working``; by default the movement's posture gate), on the
+    first of its signals that is seen in that shot."""
     t = signals.times_s
-    gate = posture_gate(signals, counting)
-    shots = shot_spans(signals.track)
+    gate = posture_gate(signals, counting) if working is None else working
+    counter = ShotCounting(counting)
+    watch = ShotWatch()
+    names = [o.signal for o in counter.options]
+    values = {n: signals[n] for n in names}
+    raw = {n: signals.raw.get(n, signals[n]) for n in names}
+    for index, time_s in enumerate(t):
+        person, cut = watch.update(float(time_s), signals.track.image[index])
+        frame = frame_of(float(time_s), {n: float(v[index]) for n, v in values.items()},
+                         {n: float(v[index]) for n, v in raw.items()}, counter.options, bool(gate[index]))
+        counter.update(frame, person, cut)
+    counter.close()
     timings: list[RepTiming] = []
     partial: set[int] = set()
     notes: list[str] = []
+    shots = counter.shots
     if len(shots) > 1:
-        cuts = ", ".join(f"{t[start]:.1f} s" for start, _ in shots[1:])
+        cuts = ", ".join(f"{shot.start_s:.1f} s" for shot in shots[1:])
         notes.append(f"The video cuts to another shot (at {cuts}); reps were counted within each shot "
                      "and none across a cut.")
-    options = [CountingSignal(signal=counting.signal, direction=counting.direction,
-                              min_depth=counting.min_depth), *counting.alternatives]
-    for start, stop in shots:
-        working = gate[start:stop]
-        choice = next((o for o in options if _seen_share(signals.raw.get(o.signal, signals[o.signal])[start:stop],
-                                                         working) >= MIN_SEEN_SHARE), None)
-        if choice is None:
-            continue
-        if choice is not options[0]:
-            notes.append(f"From {t[start]:.1f} s to {t[stop - 1]:.1f} s the {_words(counting.signal)} could not "
-                         f"be seen; reps there were counted from the {_words(choice.signal)} instead.")
-        counter = RepCounter(rules_for(counting, choice))
-        values = signals[choice.signal]
-        found = []
-        for index in range(start, stop):
-            rep = counter.update(float(t[index]), float(values[index]), bool(gate[index]))
-            if rep is not None:
-                found.append(rep)
-        last = counter.finish()
-        found += [last] if last is not None else []
-        for rep in found:
-            if _cut_short(rep, t, start, stop):
+    for shot in shots:
+        if shot.signal is not None and shot.signal.signal != counting.signal:
+            notes.append(f"From {shot.start_s:.1f} s to {shot.end_s:.1f} s the {_words(counting.signal)} could not "
+                         f"be seen; reps there were counted from the {_words(shot.signal.signal)} instead.")
+        for rep in shot.timings:
+            if shot.cut_short(rep):
                 partial.add(len(timings))
             timings.append(rep)
-    return Counted(timings, frozenset(partial), notes,
-                   [(float(t[a]), float(t[b - 1])) for a, b in shots])
+    return Counted(timings, frozenset(partial), notes, [(shot.start_s, shot.end_s) for shot in shots])
 
 
 def _words(signal: str) -> str:
     return SIGNAL_WORDS.get(signal, signal.removesuffix("_deg").removesuffix("_ratio").replace("_", " "))
-
-
-def _seen_share(values: np.ndarray, working: np.ndarray) -> float:
-    if not working.any():
-        return 0.0
-    return float(np.mean(np.isfinite(values[working])))
-
-
-def _cut_short(rep: RepTiming, times_s: np.ndarray, start: int, stop: int) -> bool:
-    """Whether the rep begins on the shot's first frame or ends on its last: the clip (or the
-    cut) may have opened or closed it mid-rep, so its phases cannot be timed."""
-    return abs(rep.start_s - float(times_s[start])) < 1e-9 or abs(rep.end_s - float(times_s[stop - 1])) < 1e-9
 
 
 def spans(mask: np.ndarray, times_s: np.ndarray, min_duration_s: float = 0.0) -> list[tuple[int, int]]:

@@ -8,7 +8,6 @@ judge only the frames filmed from a view the fault allows.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,11 +16,8 @@ from upperback.form.evidence import noise_for
 from upperback.form.common import beyond_faults, fault_event, finite_stat, frame_flags, plan_checks, spans, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
-from upperback.kinematics.angles import joint_angle_deg
-from upperback.kinematics.filters import clean, fill_gaps, lowpass
-from upperback.kinematics.signals import VISIBLE, BodySignals
+from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Fault, Movement, View
-from upperback.pose.landmarks import Landmark as L
 
 STEP_HYSTERESIS_RATIO = 0.05
 """Left-minus-right ankle height, over leg length, that must be passed on each side for an
@@ -32,8 +28,6 @@ of a turn filmed too close to see the feet); such gaps do not enter the cadence.
 MIN_VIEW_COVERAGE_S = 2.0
 """Frames of a view, in all, needed before a check allowed only in that view is run on them
 when the clip's main view is another one."""
-MAX_FEET_GAP_S = 0.3
-"""Longest stretch of unseen feet filled in when counting steps (shorter than a step)."""
 VIEW_SETTLE_S = 0.5
 """Frames this close to a change of view (a turn) are judged in no view."""
 MIN_VIEW_RUN_FRAMES = 3
@@ -79,7 +73,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     runnable, skipped = plan_by_frames(movement, signals.view.view, views, t)
     steps = find_steps(signals)
     walk = carry_mask(signals, steps)
-    lean_deg = trunk_lean_deg(signals)
+    lean_deg = signals["trunk_lean_deg"]
     frontal = np.isin(views, [View.FRONT.value, View.BACK.value])
     with np.errstate(invalid="ignore"):
         abs_lateral = np.abs(signals["lateral_lean_deg"])
@@ -118,7 +112,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
                                 fault.thresholds["max_elevation_change_ratio"], "max",
                                 noise=noise_for("max_elevation_change_ratio"))
     if "stooped_pickup" in runnable:
-        faults += stooped_faults(movement.fault("stooped_pickup"), lean_deg, knee_flexion_deg(signals), t,
+        faults += stooped_faults(movement.fault("stooped_pickup"), lean_deg, signals["knee_flexion_deg"], t,
                                  in_views(views, movement.fault("stooped_pickup")))
     faults.sort(key=lambda f: (f.start_s, f.code))
     return MovementResult(reps=[], faults=faults, metrics=metrics, skipped=skipped)
@@ -176,25 +170,14 @@ def find_steps(signals: BodySignals) -> Steps:
     -----
     Walking toward or away from the camera, the feet take turns being the lower one in the
     picture (the leading foot is nearer, the swinging one lifted), so the left-minus-right
-    ankle height changes sign once per step. The difference is scaled by the leg length in
-    the picture (so that distance from the camera does not matter), cleaned (short
-    gaps up to ``MAX_FEET_GAP_S``, zero-lag low-pass; no outlier rejection, which would clip
-    the sharp peaks of quick steps) and counted with hysteresis: a step is a swing past
+    ankle height over the leg length (``feet_apart_ratio``, cleaned by the caller without
+    outlier rejection, which would clip the sharp peaks of quick steps) changes sign once per
+    step. It is counted with hysteresis: a step is a swing past
     ``±STEP_HYSTERESIS_RATIO`` on the side opposite to the previous one; it is timed at the
     greatest separation of that half-stride. Frames where an ankle is not seen count nothing.
     """
-    track = signals.track
-    image, vis = track.image, track.visibility
     t = signals.times_s
-    with np.errstate(invalid="ignore"):
-        seen = np.all(vis[:, [L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HIP, L.RIGHT_HIP]] > VISIBLE, axis=1)
-    leg_px = (np.linalg.norm(image[:, L.LEFT_HIP, :2] - image[:, L.LEFT_ANKLE, :2], axis=-1)
-              + np.linalg.norm(image[:, L.RIGHT_HIP, :2] - image[:, L.RIGHT_ANKLE, :2], axis=-1)) / 2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        apart = (image[:, L.LEFT_ANKLE, 1] - image[:, L.RIGHT_ANKLE, 1]) / leg_px
-    apart = np.where(seen & np.isfinite(apart), apart, np.nan).astype(float)
-    if len(apart) > 1:  # no outlier rejection: a quick step's peak is not a glitch
-        apart = lowpass(fill_gaps(apart, t, MAX_FEET_GAP_S), t)
+    apart = signals["feet_apart_ratio"]
     times: list[float] = []
     side, best, best_t = 0, 0.0, float("nan")
     for time_s, value in zip(t, apart):
@@ -226,7 +209,7 @@ def carry_mask(signals: BodySignals, steps: Steps) -> np.ndarray:
         pad = 0.5 * (steps.interval_s if np.isfinite(steps.interval_s) else 0.0)
         return window(t, steps.times_s[0] - pad, steps.times_s[-1] + pad)
     with np.errstate(invalid="ignore"):
-        upright = trunk_lean_deg(signals) < UPRIGHT_LEAN_DEG
+        upright = signals["trunk_lean_deg"] < UPRIGHT_LEAN_DEG
     runs = spans(upright, t)
     mask = np.zeros(len(t), bool)
     if runs:
@@ -245,53 +228,6 @@ def carry_duration_s(steps: Steps, walk: np.ndarray, times_s: np.ndarray) -> flo
     step = float(np.median(np.diff(times_s))) if len(times_s) > 1 else 0.0
     inside = times_s[walk]
     return float(inside[-1] - inside[0] + step)
-
-
-def trunk_lean_deg(signals: BodySignals) -> np.ndarray:
-    """(T,) lean of the trunk (mid-hip → mid-shoulder) from vertical, in any direction.
-
-    Notes
-    -----
-    Measured on the world landmarks where the track has them: a bow toward the camera barely
-    changes the picture's torso angle but shows fully in 3D. Landmark CSVs (no world
-    landmarks) fall back to the picture, which is right for side views.
-    """
-    track = signals.track
-    points = track.world if np.isfinite(track.world[:, L.LEFT_SHOULDER]).any() else track.image
-    trunk = ((points[:, L.LEFT_SHOULDER] + points[:, L.RIGHT_SHOULDER])
-             - (points[:, L.LEFT_HIP] + points[:, L.RIGHT_HIP])) / 2
-    trunk = trunk[:, :3] if points is track.world else trunk[:, :2]
-    up = np.zeros(trunk.shape[1])
-    up[1] = -1.0  # image and BlazePose world y both grow downward
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cosine = trunk @ up / np.linalg.norm(trunk, axis=-1)
-        lean = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
-    with np.errstate(invalid="ignore"):
-        seen = np.all(track.visibility[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]]
-                      > VISIBLE, axis=1)
-    lean = np.where(seen, lean, np.nan)
-    return clean(lean, signals.times_s) if len(lean) > 1 else lean
-
-
-def knee_flexion_deg(signals: BodySignals) -> np.ndarray:
-    """(T,) mean bend of the two knees, 0 straight (3D where world landmarks exist).
-
-    A knee that is not seen leaves the other to speak for both."""
-    track = signals.track
-    points = track.world if np.isfinite(track.world[:, L.LEFT_KNEE]).any() else track.image
-    bends = []
-    coords = slice(0, 3) if points is track.world else slice(0, 2)
-    legs = ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
-    for hip, knee, ankle in legs:
-        bend = 180.0 - joint_angle_deg(points[:, hip, coords], points[:, knee, coords],
-                                       points[:, ankle, coords])
-        with np.errstate(invalid="ignore"):
-            seen = np.all(track.visibility[:, [hip, knee, ankle]] > VISIBLE, axis=1)
-        bends.append(np.where(seen, bend, np.nan))
-    with warnings.catch_warnings():  # frames with neither knee seen stay NaN
-        warnings.simplefilter("ignore", RuntimeWarning)
-        flexion = np.nanmean(np.vstack(bends), axis=0)
-    return clean(flexion, signals.times_s) if len(flexion) > 1 else flexion
 
 
 def elevation_views(signals: BodySignals) -> np.ndarray:

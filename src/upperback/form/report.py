@@ -42,7 +42,8 @@ class FaultEvent:
 
 @dataclass(frozen=True)
 class Rep:
-    """One repetition (or cycle) with its phase timing in seconds."""
+    """One repetition (or cycle) with its phase timing in seconds: the record of a rep in the
+    offline report and in live coaching (``upperback.live``) alike."""
 
     index: int
     start_s: float
@@ -59,6 +60,12 @@ class Rep:
     @property
     def eccentric_s(self) -> float:
         return self.end_s - self.top_s
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rep as the report's JSON writes it (before NaN and rounding are handled)."""
+        return {"index": self.index, "start_s": self.start_s, "top_s": self.top_s, "end_s": self.end_s,
+                "concentric_s": self.concentric_s, "eccentric_s": self.eccentric_s,
+                "metrics": self.metrics, "faults": self.faults, "partial": self.partial}
 
 
 @dataclass(frozen=True)
@@ -100,30 +107,26 @@ class FormReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict following the documented schema (NaN becomes null)."""
-        return _clean({
+        return json_ready({
             "schema_version": self.schema_version,
             "exercise": self.exercise,
             "variant": self.variant,
             "source": asdict(self.source),
             "view": self.view,
             "rep_count": self.rep_count,
-            "reps": [
-                {"index": r.index, "start_s": r.start_s, "top_s": r.top_s, "end_s": r.end_s,
-                 "concentric_s": r.concentric_s, "eccentric_s": r.eccentric_s,
-                 "metrics": r.metrics, "faults": r.faults, "partial": r.partial}
-                for r in self.reps
-            ],
+            "reps": [r.to_dict() for r in self.reps],
             "faults": [asdict(f) for f in self.faults],
             "metrics": self.metrics,
             "quality": asdict(self.quality),
         })
 
 
-def _clean(value: Any) -> Any:
+def json_ready(value: Any, digits: int = 4) -> Any:
+    """``value`` with its floats rounded to ``digits`` and NaN or infinity as None, tuples as lists."""
     if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else round(value, 4)
+        return None if math.isnan(value) or math.isinf(value) else round(value, digits)
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: json_ready(v, digits) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_ready(v, digits) for v in value]
     return value

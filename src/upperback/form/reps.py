@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upperback.library.models import Counting, CountingSignal
+
 
 @dataclass(frozen=True)
 class RepRules:
@@ -52,6 +54,15 @@ class RepRules:
     rest_window_s: float = 8.0
     min_rep_s: float = 0.6
     max_rep_s: float = 12.0
+
+    @classmethod
+    def from_counting(cls, counting: Counting, signal: CountingSignal | None = None) -> RepRules:
+        """The rules of a library ``counting`` entry, on its main signal or on one of its
+        ``alternatives`` (which brings its own direction and depth floor)."""
+        main = signal or CountingSignal(signal=counting.signal, direction=counting.direction,
+                                        min_depth=counting.min_depth)
+        return cls(direction=main.direction, min_depth=main.min_depth, relative_depth=counting.relative_depth,
+                   min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s)
 
 
 @dataclass(frozen=True)

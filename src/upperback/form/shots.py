@@ -3,7 +3,9 @@
 A hard camera cut (or an edit that jumps to another take) moves the person across the picture,
 or changes their size, from one analysed frame to the next by more than a body can move in that
 time; a title card or an empty stretch leaves nobody in the picture for a while. Reps are
-counted within each shot, so the counter never joins the end of one take to the start of another.
+counted within each shot (:mod:`upperback.form.counting`), so the counter never joins the end of
+one take to the start of another; live, a user who walks off and back or re-positions starts a
+new shot in the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from upperback.pose.landmarks import Landmark as L
-from upperback.pose.track import PoseTrack
 
 MAX_JUMP_TORSO_LENGTHS_PER_S = 6.0
 """Fastest plausible move of the hip centre in the picture. A brisk walk (1.5 m/s) is about 3
@@ -28,25 +29,38 @@ MIN_EMPTY_S = 1.0
 """Nobody in the picture this long (a title card, an outro, a stretch of empty room) ends a shot."""
 
 
-def shot_spans(track: PoseTrack) -> list[tuple[int, int]]:
-    """Index ranges [start, stop) of the shots, in time order; frames without a person between
-    two shots, and flickers shorter than ``MIN_SHOT_S``, belong to none."""
-    t = track.times_s
-    p = track.image
-    hip = (p[:, L.LEFT_HIP, :2] + p[:, L.RIGHT_HIP, :2]) / 2
-    shoulder = (p[:, L.LEFT_SHOULDER, :2] + p[:, L.RIGHT_SHOULDER, :2]) / 2
-    torso = np.linalg.norm(shoulder - hip, axis=-1)
-    seen = np.flatnonzero(np.isfinite(torso) & (torso > 0))
-    if len(seen) == 0:
-        return []
-    found, start = [], int(seen[0])
-    for before, after in zip(seen, seen[1:]):
-        gap_s = float(t[after] - t[before])
-        jump = float(np.linalg.norm(hip[after] - hip[before]) / max(torso[before], torso[after]))
-        scale = float(max(torso[after], torso[before]) / min(torso[after], torso[before]))
-        if (gap_s >= MIN_EMPTY_S or jump > MAX_JUMP_TORSO_LENGTHS_PER_S * gap_s
-                or (gap_s <= MAX_SCALE_STEP_S and scale > MAX_SCALE_STEP)):
-            found.append((start, int(before) + 1))
-            start = int(after)
-    found.append((start, int(seen[-1]) + 1))
-    return [(a, b) for a, b in found if t[b - 1] - t[a] >= MIN_SHOT_S]
+def body_in_picture(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hip centre (T, 2) and torso length (T,) in the picture of (T, 33, 3) landmarks; the
+    torso length is NaN or 0 where nobody was found."""
+    hip = (image[:, L.LEFT_HIP, :2] + image[:, L.RIGHT_HIP, :2]) / 2
+    shoulder = (image[:, L.LEFT_SHOULDER, :2] + image[:, L.RIGHT_SHOULDER, :2]) / 2
+    return hip, np.linalg.norm(shoulder - hip, axis=-1)
+
+
+def is_cut(gap_s: float, hip_before: np.ndarray, hip_after: np.ndarray, torso_before: np.floating,
+           torso_after: np.floating) -> bool:
+    """Whether two frames with a person, ``gap_s`` apart, lie in different shots: nobody in the
+    picture for ``MIN_EMPTY_S``, or the person moved or changed size faster than a body can."""
+    jump = float(np.linalg.norm(hip_after - hip_before) / max(torso_before, torso_after))
+    scale = float(max(torso_after, torso_before) / min(torso_after, torso_before))
+    return (gap_s >= MIN_EMPTY_S or jump > MAX_JUMP_TORSO_LENGTHS_PER_S * gap_s
+            or (gap_s <= MAX_SCALE_STEP_S and scale > MAX_SCALE_STEP))
+
+
+class ShotWatch:
+    """Shot changes found one frame at a time, as :func:`shot_spans` finds them on a whole
+    track: a live camera whose user walks off and back, or re-positions, starts a new shot."""
+
+    def __init__(self) -> None:
+        self._last: tuple[float, np.ndarray, np.floating] | None = None  # time, hip, torso of the last person
+
+    def update(self, time_s: float, image: np.ndarray | None) -> tuple[bool, bool]:
+        """Feed one frame's (33, 3) landmarks (None: nobody found); returns (a person is in
+        the picture, this frame begins a new shot after a cut)."""
+        if image is None:
+            return False, False
+        hip, torso = body_in_picture(np.asarray(image)[None])
+        if not (np.isfinite(torso[0]) and torso[0] > 0):
+            return False, False
+        last, self._last = self._last, (time_s, hip[0], torso[0])
+        return True, last is not None and is_cut(time_s - last[0], last[1], hip[0], last[2], torso[0])

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form.common import finite_stat, make_rep, phase_metrics, plan_checks, rep_limit_faults, window
+from upperback.form.common import count_reps, finite_stat, make_rep, phase_metrics, plan_checks, rep_limit_faults, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep
-from upperback.form.reps import RepCounter, RepRules, RepTiming
-from upperback.kinematics.angles import angle_between_deg, joint_angle_deg
-from upperback.kinematics.filters import clean
-from upperback.kinematics.signals import SIDE_LANDMARKS, BodySignals
+from upperback.form.reps import RepTiming
+from upperback.kinematics.angles import angle_between_deg
+from upperback.kinematics.movement_signals import AXES
+from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Counting, Movement
-from upperback.pose.landmarks import Landmark as L
-from upperback.pose.track import PoseTrack
 
 MIN_CHEST_TURN_FOR_HEAD_DEG = 15.0
 """Below this chest turn the head-to-chest ratio says nothing; head_not_following is not judged."""
@@ -38,7 +36,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     Parameters
     ----------
     signals
-        Body signals of the set; the module reads ``signals.track`` (world landmarks).
+        Body signals of the set, with the open-book measures (world landmarks).
     movement
         The thoracic-rotation library entry: counting rules and fault thresholds.
 
@@ -53,11 +51,11 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     assert movement.counting is not None
     plan = plan_checks(movement, signals.view.view)
     t = signals.times_s
-    m = rotation_signals(signals.track)
+    m = rotation_signals(signals)
     top = m["top_is_left"]
     reps: list[Rep] = []
     faults: list[FaultEvent] = []
-    for index, timing in enumerate(count_rotations(t, m["rotation_deg"], top, movement.counting)):
+    for index, timing in enumerate(count_rotations(signals, movement.counting)):
         inside = window(t, timing.start_s, timing.end_s)
         first = int(np.flatnonzero(inside)[0])
         chest_turn = finite_stat(m["chest_turn_deg"][inside], "max") - m["chest_turn_deg"][first]
@@ -102,71 +100,35 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=list(plan.skipped))
 
 
-def count_rotations(times_s: np.ndarray, rotation_deg: np.ndarray, top_is_left: np.ndarray,
-                    counting: Counting) -> list[RepTiming]:
-    """Reps of the top arm's turn, by the shared rep counter; it restarts when the top side changes."""
-    counter = RepCounter(RepRules(direction=counting.direction, min_depth=counting.min_depth,
-                                  min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s))
-    reps = []
-    previous = None
-    for time_s, value, side in zip(times_s, rotation_deg, top_is_left):
-        rep = counter.update(float(time_s), float(value), active=previous is None or side == previous)
-        previous = side
-        if rep is not None:
-            reps.append(rep)
-    last = counter.finish()
-    return reps + [last] if last is not None else reps
+def count_rotations(signals: BodySignals, counting: Counting) -> list[RepTiming]:
+    """Reps of the top arm's turn, by the shared rep counter within each shot
+    (:func:`~upperback.form.common.count_reps`); it restarts when the top side changes."""
+    return count_reps(signals, counting, same_side(signals["top_is_left"])).timings
 
 
-def rotation_signals(track: PoseTrack) -> dict[str, np.ndarray]:
-    """Per-frame open-book measures of a side-lying body (see the module notes).
+def same_side(top_is_left: np.ndarray) -> np.ndarray:
+    """(T,) True where the top side is the one of the frame before (and on the first frame)."""
+    return np.concatenate([[True], top_is_left[1:] == top_is_left[:-1]]) if len(top_is_left) else np.ones(0, bool)
+
+
+def rotation_signals(signals: BodySignals) -> dict[str, np.ndarray]:
+    """The open-book measures among the (cleaned) body signals
+    (:mod:`upperback.kinematics.movement_signals`).
 
     Returns
     -------
     dict of name to array
-        ``top_is_left`` (T,) bool; ``rotation_deg``, ``chest_turn_deg``,
-        ``knee_flexion_deg`` (180 minus the top knee angle), ``thigh_m`` (T,), cleaned;
+        ``top_is_left`` (T,) 1.0 where the left side is on top; ``rotation_deg``,
+        ``chest_turn_deg``, ``knee_flexion_deg`` (180 minus the top knee angle), ``thigh_m`` (T,);
         ``face_dir`` (T, 3) mid-ear → nose across the long axis; ``knee_world_m`` (T, 3) top
         knee in world metres.
     """
-    t, p, w = track.times_s, track.image, track.world.astype(float)
-
-    def smooth(values: np.ndarray) -> np.ndarray:
-        return clean(values, t) if len(values) > 1 else values.copy()
-
-    hip_drop = smooth(p[:, L.LEFT_HIP, 1] - p[:, L.RIGHT_HIP, 1])  # image y grows downward
-    top_is_left = ~(hip_drop > 0)
-    sides = np.where(top_is_left[:, None], "left", "right"), np.where(top_is_left[:, None], "right", "left")
-
-    def side_point(part: str, on_top: bool) -> np.ndarray:
-        names = sides[0] if on_top else sides[1]
-        left = w[:, SIDE_LANDMARKS["left"][part]]
-        right = w[:, SIDE_LANDMARKS["right"][part]]
-        return np.where(names == "left", left, right)
-
-    mid_hip = (w[:, L.LEFT_HIP] + w[:, L.RIGHT_HIP]) / 2
-    mid_shoulder = (w[:, L.LEFT_SHOULDER] + w[:, L.RIGHT_SHOULDER]) / 2
-    axis = mid_shoulder - mid_hip
-    with np.errstate(invalid="ignore", divide="ignore"):
-        axis /= np.linalg.norm(axis, axis=-1, keepdims=True)
-
-    def across(v: np.ndarray) -> np.ndarray:
-        return v - np.sum(v * axis, axis=-1, keepdims=True) * axis
-
-    top_sh, bottom_sh = side_point("shoulder", True), side_point("shoulder", False)
-    top_arm = across(side_point("wrist", True) - top_sh)
-    bottom_arm = across(side_point("wrist", False) - bottom_sh)
-    shoulder_line = across(top_sh - bottom_sh)
-    hip_line = across(side_point("hip", True) - side_point("hip", False))
-    face = across(w[:, L.NOSE] - (w[:, L.LEFT_EAR] + w[:, L.RIGHT_EAR]) / 2)
-    hip, knee, ankle = side_point("hip", True), side_point("knee", True), side_point("ankle", True)
-    knee_world = np.stack([smooth(knee[:, k]) for k in range(3)], axis=-1)
     return {
-        "top_is_left": top_is_left,
-        "rotation_deg": smooth(angle_between_deg(top_arm, bottom_arm)),
-        "chest_turn_deg": smooth(angle_between_deg(shoulder_line, hip_line)),
-        "face_dir": np.stack([smooth(face[:, k]) for k in range(3)], axis=-1),
-        "knee_flexion_deg": smooth(180.0 - joint_angle_deg(hip, knee, ankle)),
-        "thigh_m": smooth(np.linalg.norm(knee - hip, axis=-1)),
-        "knee_world_m": knee_world,
+        "top_is_left": signals["top_is_left"],
+        "rotation_deg": signals["rotation_deg"],
+        "chest_turn_deg": signals["chest_turn_deg"],
+        "face_dir": np.stack([signals[f"face_{a}_m"] for a in AXES], axis=-1),
+        "knee_flexion_deg": signals["top_knee_flexion_deg"],
+        "thigh_m": signals["top_thigh_m"],
+        "knee_world_m": np.stack([signals[f"top_knee_{a}_m"] for a in AXES], axis=-1),
     }

@@ -181,3 +181,25 @@ def causal_clean(
     one_euro = OneEuroFilter(min_cutoff_hz, beta)
     out = np.array([one_euro(float(t), row) for t, row in zip(np.asarray(times_s), flat)]).reshape(values.shape)
     return out if len(values) else values.copy()
+
+
+class CausalCleaner:
+    """The live cleaning of named signals: one :class:`OneEuroFilter` over all of them (each with
+    its :func:`live_beta`), made on the first call, fed one sample (row) at a time.
+
+    Called with raw signals (name to (T,) array, T frames in time order; one frame live), it
+    returns them filtered, each output depending only on the frames before it. The names must
+    not change between calls. A cleaner for :func:`upperback.kinematics.movement_signals.build_signals`.
+    """
+
+    def __init__(self) -> None:
+        self._filter: OneEuroFilter | None = None
+        self._names: list[str] = []
+
+    def __call__(self, raw: dict[str, np.ndarray], times_s: np.ndarray) -> dict[str, np.ndarray]:
+        if self._filter is None:
+            self._names = list(raw)
+            self._filter = OneEuroFilter(beta=live_beta(self._names))
+        rows = np.column_stack([np.asarray(raw[name], float) for name in self._names])
+        out = np.array([self._filter(float(t), row) for t, row in zip(times_s, rows)]).reshape(rows.shape)
+        return {name: out[:, k] for k, name in enumerate(self._names)}

@@ -16,6 +16,7 @@ stretch between them is filtered on its own, so nothing is invented across a lon
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -120,7 +121,7 @@ def lowpass(
     rate_hz = 1.0 / float(np.median(np.diff(times_s)))
     if cutoff_hz >= 0.5 * rate_hz * 0.95:
         return values.copy()
-    sos = signal.butter(order, cutoff_hz, fs=rate_hz, output="sos")
+    sos = butterworth_sos(order, cutoff_hz, rate_hz)
     flat = values.reshape(len(values), -1)
     out = np.full_like(flat, np.nan)
     for j, column in enumerate(flat.T):
@@ -173,3 +174,26 @@ def _runs(mask: BoolArray) -> list[tuple[int, int]]:
     padded = np.concatenate([[False], mask, [False]])
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
     return [(int(start), int(stop)) for start, stop in zip(edges[::2], edges[1::2])]
+
+
+@lru_cache(maxsize=64)
+def butterworth_sos(order: int, cutoff_hz: float, rate_hz: float) -> FloatArray:
+    """Design a Butterworth low-pass once per (order, cutoff, rate).
+
+    Parameters
+    ----------
+    order : int
+        Filter order.
+    cutoff_hz : float
+        Cut-off frequency.
+    rate_hz : float
+        Sampling rate of the signal.
+
+    Returns
+    -------
+    FloatArray
+        Second-order sections, shared by every signal of a track.
+    """
+    sos: FloatArray = signal.butter(order, cutoff_hz, fs=rate_hz, output="sos")
+    return sos
+    return signal.butter(order, cutoff_hz, fs=rate_hz, output="sos")

@@ -18,7 +18,6 @@ from upperback.kinematics.angles import (
     joint_angle_deg,
     signed_tilt_deg,
 )
-from upperback.kinematics.filters import clean
 from upperback.kinematics.view import ViewEstimate, body_yaw_deg, estimate_view
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.outline import back_curve
@@ -89,7 +88,7 @@ class BodySignals:
 
 
 def body_signals(track: PoseTrack, smooth: bool = True) -> BodySignals:
-    """Compute the named signals of a track.
+    """Compute the named signals of a track (with those of :mod:`upperback.kinematics.movement_signals`).
 
     Parameters
     ----------
@@ -107,9 +106,10 @@ def body_signals(track: PoseTrack, smooth: bool = True) -> BodySignals:
     view = estimate_view(track.image, track.world, track.visibility)
     near = view.near_side
     working = working_arm(track, default=near)
-    raw = raw_signals(track, near, working)
-    values = {name: clean(v, track.times_s) if smooth and len(v) > 1 else v.copy()
-              for name, v in raw.items()}
+    from upperback.kinematics.movement_signals import build_signals, no_cleaning, offline_cleaner  # it builds on this module
+
+    cleaner = offline_cleaner if smooth else no_cleaning
+    raw, values = build_signals(track, near, working, cleaner, cleaner)
     return BodySignals(track.times_s, values, view, working, track, raw)
 
 

@@ -8,8 +8,8 @@ checks incrementally, with a causal filter in place of the offline zero-lag smoo
 from upperback.live.camera_check import CameraCheck, check_camera
 from upperback.live.counting import Phase
 from upperback.live.cues import Cue
-from upperback.live.session import LiveSession, LiveState, RepInfo, SetSummary
+from upperback.live.session import LiveSession, LiveState, SetSummary
 from upperback.live.set_end import EndReason
 
-__all__ = ["CameraCheck", "Cue", "EndReason", "LiveSession", "LiveState", "Phase", "RepInfo",
-           "SetSummary", "check_camera"]
+__all__ = ["CameraCheck", "Cue", "EndReason", "LiveSession", "LiveState", "Phase", "SetSummary",
+           "check_camera"]

@@ -1,10 +1,13 @@
 """The movement's rep counter, fed one frame of live signals at a time, and the current phase.
 
-The counter is the shared :class:`~upperback.form.reps.RepCounter` with the rules the offline
-modules build from the library's ``counting`` entry; only its input differs (causally filtered
-signals). What it reads per movement mirrors the offline modules: a body signal gated on the
-posture signal (rows, reverse flies), the cat-cow spine curve, or the open-book rotation, which
-restarts when the person rolls onto the other side.
+The counter is the offline analysis' own shot-by-shot counter
+(:class:`~upperback.form.counting.ShotCounting`, with the rules built from the library's
+``counting`` entry); only its input differs (causally filtered signals). As offline, a cut (a
+user who walks off and back, or re-positions so the body jumps in the picture) starts a new shot
+with a fresh counter, and a shot is counted on the first counting signal seen in it (e.g. the
+hand's height when the elbow is hidden). Reps count while the user is in the working position:
+the posture gate (rows, reverse flies), always (cat-cow), or, for the open book, until the
+person rolls onto the other side.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from upperback.form.common import rules_for
-from upperback.form.reps import RepCounter, RepTiming
+import numpy as np
+
+from upperback.form.counting import ShotCounting, frame_of
+from upperback.form.reps import RepTiming
+from upperback.form.shots import ShotWatch
 from upperback.library.models import Movement
 
 PHASE_WORDS: dict[str, tuple[str, str]] = {
@@ -45,50 +51,55 @@ class LiveCounter:
             raise ValueError(f"{movement.id} has no rep counting")
         self.movement = movement
         self.counting = movement.counting
-        self.rules = rules_for(movement.counting)
-        self._counter = RepCounter(self.rules)
+        self._shots = ShotCounting(movement.counting)
+        self._watch = ShotWatch()
         self._previous_side: float | None = None
         self._previous_value = math.nan
         self.phase = Phase.WAITING
-        self.reading_value = math.nan  # the counted value of the last frame
+        self.reading_depths = math.nan  # the counted value of the last frame, in rep minimum depths
 
-    def reading(self, signals: dict[str, float]) -> tuple[float, bool]:
-        """(counted value, whether the user is in the working position) for one frame."""
-        if self.movement.id == "cat-cow":  # cat_cow.cat_cow_signals: head angle + pelvis tuck
-            return signals["head_flexion_deg"] + 90.0 - signals["hip_deg"], True
-        if self.movement.id == "thoracic-rotation":  # thoracic_rotation.count_rotations
+    def working(self, signals: dict[str, float]) -> bool:
+        """Whether the user is in the working position on this frame, as offline."""
+        if self.movement.id == "thoracic-rotation":  # thoracic_rotation.count_rotations: restarts on a roll
             side = signals["top_is_left"]
-            active = self._previous_side is None or side == self._previous_side
+            same = self._previous_side is None or side == self._previous_side
             self._previous_side = side
-            return signals["rotation_deg"], active
-        value = signals[self.counting.signal]
+            return same
         if self.counting.gate_signal is None or self.counting.gate_max is None:
-            return value, True
-        gate = signals[self.counting.gate_signal]
-        return value, bool(gate < self.counting.gate_max)  # NaN: not in position, as offline
+            return True
+        return bool(signals[self.counting.gate_signal] < self.counting.gate_max)  # NaN: not in position
 
-    def update(self, time_s: float, signals: dict[str, float]) -> RepTiming | None:
-        """Feed one frame; returns a rep when one completes."""
-        value, active = self.reading(signals)
-        self.reading_value = value
-        done = self._counter.update(time_s, value, active)
-        self._update_phase(value, active)
-        return done
+    def update(self, time_s: float, signals: dict[str, float], raw: dict[str, float],
+               image: np.ndarray | None) -> None:
+        """Feed one frame: its filtered and raw signals and its (33, 3) landmarks (None: nobody)."""
+        working = self.working(signals)
+        person, cut = self._watch.update(time_s, image)
+        self._shots.update(frame_of(time_s, signals, raw, self._shots.options, working), person, cut)
+        self._update_phase(signals, working)
 
-    def finish(self) -> RepTiming | None:
-        """The rep still settling at the end of the set, if any."""
-        return self._counter.finish()
+    @property
+    def timings(self) -> list[RepTiming]:
+        """Every rep counted so far (a shot's may be recounted when its counting signal changes)."""
+        return self._shots.timings
 
-    def _update_phase(self, value: float, active: bool) -> None:
-        if not active or math.isnan(value):
+    def finish(self) -> None:
+        """End the set: the rep still settling, if any, is counted."""
+        self._shots.close()
+
+    def _update_phase(self, signals: dict[str, float], working: bool) -> None:
+        current = self._shots.current()
+        value = signals[current[0].signal] if current is not None else math.nan
+        self.reading_depths = value / current[0].min_depth if current is not None else math.nan
+        if current is None or not working or math.isnan(value):
             self.phase, self._previous_value = Phase.WAITING, math.nan
             return
-        oriented = value if self.rules.direction < 0 else -value  # the working phase lowers it
-        rest = self._counter.rest_level()
+        option, counter = current
+        oriented = value if option.direction < 0 else -value  # the working phase lowers it
+        rest = counter.rest_level()
         step = oriented - self._previous_value
         self._previous_value = oriented
-        deadband = PHASE_DEADBAND * self.rules.min_depth
-        if rest - oriented < self.rules.settle_fraction * self.rules.min_depth:
+        deadband = PHASE_DEADBAND * option.min_depth
+        if rest - oriented < counter.rules.settle_fraction * option.min_depth:
             self.phase = Phase.REST
         elif step < -deadband:
             self.phase = Phase.WORKING

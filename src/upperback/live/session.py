@@ -21,7 +21,7 @@ import numpy as np
 from upperback.analysis import FORM_MODULES
 from upperback.errors import UpperbackError
 from upperback.form.movement_result import MovementResult
-from upperback.form.report import FaultEvent
+from upperback.form.report import FaultEvent, Rep, json_ready
 from upperback.form.reps import RepTiming
 from upperback.library import get_library
 from upperback.live.camera_check import CameraCheck, CameraReadiness, check_camera, mean_luma
@@ -56,35 +56,11 @@ CHECK_EVERY_S = 3.0
 
 
 @dataclass(frozen=True)
-class RepInfo:
-    """A completed rep: its timing and the faults found in it."""
-
-    index: int
-    start_s: float
-    top_s: float
-    end_s: float
-    faults: tuple[str, ...] = ()
-
-    @property
-    def concentric_s(self) -> float:
-        return self.top_s - self.start_s
-
-    @property
-    def eccentric_s(self) -> float:
-        return self.end_s - self.top_s
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "start_s": round(self.start_s, 2), "top_s": round(self.top_s, 2),
-                "end_s": round(self.end_s, 2), "concentric_s": round(self.concentric_s, 2),
-                "eccentric_s": round(self.eccentric_s, 2), "faults": list(self.faults)}
-
-
-@dataclass(frozen=True)
 class SetSummary:
     """What a finished set showed: reps with tempo, its faults, and why it ended."""
 
     exercise: str
-    reps: tuple[RepInfo, ...]
+    reps: tuple[Rep, ...]
     faults: tuple[FaultEvent, ...]
     metrics: dict[str, float]
     reason: EndReason
@@ -95,7 +71,7 @@ class SetSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return {"exercise": self.exercise, "rep_count": len(self.reps),
-                "reps": [r.to_dict() for r in self.reps],
+                "reps": [json_ready(r.to_dict(), 2) for r in self.reps],
                 "faults": [{"code": f.code, "severity": f.severity, "rep": f.rep, "cue": f.cue,
                             "message": f.message} for f in self.faults],
                 "metrics": {k: round(v, 3) for k, v in self.metrics.items() if math.isfinite(v)},
@@ -113,7 +89,7 @@ class LiveState:
     reps: int
     phase: Phase
     phase_label: str
-    last_rep: RepInfo | None
+    last_rep: Rep | None
     cue: Cue | None
     fault_codes: tuple[str, ...]
     set_finished: bool
@@ -133,7 +109,7 @@ class LiveState:
             "time_s": round(self.time_s, 3), "exercise": self.exercise, "analysed": self.analysed,
             "found": self.found, "reps": self.reps, "phase": self.phase.value,
             "phase_label": self.phase_label,
-            "last_rep": self.last_rep.to_dict() if self.last_rep else None,
+            "last_rep": json_ready(self.last_rep.to_dict(), 2) if self.last_rep else None,
             "cue": None if cue is None else {"number": cue.number, "code": cue.code, "text": cue.text,
                                              "severity": cue.severity, "rep": cue.rep},
             "fault_codes": list(self.fault_codes), "set_finished": self.set_finished,
@@ -189,7 +165,7 @@ class LiveSession:
         self._counter = LiveCounter(self.movement) if counting is not None else None
         standing = counting.gate_max if counting is not None and counting.gate_max is not None \
             else STANDING_TORSO_DEG
-        still_band = STILL_FRACTION * counting.min_depth if counting is not None else math.inf
+        still_band = STILL_FRACTION if counting is not None else math.inf  # in rep minimum depths
         self._set_end = SetEndDetector(standing, still_band, stand_s=stand_s, still_s=still_s, gone_s=gone_s)
         self._cues = CuePicker([f.code for f in self.movement.faults], min_gap_s=min_cue_gap_s)
         self._camera = CameraReadiness()
@@ -197,7 +173,7 @@ class LiveSession:
         self.faults: list[FaultEvent] = []
         self._fault_keys: set[tuple[str, int | None]] = set()
         self._rep_faults: dict[int, set[str]] = {}
-        self._last_rep: RepInfo | None = None
+        self._last_rep: Rep | None = None
         self._cue: Cue | None = None
         self._last_time_s = -math.inf
         self._last_analysed_s = -math.inf
@@ -241,9 +217,8 @@ class LiveSession:
         else:
             values = self._signals.add(one_frame(track, len(track) - 1), sides)
             if self._counter is not None:
-                done = self._counter.update(time_s, values)
-                if done is not None:
-                    self._rep_done(done, time_s)
+                self._counter.update(time_s, values, self._signals.latest(raw=True), track.image[-1] if found else None)
+                self._count(time_s)
             elif found and time_s - self._last_check_s >= CHECK_EVERY_S:
                 self._last_check_s = time_s
                 self._offer(self._judge(), time_s, None)
@@ -316,7 +291,7 @@ class LiveSession:
         index = len(self.reps) - 1
         self._offer(self._judge(), time_s, index)
         codes = self._rep_faults.get(index, set())
-        self._last_rep = RepInfo(index, timing.start_s, timing.top_s, timing.end_s, tuple(sorted(codes)))
+        self._last_rep = rep_record(index, timing, codes)
 
     def _offer(self, result: MovementResult, time_s: float, rep: int | None, cue: bool = True
                ) -> list[FaultEvent]:
@@ -343,24 +318,37 @@ class LiveSession:
         self.side_changes += 1
         track = self.history.track()
         self._signals.rebuild(track, sides)
-        self.faults, self._fault_keys, self._rep_faults = [], set(), {}
         if self._counter is not None:
             self._counter = LiveCounter(self.movement)
-            self.reps = []
-            filtered = self._signals.filtered
+            filtered, raw = self._signals.filtered, self._signals.raw
             for index, time_s in enumerate(track.times_s):
-                done = self._counter.update(float(time_s), {name: values[index] for name, values in filtered.items()})
-                if done is not None:
-                    self.reps.append(done)
+                self._counter.update(float(time_s), {name: values[index] for name, values in filtered.items()},
+                                     {name: values[index] for name, values in raw.items()},
+                                     track.image[index] if track.detected[index] else None)
+            self.reps = list(self._counter.timings)
+        self._rejudge(float(track.times_s[-1]))
+
+    def _count(self, time_s: float) -> None:
+        """Take up the reps the counter has now: judge each new one; if a shot was recounted
+        on another signal (its reps changed), take the new count and judge the set again."""
+        counted = self._counter.timings if self._counter is not None else []
+        if counted[: len(self.reps)] == self.reps:
+            for timing in counted[len(self.reps):]:
+                self._rep_done(timing, time_s)
+        else:
+            self.reps = list(counted)
+            self._rejudge(time_s)
+
+    def _rejudge(self, time_s: float) -> None:
+        """Judge the faults of the history afresh (cues already said stay said)."""
+        self.faults, self._fault_keys, self._rep_faults = [], set(), {}
         last = len(self.reps) - 1
-        self._offer(self._judge(), float(track.times_s[-1]), last if last >= 0 else None, cue=False)
-        self._last_rep = None if last < 0 else RepInfo(last, self.reps[last].start_s, self.reps[last].top_s,
-                                                       self.reps[last].end_s,
-                                                       tuple(sorted(self._rep_faults.get(last, set()))))
+        self._offer(self._judge(), time_s, last if last >= 0 else None, cue=False)
+        self._last_rep = None if last < 0 else rep_record(last, self.reps[last], self._rep_faults.get(last, set()))
 
     def _watch_set_end(self, time_s: float, found: bool) -> None:
         latest = self._signals.latest()
-        value = self._counter.reading_value if self._counter is not None else math.nan
+        value = self._counter.reading_depths if self._counter is not None else math.nan
         last_end = self.reps[-1].end_s if self.reps else math.nan
         reason = self._set_end.update(time_s, found, latest.get("torso_deg", math.nan), value,
                                       len(self.reps), last_end)
@@ -369,9 +357,8 @@ class LiveSession:
 
     def _finish(self, reason: EndReason, time_s: float) -> None:
         if self._counter is not None:
-            last = self._counter.finish()
-            if last is not None:
-                self._rep_done(last, time_s)
+            self._counter.finish()
+            self._count(time_s)
         result = self._judge() if len(self.history) else MovementResult([], [])
         self._offer(result, time_s, None, cue=False)  # the set is over: shown, not said
         # The summary is the check over the whole set, as offline: a fault one early rep seemed
@@ -380,8 +367,7 @@ class LiveSession:
         for fault in result.faults:
             if fault.rep is not None:
                 codes.setdefault(fault.rep, set()).add(fault.code)
-        reps = tuple(RepInfo(i, r.start_s, r.top_s, r.end_s, tuple(sorted(codes.get(i, set()))))
-                     for i, r in enumerate(self.reps))
+        reps = tuple(rep_record(i, r, codes.get(i, set())) for i, r in enumerate(self.reps))
         self._summary = SetSummary(self.exercise, reps, tuple(result.faults), result.metrics, reason)
         self._end = reason
 
@@ -409,6 +395,11 @@ class LiveSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def rep_record(index: int, timing: RepTiming, codes: set[str]) -> Rep:
+    """The report's rep record for a rep the live counter timed, with its fault codes."""
+    return Rep(index=index, start_s=timing.start_s, top_s=timing.top_s, end_s=timing.end_s, faults=sorted(codes))
 
 
 def shrink(rgb: np.ndarray, max_width_px: int | None) -> np.ndarray:

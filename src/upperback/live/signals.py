@@ -1,40 +1,26 @@
 """Live body signals: the offline signal definitions, computed frame by frame and filtered causally.
 
-Each frame's raw signals come from the same functions the offline analysis uses
-(:func:`upperback.kinematics.signals.raw_signals`, and the movement modules' own measures), run on a
-one-frame track; they are then cleaned by the causal filter of :mod:`upperback.kinematics.causal`
-instead of the offline zero-lag one. Which body side is measured (the side nearer the camera,
-the arm that works) is judged, as offline, from all frames seen so far; when that judgement
-changes, the signals of the whole history are recomputed with the new sides.
+Each frame's signals come from the builder the offline analysis uses
+(:func:`upperback.kinematics.movement_signals.build_signals`: the body signals and the
+movements' own measures, such as the cat-cow spine curve and the open-book rotation), run on a
+one-frame track with the causal filter of :mod:`upperback.kinematics.causal` in place of the
+offline zero-lag one. Which body side is measured (the side nearer the camera, the arm that
+works) is judged, as offline, from all frames seen so far; when that judgement changes, the
+signals of the whole history are recomputed with the new sides.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from upperback.form import cat_cow, thoracic_rotation
-from upperback.kinematics.causal import OneEuroFilter, live_beta
-from upperback.kinematics.signals import BodySignals, raw_signals, working_arm
+from upperback.kinematics.causal import CausalCleaner
+from upperback.kinematics.movement_signals import build_signals
+from upperback.kinematics.signals import BodySignals, working_arm
 from upperback.kinematics.view import ViewEstimate, estimate_view
 from upperback.library.models import Movement
 from upperback.pose.track import PoseTrack
-
-ExtraSignals = Callable[[PoseTrack, str], dict[str, np.ndarray]]
-"""Raw movement-specific signals of a track (first axis time) for the near side."""
-
-
-def _cat_cow_extras(track: PoseTrack, near: str) -> dict[str, np.ndarray]:
-    return {"head_flexion_deg": cat_cow.raw_cat_cow_signals(track, near)["head_flexion_deg"]}
-
-
-def _rotation_extras(track: PoseTrack, near: str) -> dict[str, np.ndarray]:
-    # rotation_signals cleans tracks longer than one frame; called frame by frame it is raw.
-    rows = [thoracic_rotation.rotation_signals(one_frame(track, i)) for i in range(len(track))]
-    return {"rotation_deg": np.array([r["rotation_deg"][0] for r in rows], float),
-            "top_is_left": np.array([float(r["top_is_left"][0]) for r in rows])}
 
 
 def one_frame(track: PoseTrack, index: int) -> PoseTrack:
@@ -44,16 +30,6 @@ def one_frame(track: PoseTrack, index: int) -> PoseTrack:
                      visibility=track.visibility[pick], frame_index=track.frame_index[pick],
                      source=track.source,
                      extras={name: values[pick] for name, values in track.extras.items()})
-
-
-EXTRA_SIGNALS: dict[str, ExtraSignals] = {
-    "cat-cow": _cat_cow_extras,
-    "thoracic-rotation": _rotation_extras,
-}
-"""Movements whose counting signal is not a body signal: their raw per-frame measures."""
-
-UNFILTERED = frozenset({"top_is_left"})
-"""Extra signals that are labels, not measurements: passed through as they are."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +48,7 @@ def judge_sides(track: PoseTrack) -> Sides:
 
 
 class LiveSignals:
-    """Per-frame signals of one set, raw and causally filtered, for one movement.
+    """Per-frame signals of one set, raw and causally filtered.
 
     Call :meth:`add` once per frame with that frame as a one-frame track; :meth:`body_signals`
     hands the history to the offline fault checks.
@@ -80,12 +56,9 @@ class LiveSignals:
 
     def __init__(self, movement: Movement) -> None:
         self.movement = movement
-        self._extra = EXTRA_SIGNALS.get(movement.id)
-        self._extra_names: frozenset[str] = frozenset()
-        self.names: list[str] = []
         self.raw: dict[str, list[float]] = {}
         self.filtered: dict[str, list[float]] = {}
-        self._filter: OneEuroFilter | None = None  # made on the first frame, with each signal's beta
+        self._cleaners = (CausalCleaner(), CausalCleaner())  # the builder's two stages
         self.sides: Sides | None = None
 
     def add(self, frame: PoseTrack, sides: Sides) -> dict[str, float]:
@@ -93,54 +66,34 @@ class LiveSignals:
         if self.sides is None:
             self._start(sides)
         self.sides = sides
-        raw = self._raw(frame, sides)
-        return self._feed(float(frame.times_s[0]), {name: float(values[0]) for name, values in raw.items()})
+        self._extend(frame, sides)
+        return self.latest()
 
     def rebuild(self, track: PoseTrack, sides: Sides) -> None:
         """Recompute every frame's signals with new sides, filtering from the first frame again."""
         self._start(sides)
-        raw = self._raw(track, sides)
-        for index, time_s in enumerate(track.times_s):
-            self._feed(float(time_s), {name: float(values[index]) for name, values in raw.items()})
+        self._extend(track, sides)
 
-    def latest(self) -> dict[str, float]:
-        """The filtered signals of the last frame."""
-        return {name: values[-1] for name, values in self.filtered.items()}
+    def latest(self, raw: bool = False) -> dict[str, float]:
+        """The filtered (or ``raw``) signals of the last frame."""
+        return {name: values[-1] for name, values in (self.raw if raw else self.filtered).items()}
 
     def body_signals(self, track: PoseTrack) -> BodySignals:
         """The history as the ``BodySignals`` the movement modules read, causally filtered."""
         assert self.sides is not None
-        body = [name for name in self.names if name not in self._extra_names]
         return BodySignals(times_s=track.times_s,
-                           values={n: np.array(self.filtered[n]) for n in body},
+                           values={n: np.array(v) for n, v in self.filtered.items()},
                            view=self.sides.view, working_side=self.sides.working, track=track,
-                           raw={n: np.array(self.raw[n]) for n in body})
+                           raw={n: np.array(v) for n, v in self.raw.items()})
 
     def _start(self, sides: Sides) -> None:
         self.sides = sides
-        self.names = []
         self.raw, self.filtered = {}, {}
-        self._filter = None
+        self._cleaners = (CausalCleaner(), CausalCleaner())
 
-    def _feed(self, time_s: float, raw: dict[str, float]) -> dict[str, float]:
-        if self._filter is None:
-            self.names = list(raw)
-            self.raw = {name: [] for name in self.names}
-            self.filtered = {name: [] for name in self.names}
-            self._filter = OneEuroFilter(beta=live_beta(self.names))
-        values = np.array([raw[name] for name in self.names], float)
-        smooth = self._filter(time_s, values)
-        out = {}
-        for name, value, filtered in zip(self.names, values, smooth):
-            out[name] = float(value) if name in UNFILTERED else float(filtered)
-            self.raw[name].append(float(value))
-            self.filtered[name].append(out[name])
-        return out
-
-    def _raw(self, track: PoseTrack, sides: Sides) -> dict[str, np.ndarray]:
-        raw = raw_signals(track, sides.near, sides.working)
-        if self._extra is not None:
-            extra = self._extra(track, sides.near)
-            self._extra_names = frozenset(extra)
-            raw |= extra
-        return raw
+    def _extend(self, frames: PoseTrack, sides: Sides) -> None:
+        """Build, filter and keep the signals of frames that follow the history."""
+        raw, filtered = build_signals(frames, sides.near, sides.working, *self._cleaners)
+        for store, values in ((self.raw, raw), (self.filtered, filtered)):
+            for name, column in values.items():
+                store.setdefault(name, []).extend(float(v) for v in column)

@@ -3,20 +3,17 @@
 The key signal of a movement is the one its reps are counted on (the library's
 ``counting.signal``); a movement counted some other way (the carry) takes the signal of its
 first fault that the camera view can judge. The further plotted signals are those that show
-the movement's faults (:data:`FAULT_SIGNALS`). Signals computed by a form module rather than
-by :func:`~upperback.kinematics.signals.body_signals` (the cat-cow spine curve, the open-book
-rotation) come from that module's own functions, so the report shows what the analysis read.
+the movement's faults (:data:`FAULT_SIGNALS`). Every signal, the cat-cow spine curve and the
+open-book rotation included, is a body signal (:mod:`upperback.kinematics.movement_signals`),
+so the report shows what the analysis read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from upperback.form.cat_cow import cat_cow_signals
-from upperback.form.thoracic_rotation import rotation_signals
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement, View
 
@@ -105,13 +102,6 @@ FAULT_SIGNALS: dict[str, str] = {
 }
 """The signal that shows each fault code; a fault not listed is shown on the key signal."""
 
-DERIVED: dict[str, Callable[[BodySignals], np.ndarray]] = {
-    "spine_curve_deg": lambda signals: cat_cow_signals(signals)["spine_curve_deg"],
-    "rotation_deg": lambda signals: rotation_signals(signals.track)["rotation_deg"],
-}
-"""Signals that a form module computes from the body signals."""
-
-
 def key_signal(movement: Movement, view: View | str) -> str:
     """The signal a movement is best followed on: its counting signal, else the signal of its
     first fault judged from ``view`` (else of its first fault), else the torso angle."""
@@ -145,6 +135,4 @@ def fault_signal(code: str, movement: Movement, view: View | str, shown: list[st
 
 def signal_values(signals: BodySignals, name: str) -> np.ndarray:
     """(T,) values of one signal of :data:`SIGNALS`, NaN where it was not measured."""
-    if name in DERIVED:
-        return np.asarray(DERIVED[name](signals), dtype=float)
     return np.asarray(signals[name], dtype=float)
