@@ -158,6 +158,7 @@ def open_session(store: Store, current: PlannedSession, now: datetime, found: Se
 
 
 def session_sets(store: Store, session_id: int | None) -> list[LoggedSet]:
+    """The sets of one session, picked out by the database (a resumed session may be days old)."""
     if session_id is None:
         return []
-    return [s for s in store.sets() if s.session_id == session_id]  # a resumed one may be days old
+    return store.sets(session_id=session_id)
