@@ -179,10 +179,17 @@ class Store:
             row = session.get(TrainingSession, session_id)
             return None if row is None else _session_record(row)
 
-    def sessions(self) -> list[SessionRecord]:
+    def sessions(self, source: str | None = None, open_since: datetime | None = None) -> list[SessionRecord]:
+        """Training sessions in time order; optionally of one ``source``, or only those not ended
+        and started from ``open_since`` on."""
+        query = select(TrainingSession).order_by(TrainingSession.started_at, TrainingSession.id)
+        if source is not None:
+            query = query.where(TrainingSession.source == source)
+        if open_since is not None:
+            query = query.where(TrainingSession.ended_at.is_(None),
+                                TrainingSession.started_at >= _aware(open_since, "'open since' time"))
         with self._read() as session:
-            rows = session.scalars(select(TrainingSession).order_by(TrainingSession.started_at, TrainingSession.id))
-            return [_session_record(r) for r in rows]
+            return [_session_record(r) for r in session.scalars(query)]
 
     # ------------------------------------------------------------------ sets
 

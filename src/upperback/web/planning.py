@@ -121,10 +121,8 @@ def find(programme: Programme, week: int, day: int) -> PlannedSession | None:
 
 def find_open_session(store: Store, now: datetime) -> SessionRecord | None:
     """The guided session started in the last hours and not finished yet."""
-    for record in reversed(store.sessions()):
-        if (record.source == SESSION_SOURCE and record.ended_at is None
-                and record.name.startswith(SESSION_PREFIX)
-                and timedelta(0) <= now - record.started_at <= OPEN_SESSION_MAX_AGE):
+    for record in reversed(store.sessions(source=SESSION_SOURCE, open_since=now - OPEN_SESSION_MAX_AGE)):
+        if record.name.startswith(SESSION_PREFIX) and record.started_at <= now:
             return record
     return None
 
