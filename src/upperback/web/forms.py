@@ -25,6 +25,9 @@ from upperback.units import WeightUnit
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
+SET_TYPE_NAMES = {SetType.NORMAL: "Working set", SetType.WARMUP: "Warm-up", SetType.DROP: "Drop set",
+                  SetType.FAILURE: "To failure"}
+"""How the forms name each kind of set."""
 LIST_SEPARATOR = re.compile(r";|,\s|\s")
 """Between the items of a list field: a semicolon, a space, or a comma and a space (``4, 6, 8``)."""
 
@@ -80,7 +83,7 @@ def whole(text: str, limit: Limit, field: str | None = None) -> int | None:
     return None if value is None else int(value)
 
 
-def weight(text: str, unit: str = "kg", field: str = "load") -> float | None:
+def weight(text: str, unit: WeightUnit = WeightUnit.KG, field: str = "load") -> float | None:
     """A weight in ``unit`` (kg or lb), within the plausible range of :data:`~upperback.limits.LOAD_KG`."""
     try:
         return check_load(_read(text, LOAD_KG.label, field), unit)
@@ -113,4 +116,5 @@ def weight_unit(text: str, field: str = "load") -> WeightUnit:
 
 
 def kind_of_set(text: str, field: str = "set_type") -> SetType:
-    return choice(text, SetType, field, "Choose the kind of set: working set, warm-up, drop set or to failure.")
+    *names, last = (name.lower() for name in SET_TYPE_NAMES.values())
+    return choice(text, SetType, field, f"Choose the kind of set: {', '.join(names)} or {last}.")

@@ -22,9 +22,10 @@ from upperback.logbook.importer import import_data, resolve_target
 from upperback.logbook.progress import binned_volume, compute_progress
 from upperback.logbook.progress_plots import fault_series, top_exercises, top_muscles
 from upperback.logbook.zones import local_zone
-from upperback.store import LoggedSet, WeightUnit
+from upperback.store import LoggedSet, SetType, WeightUnit
 from upperback.web.deps import render, require_csrf, settings, store, upload_token_check
-from upperback.web.forms import FieldError, choice, collect, kind_of_set, number, weight, weight_unit, whole
+from upperback.web.forms import (SET_TYPE_NAMES, FieldError, choice, collect, kind_of_set, number, weight,
+                                  weight_unit, whole)
 from upperback.web.uploads import UploadKind, receive_upload
 
 router = APIRouter()
@@ -73,7 +74,7 @@ def _log_page(request: Request, *, page: int = 1, finished: bool = False, added:
         "sets": sets, "total": total, "page": page, "pages": pages, "names": names, "variants": variants,
         "library": library, "finished": finished, "added": added, "mapped": mapped, "changed": changed[:200],
         "zone": local_zone(), "imports": log.imports(), "analyses": log.form_analyses()[::-1][:PAGE_SIZE],
-        "typed": typed, "errors": errors, "import_error": import_error,
+        "typed": typed, "errors": errors, "import_error": import_error, "units": tuple(WeightUnit),
     }, status_code=status_code)
 
 
@@ -85,13 +86,14 @@ def set_page(request: Request, set_id: int) -> Response:
     session = log.get_session(logged.session_id) if logged.session_id else None
     session_sets = log.count_sets(session_id=session.id) if session else 0
     return render(request, "log_set.html", {"s": logged, "session": session, "session_sets": session_sets,
-                                            "zone": local_zone()})
+                                            "zone": local_zone(), "units": tuple(WeightUnit),
+                                            "set_types": SET_TYPE_NAMES})
 
 
 @router.post("/log/sets/{set_id}", dependencies=[Depends(require_csrf)])
 def edit_set(request: Request, set_id: int, reps: Annotated[str, Form()] = "", load: Annotated[str, Form()] = "",
-             load_unit: Annotated[str, Form()] = "kg", seconds: Annotated[str, Form()] = "",
-             rpe: Annotated[str, Form()] = "", set_type: Annotated[str, Form()] = "normal",
+             load_unit: Annotated[str, Form()] = WeightUnit.KG, seconds: Annotated[str, Form()] = "",
+             rpe: Annotated[str, Form()] = "", set_type: Annotated[str, Form()] = SetType.NORMAL,
              notes: Annotated[str, Form(max_length=2000)] = "") -> Response:
     unit = weight_unit(load_unit)
     kg = weight(load, unit)
@@ -137,7 +139,7 @@ def delete_analysis(request: Request, analysis_id: int) -> Response:
 @router.post("/log", dependencies=[Depends(require_csrf)])
 def add_set(request: Request, exercise: Annotated[str, Form(max_length=100)],
             reps: Annotated[str, Form()] = "", load: Annotated[str, Form()] = "",
-            load_unit: Annotated[str, Form()] = "kg", seconds: Annotated[str, Form()] = "",
+            load_unit: Annotated[str, Form()] = WeightUnit.KG, seconds: Annotated[str, Form()] = "",
             rpe: Annotated[str, Form()] = "", notes: Annotated[str, Form(max_length=500)] = "") -> Response:
     """A set done outside a planned session; ``exercise`` is a movement or variant id. A value
     that cannot be used brings the page back with everything typed and the message by its field."""
