@@ -30,6 +30,10 @@ class SetType(StrEnum):
     FAILURE = "failure"
 
 
+_SET_TYPES: dict[object, SetType] = {kind.value: kind for kind in SetType}
+_UNITS: dict[object, WeightUnit | None] = {None: None, **{unit.value: unit for unit in WeightUnit}}
+
+
 @dataclass(frozen=True)
 class LoggedSet:
     """One performed set, as logged by hand, by a guided session or by an import."""
@@ -54,18 +58,15 @@ class LoggedSet:
 
     def __post_init__(self) -> None:
         """Make a set type or unit given as text (``"warmup"``, ``"lb"``) its enum; refuse others."""
-        problems = []
-        try:
-            object.__setattr__(self, "set_type", SetType(self.set_type))
-        except ValueError:
-            problems.append(f"set type '{self.set_type}' is not one of {', '.join(SetType)}")
-        try:
-            if self.load_unit is not None:
-                object.__setattr__(self, "load_unit", WeightUnit(self.load_unit))
-        except ValueError:
-            problems.append(f"load unit '{self.load_unit}' is not {' or '.join(WeightUnit)}")
-        if problems:
-            raise self._refused(problems)
+        set_type, unit = _SET_TYPES.get(self.set_type), _UNITS.get(self.load_unit)
+        if set_type is not self.set_type:  # a dict lookup: the store makes thousands of these at once
+            if set_type is None:
+                raise self._refused([f"set type '{self.set_type}' is not one of {', '.join(SetType)}"])
+            object.__setattr__(self, "set_type", set_type)
+        if unit is not self.load_unit:
+            if unit is None:
+                raise self._refused([f"load unit '{self.load_unit}' is not {' or '.join(WeightUnit)}"])
+            object.__setattr__(self, "load_unit", unit)
 
     @property
     def load_kg(self) -> float | None:
