@@ -28,8 +28,8 @@ E = TypeVar("E", bound=StrEnum)
 SET_TYPE_NAMES = {SetType.NORMAL: "Working set", SetType.WARMUP: "Warm-up", SetType.DROP: "Drop set",
                   SetType.FAILURE: "To failure"}
 """How the forms name each kind of set."""
-LIST_SEPARATOR = re.compile(r";|,\s|\s")
-"""Between the items of a list field: a semicolon, a space, or a comma and a space (``4, 6, 8``)."""
+LIST_SEPARATOR = re.compile(r";|\s,|,\s|\s")
+"""Between the items of a list field: a semicolon, a space, or a comma beside a space (``4, 6, 8``)."""
 
 
 class FieldError(UpperbackError):
@@ -99,8 +99,10 @@ def numbers(text: str, limit: Limit, field: str) -> list[float]:
             raise FieldError.of(field, f"'{item}' is not one number ({limit.label}): put a space after each comma "
                                        "between items (4, 6, 8); a comma between digits is a decimal mark "
                                        "(12,5 is 12.5).")
-        values.append(number(item, limit, field))
-    return [v for v in values if v is not None]
+        value = number(item, limit, field)
+        if value is not None:
+            values.append(value)
+    return values
 
 
 def choice(text: str, options: type[E], field: str, message: str) -> E:
