@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from upperback.errors import UpperbackError
-from upperback.store import LoggedSet, SetType, WeightUnit, open_store
+from upperback.store import FormAnalysisRecord, LoggedSet, SetType, WeightUnit, open_store
 from upperback.store.db import SQLITE_FILE_NAME
 
 BERLIN_WINTER = timezone(timedelta(hours=1))
@@ -150,3 +150,21 @@ def test_one_sessions_sets_are_counted_and_read_by_the_database(store):
     assert (store.count_sets(session_id=first), store.count_sets(session_id=second), store.count_sets()) == (3, 1, 5)
     assert [s.set_index for s in store.sets(session_id=first)] == [1, 2, 3]
     assert store.get_session(second).name == "Evening" and store.get_session(999) is None
+
+
+def test_the_log_as_it_stood_when_a_session_began_and_the_newest_analyses_come_from_the_database(store):
+    start = datetime(2025, 3, 4, 18, tzinfo=UTC)
+    resumed = store.start_session("upperback: Week 1, day 1", started_at=start)
+    store.log_sets([a_set(performed_at=start - timedelta(days=2), set_index=1),           # before, loose
+                    a_set(performed_at=start - timedelta(hours=1), session_id=resumed),  # its own, earlier
+                    a_set(performed_at=start + timedelta(minutes=5), set_index=2),        # after it began
+                    a_set(performed_at=start - timedelta(days=1), exercise_id=None, set_index=3)])  # no movement
+    history = store.movement_sets(before=start, outside_session=resumed)
+    assert [s.set_index for s in history] == [1]
+    assert len(store.movement_sets()) == 3
+    for hour in range(3):
+        store.link_form_analysis(FormAnalysisRecord(
+            exercise_id="bent-over-row", analysed_at=start + timedelta(hours=hour), report_path=f"/r/{hour}.json",
+            report_sha256=f"{hour}" * 64, summary={"reps": hour}))
+    assert [a.summary["reps"] for a in store.form_analyses(newest=2)] == [2, 1]
+    assert [a.summary["reps"] for a in store.form_analyses()] == [0, 1, 2]

@@ -310,12 +310,17 @@ class Store:
         with self._read() as session:
             return session.scalar(query) or 0
 
-    def movement_sets(self) -> list[LoggedSet]:
+    def movement_sets(self, before: datetime | None = None, outside_session: int | None = None) -> list[LoggedSet]:
         """Sets of the library's movements and of guided sessions, in time order: all a plan
         reads from the log. The database picks them out, so a long history of other exercises
-        is never turned into Python objects here."""
+        is never turned into Python objects here. ``before`` and ``outside_session`` give the
+        log as it stood when a session began: sets performed earlier, none of that session's."""
         query = (select(SetRow).where(or_(SetRow.exercise_id.is_not(None), SetRow.source == "session"))
                  .order_by(SetRow.performed_at, SetRow.session_id, SetRow.id))
+        if before is not None:
+            query = query.where(SetRow.performed_at < _aware(before, "'before' time"))
+        if outside_session is not None:
+            query = query.where(or_(SetRow.session_id.is_(None), SetRow.session_id != outside_session))
         with self._read() as session:
             return [logged_set(row) for row in session.scalars(query)]
 
@@ -370,8 +375,11 @@ class Store:
             session.delete(row)
             return removed
 
-    def form_analyses(self, exercise_id: str | None = None) -> list[FormAnalysisRecord]:
-        query = select(FormAnalysis).order_by(FormAnalysis.analysed_at, FormAnalysis.id)
+    def form_analyses(self, exercise_id: str | None = None, newest: int | None = None) -> list[FormAnalysisRecord]:
+        """Saved form analyses in time order; with ``newest``, only that many of the latest, newest first."""
+        order = ((FormAnalysis.analysed_at.desc(), FormAnalysis.id.desc()) if newest is not None
+                 else (FormAnalysis.analysed_at, FormAnalysis.id))
+        query = select(FormAnalysis).order_by(*order).limit(newest)
         if exercise_id is not None:
             query = query.where(FormAnalysis.exercise_id == exercise_id)
         with self._read() as session:

@@ -130,11 +130,11 @@ def find_open_session(store: Store, now: datetime) -> SessionRecord | None:
 def where_now(store: Store, programme: Programme, now: datetime | None = None) -> Now:
     """The planned days, how many are done, and the session to do now."""
     now = now or local_now()
-    history = store.movement_sets()  # the plan reads nothing else: other exercises stay in the database
     open_session = find_open_session(store, now)
-    if open_session is not None:  # the log as it was when this session started
-        history = [s for s in history if s.session_id != open_session.id
-                   and s.performed_at < open_session.started_at]
+    # the plan reads nothing else: other exercises stay in the database; with a session in
+    # progress, the log as it was when that session started
+    history = (store.movement_sets() if open_session is None else
+               store.movement_sets(before=open_session.started_at, outside_session=open_session.id))
     planned = planned_sessions(programme)
     done = sessions_done_since(history, programme.created_at)
     if done >= len(planned):

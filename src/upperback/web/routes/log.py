@@ -73,7 +73,7 @@ def _log_page(request: Request, *, page: int = 1, finished: bool = False, added:
     return render(request, "log.html", {
         "sets": sets, "total": total, "page": page, "pages": pages, "names": names, "variants": variants,
         "library": library, "finished": finished, "added": added, "mapped": mapped, "changed": changed[:200],
-        "zone": local_zone(), "imports": log.imports(), "analyses": log.form_analyses()[::-1][:PAGE_SIZE],
+        "zone": local_zone(), "imports": log.imports(), "analyses": log.form_analyses(newest=PAGE_SIZE),
         "typed": typed, "errors": errors, "import_error": import_error, "units": tuple(WeightUnit),
     }, status_code=status_code)
 
