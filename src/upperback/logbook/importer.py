@@ -87,9 +87,9 @@ def import_file(store: Store, path: Path, fmt: str = "auto", *, zone: tzinfo, we
                        dry_run=dry_run, library=library)
 
 
-def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zone: tzinfo, weight_unit: WeightUnit = WeightUnit.KG,
-                mappings: dict[str, tuple[str, str | None]] | None = None, dry_run: bool = False,
-                library: Library | None = None) -> ImportReport:
+def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zone: tzinfo,
+                weight_unit: WeightUnit = WeightUnit.KG, mappings: dict[str, tuple[str, str | None]] | None = None,
+                dry_run: bool = False, library: Library | None = None) -> ImportReport:
     """:func:`import_file` for a file already read; ``path`` names it in messages and in the log."""
     if fmt not in FORMATS:
         raise UpperbackError(f"Unknown import format '{fmt}'; use one of {', '.join(FORMATS)}.")
@@ -113,7 +113,8 @@ def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zon
         report = ImportReport(path=path, format=parsed.format, rows_read=parsed.rows_read,
                               rows_skipped=parsed.rows_skipped, sets_read=len(parsed.sets), outcome=None,
                               matches=matches, unmapped=unmapped,
-                              match_sets={name: n for name, n in Counter(s.set.exercise_name for s in parsed.sets).items()
+                              match_sets={name: n for name, n in
+                                          Counter(s.set.exercise_name for s in parsed.sets).items()
                                           if name in matches},
                               units=units_read(parsed, weight_unit))
         bundle.summary = {"units": report.units.sentence, "unit_warning": report.units.warning}

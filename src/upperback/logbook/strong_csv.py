@@ -21,8 +21,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from upperback.logbook.parsed import ParsedSet, ReadOptions, WeightSource, cell, positive, weight_source
-from upperback.logged_set import LoggedSet, SetType
-from upperback.units import WeightUnit
 from upperback.logbook.values import (
     ValueProblem,
     distance_unit,
@@ -33,6 +31,8 @@ from upperback.logbook.values import (
     weight_unit,
     whole_number,
 )
+from upperback.logged_set import LoggedSet, SetType
+from upperback.units import WeightUnit
 
 DATE_COLUMNS = ("date",)
 FORMAT = "strong"

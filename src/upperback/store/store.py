@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Engine, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from upperback.errors import UpperbackError
+from upperback.logged_set import LoggedSet
 from upperback.store import migrate
 from upperback.store.db import make_engine, write_engine
-from upperback.logged_set import LoggedSet
 from upperback.store.records import (
     AnalysisLink,
     FormAnalysisRecord,

@@ -24,8 +24,17 @@ from upperback.logbook.progress_plots import fault_series, top_exercises, top_mu
 from upperback.logbook.zones import local_zone
 from upperback.store import LoggedSet, SetType, WeightUnit
 from upperback.web.deps import render, require_csrf, settings, store, upload_token_check
-from upperback.web.forms import (SET_TYPE_NAMES, FieldError, choice, collect, kind_of_set, number, weight,
-                                  weight_unit, whole)
+from upperback.web.forms import (
+    SET_TYPE_NAMES,
+    FieldError,
+    choice,
+    collect,
+    kind_of_set,
+    number,
+    weight,
+    weight_unit,
+    whole,
+)
 from upperback.web.uploads import UploadKind, receive_upload
 
 router = APIRouter()
