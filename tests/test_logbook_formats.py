@@ -36,24 +36,25 @@ def test_strong_classic_layout_set_types_units_and_workouts():
     export = read("strong_classic.csv")
     assert (export.rows_read, len(export.sets)) == (13, 13)
     rows = export.sets
-    assert [s.set_type for s in rows[:4]] == ["warmup", "normal", "normal", "normal"]
-    assert [s.set_type for s in rows[6:9]] == ["normal", "failure", "drop"]
+    assert [s.set.set_type for s in rows[:4]] == ["warmup", "normal", "normal", "normal"]
+    assert [s.set.set_type for s in rows[6:9]] == ["normal", "failure", "drop"]
     first = rows[0]
     assert first.started_at == datetime(2025, 1, 6, 18, 2, 11, tzinfo=BERLIN)
     assert (first.ended_at - first.started_at).total_seconds() == 62 * 60  # "1h 2m"
-    assert (rows[3].load, rows[3].load_unit, rows[3].reps, rows[3].rpe, rows[3].notes) == (52.5, "kg", 7, 9.0,
-                                                                                         "last rep slow")
+    fourth = rows[3].set
+    assert (fourth.load, fourth.load_unit, fourth.reps, fourth.rpe) == (52.5, "kg", 7, 9.0)
+    assert fourth.notes == "last rep slow"
     assert first.workout_notes == "Busy gym"
     carry = rows[9]
-    assert (carry.load, carry.reps, carry.duration_s, carry.distance_m) == (24.0, None, 45.0, 40.0)
+    assert (carry.set.load, carry.set.reps, carry.set.duration_s, carry.set.distance_m) == (24.0, None, 45.0, 40.0)
     plank = rows[11]
-    assert (plank.load, plank.load_unit, plank.duration_s) == (None, None, 60.0)
+    assert (plank.set.load, plank.set.load_unit, plank.set.duration_s) == (None, None, 60.0)
 
 
 def test_strong_without_a_unit_column_uses_the_unit_given():
     rows = read("strong_classic.csv", weight_unit="lb").sets
-    assert (rows[1].load, rows[1].load_unit) == (50.0, "lb")
-    assert rows[9].distance_m == pytest.approx(0.04 * 1609.344)  # miles go with pounds
+    assert (rows[1].set.load, rows[1].set.load_unit) == (50.0, "lb")
+    assert rows[9].set.distance_m == pytest.approx(0.04 * 1609.344)  # miles go with pounds
 
 
 def test_strong_6_layout_skips_rest_timers_and_notes_and_reads_decimal_commas():
@@ -61,10 +62,10 @@ def test_strong_6_layout_skips_rest_timers_and_notes_and_reads_decimal_commas():
     assert (export.rows_read, export.rows_skipped, len(export.sets)) == (10, 3, 7)
     assert [s.line for s in export.sets] == [2, 3, 5, 7, 9, 10, 11]
     row = export.sets[1]
-    assert (row.load, row.load_unit, row.rpe) == (22.5, "kg", 8.0)
-    assert export.sets[2].rpe == 8.5
+    assert (row.set.load, row.set.load_unit, row.set.rpe) == (22.5, "kg", 8.0)
+    assert export.sets[2].set.rpe == 8.5
     carry = export.sets[3]
-    assert (carry.distance_m, carry.duration_s) == (40.0, 50.0)  # "Distance (meters)"
+    assert (carry.set.distance_m, carry.set.duration_s) == (40.0, 50.0)  # "Distance (meters)"
     assert (carry.ended_at - carry.started_at).total_seconds() == 3300  # "Duration (sec)"
 
 
@@ -72,39 +73,39 @@ def test_strong_unit_columns_pounds_miles_and_a_12_hour_clock():
     rows = read("strong_units_lbs.csv").sets
     assert rows[0].started_at == datetime(2024, 10, 14, 18, 5, tzinfo=BERLIN)
     assert rows[3].started_at == datetime(2024, 10, 15, 7, 10, tzinfo=BERLIN)
-    assert (rows[0].load, rows[0].load_unit) == (115.0, "lb")
-    assert rows[1].rpe == 8.5
-    assert rows[2].distance_m == pytest.approx(0.03 * 1609.344)
-    assert rows[3].load == 12.5
+    assert (rows[0].set.load, rows[0].set.load_unit) == (115.0, "lb")
+    assert rows[1].set.rpe == 8.5
+    assert rows[2].set.distance_m == pytest.approx(0.03 * 1609.344)
+    assert rows[3].set.load == 12.5
     assert (rows[3].ended_at - rows[3].started_at).total_seconds() == 25 * 60
 
 
 def test_hevy_metric_set_types_and_times():
     rows = read("hevy_kg.csv").sets
-    assert [s.set_type for s in rows[:4]] == ["warmup", "normal", "failure", "drop"]
+    assert [s.set.set_type for s in rows[:4]] == ["warmup", "normal", "failure", "drop"]
     assert rows[0].started_at == datetime(2026, 1, 5, 17, 0, tzinfo=BERLIN)
     assert rows[0].ended_at == datetime(2026, 1, 5, 18, 5, tzinfo=BERLIN)
     assert rows[0].workout_notes == "Felt good"
-    assert rows[4].notes == "rope, slow"
-    assert (rows[5].distance_m, rows[5].duration_s, rows[5].load) == (50.0, 60.0, 30.0)
-    assert (rows[6].reps, rows[6].load, rows[6].duration_s) == (None, None, 75.0)
+    assert rows[4].set.notes == "rope, slow"
+    assert (rows[5].set.distance_m, rows[5].set.duration_s, rows[5].set.load) == (50.0, 60.0, 30.0)
+    assert (rows[6].set.reps, rows[6].set.load, rows[6].set.duration_s) == (None, None, 75.0)
 
 
 def test_hevy_imperial_keeps_pounds_and_converts_miles():
     rows = read("hevy_lbs.csv").sets
-    assert (rows[0].load, rows[0].load_unit, rows[0].rpe) == (15.0, "lb", 7.0)
-    assert rows[2].distance_m == pytest.approx(1.5 * 1609.344)
+    assert (rows[0].set.load, rows[0].set.load_unit, rows[0].set.rpe) == (15.0, "lb", 7.0)
+    assert rows[2].set.distance_m == pytest.approx(1.5 * 1609.344)
 
 
 def test_fitnotes_both_weight_layouts_times_and_distances():
     rows = read("fitnotes.csv").sets
     assert rows[0].started_at == datetime(2024, 6, 1, tzinfo=BERLIN)
-    assert (rows[1].load, rows[1].load_unit, rows[1].notes) == (22.5, "kg", "Straps on the last set")
-    assert rows[3].duration_s == 90.0  # 0:01:30
-    assert (rows[4].distance_m, rows[4].duration_s) == (5000.0, 28 * 60)
+    assert (rows[1].set.load, rows[1].set.load_unit, rows[1].set.notes) == (22.5, "kg", "Straps on the last set")
+    assert rows[3].set.duration_s == 90.0  # 0:01:30
+    assert (rows[4].set.distance_m, rows[4].set.duration_s) == (5000.0, 28 * 60)
     newer = read("fitnotes_weight_unit.csv").sets
-    assert (newer[0].load, newer[0].load_unit) == (135.0, "lb")
-    assert (newer[2].distance_m, newer[2].duration_s) == (30.0, 45.0)
+    assert (newer[0].set.load, newer[0].set.load_unit) == (135.0, "lb")
+    assert (newer[2].set.distance_m, newer[2].set.duration_s) == (30.0, 45.0)
 
 
 def test_malformed_rows_are_all_reported_with_their_line_numbers(tmp_path):
@@ -149,21 +150,22 @@ def test_strong_6_in_pounds_past_midnight_with_named_set_types_and_multi_line_no
     assert (export.rows_read, export.rows_skipped, len(export.sets)) == (6, 1, 5)
     assert export.weight_source.unit == "lb"
     rows = export.sets
-    assert [s.set_type for s in rows] == ["warmup", "normal", "failure", "drop", "normal"]
+    assert [s.set.set_type for s in rows] == ["warmup", "normal", "failure", "drop", "normal"]
     first = rows[0]
     assert first.started_at == datetime(2025, 3, 7, 23, 40, tzinfo=BERLIN)  # 11:40:00\u202fPM
     assert first.ended_at == datetime(2025, 3, 8, 0, 40, tzinfo=BERLIN)  # past midnight, same workout
     assert {s.workout_key for s in rows} == {first.workout_key}
-    assert (first.workout_name, first.exercise_name) == ("Late Pull", "Bent Over Row (Barbell)")
-    assert (rows[1].load, rows[1].load_unit, rows[1].rpe, rows[1].notes) == (135.0, "lb", 8.0, "Belt on,\nstraps off")
-    assert (rows[4].distance_m, rows[4].duration_s) == (40.0, 45.0)
+    assert (first.workout_name, first.set.exercise_name) == ("Late Pull", "Bent Over Row (Barbell)")
+    second = rows[1].set
+    assert (second.load, second.load_unit, second.rpe, second.notes) == (135.0, "lb", 8.0, "Belt on,\nstraps off")
+    assert (rows[4].set.distance_m, rows[4].set.duration_s) == (40.0, 45.0)
 
 
 def test_fitnotes_names_with_an_unquoted_comma_are_recovered_from_the_right():
     rows = read("fitnotes_comma_in_name.csv").sets
-    assert [s.exercise_name for s in rows] == ["Curl, Hammer (Dumbbell)"] * 2 + ["Dumbbell Row"]
-    assert [(s.load, s.reps) for s in rows] == [(12.5, 10), (12.5, 9), (24.0, 10)]
-    assert rows[1].notes == "tired, grip"
+    assert [s.set.exercise_name for s in rows] == ["Curl, Hammer (Dumbbell)"] * 2 + ["Dumbbell Row"]
+    assert [(s.set.load, s.set.reps) for s in rows] == [(12.5, 10), (12.5, 9), (24.0, 10)]
+    assert rows[1].set.notes == "tired, grip"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -241,8 +243,8 @@ def test_a_spreadsheets_unicode_text_save_reads_like_the_original():
     original = (SAMPLES / "hevy_kg.csv").read_text(encoding="utf-8")
     resaved = decode(original.replace(",", "\t").encode("utf-16"), SAMPLES / "hevy_kg.csv")
     path = SAMPLES / "hevy_kg.csv"
-    assert [s.load for s in parse_csv(resaved, path, "auto", ReadOptions(zone=BERLIN)).sets] == [
-        s.load for s in read("hevy_kg.csv").sets]
+    assert [s.set.load for s in parse_csv(resaved, path, "auto", ReadOptions(zone=BERLIN)).sets] == [
+        s.set.load for s in read("hevy_kg.csv").sets]
 
 
 def test_a_date_with_a_huge_number_in_it_is_refused_by_name():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -133,6 +134,24 @@ def test_json_export_round_trips_everything_into_a_fresh_database(store, tmp_pat
     first, second = (json.loads((tmp_path / name).read_text()) for name in ("log.json", "again.json"))
     first.pop("exported_at"), second.pop("exported_at")
     assert first == second
+
+
+def test_an_export_written_by_an_earlier_version_imports_and_exports_the_same_text(store, tmp_path):
+    """export_v1.json was written before the set record was unified (see tests/data/logbook/README.md):
+    the file format stays stable, to the byte, apart from the time of the export."""
+    earlier = SAMPLES / "export_v1.json"
+    report = import_file(store, earlier, zone=BERLIN)
+    assert (report.format, report.outcome.sets_added) == ("json", 20)
+    assert {s.set_type for s in store.sets()} == {"normal", "warmup", "drop", "failure"}
+    assert {s.load_unit for s in store.sets()} == {"kg", "lb", None}
+    assert len(store.form_analyses()) == 2 and all(a.session_id for a in store.form_analyses())
+    assert store.form_analyses()[0].set_id is not None  # found again by the set's natural key
+    again = tmp_path / "again.json"
+    write_json(store, again)
+    before, after = earlier.read_text(), again.read_text()
+    stamp = re.compile(r'"exported_at": "[^"]+"')
+    assert stamp.sub("", after) == stamp.sub("", before)
+    assert import_file(store, again, zone=BERLIN).outcome.sets_added == 0  # the natural keys did not move
 
 
 def test_strong_csv_export_reads_back_as_the_same_sets(store, tmp_path):

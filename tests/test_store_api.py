@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from upperback.errors import UpperbackError
-from upperback.store import LoggedSet, open_store
+from upperback.store import FormAnalysisRecord, LoggedSet, SetType, WeightUnit, open_store
 from upperback.store.db import SQLITE_FILE_NAME
 
 BERLIN_WINTER = timezone(timedelta(hours=1))
@@ -125,3 +125,46 @@ def test_mapping_a_name_updates_unmapped_sets_and_is_remembered(store):
 def test_a_bad_database_url_is_a_clear_error():
     with pytest.raises(UpperbackError, match="not valid"):
         open_store("not a url at all")
+
+
+def test_units_and_set_types_are_their_enums_from_text_to_the_database_and_back(store):
+    typed = a_set(load_unit="lb", set_type="warmup")
+    assert (type(typed.load_unit), type(typed.set_type)) == (WeightUnit, SetType)  # text becomes the enum
+    set_id = store.log_set(typed)
+    back = store.get_set(set_id)
+    assert (back.load_unit, back.set_type) == (WeightUnit.LB, SetType.WARMUP)
+    assert type(store.sets()[0].set_type) is SetType and type(store.sets()[0].load_unit) is WeightUnit
+    assert back.load_kg == pytest.approx(12.5 * 0.45359237)
+    with pytest.raises(UpperbackError, match="set type 'warm-up' is not one of normal, warmup, drop, failure"):
+        a_set(set_type="warm-up")
+    with pytest.raises(UpperbackError, match="load unit 'lbs' is not kg or lb"):
+        store.update_set(set_id, load_unit="lbs")
+    assert store.get_set(set_id) == back
+
+
+def test_one_sessions_sets_are_counted_and_read_by_the_database(store):
+    first = store.start_session("Morning", started_at=datetime(2025, 3, 4, 7, tzinfo=UTC))
+    second = store.start_session("Evening", started_at=datetime(2025, 3, 4, 18, tzinfo=UTC))
+    store.log_sets([a_set(session_id=first, set_index=i) for i in (1, 2, 3)] +
+                   [a_set(session_id=second, set_index=9), a_set(set_index=10)])
+    assert (store.count_sets(session_id=first), store.count_sets(session_id=second), store.count_sets()) == (3, 1, 5)
+    assert [s.set_index for s in store.sets(session_id=first)] == [1, 2, 3]
+    assert store.get_session(second).name == "Evening" and store.get_session(999) is None
+
+
+def test_the_log_as_it_stood_when_a_session_began_and_the_newest_analyses_come_from_the_database(store):
+    start = datetime(2025, 3, 4, 18, tzinfo=UTC)
+    resumed = store.start_session("upperback: Week 1, day 1", started_at=start)
+    store.log_sets([a_set(performed_at=start - timedelta(days=2), set_index=1),           # before, loose
+                    a_set(performed_at=start - timedelta(hours=1), session_id=resumed),  # its own, earlier
+                    a_set(performed_at=start + timedelta(minutes=5), set_index=2),        # after it began
+                    a_set(performed_at=start - timedelta(days=1), exercise_id=None, set_index=3)])  # no movement
+    history = store.movement_sets(before=start, outside_session=resumed)
+    assert [s.set_index for s in history] == [1]
+    assert len(store.movement_sets()) == 3
+    for hour in range(3):
+        store.link_form_analysis(FormAnalysisRecord(
+            exercise_id="bent-over-row", analysed_at=start + timedelta(hours=hour), report_path=f"/r/{hour}.json",
+            report_sha256=f"{hour}" * 64, summary={"reps": hour}))
+    assert [a.summary["reps"] for a in store.form_analyses(newest=2)] == [2, 1]
+    assert [a.summary["reps"] for a in store.form_analyses()] == [0, 1, 2]

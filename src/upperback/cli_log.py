@@ -17,7 +17,9 @@ import typer
 from rich.table import Table
 
 from upperback.errors import UpperbackError
+from upperback.logged_set import SetType
 from upperback.terminal import console
+from upperback.units import WeightUnit as Unit
 
 if TYPE_CHECKING:
     from upperback.library import Library
@@ -38,18 +40,6 @@ class ImportFormat(StrEnum):
 class ExportFormat(StrEnum):
     CSV = "csv"
     JSON = "json"
-
-
-class Unit(StrEnum):
-    KG = "kg"
-    LB = "lb"
-
-
-class SetType(StrEnum):
-    NORMAL = "normal"
-    WARMUP = "warmup"
-    DROP = "drop"
-    FAILURE = "failure"
 
 
 def register(app: typer.Typer) -> None:
@@ -135,13 +125,13 @@ def edit_set(
     from upperback.store import open_store
 
     changes = {name: value for name, value in (
-        ("reps", reps), ("load", load), ("load_unit", unit.value if unit else None), ("duration_s", duration),
-        ("rpe", rpe), ("set_type", set_type.value if set_type else None), ("notes", notes)) if value is not None}
+        ("reps", reps), ("load", load), ("load_unit", unit), ("duration_s", duration),
+        ("rpe", rpe), ("set_type", set_type), ("notes", notes)) if value is not None}
     if not changes:
         raise UpperbackError("Say what to change: --reps, --load, --unit, --duration, --rpe, --type or --notes.")
     with open_store() as store:
         if "load" in changes and "load_unit" not in changes and store.get_set(set_id).load_unit is None:
-            changes["load_unit"] = "kg"
+            changes["load_unit"] = Unit.KG
         edited = store.update_set(set_id, **changes)
     console.print(f"Set {edited.set_index} of [bold]{edited.exercise_name}[/bold] is now: {_describe(edited)}.")
 
@@ -218,7 +208,7 @@ def import_log(
 
     mappings = parse_mappings(mapping or [])
     with open_store() as store:
-        report = import_file(store, file, file_format.value, zone=zone_named(timezone), weight_unit=unit.value,
+        report = import_file(store, file, file_format.value, zone=zone_named(timezone), weight_unit=unit,
                              mappings=mappings, dry_run=dry_run)
     _show_import(report, dry_run)
 
@@ -241,7 +231,7 @@ def export_log(
             document = write_json(store, output)
             count = f"{len(document.sets)} sets, {len(document.sessions)} sessions"
         else:
-            count = f"{write_strong_csv(store, output, zone_named(timezone), unit.value)} sets"
+            count = f"{write_strong_csv(store, output, zone_named(timezone), unit)} sets"
     console.print(f"Exported {count} to [bold]{output}[/bold].")
 
 
@@ -272,7 +262,7 @@ def log_set(
     variant_id = _checked_variant(library, movement.id, variant)
     if reps is None and duration is None and distance is None:
         raise UpperbackError("Say what was done: give --reps, --duration or --distance.")
-    _check_numbers(reps=reps, load=load, load_unit=unit.value, duration_s=duration, distance_m=distance,
+    _check_numbers(reps=reps, load=load, load_unit=unit, duration_s=duration, distance_m=distance,
                    rpe=rpe, rir=rir)
     if report is not None:  # check the report before anything is saved
         analysed = read_report(report)[0]["exercise"]
@@ -284,8 +274,8 @@ def log_set(
         day_start = datetime.combine(when.astimezone(zone).date(), datetime.min.time(), zone)
         logged = store.log_next_set(LoggedSet(
             performed_at=when, exercise_id=movement.id, exercise_name=movement.name, variant_id=variant_id,
-            set_type=set_type.value, reps=None if reps is None else int(reps), load=load,
-            load_unit=unit.value if load is not None else None, duration_s=duration, distance_m=distance,
+            set_type=set_type, reps=None if reps is None else int(reps), load=load,
+            load_unit=unit if load is not None else None, duration_s=duration, distance_m=distance,
             rpe=rpe, rir=rir, notes=notes), since=day_start, until=day_start + timedelta(days=1))
         if report is not None:
             link_report(store, report, set_id=logged.id, analysed_at=when)
@@ -371,7 +361,7 @@ def _describe(s: LoggedSet) -> str:
         parts.append(f"{s.distance_m:g} m")
     if s.rpe is not None:
         parts.append(f"RPE {s.rpe:g}")
-    if s.set_type != "normal":
+    if s.set_type is not SetType.NORMAL:
         parts.append(s.set_type)
     return ", ".join(parts)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from upperback.errors import UpperbackError
-from upperback.units import KG_PER_LB
+from upperback.units import WeightUnit, weight_in
 
 
 @dataclass(frozen=True)
@@ -92,15 +92,15 @@ SET_NUMBER = Limit("set number", 1, 1000, whole=True)
 """Sets of one movement in one day; far past any programme, but bounded."""
 
 
-def load_problem(value: float | None, unit: str | None) -> str | None:
+def load_problem(value: float | None, unit: WeightUnit | None) -> str | None:
     """The weight's problem in its own unit (kg or lb), checked against :data:`LOAD_KG`."""
-    if value is None or unit != "lb":
+    if value is None or unit != WeightUnit.LB:
         return LOAD_KG.problem(value)
-    in_lb = Limit(LOAD_KG.label, LOAD_KG.low, round(LOAD_KG.high / KG_PER_LB), "lb")
+    in_lb = Limit(LOAD_KG.label, LOAD_KG.low, round(weight_in(LOAD_KG.high, WeightUnit.KG, WeightUnit.LB)), "lb")
     return in_lb.problem(value)
 
 
-def check_load(value: float | None, unit: str | None) -> float | None:
+def check_load(value: float | None, unit: WeightUnit | None) -> float | None:
     """``value`` (in ``unit``) if it is a plausible weight; otherwise :class:`OutOfRange`."""
     problem = load_problem(value, unit)
     if problem:
@@ -108,7 +108,7 @@ def check_load(value: float | None, unit: str | None) -> float | None:
     return value
 
 
-def set_problems(*, reps: float | None = None, load: float | None = None, load_unit: str | None = None,
+def set_problems(*, reps: float | None = None, load: float | None = None, load_unit: WeightUnit | None = None,
                  duration_s: float | None = None, distance_m: float | None = None, rpe: float | None = None,
                  rir: float | None = None, set_number: float | None = None) -> list[str]:
     """Every number of one set that is out of its range, described (empty when all are fine)."""

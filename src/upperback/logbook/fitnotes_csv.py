@@ -21,12 +21,15 @@ from upperback.logbook.values import (
     weight_unit,
     whole_number,
 )
+from upperback.logged_set import LoggedSet
+from upperback.units import WeightUnit
 
 DATE_COLUMNS = ("date",)
 FORMAT = "fitnotes"
 WORKOUT_NAME = "FitNotes workout"
 FREE_TEXT_COLUMN = "exercise"
-_WEIGHT_COLUMNS = {"weight (kgs)": "kg", "weight (kg)": "kg", "weight (lbs)": "lb", "weight (lb)": "lb"}
+_WEIGHT_COLUMNS = {"weight (kgs)": WeightUnit.KG, "weight (kg)": WeightUnit.KG, "weight (lbs)": WeightUnit.LB,
+                   "weight (lb)": WeightUnit.LB}
 
 
 def matches(headers: set[str]) -> bool:
@@ -45,26 +48,31 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
     load, load_unit = _load(row, options)
     distance = positive(number(cell(row, "distance"), "Distance"))
     if distance is not None:
-        default = "km" if options.weight_unit == "kg" else "mi"
-        distance = metres(distance, distance_unit(cell(row, "distance unit"), "Distance Unit", default))
+        distance = metres(distance, distance_unit(cell(row, "distance unit"), "Distance Unit",
+                                                  options.distance_unit))
+    day = local_datetime(cell(row, "date") or "", options.zone, "Date", options.day_first)
     parsed = ParsedSet(
         line=line,
         workout_name=WORKOUT_NAME,
-        started_at=local_datetime(cell(row, "date") or "", options.zone, "Date", options.day_first),
+        started_at=day,
         ended_at=None,
         workout_notes="",
-        exercise_name=exercise,
-        reps=whole_number(cell(row, "reps"), "Reps") or None,
-        load=load,
-        load_unit=load_unit if load else None,
-        duration_s=positive(duration_s(cell(row, "time"), "Time")),
-        distance_m=distance,
-        notes=cell(row, "comment") or "",
+        set=LoggedSet(
+            performed_at=day,
+            exercise_id=None,
+            exercise_name=exercise,
+            reps=whole_number(cell(row, "reps"), "Reps") or None,
+            load=load,
+            load_unit=load_unit if load else None,
+            duration_s=positive(duration_s(cell(row, "time"), "Time")),
+            distance_m=distance,
+            notes=cell(row, "comment") or "",
+        ),
     )
     return parsed
 
 
-def _load(row: dict[str, str], options: ReadOptions) -> tuple[float | None, str]:
+def _load(row: dict[str, str], options: ReadOptions) -> tuple[float | None, WeightUnit]:
     for column, column_unit in _WEIGHT_COLUMNS.items():
         if column in row:
             return positive(number(row[column], column)), column_unit

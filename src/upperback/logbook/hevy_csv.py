@@ -16,11 +16,14 @@ from collections.abc import Iterable, Iterator
 
 from upperback.logbook.parsed import ParsedSet, ReadOptions, WeightSource, cell, positive, weight_source
 from upperback.logbook.values import ValueProblem, local_datetime, looks_like_date, metres, number, whole_number
+from upperback.logged_set import LoggedSet, SetType
+from upperback.units import WeightUnit
 
 DATE_COLUMNS = ("start_time", "end_time")
 FORMAT = "hevy"
-SET_TYPES = {"normal": "normal", "warmup": "warmup", "dropset": "drop", "failure": "failure", "": "normal"}
-_WEIGHT_COLUMNS = {"weight_kg": "kg", "weight_lbs": "lb"}
+SET_TYPES = {"normal": SetType.NORMAL, "warmup": SetType.WARMUP, "dropset": SetType.DROP, "failure": SetType.FAILURE,
+             "": SetType.NORMAL}
+_WEIGHT_COLUMNS = {"weight_kg": WeightUnit.KG, "weight_lbs": WeightUnit.LB}
 _SET_COLUMNS = ("set_index", "set_type", "weight_kg", "weight_lbs", "reps", "distance_km", "distance_miles",
                 "duration_seconds", "rpe")
 
@@ -93,15 +96,19 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
         started_at=started,
         ended_at=ended,
         workout_notes=_text(cell(row, "description")),
-        exercise_name=exercise,
-        set_type=SET_TYPES[kind],
-        reps=whole_number(cell(row, "reps"), "reps") or None,
-        load=load,
-        load_unit=load_unit if load else None,
-        duration_s=positive(number(cell(row, "duration_seconds"), "duration_seconds")),
-        distance_m=positive(_distance(row)),
-        rpe=number(cell(row, "rpe"), "rpe"),
-        notes=_text(cell(row, "exercise_notes")),
+        set=LoggedSet(
+            performed_at=started,
+            exercise_id=None,
+            exercise_name=exercise,
+            set_type=SET_TYPES[kind],
+            reps=whole_number(cell(row, "reps"), "reps") or None,
+            load=load,
+            load_unit=load_unit if load else None,
+            duration_s=positive(number(cell(row, "duration_seconds"), "duration_seconds")),
+            distance_m=positive(_distance(row)),
+            rpe=number(cell(row, "rpe"), "rpe"),
+            notes=_text(cell(row, "exercise_notes")),
+        ),
     )
     return parsed
 
@@ -111,10 +118,10 @@ def _text(value: str | None) -> str:
     return (value or "").replace("\\n", "\n")
 
 
-def _load(row: dict[str, str]) -> tuple[float | None, str]:
+def _load(row: dict[str, str]) -> tuple[float | None, WeightUnit]:
     if "weight_lbs" in row:
-        return positive(number(row["weight_lbs"], "weight_lbs")), "lb"
-    return positive(number(cell(row, "weight_kg"), "weight_kg")), "kg"
+        return positive(number(row["weight_lbs"], "weight_lbs")), WeightUnit.LB
+    return positive(number(cell(row, "weight_kg"), "weight_kg")), WeightUnit.KG
 
 
 def _distance(row: dict[str, str]) -> float | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from upperback.logbook.exercise_names import Candidate, Match, NameMatcher
 from upperback.logbook.parsed import ParsedSet, ReadOptions
 from upperback.logbook.units_read import UnitsRead, units_read
 from upperback.store import ImportBundle, ImportOutcome, LoggedSet, SessionRecord, Store, normalise_name
+from upperback.units import WeightUnit
 
 FORMATS = ("auto", "strong", "hevy", "fitnotes", "json")
 
@@ -70,7 +71,7 @@ def resolve_target(target: str, library: Library) -> tuple[str, str | None]:
         return movement.id, variant.id
 
 
-def import_file(store: Store, path: Path, fmt: str = "auto", *, zone: tzinfo, weight_unit: str = "kg",
+def import_file(store: Store, path: Path, fmt: str = "auto", *, zone: tzinfo, weight_unit: WeightUnit = WeightUnit.KG,
                 mappings: dict[str, tuple[str, str | None]] | None = None, dry_run: bool = False,
                 library: Library | None = None) -> ImportReport:
     """Import a Strong, Hevy or FitNotes CSV, or an upperback JSON export, into ``store``.
@@ -86,12 +87,15 @@ def import_file(store: Store, path: Path, fmt: str = "auto", *, zone: tzinfo, we
                        dry_run=dry_run, library=library)
 
 
-def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zone: tzinfo, weight_unit: str = "kg",
-                mappings: dict[str, tuple[str, str | None]] | None = None, dry_run: bool = False,
-                library: Library | None = None) -> ImportReport:
+def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zone: tzinfo,
+                weight_unit: WeightUnit = WeightUnit.KG, mappings: dict[str, tuple[str, str | None]] | None = None,
+                dry_run: bool = False, library: Library | None = None) -> ImportReport:
     """:func:`import_file` for a file already read; ``path`` names it in messages and in the log."""
     if fmt not in FORMATS:
         raise UpperbackError(f"Unknown import format '{fmt}'; use one of {', '.join(FORMATS)}.")
+    if weight_unit not in tuple(WeightUnit):
+        raise UpperbackError(f"Unknown weight unit '{weight_unit}'; use {' or '.join(WeightUnit)}.")
+    weight_unit = WeightUnit(weight_unit)
     digest = file_sha256(data)
     text = decode(data, path)
     mappings = mappings or {}
@@ -109,7 +113,8 @@ def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zon
         report = ImportReport(path=path, format=parsed.format, rows_read=parsed.rows_read,
                               rows_skipped=parsed.rows_skipped, sets_read=len(parsed.sets), outcome=None,
                               matches=matches, unmapped=unmapped,
-                              match_sets={name: n for name, n in Counter(s.exercise_name for s in parsed.sets).items()
+                              match_sets={name: n for name, n in
+                                          Counter(s.set.exercise_name for s in parsed.sets).items()
                                           if name in matches},
                               units=units_read(parsed, weight_unit))
         bundle.summary = {"units": report.units.sentence, "unit_warning": report.units.warning}
@@ -119,7 +124,7 @@ def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zon
 
 
 def _match_names(sets: list[ParsedSet], matcher: NameMatcher) -> tuple[dict[str, Match], list[UnmappedName]]:
-    counts = Counter(s.exercise_name for s in sets)
+    counts = Counter(s.set.exercise_name for s in sets)
     matches: dict[str, Match] = {}
     unmapped: list[UnmappedName] = []
     for name, count in counts.items():
@@ -145,14 +150,11 @@ def _bundle(fmt: str, path: Path, digest: str, rows_read: int, sets: list[Parsed
                                                      notes=s.workout_notes), [])
         # numbered by start time and name as the natural key sees them, so that no two sets of a
         # file share a key (two workouts begun the same minute, "Pushups" and "pushups")
-        position = (s.started_at, normalise_name(s.exercise_name))
+        position = (s.started_at, normalise_name(s.set.exercise_name))
         positions[position] += 1
-        match = matches.get(s.exercise_name)
-        workouts[s.workout_key][1].append(LoggedSet(
-            performed_at=s.started_at, exercise_id=match.exercise_id if match else None,
-            exercise_name=s.exercise_name, variant_id=match.variant_id if match else None,
-            set_index=positions[position], set_type=s.set_type, reps=s.reps,
-            load=s.load, load_unit=s.load_unit, duration_s=s.duration_s, distance_m=s.distance_m,
-            rpe=s.rpe, notes=s.notes, source=source))
+        match = matches.get(s.set.exercise_name)
+        workouts[s.workout_key][1].append(replace(
+            s.set, exercise_id=match.exercise_id if match else None, variant_id=match.variant_id if match else None,
+            set_index=positions[position], source=source))
     return ImportBundle(format=fmt, file_name=str(path), file_sha256=digest, rows_read=rows_read,
                         workouts=list(workouts.values()))

@@ -7,10 +7,12 @@ gives new ones): sets point at their session by position, analyses at their set 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Annotated, Any, get_type_hints
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from upperback.errors import UpperbackError
 from upperback.files import atomic_write_text
@@ -40,23 +42,27 @@ class ExportedSession(_Strict):
     notes: str = ""
 
 
-class ExportedSet(_Strict):
-    session: int | None = Field(None, description="Position of the set's session in 'sessions'.")
-    performed_at: AwareDatetime
-    exercise_id: str | None
-    exercise_name: str
-    variant_id: str | None = None
-    set_index: int = Field(1, ge=1)
-    set_type: str = "normal"
-    reps: int | None = None
-    load: float | None = None
-    load_unit: str | None = None
-    duration_s: float | None = None
-    distance_m: float | None = None
-    rpe: float | None = None
-    rir: float | None = None
-    notes: str = ""
-    source: str = "manual"
+NOT_EXPORTED = ("id", "session_id")
+"""Set fields the document leaves out: database ids (a set names its session by position instead)."""
+EXPORTED_TYPES = {"performed_at": AwareDatetime, "set_index": Annotated[int, Field(ge=1)]}
+"""Where the document is stricter than the record's type hints."""
+
+
+def _exported_set_fields() -> dict[str, Any]:
+    """The fields of a set in the document: its session's position, then every field of
+    :class:`LoggedSet` but the ids, in the record's order, with the record's types and defaults."""
+    hints = get_type_hints(LoggedSet)
+    exported: dict[str, Any] = {
+        "session": (int | None, Field(None, description="Position of the set's session in 'sessions'."))}
+    for f in dataclasses.fields(LoggedSet):
+        if f.name not in NOT_EXPORTED:
+            default = ... if f.default is dataclasses.MISSING else f.default
+            exported[f.name] = (EXPORTED_TYPES.get(f.name, hints[f.name]), default)
+    return exported
+
+
+ExportedSet = create_model("ExportedSet", __base__=_Strict, **_exported_set_fields())
+"""A set as the document holds it: the one set record (:class:`LoggedSet`), by field."""
 
 
 class ExportedAnalysis(_Strict):
@@ -83,7 +89,7 @@ class LogDocument(_Strict):
     plans: list[ExportedPlan] = []
     aliases: dict[str, tuple[str, str | None]] = {}
     sessions: list[ExportedSession] = []
-    sets: list[ExportedSet] = []
+    sets: list[ExportedSet] = []  # type: ignore[valid-type]
     form_analyses: list[ExportedAnalysis] = []
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from upperback.limits import set_problems
+from upperback.logged_set import LoggedSet
+from upperback.units import WeightUnit
 
 
 @dataclass(frozen=True)
@@ -18,9 +19,14 @@ class ReadOptions:
     """
 
     zone: tzinfo
-    weight_unit: str = "kg"
+    weight_unit: WeightUnit = WeightUnit.KG
     day_first: bool | None = None
     """How the file writes numeric dates (found by :func:`upperback.logbook.values.day_first`)."""
+
+    @property
+    def distance_unit(self) -> str:
+        """The unit of a distance column that names none: km beside kg, miles beside lb."""
+        return "km" if self.weight_unit == WeightUnit.KG else "mi"
 
 
 @dataclass(frozen=True)
@@ -29,27 +35,20 @@ class WeightSource:
     or a column beside the weight (``Weight Unit``, ``unit`` None: the unit varies by row)."""
 
     column: str
-    unit: str | None
+    unit: WeightUnit | None
 
 
 @dataclass(frozen=True)
 class ParsedSet:
-    """One set read from a row of another app's export."""
+    """One row of another app's export: the set it holds, and the workout it names."""
 
     line: int
     workout_name: str
     started_at: datetime
     ended_at: datetime | None
     workout_notes: str
-    exercise_name: str
-    set_type: str = "normal"
-    reps: int | None = None
-    load: float | None = None
-    load_unit: str | None = None
-    duration_s: float | None = None
-    distance_m: float | None = None
-    rpe: float | None = None
-    notes: str = ""
+    set: LoggedSet
+    """The set as read: performed at the workout's start, no movement mapped yet (the importer maps it)."""
 
     @property
     def workout_key(self) -> tuple[datetime, str]:
@@ -57,17 +56,17 @@ class ParsedSet:
 
     def problem(self) -> str | None:
         """What makes this set impossible (a number outside :mod:`upperback.limits`), or None."""
-        problems = set_problems(reps=self.reps, load=self.load, load_unit=self.load_unit,
-                                duration_s=self.duration_s, distance_m=self.distance_m, rpe=self.rpe)
-        return "; ".join(problems) or None
+        return "; ".join(self.set.problems()) or None
 
     @property
     def is_empty(self) -> bool:
         """A row with nothing performed in it (a note or a placeholder)."""
-        return not any((self.reps, self.load, self.duration_s, self.distance_m))
+        s = self.set
+        return not any((s.reps, s.load, s.duration_s, s.distance_m))
 
 
-def weight_source(headers: set[str], columns: dict[str, str], unit_column: str = "weight unit") -> WeightSource | None:
+def weight_source(headers: set[str], columns: dict[str, WeightUnit],
+                  unit_column: str = "weight unit") -> WeightSource | None:
     """The first of ``columns`` (header -> unit) in ``headers``, else the per-row unit column; None if neither."""
     for column, column_unit in columns.items():
         if column in headers:

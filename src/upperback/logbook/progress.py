@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
 from upperback.library import Library, Role
-from upperback.units import KG_PER_LB
-from upperback.store import FormAnalysisRecord, LoggedSet
+from upperback.store import FormAnalysisRecord, LoggedSet, SetType
 
 MAX_E1RM_REPS = 12
 BIN_WEEKS = (1, 2, 4, 13, 26, 52)
@@ -48,12 +47,6 @@ def estimated_1rm(load_kg: float, reps: int) -> float | None:
     return load_kg * (1.0 + reps / 30.0)
 
 
-def load_kg(s: LoggedSet) -> float | None:
-    if s.load is None:
-        return None
-    return s.load * KG_PER_LB if s.load_unit == "lb" else s.load
-
-
 def exercise_key(s: LoggedSet) -> str:
     """Sets group by variant (a barbell row and a dumbbell row are different lifts), else by library
     movement; unmapped imported names group by their own name."""
@@ -61,7 +54,7 @@ def exercise_key(s: LoggedSet) -> str:
 
 
 def is_hard_set(s: LoggedSet) -> bool:
-    if s.set_type == "warmup":
+    if s.set_type is SetType.WARMUP:
         return False
     if s.rpe is not None and s.rpe < EASY_RPE_BELOW:
         return False
@@ -175,8 +168,8 @@ def e1rm_history(sets: list[LoggedSet], zone: tzinfo) -> dict[str, list[E1rmPoin
     """Per exercise, the best estimated 1RM of each training day, in date order."""
     best: dict[str, dict[date, E1rmPoint]] = defaultdict(dict)
     for s in sets:
-        kg = load_kg(s)
-        if s.set_type == "warmup" or kg is None or s.reps is None:
+        kg = s.load_kg
+        if s.set_type is SetType.WARMUP or kg is None or s.reps is None:
             continue
         value = estimated_1rm(kg, s.reps)
         if value is None:
@@ -221,9 +214,9 @@ def personal_records(sets: list[LoggedSet], labels: dict[str, str], zone: tzinfo
                                                day=s.performed_at.astimezone(zone).date(), detail=detail)
 
     for s in sets:
-        if s.set_type == "warmup":
+        if s.set_type is SetType.WARMUP:
             continue
-        key, kg = exercise_key(s), load_kg(s)
+        key, kg = exercise_key(s), s.load_kg
         reps_text = f"{s.reps} reps" if s.reps else "no reps"
         if kg is not None:
             consider(key, "heaviest", kg, "kg", s, f"{kg:.1f} kg x {reps_text}")

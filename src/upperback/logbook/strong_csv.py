@@ -31,13 +31,17 @@ from upperback.logbook.values import (
     weight_unit,
     whole_number,
 )
+from upperback.logged_set import LoggedSet, SetType
+from upperback.units import WeightUnit
 
 DATE_COLUMNS = ("date",)
 FORMAT = "strong"
-SET_TYPES = {"w": "warmup", "warm_up": "warmup", "warmup": "warmup", "d": "drop", "drop_set": "drop",
-             "dropset": "drop", "f": "failure", "failure": "failure", "normal": "normal"}
+SET_TYPES = {"w": SetType.WARMUP, "warm_up": SetType.WARMUP, "warmup": SetType.WARMUP, "d": SetType.DROP,
+             "drop_set": SetType.DROP, "dropset": SetType.DROP, "f": SetType.FAILURE, "failure": SetType.FAILURE,
+             "normal": SetType.NORMAL}
 NOT_A_SET = {"rest timer", "note", "notes"}
-_WEIGHT_COLUMNS = {"weight (kg)": "kg", "weight (kgs)": "kg", "weight (lbs)": "lb", "weight (lb)": "lb"}
+_WEIGHT_COLUMNS = {"weight (kg)": WeightUnit.KG, "weight (kgs)": WeightUnit.KG, "weight (lbs)": WeightUnit.LB,
+                   "weight (lb)": WeightUnit.LB}
 _DISTANCE_COLUMNS = {"distance (meters)": "m", "distance (m)": "m", "distance (km)": "km",
                      "distance (miles)": "mi", "distance (mi)": "mi", "distance (feet)": "ft"}
 
@@ -65,22 +69,26 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
         started_at=started,
         ended_at=started + timedelta(seconds=length) if length else None,
         workout_notes=cell(row, "workout notes") or "",
-        exercise_name=_required(cell(row, "exercise name"), "Exercise Name"),
-        set_type=_set_type(order),
-        reps=whole_number(cell(row, "reps"), "Reps") or None,
-        load=load,
-        load_unit=load_unit if load else None,
-        duration_s=positive(number(cell(row, "seconds"), "Seconds")),
-        distance_m=positive(_distance(row, options)),
-        rpe=number(cell(row, "rpe"), "RPE"),
-        notes=cell(row, "notes") or "",
+        set=LoggedSet(
+            performed_at=started,
+            exercise_id=None,
+            exercise_name=_required(cell(row, "exercise name"), "Exercise Name"),
+            set_type=_set_type(order),
+            reps=whole_number(cell(row, "reps"), "Reps") or None,
+            load=load,
+            load_unit=load_unit if load else None,
+            duration_s=positive(number(cell(row, "seconds"), "Seconds")),
+            distance_m=positive(_distance(row, options)),
+            rpe=number(cell(row, "rpe"), "RPE"),
+            notes=cell(row, "notes") or "",
+        ),
     )
     return None if parsed.is_empty and not order else parsed  # an exercise note, not a set
 
 
-def _set_type(order: str) -> str:
+def _set_type(order: str) -> SetType:
     if order.isdigit() or not order:
-        return "normal"
+        return SetType.NORMAL
     kind = SET_TYPES.get(order.lower())
     if kind is None:
         raise ValueProblem(f"Set Order '{order}' is neither a set number nor W, D or F (WARM_UP, DROP_SET, "
@@ -94,7 +102,7 @@ def _workout_length(row: dict[str, str]) -> float | None:
     return duration_s(cell(row, "duration", "workout duration"), "Duration")
 
 
-def _load(row: dict[str, str], options: ReadOptions) -> tuple[float | None, str]:
+def _load(row: dict[str, str], options: ReadOptions) -> tuple[float | None, WeightUnit]:
     for column, column_unit in _WEIGHT_COLUMNS.items():
         if column in row:
             return positive(number(row[column], column)), column_unit
@@ -111,8 +119,7 @@ def _distance(row: dict[str, str], options: ReadOptions) -> float | None:
     distance = positive(number(cell(row, "distance"), "Distance"))
     if distance is None:
         return None
-    default = "km" if options.weight_unit == "kg" else "mi"
-    return metres(distance, distance_unit(cell(row, "distance unit"), "Distance Unit", default))
+    return metres(distance, distance_unit(cell(row, "distance unit"), "Distance Unit", options.distance_unit))
 
 
 def _required(value: str | None, column: str) -> str:

@@ -15,17 +15,17 @@ from datetime import tzinfo
 from pathlib import Path
 
 from upperback.files import atomic_write_text
-from upperback.units import KG_PER_LB, METRES_PER
-from upperback.store import LoggedSet, SessionRecord, Store
+from upperback.store import LoggedSet, SessionRecord, SetType, Store
+from upperback.units import METRES_PER, WeightUnit, weight_in
 
 HEADER = ["Date", "Workout Name", "Duration", "Exercise Name", "Set Order", "Weight", "Reps", "Distance",
           "Seconds", "Notes", "Workout Notes", "RPE"]
-SET_ORDER_LETTERS = {"warmup": "W", "drop": "D", "failure": "F"}
+SET_ORDER_LETTERS = {SetType.WARMUP: "W", SetType.DROP: "D", SetType.FAILURE: "F"}
 LOOSE_WORKOUT_NAME = "upperback log"
 
 
 def strong_rows(sets: list[LoggedSet], sessions: list[SessionRecord], zone: tzinfo,
-                unit: str = "kg") -> list[list[str]]:
+                unit: WeightUnit = WeightUnit.KG) -> list[list[str]]:
     """One CSV row per set; sets without a session are grouped into one workout per day."""
     by_id = {s.id: s for s in sessions}
     first_loose: dict = {}
@@ -37,19 +37,19 @@ def strong_rows(sets: list[LoggedSet], sessions: list[SessionRecord], zone: tzin
             day = s.performed_at.astimezone(zone).date()
             session = first_loose.setdefault(day, SessionRecord(name=LOOSE_WORKOUT_NAME, started_at=s.performed_at))
         workout = (session.started_at, session.name)
-        if s.set_type == "normal":
+        if s.set_type is SetType.NORMAL:
             normal_count[(workout, s.exercise_name)] += 1
         order = SET_ORDER_LETTERS.get(s.set_type) or str(normal_count[(workout, s.exercise_name)])
         rows.append([
             session.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), session.name,
             _duration(session), s.exercise_name, order, _number(_load_in(s, unit), "0"), _number(s.reps, "0"),
-            _number(s.distance_m / METRES_PER["km" if unit == "kg" else "mi"] if s.distance_m else None, "0"),
+            _number(s.distance_m / METRES_PER["km" if unit == WeightUnit.KG else "mi"] if s.distance_m else None, "0"),
             _number(s.duration_s, "0"), s.notes, session.notes, _number(s.rpe),
         ])
     return rows
 
 
-def write_strong_csv(store: Store, path: Path, zone: tzinfo, unit: str = "kg") -> int:
+def write_strong_csv(store: Store, path: Path, zone: tzinfo, unit: WeightUnit = WeightUnit.KG) -> int:
     """Write the whole log; returns the number of sets written."""
     rows = strong_rows(store.sets(), store.sessions(), zone, unit)
     buffer = io.StringIO()
@@ -60,12 +60,8 @@ def write_strong_csv(store: Store, path: Path, zone: tzinfo, unit: str = "kg") -
     return len(rows)
 
 
-def _load_in(s: LoggedSet, unit: str) -> float | None:
-    if s.load is None:
-        return None
-    if s.load_unit in (None, unit):
-        return s.load
-    return s.load * KG_PER_LB if unit == "kg" else s.load / KG_PER_LB
+def _load_in(s: LoggedSet, unit: WeightUnit) -> float | None:
+    return None if s.load is None else weight_in(s.load, s.load_unit or unit, unit)
 
 
 def _number(value: float | int | None, missing: str = "") -> str:

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from upperback.logbook.csv_reader import ParsedExport
+from upperback.units import WeightUnit
 
 # Pound-plate loading: a 45 lb bar plus pairs of 45/35/25/10/5/2.5 lb plates, and dumbbells in
 # 5 lb steps. Loads logged in pounds are then almost all multiples of 5 lb and about half of the
@@ -31,13 +32,13 @@ class UnitsRead:
     sentence: str
     named_in_file: bool
     warning: str | None = None
-    suggested_unit: str | None = None
+    suggested_unit: WeightUnit | None = None
     """The unit to import again with, when ``warning`` says the loads look like it."""
 
 
-def units_read(parsed: ParsedExport, assumed_unit: str) -> UnitsRead:
+def units_read(parsed: ParsedExport, assumed_unit: WeightUnit) -> UnitsRead:
     """The units an import used; ``assumed_unit`` is what a file that names none was read in."""
-    units = Counter(s.load_unit for s in parsed.sets if s.load)
+    units = Counter(s.set.load_unit for s in parsed.sets if s.set.load)
     source = parsed.weight_source
     if not units:
         return UnitsRead("The file has no weights.", named_in_file=source is not None)
@@ -48,9 +49,9 @@ def units_read(parsed: ParsedExport, assumed_unit: str) -> UnitsRead:
         return UnitsRead(f"Weights read in the unit each row names in its '{source.column}' column: {counts}.", True)
     sentence = (f"The file does not say which unit its weights are in; they were read as {assumed_unit} "
                 f"(--unit {assumed_unit}).")
-    other = "lb" if assumed_unit == "kg" else "kg"
-    loads = [s.load for s in parsed.sets if s.load]
-    reasons = _looks_like_pounds(loads) if assumed_unit == "kg" else []
+    other = WeightUnit.LB if assumed_unit == WeightUnit.KG else WeightUnit.KG
+    loads = [s.set.load for s in parsed.sets if s.set.load]
+    reasons = _looks_like_pounds(loads) if assumed_unit == WeightUnit.KG else []
     if not reasons:
         return UnitsRead(sentence, False)
     return UnitsRead(sentence, False, warning=f"These weights look like pounds: {'; '.join(reasons)}.",

@@ -8,9 +8,8 @@ from datetime import datetime, tzinfo
 
 from dateutil import parser as date_parser
 
-from upperback.units import METRES_PER
+from upperback.units import METRES_PER, WeightUnit
 
-WEIGHT_UNITS = ("kg", "lb")
 _UNIT_WORDS = {
     "kg": "kg", "kgs": "kg", "kilograms": "kg", "lb": "lb", "lbs": "lb", "pounds": "lb",
     "m": "m", "meters": "m", "metres": "m", "km": "km", "kilometers": "km", "kilometres": "km",
@@ -88,14 +87,14 @@ def unit(text: str, what: str) -> str:
     return _UNIT_WORDS[key]
 
 
-def weight_unit(text: str | None, what: str, default: str) -> str:
+def weight_unit(text: str | None, what: str, default: WeightUnit) -> WeightUnit:
     """A weight unit (kg or lb); ``default`` where the cell is empty."""
     if not (text or "").strip():
         return default
     found = unit(text or "", what)
-    if found not in WEIGHT_UNITS:
+    if found not in tuple(WeightUnit):
         raise ValueProblem(f"{what} '{text}' is not a weight unit (kg or lbs)")
-    return found
+    return WeightUnit(found)
 
 
 def distance_unit(text: str | None, what: str, default: str) -> str:
@@ -103,7 +102,7 @@ def distance_unit(text: str | None, what: str, default: str) -> str:
     if not (text or "").strip():
         return default
     found = unit(text or "", what)
-    if found in WEIGHT_UNITS:
+    if found in tuple(WeightUnit):
         raise ValueProblem(f"{what} '{text}' is a weight unit, not a distance unit (m, km, mi)")
     return found
 

@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 from upperback.plans.dose import MAX_TEMPO_STEPS, Span
 from upperback.plans.loads import load_steps, snap
 from upperback.plans.profile import Profile
-from upperback.units import KG_PER_LB
 
 if TYPE_CHECKING:
     from upperback.store.records import LoggedSet
@@ -124,12 +123,6 @@ def working_sets(sets: Iterable[LoggedSet]) -> list[LoggedSet]:
     return [s for s in sets if s.set_type in WORKING_SET_TYPES]
 
 
-def set_kg(s: LoggedSet) -> float | None:
-    if s.load is None:
-        return None
-    return s.load * KG_PER_LB if s.load_unit == "lb" else s.load
-
-
 def set_rir(s: LoggedSet) -> float | None:
     """Reps in reserve, logged directly or from RPE (RPE = 10 - RIR)."""
     if s.rir is not None:
@@ -159,7 +152,7 @@ def state_from_sets(sets: Sequence[LoggedSet], bands: Sequence[str], kg_steps: S
     band and tempo step."""
     last = sets[-1]
     notes = parse_notes(last.notes)
-    kgs = [kg for kg in (set_kg(s) for s in sets) if kg is not None]
+    kgs = [kg for kg in (s.load_kg for s in sets) if kg is not None]
     kg = snap(max(kgs), list(kg_steps)) if kgs and kg_steps else None
     band_index = bands.index(notes["band"]) if notes.get("band") in bands else None
     tempo = notes.get("tempo", "+0").lstrip("+")
@@ -252,7 +245,7 @@ def session_score(sets: Sequence[LoggedSet]) -> float:
     reps the lifter could have done; for timed sets, load x seconds."""
     best = 0.0
     for s in working_sets(sets):
-        kg = set_kg(s) or 1.0
+        kg = s.load_kg or 1.0
         if s.reps is not None:
             reps = s.reps + (set_rir(s) or 0.0)
             best = max(best, kg * (1 + reps / 30))

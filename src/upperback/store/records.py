@@ -1,80 +1,14 @@
-"""Plain records the store takes and gives back (no database types leak out)."""
+"""Plain records the store takes and gives back (no database types leak out).
+
+The set record, :class:`~upperback.logged_set.LoggedSet`, is defined in :mod:`upperback.logged_set`.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from upperback.errors import UpperbackError
-from upperback.limits import set_problems
-
-SET_TYPES = ("normal", "warmup", "drop", "failure")
-LOAD_UNITS = ("kg", "lb")
-MAX_NAME_CHARS = 200
-"""The exercise name column's size."""
-
-
-@dataclass(frozen=True)
-class LoggedSet:
-    """One performed set, as logged by hand, by a guided session or by an import."""
-
-    performed_at: datetime
-    exercise_id: str | None
-    exercise_name: str
-    variant_id: str | None = None
-    set_index: int = 1
-    set_type: str = "normal"
-    reps: int | None = None
-    load: float | None = None
-    load_unit: str | None = None
-    duration_s: float | None = None
-    distance_m: float | None = None
-    rpe: float | None = None
-    rir: float | None = None
-    notes: str = ""
-    session_id: int | None = None
-    source: str = "manual"
-    id: int | None = None
-
-    def validated(self) -> LoggedSet:
-        """This set with ``performed_at`` in UTC; raise on values no real set can have (see :mod:`upperback.limits`)."""
-        if self.performed_at.tzinfo is None:
-            raise UpperbackError(
-                f"The set of '{self.exercise_name}' has a time without a time zone "
-                f"({self.performed_at.isoformat()}); give the time zone it was performed in."
-            )
-        problems = []
-        if not self.exercise_name.strip():
-            problems.append("the exercise name is empty")
-        if self.set_type not in SET_TYPES:
-            problems.append(f"set type '{self.set_type}' is not one of {', '.join(SET_TYPES)}")
-        if self.load_unit is not None and self.load_unit not in LOAD_UNITS:
-            problems.append(f"load unit '{self.load_unit}' is not kg or lb")
-        if len(self.exercise_name) > MAX_NAME_CHARS:
-            problems.append(f"the exercise name is longer than {MAX_NAME_CHARS} characters")
-        problems += set_problems(reps=self.reps, load=self.load, load_unit=self.load_unit,
-                                 duration_s=self.duration_s, distance_m=self.distance_m, rpe=self.rpe,
-                                 rir=self.rir, set_number=self.set_index)
-        if problems:
-            raise UpperbackError(f"Cannot log this set of '{self.exercise_name[:80]}': " + "; ".join(problems) + ".")
-        return replace(self, performed_at=self.performed_at.astimezone(UTC))
-
-    def natural_key(self) -> str:
-        """A fingerprint of what was done and when; two sets with the same key are the same set.
-
-        Imports use it to skip sets they already hold, so re-importing a file, or a newer export
-        of the same history, adds only what is new.
-        """
-        at = self.performed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
-        parts = [at, " ".join(self.exercise_name.lower().split()), str(self.set_index), self.set_type,
-                 _num(self.reps), _num(self.load), self.load_unit or "", _num(self.duration_s),
-                 _num(self.distance_m)]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def _num(value: float | int | None) -> str:
-    return "" if value is None else repr(float(value))
+from upperback.logged_set import LoggedSet
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Engine, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from upperback.errors import UpperbackError
+from upperback.logged_set import LoggedSet
 from upperback.store import migrate
 from upperback.store.db import make_engine, write_engine
 from upperback.store.records import (
@@ -20,12 +21,13 @@ from upperback.store.records import (
     ImportBundle,
     ImportOutcome,
     ImportRecord,
-    LoggedSet,
     PlanRecord,
     Removed,
     SessionRecord,
 )
 from upperback.store.tables import (
+    SET_FIELDS,
+    SET_RECORD_COLUMNS,
     ExerciseAlias,
     FormAnalysis,
     ImportBatch,
@@ -33,12 +35,11 @@ from upperback.store.tables import (
     Profile,
     SetRow,
     TrainingSession,
+    logged_set,
+    set_values,
     utc_now,
 )
 
-_SET_FIELDS = [f for f in LoggedSet.__dataclass_fields__ if f != "id"]
-_SET_COLUMNS = [getattr(SetRow, f) for f in LoggedSet.__dataclass_fields__]
-"""The sets table's columns in the order of LoggedSet's fields (``id`` last)."""
 _KEY_CHUNK = 500
 
 
@@ -173,10 +174,22 @@ class Store:
             row.notes = " ".join(filter(None, [row.notes, f"Carried on after a stop (first started {first})."]))
             row.started_at, row.ended_at = when, None
 
-    def sessions(self) -> list[SessionRecord]:
+    def get_session(self, session_id: int) -> SessionRecord | None:
         with self._read() as session:
-            rows = session.scalars(select(TrainingSession).order_by(TrainingSession.started_at, TrainingSession.id))
-            return [_session_record(r) for r in rows]
+            row = session.get(TrainingSession, session_id)
+            return None if row is None else _session_record(row)
+
+    def sessions(self, source: str | None = None, open_since: datetime | None = None) -> list[SessionRecord]:
+        """Training sessions in time order; optionally of one ``source``, or only those not ended
+        and started from ``open_since`` on."""
+        query = select(TrainingSession).order_by(TrainingSession.started_at, TrainingSession.id)
+        if source is not None:
+            query = query.where(TrainingSession.source == source)
+        if open_since is not None:
+            query = query.where(TrainingSession.ended_at.is_(None),
+                                TrainingSession.started_at >= _aware(open_since, "'open since' time"))
+        with self._read() as session:
+            return [_session_record(r) for r in session.scalars(query)]
 
     # ------------------------------------------------------------------ sets
 
@@ -198,7 +211,7 @@ class Store:
                 for s in checked:
                     key = s.natural_key()
                     if key not in known:
-                        row = SetRow(**_set_columns(s), natural_key=key, created_at=utc_now())
+                        row = SetRow(**set_values(s), natural_key=key, created_at=utc_now())
                         session.add(row)
                         session.flush()
                         known[key] = row.id
@@ -234,27 +247,27 @@ class Store:
             else:
                 query = query.where(SetRow.exercise_name == checked.exercise_name)
             numbered = replace(checked, set_index=(session.scalar(query) or 0) + 1)
-            row = SetRow(**_set_columns(numbered), natural_key=numbered.natural_key(), created_at=utc_now())
+            row = SetRow(**set_values(numbered), natural_key=numbered.natural_key(), created_at=utc_now())
             session.add(row)
             session.flush()
             return replace(numbered, id=row.id)
 
     def get_set(self, set_id: int) -> LoggedSet:
         with self._read() as session:
-            return _logged_set(_set_row(session, set_id))
+            return logged_set(_set_row(session, set_id))
 
     def update_set(self, set_id: int, **changes) -> LoggedSet:
         """Correct a logged set (reps, load, unit, type, notes ...); the same checks as logging it apply."""
-        unknown = set(changes) - set(_SET_FIELDS)
+        unknown = set(changes) - set(SET_FIELDS)
         if unknown:
             raise UpperbackError(f"A set has no field {', '.join(sorted(unknown))}.")
         with self._write() as session:
             row = _set_row(session, set_id)
-            edited = replace(_logged_set(row), **changes).validated()
+            edited = replace(logged_set(row), **changes).validated()
             key = edited.natural_key()
             if session.scalars(select(SetRow.id).where(SetRow.natural_key == key, SetRow.id != set_id)).first():
                 raise UpperbackError("An identical set is already logged at that time; delete one instead.")
-            for name, value in _set_columns(edited).items():
+            for name, value in set_values(edited).items():
                 setattr(row, name, value)
             row.natural_key = key
             return replace(edited, id=set_id)
@@ -263,7 +276,7 @@ class Store:
         """Remove one set; its form analysis, if any, stays (unlinked). Returns what was removed."""
         with self._write() as session:
             row = _set_row(session, set_id)
-            removed = _logged_set(row)
+            removed = logged_set(row)
             session.execute(update(FormAnalysis).where(FormAnalysis.set_id == set_id).values(set_id=None))
             session.delete(row)
             return removed
@@ -274,30 +287,42 @@ class Store:
         with self._read() as session:
             total = session.scalar(select(func.count()).select_from(SetRow)) or 0
             rows = session.scalars(query.offset(offset).limit(limit))
-            return [_logged_set(row) for row in rows], total
+            return [logged_set(row) for row in rows], total
 
-    def sets(self, exercise_id: str | None = None, since: datetime | None = None) -> list[LoggedSet]:
-        """Logged sets in time order, optionally of one movement and from ``since`` on."""
-        query = select(*_SET_COLUMNS).order_by(SetRow.performed_at, SetRow.session_id, SetRow.id)
+    def sets(self, exercise_id: str | None = None, since: datetime | None = None,
+             session_id: int | None = None) -> list[LoggedSet]:
+        """Logged sets in time order, optionally of one movement, from ``since`` on, of one session."""
+        query = select(*SET_RECORD_COLUMNS).order_by(SetRow.performed_at, SetRow.session_id, SetRow.id)
         if exercise_id is not None:
             query = query.where(SetRow.exercise_id == exercise_id)
         if since is not None:
             query = query.where(SetRow.performed_at >= _aware(since, "'since' time"))
+        if session_id is not None:
+            query = query.where(SetRow.session_id == session_id)
         with self._read() as session:  # plain rows, not ORM objects: a 20,000-set log reads 3x faster
             return [LoggedSet(*row) for row in session.execute(query)]
 
-    def count_sets(self) -> int:
+    def count_sets(self, session_id: int | None = None) -> int:
+        """How many sets the log holds (in one session, with ``session_id``), counted by the database."""
+        query = select(func.count()).select_from(SetRow)
+        if session_id is not None:
+            query = query.where(SetRow.session_id == session_id)
         with self._read() as session:
-            return session.scalar(select(func.count()).select_from(SetRow)) or 0
+            return session.scalar(query) or 0
 
-    def movement_sets(self) -> list[LoggedSet]:
+    def movement_sets(self, before: datetime | None = None, outside_session: int | None = None) -> list[LoggedSet]:
         """Sets of the library's movements and of guided sessions, in time order: all a plan
         reads from the log. The database picks them out, so a long history of other exercises
-        is never turned into Python objects here."""
+        is never turned into Python objects here. ``before`` and ``outside_session`` give the
+        log as it stood when a session began: sets performed earlier, none of that session's."""
         query = (select(SetRow).where(or_(SetRow.exercise_id.is_not(None), SetRow.source == "session"))
                  .order_by(SetRow.performed_at, SetRow.session_id, SetRow.id))
+        if before is not None:
+            query = query.where(SetRow.performed_at < _aware(before, "'before' time"))
+        if outside_session is not None:
+            query = query.where(or_(SetRow.session_id.is_(None), SetRow.session_id != outside_session))
         with self._read() as session:
-            return [_logged_set(row) for row in session.scalars(query)]
+            return [logged_set(row) for row in session.scalars(query)]
 
     # ------------------------------------------------------------------ exercise names
 
@@ -350,8 +375,11 @@ class Store:
             session.delete(row)
             return removed
 
-    def form_analyses(self, exercise_id: str | None = None) -> list[FormAnalysisRecord]:
-        query = select(FormAnalysis).order_by(FormAnalysis.analysed_at, FormAnalysis.id)
+    def form_analyses(self, exercise_id: str | None = None, newest: int | None = None) -> list[FormAnalysisRecord]:
+        """Saved form analyses in time order; with ``newest``, only that many of the latest, newest first."""
+        order = ((FormAnalysis.analysed_at.desc(), FormAnalysis.id.desc()) if newest is not None
+                 else (FormAnalysis.analysed_at, FormAnalysis.id))
+        query = select(FormAnalysis).order_by(*order).limit(newest)
         if exercise_id is not None:
             query = query.where(FormAnalysis.exercise_id == exercise_id)
         with self._read() as session:
@@ -480,14 +508,6 @@ def _aware(when: datetime, what: str) -> datetime:
     return when
 
 
-def _set_columns(s: LoggedSet) -> dict:
-    return {name: getattr(s, name) for name in _SET_FIELDS}
-
-
-def _logged_set(row: SetRow) -> LoggedSet:
-    return LoggedSet(**{name: getattr(row, name) for name in _SET_FIELDS}, id=row.id)
-
-
 def _session_record(row: TrainingSession) -> SessionRecord:
     return SessionRecord(name=row.name, started_at=row.started_at, ended_at=row.ended_at,
                          source=row.source, notes=row.notes, id=row.id)
@@ -540,7 +560,7 @@ def _new_rows(sets: list[tuple[LoggedSet, str]], known: dict[str, int], batch_id
         if key in known:
             continue
         known[key] = -1
-        rows.append({**_set_columns(replace(s, session_id=session_id)), "natural_key": key,
+        rows.append({**set_values(replace(s, session_id=session_id)), "natural_key": key,
                      "import_batch_id": batch_id, "created_at": now})
     return rows
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -17,6 +19,8 @@ from sqlalchemy import (
     TypeDecorator,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from upperback.logged_set import LoggedSet
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -107,7 +111,9 @@ class TrainingSession(Base):
 
 
 class SetRow(Base):
-    """One performed set (see :class:`upperback.store.LoggedSet`)."""
+    """One performed set: the columns of :class:`~upperback.logged_set.LoggedSet`, plus what the
+    store keeps about it (natural key, import batch, creation time). :func:`set_values` and
+    :func:`logged_set` map between the two."""
 
     __tablename__ = "sets"
 
@@ -133,6 +139,26 @@ class SetRow(Base):
     import_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batches.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+SET_FIELDS = tuple(f.name for f in fields(LoggedSet) if f.name != "id")
+"""The set record's fields, each a column of the sets table (its ``id`` is the row's)."""
+SET_RECORD_COLUMNS = [getattr(SetRow, name) for name in (*SET_FIELDS, "id")]
+"""The sets table's columns in the order of the record's fields: ``LoggedSet(*row)`` of a select of them."""
+
+
+def set_values(s: LoggedSet) -> dict[str, Any]:
+    """The column values of a set (its enums as their plain text)."""
+    return {name: _plain(getattr(s, name)) for name in SET_FIELDS}
+
+
+def logged_set(row: SetRow) -> LoggedSet:
+    """The set record of a row (the record makes the stored text its enums again)."""
+    return LoggedSet(**{name: getattr(row, name) for name in SET_FIELDS}, id=row.id)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, StrEnum) else value
 
 
 class FormAnalysis(Base):

@@ -121,10 +121,8 @@ def find(programme: Programme, week: int, day: int) -> PlannedSession | None:
 
 def find_open_session(store: Store, now: datetime) -> SessionRecord | None:
     """The guided session started in the last hours and not finished yet."""
-    for record in reversed(store.sessions()):
-        if (record.source == SESSION_SOURCE and record.ended_at is None
-                and record.name.startswith(SESSION_PREFIX)
-                and timedelta(0) <= now - record.started_at <= OPEN_SESSION_MAX_AGE):
+    for record in reversed(store.sessions(source=SESSION_SOURCE, open_since=now - OPEN_SESSION_MAX_AGE)):
+        if record.name.startswith(SESSION_PREFIX) and record.started_at <= now:
             return record
     return None
 
@@ -132,11 +130,11 @@ def find_open_session(store: Store, now: datetime) -> SessionRecord | None:
 def where_now(store: Store, programme: Programme, now: datetime | None = None) -> Now:
     """The planned days, how many are done, and the session to do now."""
     now = now or local_now()
-    history = store.movement_sets()  # the plan reads nothing else: other exercises stay in the database
     open_session = find_open_session(store, now)
-    if open_session is not None:  # the log as it was when this session started
-        history = [s for s in history if s.session_id != open_session.id
-                   and s.performed_at < open_session.started_at]
+    # the plan reads nothing else: other exercises stay in the database; with a session in
+    # progress, the log as it was when that session started
+    history = (store.movement_sets() if open_session is None else
+               store.movement_sets(before=open_session.started_at, outside_session=open_session.id))
     planned = planned_sessions(programme)
     done = sessions_done_since(history, programme.created_at)
     if done >= len(planned):
@@ -158,6 +156,7 @@ def open_session(store: Store, current: PlannedSession, now: datetime, found: Se
 
 
 def session_sets(store: Store, session_id: int | None) -> list[LoggedSet]:
+    """The sets of one session, picked out by the database (a resumed session may be days old)."""
     if session_id is None:
         return []
-    return [s for s in store.sets() if s.session_id == session_id]  # a resumed one may be days old
+    return store.sets(session_id=session_id)

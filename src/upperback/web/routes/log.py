@@ -22,9 +22,19 @@ from upperback.logbook.importer import import_data, resolve_target
 from upperback.logbook.progress import binned_volume, compute_progress
 from upperback.logbook.progress_plots import fault_series, top_exercises, top_muscles
 from upperback.logbook.zones import local_zone
-from upperback.store import LoggedSet
+from upperback.store import LoggedSet, SetType, WeightUnit
 from upperback.web.deps import render, require_csrf, settings, store, upload_token_check
-from upperback.web.forms import FieldError, collect, number, weight, whole
+from upperback.web.forms import (
+    SET_TYPE_NAMES,
+    FieldError,
+    choice,
+    collect,
+    kind_of_set,
+    number,
+    weight,
+    weight_unit,
+    whole,
+)
 from upperback.web.uploads import UploadKind, receive_upload
 
 router = APIRouter()
@@ -72,8 +82,8 @@ def _log_page(request: Request, *, page: int = 1, finished: bool = False, added:
     return render(request, "log.html", {
         "sets": sets, "total": total, "page": page, "pages": pages, "names": names, "variants": variants,
         "library": library, "finished": finished, "added": added, "mapped": mapped, "changed": changed[:200],
-        "zone": local_zone(), "imports": log.imports(), "analyses": log.form_analyses()[::-1][:PAGE_SIZE],
-        "typed": typed, "errors": errors, "import_error": import_error,
+        "zone": local_zone(), "imports": log.imports(), "analyses": log.form_analyses(newest=PAGE_SIZE),
+        "typed": typed, "errors": errors, "import_error": import_error, "units": tuple(WeightUnit),
     }, status_code=status_code)
 
 
@@ -82,23 +92,24 @@ def set_page(request: Request, set_id: int) -> Response:
     """One set, to correct or delete (and its session, to delete as a whole)."""
     log = store(request)
     logged = log.get_set(set_id)
-    session = next((s for s in log.sessions() if s.id == logged.session_id), None) if logged.session_id else None
-    session_sets = sum(1 for s in log.sets(since=session.started_at) if s.session_id == session.id) if session else 0
+    session = log.get_session(logged.session_id) if logged.session_id else None
+    session_sets = log.count_sets(session_id=session.id) if session else 0
     return render(request, "log_set.html", {"s": logged, "session": session, "session_sets": session_sets,
-                                            "zone": local_zone()})
+                                            "zone": local_zone(), "units": tuple(WeightUnit),
+                                            "set_types": SET_TYPE_NAMES})
 
 
 @router.post("/log/sets/{set_id}", dependencies=[Depends(require_csrf)])
 def edit_set(request: Request, set_id: int, reps: Annotated[str, Form()] = "", load: Annotated[str, Form()] = "",
-             load_unit: Annotated[str, Form()] = "kg", seconds: Annotated[str, Form()] = "",
-             rpe: Annotated[str, Form()] = "", set_type: Annotated[str, Form()] = "normal",
+             load_unit: Annotated[str, Form()] = WeightUnit.KG, seconds: Annotated[str, Form()] = "",
+             rpe: Annotated[str, Form()] = "", set_type: Annotated[str, Form()] = SetType.NORMAL,
              notes: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    if load_unit not in ("kg", "lb"):
-        raise UpperbackError("Choose kg or lb for the weight.")
-    kg = weight(load, load_unit)
+    unit = weight_unit(load_unit)
+    kg = weight(load, unit)
     edited = store(request).update_set(
-        set_id, reps=whole(reps, REPS), load=kg, load_unit=load_unit if kg is not None else None,
-        duration_s=number(seconds, DURATION_S), rpe=number(rpe, RPE), set_type=set_type, notes=notes.strip())
+        set_id, reps=whole(reps, REPS), load=kg, load_unit=unit if kg is not None else None,
+        duration_s=number(seconds, DURATION_S), rpe=number(rpe, RPE), set_type=kind_of_set(set_type),
+        notes=notes.strip())
     return RedirectResponse(f"/log?changed={quote(f'Set {edited.set_index} of {edited.exercise_name} corrected.')}",
                             status_code=303)
 
@@ -137,7 +148,7 @@ def delete_analysis(request: Request, analysis_id: int) -> Response:
 @router.post("/log", dependencies=[Depends(require_csrf)])
 def add_set(request: Request, exercise: Annotated[str, Form(max_length=100)],
             reps: Annotated[str, Form()] = "", load: Annotated[str, Form()] = "",
-            load_unit: Annotated[str, Form()] = "kg", seconds: Annotated[str, Form()] = "",
+            load_unit: Annotated[str, Form()] = WeightUnit.KG, seconds: Annotated[str, Form()] = "",
             rpe: Annotated[str, Form()] = "", notes: Annotated[str, Form(max_length=500)] = "") -> Response:
     """A set done outside a planned session; ``exercise`` is a movement or variant id. A value
     that cannot be used brings the page back with everything typed and the message by its field."""
@@ -161,20 +172,18 @@ def _typed_set(movement, variant, typed: dict[str, str]) -> LoggedSet:
     """The set as typed on the Log page, checked field by field."""
     problems: dict[str, str] = {}
 
-    unit = typed["load_unit"]
     reps = collect(problems, "reps", lambda: whole(typed["reps"], REPS, "reps"))
-    kg = collect(problems, "load", lambda: weight(typed["load"], unit if unit in ("kg", "lb") else "kg", "load"))
+    unit = collect(problems, "load", lambda: weight_unit(typed["load_unit"], "load"))
+    kg = collect(problems, "load", lambda: weight(typed["load"], unit, "load")) if unit else None
     seconds = collect(problems, "seconds", lambda: number(typed["seconds"], DURATION_S, "seconds"))
     rpe = collect(problems, "rpe", lambda: number(typed["rpe"], RPE, "rpe"))
-    if unit not in ("kg", "lb"):
-        problems["load"] = "Choose kg or lb for the weight."
     if not problems and reps is None and seconds is None:
         problems["reps"] = "Enter the reps (or the seconds, for a hold or a carry) of the set."
     if problems:
         raise FieldError(problems)
     return LoggedSet(performed_at=datetime.now().astimezone(), exercise_id=movement.id,
                      exercise_name=movement.name, variant_id=variant.id if variant else None,
-                     set_index=1, reps=reps, load=kg, load_unit=typed["load_unit"] if kg is not None else None,
+                     set_index=1, reps=reps, load=kg, load_unit=unit if kg is not None else None,
                      duration_s=seconds, rpe=rpe, notes=typed["notes"].strip())
 
 
@@ -188,9 +197,8 @@ async def import_history(request: Request) -> Response:
     finally:
         received.path.unlink(missing_ok=True)
     fmt = received.fields.get("format", "auto")
-    unit = received.fields.get("unit", "kg")
-    if unit not in ("kg", "lb"):
-        raise UpperbackError("Choose kg or lb for weights the file gives no unit for.")
+    unit = choice(received.fields.get("unit", WeightUnit.KG), WeightUnit, "unit",
+                  "Choose kg or lb for weights the file gives no unit for.")
     try:
         report = await run_in_threadpool(import_data, store(request), data, Path(received.original_name), fmt,
                                          zone=local_zone(), weight_unit=unit)

@@ -15,7 +15,7 @@ from upperback.limits import (BARBELL_KG, BARBELL_STEP_KG, DAYS_PER_WEEK, MINUTE
 from upperback.plans import LOADED_HINGE, Goal, Profile
 from upperback.web import planning
 from upperback.web.deps import render, require_csrf, store
-from upperback.web.forms import FieldError, collect, number, whole
+from upperback.web.forms import FieldError, collect, number, numbers, whole
 
 router = APIRouter(prefix="/profile")
 
@@ -133,9 +133,9 @@ def _count(text: str, field: str, limit: Limit) -> int:
 
 
 def _weights(text: str, field: str) -> list[float]:
-    """'4, 6,8 kg' -> [4.0, 6.0, 8.0]; a part that is not a usable weight raises for ``field``."""
-    parts = [p for p in re.split(r"[,;\s]+", text.replace("kg", " ")) if p]
-    return [number(part, OWNED_WEIGHT_KG, field) for part in parts]
+    """'4, 6, 8 kg' -> [4.0, 6.0, 8.0] (``12,5`` is 12.5, as in every field); an item that is not
+    a usable weight raises for ``field``."""
+    return numbers(text.replace("kg", " "), OWNED_WEIGHT_KG, field)
 
 
 def _weeks(text) -> int:

@@ -13,7 +13,7 @@ from upperback.errors import UpperbackError
 from upperback.limits import DURATION_S, REPS, RPE
 from upperback.plans.models import Item
 from upperback.plans.progression import set_notes
-from upperback.store import LoggedSet
+from upperback.store import LoggedSet, SetType, WeightUnit
 from upperback.web import planning
 from upperback.web.deps import render, require_csrf, store
 from upperback.web.forms import FieldError, collect, number, weight, whole
@@ -120,7 +120,7 @@ def _new_set(item: Item, set_number: int, now, deload: bool, *, reps: str, secon
 
     rep_count = collect(problems, "reps", lambda: whole(reps, REPS, "reps"))
     duration = collect(problems, "seconds", lambda: number(seconds, DURATION_S, "seconds"))
-    kg = collect(problems, "load", lambda: weight(load, "kg", "load"))
+    kg = collect(problems, "load", lambda: weight(load, WeightUnit.KG, "load"))
     effort = collect(problems, "rpe", lambda: number(rpe, RPE, "rpe"))
     if item.unit == "reps" and rep_count is None and "reps" not in problems:
         problems["reps"] = f"Enter how many reps you did in set {set_number}."
@@ -131,8 +131,8 @@ def _new_set(item: Item, set_number: int, now, deload: bool, *, reps: str, secon
     band = item.load.band if item.load else None
     return LoggedSet(performed_at=now, exercise_id=item.movement_id, exercise_name=item.movement_name,
                      variant_id=item.variant_id, set_index=set_number,
-                     set_type="warmup" if item.block == "warm-up" else "normal",
+                     set_type=SetType.WARMUP if item.block == "warm-up" else SetType.NORMAL,
                      reps=rep_count,
-                     load=kg, load_unit="kg" if kg is not None else None, duration_s=duration,
+                     load=kg, load_unit=WeightUnit.KG if kg is not None else None, duration_s=duration,
                      rpe=effort, notes=set_notes(band, item.tempo_step, deload),
                      source="session").validated()
