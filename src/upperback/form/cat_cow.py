@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.form import FormModule, register
 from upperback.form.common import rules_for, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
@@ -180,3 +181,13 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarr
         "hands_not_under_shoulders": frame_flags(np.abs(raw["hand_offset_ratio"]), hands),
         "knees_not_under_hips": frame_flags(np.abs(raw["knee_offset_ratio"]), knees),
     }
+
+
+def live_signals(track: PoseTrack, near: str) -> dict[str, np.ndarray]:
+    """The raw measure the live engine adds to the body signals to follow the spine curve."""
+    return {"head_flexion_deg": raw_cat_cow_signals(track, near)["head_flexion_deg"]}
+
+
+register(FormModule("cat-cow", check, frame_faults=frame_faults,
+                    derived_signals={"spine_curve_deg": lambda signals: cat_cow_signals(signals)["spine_curve_deg"]},
+                    live_signals=live_signals))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.form import FormModule, register
 from upperback.form.common import finite_stat, make_rep, phase_metrics, plan_checks, rep_limit_faults, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep
@@ -27,10 +28,6 @@ from upperback.kinematics.signals import SIDE_LANDMARKS, BodySignals
 from upperback.library.models import Counting, Movement
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.track import PoseTrack
-
-MIN_CHEST_TURN_FOR_HEAD_DEG = 15.0
-"""Below this chest turn the head-to-chest ratio says nothing; head_not_following is not judged."""
-
 
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
     """Count open-book reps per side and judge each against the movement's thresholds.
@@ -68,7 +65,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         shift = np.linalg.norm(knee - knee[0], axis=-1) / thigh_m
         left_on_top = bool(finite_stat(top[inside].astype(float), "median") >= 0.5)
         with np.errstate(invalid="ignore", divide="ignore"):
-            head_ratio = head_turn / chest_turn if chest_turn >= MIN_CHEST_TURN_FOR_HEAD_DEG else np.nan
+            head_ratio = head_turn / chest_turn if chest_turn >= movement.thresholds["min_chest_turn_for_head_deg"] else np.nan
         metrics = {
             "rotation_deg": timing.top_value,
             "rotation_range_deg": timing.depth,
@@ -170,3 +167,18 @@ def rotation_signals(track: PoseTrack) -> dict[str, np.ndarray]:
         "thigh_m": smooth(np.linalg.norm(knee - hip, axis=-1)),
         "knee_world_m": knee_world,
     }
+
+
+def live_signals(track: PoseTrack, near: str) -> dict[str, np.ndarray]:
+    """The rotation measures of each frame alone, for the live engine (which filters them itself)."""
+    from upperback.live.signals import one_frame
+
+    # rotation_signals cleans tracks longer than one frame; called frame by frame it is raw.
+    rows = [rotation_signals(one_frame(track, i)) for i in range(len(track))]
+    return {"rotation_deg": np.array([r["rotation_deg"][0] for r in rows], float),
+            "top_is_left": np.array([float(r["top_is_left"][0]) for r in rows])}
+
+
+register(FormModule("thoracic-rotation", check,
+                    derived_signals={"rotation_deg": lambda signals: rotation_signals(signals.track)["rotation_deg"]},
+                    live_signals=live_signals))

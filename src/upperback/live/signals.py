@@ -1,8 +1,8 @@
 """Live body signals: the offline signal definitions, computed frame by frame and filtered causally.
 
 Each frame's raw signals come from the same functions the offline analysis uses
-(:func:`upperback.kinematics.signals.raw_signals`, and the movement modules' own measures), run on a
-one-frame track; they are then cleaned by the causal filter of :mod:`upperback.kinematics.causal`
+(:func:`upperback.kinematics.signals.raw_signals`, and the ``live_signals`` that a movement's form
+module registers), run on a one-frame track; they are then cleaned by the causal filter of :mod:`upperback.kinematics.causal`
 instead of the offline zero-lag one. Which body side is measured (the side nearer the camera,
 the arm that works) is judged, as offline, from all frames seen so far; when that judgement
 changes, the signals of the whole history are recomputed with the new sides.
@@ -10,31 +10,16 @@ changes, the signals of the whole history are recomputed with the new sides.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from upperback.form import cat_cow, thoracic_rotation
+from upperback.form import form_module
 from upperback.kinematics.causal import OneEuroFilter, live_beta
 from upperback.kinematics.signals import BodySignals, raw_signals, working_arm
 from upperback.kinematics.view import ViewEstimate, estimate_view
 from upperback.library.models import Movement
 from upperback.pose.track import PoseTrack
-
-ExtraSignals = Callable[[PoseTrack, str], dict[str, np.ndarray]]
-"""Raw movement-specific signals of a track (first axis time) for the near side."""
-
-
-def _cat_cow_extras(track: PoseTrack, near: str) -> dict[str, np.ndarray]:
-    return {"head_flexion_deg": cat_cow.raw_cat_cow_signals(track, near)["head_flexion_deg"]}
-
-
-def _rotation_extras(track: PoseTrack, near: str) -> dict[str, np.ndarray]:
-    # rotation_signals cleans tracks longer than one frame; called frame by frame it is raw.
-    rows = [thoracic_rotation.rotation_signals(one_frame(track, i)) for i in range(len(track))]
-    return {"rotation_deg": np.array([r["rotation_deg"][0] for r in rows], float),
-            "top_is_left": np.array([float(r["top_is_left"][0]) for r in rows])}
 
 
 def one_frame(track: PoseTrack, index: int) -> PoseTrack:
@@ -45,12 +30,6 @@ def one_frame(track: PoseTrack, index: int) -> PoseTrack:
                      source=track.source,
                      extras={name: values[pick] for name, values in track.extras.items()})
 
-
-EXTRA_SIGNALS: dict[str, ExtraSignals] = {
-    "cat-cow": _cat_cow_extras,
-    "thoracic-rotation": _rotation_extras,
-}
-"""Movements whose counting signal is not a body signal: their raw per-frame measures."""
 
 UNFILTERED = frozenset({"top_is_left"})
 """Extra signals that are labels, not measurements: passed through as they are."""
@@ -80,7 +59,7 @@ class LiveSignals:
 
     def __init__(self, movement: Movement) -> None:
         self.movement = movement
-        self._extra = EXTRA_SIGNALS.get(movement.id)
+        self._extra = form_module(movement.id).live_signals  # measures beyond the body signals, if any
         self._extra_names: frozenset[str] = frozenset()
         self.names: list[str] = []
         self.raw: dict[str, list[float]] = {}

@@ -3,20 +3,18 @@
 The key signal of a movement is the one its reps are counted on (the library's
 ``counting.signal``); a movement counted some other way (the carry) takes the signal of its
 first fault that the camera view can judge. The further plotted signals are those that show
-the movement's faults (:data:`FAULT_SIGNALS`). Signals computed by a form module rather than
-by :func:`~upperback.kinematics.signals.body_signals` (the cat-cow spine curve, the open-book
-rotation) come from that module's own functions, so the report shows what the analysis read.
+the movement's faults (each fault's ``signal`` in the library). Signals computed by a form
+module rather than by :func:`~upperback.kinematics.signals.body_signals` come from the
+functions that module registers (``derived_signals``), so the report shows what the analysis read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from upperback.form.cat_cow import cat_cow_signals
-from upperback.form.thoracic_rotation import rotation_signals
+from upperback.form import derived_signal
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement, View
 
@@ -87,29 +85,10 @@ SIGNALS: dict[str, SignalSpec] = {
 }
 """Every signal a report can show."""
 
-FAULT_SIGNALS: dict[str, str] = {
-    "torso_too_upright": "torso_deg",
-    "torso_swing": "torso_deg",
-    "stood_up_mid_set": "torso_deg",
-    "leaning_forward": "torso_deg",
-    "shrugging": "elevation_ratio",
-    "neck_not_neutral": "neck_deg",
-    "neck_jerk": "neck_deg",
-    "head_forward": "neck_deg",
-    "partial_range": "elbow_deg",
-    "elbows_locked": "elbow_deg",
-    "arms_short_of_line": "arm_spread_deg",
-    "small_range": "spine_curve_deg",
-    "small_rotation": "rotation_deg",
-    "leaning_sideways": "lateral_lean_deg",
-}
-"""The signal that shows each fault code; a fault not listed is shown on the key signal."""
-
-DERIVED: dict[str, Callable[[BodySignals], np.ndarray]] = {
-    "spine_curve_deg": lambda signals: cat_cow_signals(signals)["spine_curve_deg"],
-    "rotation_deg": lambda signals: rotation_signals(signals.track)["rotation_deg"],
-}
-"""Signals that a form module computes from the body signals."""
+def fault_signals(movement: Movement) -> dict[str, str]:
+    """The signal that shows each of the movement's faults (the library's ``signal`` of each);
+    a fault without one is shown on the key signal."""
+    return {fault.code: fault.signal for fault in movement.faults if fault.signal is not None}
 
 
 def key_signal(movement: Movement, view: View | str) -> str:
@@ -118,10 +97,11 @@ def key_signal(movement: Movement, view: View | str) -> str:
     if movement.counting is not None and movement.counting.signal in SIGNALS:
         return movement.counting.signal
     view = View(view)
-    mapped = [f for f in movement.faults if f.code in FAULT_SIGNALS]
+    mapped = [f for f in movement.faults if f.signal is not None]
     judged = [f for f in mapped if view in f.views]
     for fault in judged or mapped:
-        return FAULT_SIGNALS[fault.code]
+        assert fault.signal is not None
+        return fault.signal
     return "torso_deg"
 
 
@@ -132,19 +112,20 @@ def plotted_signals(movement: Movement, view: View | str) -> list[str]:
     names = [key_signal(movement, view)]
     if movement.counting is not None and movement.counting.gate_signal:
         names.append(movement.counting.gate_signal)
-    names += [FAULT_SIGNALS[f.code] for f in movement.faults if f.code in FAULT_SIGNALS and view in f.views]
+    names += [f.signal for f in movement.faults if f.signal is not None and view in f.views]
     unique = [n for i, n in enumerate(names) if n in SIGNALS and n not in names[:i]]
     return unique[:MAX_PLOTS]
 
 
 def fault_signal(code: str, movement: Movement, view: View | str, shown: list[str]) -> str:
     """The plotted signal a fault's span is shaded on: its own if shown, else the key signal."""
-    own = FAULT_SIGNALS.get(code)
+    own = fault_signals(movement).get(code)
     return own if own in shown else key_signal(movement, view)
 
 
 def signal_values(signals: BodySignals, name: str) -> np.ndarray:
     """(T,) values of one signal of :data:`SIGNALS`, NaN where it was not measured."""
-    if name in DERIVED:
-        return np.asarray(DERIVED[name](signals), dtype=float)
+    derive = derived_signal(name) if name not in signals.values else None
+    if derive is not None:
+        return np.asarray(derive(signals), dtype=float)
     return np.asarray(signals[name], dtype=float)
