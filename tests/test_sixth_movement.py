@@ -175,6 +175,7 @@ def test_a_movement_in_the_library_without_a_form_module_is_a_clear_error(tmp_pa
 
 @needs_wild_media
 def test_sixth_movement_runs_through_analysis_reports_and_live(sixth_movement, tmp_path):
+    import upperback.report
     from upperback.analysis import analyze_with_track, frame_faults
     from upperback.live import LiveSession
     from upperback.pose.track import BACK_PROFILE
@@ -200,6 +201,9 @@ def test_sixth_movement_runs_through_analysis_reports_and_live(sixth_movement, t
 
     data = json.loads(write_report_json(report, tmp_path / "report.json").read_text())
     assert data["exercise"] == MOVEMENT_ID and data["rep_count"] == report.rep_count
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(data, json.loads((Path(upperback.report.__file__).parent / "schema"
+                                          / "form_report.schema.json").read_text()))
 
     html = write_html_report(report, track, tmp_path / "report.html").read_text()
     assert "Dumbbell shrug" in html
