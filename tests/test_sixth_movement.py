@@ -16,9 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from rich.console import Console
-
 from conftest import needs_wild_media, wild_track
+from rich.console import Console
 
 MOVEMENT_ID = "dumbbell-shrug"
 CLIP = "shrug_control_front.mp4"

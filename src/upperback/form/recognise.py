@@ -16,7 +16,6 @@ import numpy as np
 from upperback.form.common import finite_stat
 from upperback.kinematics.signals import BodySignals
 from upperback.library import get_library
-from upperback.library.models import Recognition as RecognitionRule
 from upperback.library.models import RecognitionFeature, RecognitionTerm
 from upperback.pose.landmarks import Landmark as L
 
@@ -42,15 +41,17 @@ def recognise(signals: BodySignals) -> Recognition:
     """Score each movement of the library that has a ``recognition`` entry and pick the clear
     winner, if there is one."""
     features = measure(signals)
-    movements = [m for m in get_library().movements if m.recognition is not None]
-    scores = {m.id: float(np.nan_to_num(_score(m.recognition, features))) for m in movements}
-    ranked = sorted(scores, key=scores.get, reverse=True)  # type: ignore[arg-type]
-    best, second = ranked[0], ranked[1]
-    clear = scores[best] >= 0.3 and scores[best] - scores[second] >= MIN_MARGIN
+    rules = {m.id: m.recognition for m in get_library().movements if m.recognition is not None}
+    scores = {name: float(np.nan_to_num(_product([*rule.posture, *rule.motion], features)))
+              for name, rule in rules.items()}
+    ranked = sorted(scores, key=lambda name: scores[name], reverse=True)
+    best = ranked[0] if ranked else None
+    runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+    clear = best is not None and scores[best] >= 0.3 and scores[best] - runner_up >= MIN_MARGIN
     if clear:
         return Recognition(best, True, scores)
-    fallback = next((m.id for m in movements if m.recognition.fallback  # type: ignore[union-attr]
-                     and _product(m.recognition.posture, features) == 1.0), None)  # type: ignore[union-attr]
+    fallback = next((name for name, rule in rules.items()
+                     if rule.fallback and _product(rule.posture, features) == 1.0), None)
     return Recognition(fallback, False, scores)
 
 
@@ -71,10 +72,6 @@ def measure(signals: BodySignals) -> dict[RecognitionFeature, float]:
         F.LYING_ON_SIDE: _lying_on_side(signals),
         F.TRAVEL: _travel(signals),
     }
-
-
-def _score(recognition: RecognitionRule, features: dict[RecognitionFeature, float]) -> float:
-    return _product([*recognition.posture, *recognition.motion], features)
 
 
 def _product(terms: list[RecognitionTerm], features: dict[RecognitionFeature, float]) -> float:

@@ -29,6 +29,7 @@ from upperback.library.models import Counting, Movement
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.track import PoseTrack
 
+
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
     """Count open-book reps per side and judge each against the movement's thresholds.
 
