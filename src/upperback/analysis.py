@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from upperback.errors import UpperbackError
-from upperback.form import bent_over_row, cat_cow, farmers_carry, reverse_fly, thoracic_rotation
+from upperback.form import CHECKS, form_module, module_name
 from upperback.form.common import spans
 from upperback.form.movement_result import MovementResult
 from upperback.form.recognise import recognise
@@ -24,28 +23,11 @@ from upperback.pose.landmarks import Landmark
 from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback
 from upperback.pose.track import PoseTrack
 
-FormModule = Callable[[BodySignals, Movement], MovementResult]
-
-FrameFaults = Callable[[BodySignals, Movement], dict[str, np.ndarray]]
-
-FRAME_FAULTS: dict[str, FrameFaults] = {
-    "bent-over-row": bent_over_row.frame_faults,
-    "reverse-fly": reverse_fly.frame_faults,
-    "cat-cow": cat_cow.frame_faults,
-    "farmers-carry": farmers_carry.frame_faults,
-}
-"""Per movement, the faults that can be judged on a single frame (thoracic rotation has none)."""
-
 AUTO = "auto"
 """``exercise`` value that recognises the movement from the video."""
 
-FORM_MODULES: dict[str, FormModule] = {
-    "bent-over-row": bent_over_row.check,
-    "reverse-fly": reverse_fly.check,
-    "cat-cow": cat_cow.check,
-    "thoracic-rotation": thoracic_rotation.check,
-    "farmers-carry": farmers_carry.check,
-}
+FORM_MODULES = CHECKS
+"""Each movement's offline check by movement id (the form registry, ``upperback.form``)."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +77,7 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
     options = options or AnalysisOptions()
     notes: list[str] = []
     if exercise != AUTO:
-        _module_for(get_library().analysis_target(exercise)[0])  # fail fast, before the video is read
+        form_module(get_library().analysis_target(exercise)[0].id)  # fail fast, before the video is read
     track = load_track_from(source, options)
     _check_long_enough(track, None if exercise == AUTO else get_library().analysis_target(exercise)[0])
     signals = body_signals(track)
@@ -107,7 +89,7 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
         result = MovementResult([], [], skipped=[f"{f.code}: the video has too few frames to judge it." for f in movement.faults],
                                 notes=[sparse])
     else:
-        result = _module_for(movement)(signals, movement)
+        result = form_module(movement.id).check(signals, movement)
     report = FormReport(
         exercise=movement.id,
         variant=variant.id if variant else None,
@@ -193,22 +175,22 @@ def _variant_skips(variant: Variant | None) -> list[str]:
 
 
 def frame_faults(track: PoseTrack, exercise: str) -> dict[str, np.ndarray]:
-    """Per frame of ``track``, each single-frame fault as 1.0 / 0.0, or NaN where it cannot be judged.
-    ``exercise`` is a movement or variant id (a variant's thresholds apply)."""
+    """Per frame of ``track``, each fault the library marks ``single_frame`` as 1.0 / 0.0, or NaN
+    where it cannot be judged. ``exercise`` is a movement or variant id (a variant's thresholds
+    apply, and the faults it does not judge are left out)."""
     movement = get_library().analysis_target(exercise)[0]
-    judge = FRAME_FAULTS.get(movement.id)
-    return judge(body_signals(track), movement) if judge else {}
-
-
-def _module_for(movement: Movement) -> FormModule:
-    module = FORM_MODULES.get(movement.id)
-    if module is None:
-        available = ", ".join(sorted(FORM_MODULES))
+    wanted = [fault.code for fault in movement.faults if fault.single_frame]
+    if not wanted:
+        return {}
+    module = form_module(movement.id)
+    flags = module.frame_faults(body_signals(track), movement) if module.frame_faults else {}
+    missing = [code for code in wanted if code not in flags]
+    if missing:
         raise UpperbackError(
-            f"Form analysis for '{movement.id}' is not available yet (available: {available}). "
-            f"Run 'upperback exercise {movement.id}' for its coaching cues meanwhile."
-        )
-    return module
+            f"The library marks {', '.join(missing)} of '{movement.id}' as judged on single frames, but its "
+            f"form module ({module_name(movement.id)}) flags no frame for them: give its frame_faults "
+            "those faults, or set single_frame: false in the movement's YAML.")
+    return {code: values for code, values in flags.items() if code in wanted}
 
 
 def _recognised(signals: BodySignals) -> tuple[str, list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.form import FormModule, register
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
@@ -123,3 +124,6 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarr
         "rounded_back": lambda: frame_flags(probability, limit("rounded_back", "min_probability")),
     }
     return {code: flag() for code, flag in flags.items() if code in judged}
+
+
+register(FormModule("bent-over-row", check, frame_faults=frame_faults))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.form import FormModule, register
 from upperback.form.common import count_reps, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
@@ -143,3 +144,6 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarr
         "hands_not_under_shoulders": frame_flags(np.abs(raw["hand_offset_ratio"]), hands),
         "knees_not_under_hips": frame_flags(np.abs(raw["knee_offset_ratio"]), knees),
     }
+
+
+register(FormModule("cat-cow", check, frame_faults=frame_faults))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upperback.form import FormModule, register
 from upperback.form.evidence import noise_for
 from upperback.form.common import beyond_faults, fault_event, finite_stat, frame_flags, plan_checks, spans, window
 from upperback.form.movement_result import MovementResult
@@ -34,9 +35,6 @@ MIN_VIEW_RUN_FRAMES = 3
 """Runs of one view shorter than this are taken as misjudged frames, not a change of view."""
 RELAXED_PERCENTILE = 90
 """Percentile of the ear-to-shoulder ratio (per view) taken as the shoulders' resting height."""
-UPRIGHT_LEAN_DEG = 30.0
-"""Trunk lean from vertical below which the body counts as standing (for a carry without
-detectable steps, e.g. a standing hold)."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     views = per_frame_views(signals)
     runnable, skipped = plan_by_frames(movement, signals.view.view, views, t)
     steps = find_steps(signals)
-    walk = carry_mask(signals, steps)
+    walk = carry_mask(signals, movement, steps)
     lean_deg = signals["trunk_lean_deg"]
     frontal = np.isin(views, [View.FRONT.value, View.BACK.value])
     with np.errstate(invalid="ignore"):
@@ -201,15 +199,16 @@ def find_steps(signals: BodySignals) -> Steps:
     return Steps(found, float(np.median(gaps)) if len(gaps) else float("nan"))
 
 
-def carry_mask(signals: BodySignals, steps: Steps) -> np.ndarray:
+def carry_mask(signals: BodySignals, movement: Movement, steps: Steps) -> np.ndarray:
     """Frames of the carry: from the first step to the last (half a step either side);
-    without steps (a standing hold), the longest stretch of upright standing."""
+    without steps (a standing hold), the longest stretch of upright standing (the movement's
+    ``standing_max_lean_deg``)."""
     t = signals.times_s
     if len(steps.times_s) >= 2:
         pad = 0.5 * (steps.interval_s if np.isfinite(steps.interval_s) else 0.0)
         return window(t, steps.times_s[0] - pad, steps.times_s[-1] + pad)
     with np.errstate(invalid="ignore"):
-        upright = signals["trunk_lean_deg"] < UPRIGHT_LEAN_DEG
+        upright = signals["trunk_lean_deg"] < movement.thresholds["standing_max_lean_deg"]
     runs = spans(upright, t)
     mask = np.zeros(len(t), bool)
     if runs:
@@ -323,3 +322,6 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarr
         usable = in_views(views, movement.fault(code))
         flags[code] = np.where(usable, frame_flags(values, threshold, kind), np.nan)
     return flags
+
+
+register(FormModule("farmers-carry", check, frame_faults=frame_faults))

@@ -1,16 +1,10 @@
-"""``--exercise auto``: tell which of the five movements a video shows, from posture and motion.
+"""``--exercise auto``: tell which movement of the library a video shows, from posture and motion.
 
-The rules follow how the movements differ to a coach's eye:
-
-- lying on the side (the body's long axis level in the picture, hips and shoulders stacked
-  vertically): side-lying thoracic rotation;
-- on hands and knees (torso level, hips and knees bent near 90°, hands below the shoulders):
-  cat-cow;
-- upright, arms hanging and the body travelling across the picture or stepping: farmer's carry;
-- hinged forward (or chest on a bench): a row if the elbows bend through a large range, a
-  reverse fly if the upper arms sweep apart while the elbows stay nearly straight.
-
-Each movement gets a score from 0 to 1; the best wins when it is clear of the runner-up.
+Each movement's ``recognition`` entry in the library says how it looks to a coach's eye, as a
+product of terms on a few measures of the whole video (:class:`RecognitionFeature`): for example
+lying on the side (the open book), on hands and knees (cat-cow), upright and travelling (the
+carry), or hinged forward with the elbows bending through a large range (the row). Each movement
+gets a score from 0 to 1; the best wins when it is clear of the runner-up.
 """
 
 from __future__ import annotations
@@ -21,6 +15,8 @@ import numpy as np
 
 from upperback.form.common import finite_stat
 from upperback.kinematics.signals import BodySignals
+from upperback.library import get_library
+from upperback.library.models import RecognitionFeature, RecognitionTerm
 from upperback.pose.landmarks import Landmark as L
 
 MIN_MARGIN = 0.15
@@ -31,8 +27,9 @@ MIN_MARGIN = 0.15
 class Recognition:
     """The recognised movement (None when nothing fits), whether it won clearly, and all scores.
 
-    A hinged posture with no clear arm movement (a hold, a set-up) falls back to the bent-over
-    row, the hinge movement that gets a 0-rep report rather than a guess at another movement.
+    When no movement wins clearly, the library's ``fallback`` movement is chosen if its posture
+    fits fully: a hinged hold or set-up with no clear arm movement gets a 0-rep row report rather
+    than a guess at another movement.
     """
 
     exercise: str | None
@@ -41,32 +38,65 @@ class Recognition:
 
 
 def recognise(signals: BodySignals) -> Recognition:
-    """Score each movement and pick the clear winner, if there is one."""
-    torso = finite_stat(signals["torso_deg"], "median")
-    hip = finite_stat(signals["hip_deg"], "median")
-    knee = finite_stat(signals["knee_deg"], "median")
-    elbow_range = _spread(signals["elbow_deg"])
-    arm_spread_range = _spread(signals["arm_spread_deg"])
-    lying = _lying_on_side(signals)
-    walking = _travel(signals)
-    hinged = _between(torso, 0, 65)
-    scores = {
-        "thoracic-rotation": lying,
-        "cat-cow": (1 - lying) * _between(torso, -1, 30) * _near(hip, 95, 30) * _near(knee, 95, 35)
-        * _hands_below_shoulders(signals),
-        "farmers-carry": (1 - lying) * _between(torso, 65, 91) * max(walking, 0.3 * _near(hip, 175, 20)),
-        "bent-over-row": (1 - lying) * hinged * _ramp(elbow_range, 15, 45)
-        * (1 - 0.7 * _ramp(arm_spread_range - elbow_range, 20, 60)),
-        "reverse-fly": (1 - lying) * hinged * _ramp(arm_spread_range, 40, 90)
-        * (1 - 0.7 * _ramp(elbow_range - arm_spread_range, 0, 30)),
-    }
-    scores = {k: float(np.nan_to_num(v)) for k, v in scores.items()}
-    ranked = sorted(scores, key=scores.get, reverse=True)
-    best, second = ranked[0], ranked[1]
-    clear = scores[best] >= 0.3 and scores[best] - scores[second] >= MIN_MARGIN
+    """Score each movement of the library that has a ``recognition`` entry and pick the clear
+    winner, if there is one."""
+    features = measure(signals)
+    rules = {m.id: m.recognition for m in get_library().movements if m.recognition is not None}
+    scores = {name: float(np.nan_to_num(_product([*rule.posture, *rule.motion], features)))
+              for name, rule in rules.items()}
+    ranked = sorted(scores, key=lambda name: scores[name], reverse=True)
+    best = ranked[0] if ranked else None
+    runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
+    clear = best is not None and scores[best] >= 0.3 and scores[best] - runner_up >= MIN_MARGIN
     if clear:
         return Recognition(best, True, scores)
-    return Recognition("bent-over-row" if hinged and not lying else None, False, scores)
+    fallback = next((name for name, rule in rules.items()
+                     if rule.fallback and _product(rule.posture, features) == 1.0), None)
+    return Recognition(fallback, False, scores)
+
+
+def measure(signals: BodySignals) -> dict[RecognitionFeature, float]:
+    """The measures of the whole video that recognition terms read."""
+    elbow_range = _spread(signals["elbow_deg"])
+    arm_spread_range = _spread(signals["arm_spread_deg"])
+    F = RecognitionFeature
+    return {
+        F.TORSO_DEG: finite_stat(signals["torso_deg"], "median"),
+        F.HIP_DEG: finite_stat(signals["hip_deg"], "median"),
+        F.KNEE_DEG: finite_stat(signals["knee_deg"], "median"),
+        F.ELBOW_RANGE_DEG: elbow_range,
+        F.ARM_SPREAD_RANGE_DEG: arm_spread_range,
+        F.ARM_SPREAD_BEYOND_ELBOW_RANGE_DEG: arm_spread_range - elbow_range,
+        F.ELBOW_BEYOND_ARM_SPREAD_RANGE_DEG: elbow_range - arm_spread_range,
+        F.HANDS_BELOW_SHOULDERS_RATIO: _hands_below_shoulders(signals),
+        F.LYING_ON_SIDE: _lying_on_side(signals),
+        F.TRAVEL: _travel(signals),
+    }
+
+
+def _product(terms: list[RecognitionTerm], features: dict[RecognitionFeature, float]) -> float:
+    score = 1.0
+    for term in terms:
+        score = score * _term(term, features)
+    return score
+
+
+def _term(term: RecognitionTerm, features: dict[RecognitionFeature, float]) -> float:
+    """One term's factor: its shape's value, scaled by its weight, or one minus that."""
+    if term.any_of is not None:
+        value = max(_term(sub, features) for sub in term.any_of)
+    else:
+        assert term.feature is not None
+        x = features[term.feature]
+        if term.between is not None:
+            value = _between(x, *term.between)
+        elif term.ramp is not None:
+            value = _ramp(x, *term.ramp)
+        else:
+            assert term.near is not None and term.tolerance is not None
+            value = _near(x, term.near, term.tolerance)
+    value = term.weight * value if term.weight != 1.0 else value
+    return 1 - value if term.against else value
 
 
 def _lying_on_side(signals: BodySignals) -> float:
@@ -86,12 +116,13 @@ def _lying_on_side(signals: BodySignals) -> float:
 
 
 def _hands_below_shoulders(signals: BodySignals) -> float:
+    """How far the wrists hang below the shoulders in the picture, in torso lengths (median)."""
     p = signals.track.image
     drop = np.nanmean(p[:, [L.LEFT_WRIST, L.RIGHT_WRIST], 1], axis=1) - np.nanmean(
         p[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1], axis=1)
     torso_len = np.linalg.norm(p[:, L.LEFT_SHOULDER, :2] - p[:, L.LEFT_HIP, :2], axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return float(_ramp(finite_stat(drop / torso_len, "median"), 0.4, 0.8))
+        return float(finite_stat(drop / torso_len, "median"))
 
 
 def _travel(signals: BodySignals) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.form import FormModule, register
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
@@ -26,18 +27,13 @@ from upperback.form.report import FaultEvent
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
 
-CHEST_SUPPORTED_HIP_DEG = 140.0
-"""Lying face down on an incline bench, the hips are nearly straight while the torso is
-inclined; standing hinged, they are folded to about 90–120°."""
-
-
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
     """Count reverse flies and judge each against the movement's thresholds."""
     assert movement.counting is not None
     plan = plan_checks(movement, signals.view.view,
                        {k: v for k, v in outline_unavailable(signals).items() if k == "arched_lower_back"})
     runnable, skipped = plan.runnable, list(plan.skipped)
-    bench = frozenset({"torso_too_upright"}) if chest_supported(signals) else frozenset()
+    bench = frozenset({"torso_too_upright"}) if chest_supported(signals, movement) else frozenset()
     if bench:
         runnable = runnable - bench
         skipped = [n for n in skipped if not n.startswith("torso_too_upright:")]
@@ -93,9 +89,9 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
                           shots=counted.shots)
 
 
-def chest_supported(signals: BodySignals) -> bool:
+def chest_supported(signals: BodySignals, movement: Movement) -> bool:
     """Whether the set was done lying on an incline bench (hips straight, torso inclined)."""
-    return finite_stat(signals["hip_deg"], "median") > CHEST_SUPPORTED_HIP_DEG
+    return finite_stat(signals["hip_deg"], "median") > movement.thresholds["chest_supported_min_hip_deg"]
 
 
 def max_rise(values: np.ndarray, times_s: np.ndarray, window_s: float) -> float:
@@ -121,3 +117,6 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarr
         "elbows_locked": lambda: frame_flags(signals.raw["elbow_deg"], limit("elbows_locked", "max_elbow_angle_deg")),
     }
     return {code: flag() for code, flag in flags.items() if code in judged}
+
+
+register(FormModule("reverse-fly", check, frame_faults=frame_faults))

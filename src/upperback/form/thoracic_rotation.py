@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.form import FormModule, register
 from upperback.form.common import count_reps, finite_stat, make_rep, phase_metrics, plan_checks, rep_limit_faults, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep
@@ -25,9 +26,6 @@ from upperback.kinematics.angles import angle_between_deg
 from upperback.kinematics.movement_signals import AXES
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Counting, Movement
-
-MIN_CHEST_TURN_FOR_HEAD_DEG = 15.0
-"""Below this chest turn the head-to-chest ratio says nothing; head_not_following is not judged."""
 
 
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
@@ -66,7 +64,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         shift = np.linalg.norm(knee - knee[0], axis=-1) / thigh_m
         left_on_top = bool(finite_stat(top[inside].astype(float), "median") >= 0.5)
         with np.errstate(invalid="ignore", divide="ignore"):
-            head_ratio = head_turn / chest_turn if chest_turn >= MIN_CHEST_TURN_FOR_HEAD_DEG else np.nan
+            head_ratio = head_turn / chest_turn if chest_turn >= movement.thresholds["min_chest_turn_for_head_deg"] else np.nan
         metrics = {
             "rotation_deg": timing.top_value,
             "rotation_range_deg": timing.depth,
@@ -132,3 +130,6 @@ def rotation_signals(signals: BodySignals) -> dict[str, np.ndarray]:
         "thigh_m": signals["top_thigh_m"],
         "knee_world_m": np.stack([signals[f"top_knee_{a}_m"] for a in AXES], axis=-1),
     }
+
+
+register(FormModule("thoracic-rotation", check))

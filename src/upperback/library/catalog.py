@@ -10,6 +10,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -199,7 +200,17 @@ def load_library(data_dir: Path = loader.DATA_DIR) -> Library:
     )
 
 
+LIBRARY_ENV = "UPPERBACK_LIBRARY"
+"""Environment variable naming a library folder to use instead of the packaged one (laid out
+like ``library/data``: anatomy.yaml, guidance.yaml, faq.yaml and movements/*.yaml)."""
+
+
 @cache
 def get_library() -> Library:
-    """The packaged library, loaded once per process."""
-    return load_library()
+    """The library, loaded once per process: the folder named by ``UPPERBACK_LIBRARY`` if set,
+    else the packaged one. (``get_library.cache_clear()`` reads it again.)"""
+    folder = os.environ.get(LIBRARY_ENV)
+    if folder and not Path(folder).is_dir():
+        raise LibraryDataError(f"{LIBRARY_ENV}={folder}: no such folder. Point it at a library folder "
+                               "(anatomy.yaml, guidance.yaml, faq.yaml, movements/) or unset it.")
+    return load_library(Path(folder)) if folder else load_library()

@@ -185,6 +185,24 @@ class EquipmentNeed(Strict):
     any_of: list[Equipment] = Field(min_length=1)
 
 
+class MobilityDose(Strict):
+    """How much of a mobility drill a plan prescribes: ``reps`` per set (per side for a
+    per-side drill), ``short_reps`` when time is tight, ``rep_s`` seconds one rep takes."""
+
+    reps: int = Field(ge=1)
+    short_reps: int = Field(ge=1)
+    rep_s: float = Field(gt=0)
+
+
+class Tempo(Strict):
+    """Seconds for the lift, the hold at the top, the lowering and the pause at the bottom of a rep."""
+
+    lift_s: float = Field(ge=0)
+    hold_s: float = Field(ge=0)
+    lower_s: float = Field(ge=0)
+    pause_s: float = Field(default=0.0, ge=0)
+
+
 class VariantAnalysis(Strict):
     """How the video analysis judges a variant differently from its movement.
 
@@ -220,6 +238,8 @@ class Variant(Strict):
     per_side: bool = Field(
         default=False, description="A set is done once for each side; reps and times are per side.")
     analysis: VariantAnalysis | None = None
+    dose: MobilityDose | None = Field(default=None, description="A mobility variant's own dose (else the movement's).")
+    tempo: Tempo | None = Field(default=None, description="The tempo the variant's card asks for, if it sets one.")
 
 
 class SafetyCue(Strict):
@@ -240,7 +260,10 @@ class Fault(Strict):
     """A form fault the video analysis checks.
 
     ``thresholds`` are read by the movement's ``form/`` module; units are in the key names.
-    ``single_frame`` says whether the fault can be judged from one frame alone.
+    ``single_frame`` says whether the fault is judged from one frame alone: the form module's
+    ``frame_faults`` must then flag it on every frame (``analysis.frame_faults``).
+    ``signal`` names the signal a report plots the fault on (``report/key_signals.SIGNALS``);
+    without one the fault is shown on the movement's key signal.
     """
 
     code: FaultCode
@@ -252,6 +275,7 @@ class Fault(Strict):
     severity: Severity
     views: list[View] = Field(min_length=1, description="Camera views in which it can be judged.")
     single_frame: bool = False
+    signal: str | None = None
     thresholds: dict[str, float] = Field(default_factory=dict)
 
 
@@ -263,6 +287,22 @@ class CountingSignal(Strict):
     min_depth: float = Field(gt=0)
 
 
+class PhaseWords(Strict):
+    """Words a report's video captions use for the parts of one rep (``report/timeline.py``)."""
+
+    working: Text = Field(description="The way out of rest, e.g. 'pulling'.")
+    turn: Text = Field(description="The turning point, e.g. 'top'.")
+    returning: Text = Field(description="The way back to rest, e.g. 'lowering'.")
+
+
+class StepPhases(Strict):
+    """The library's step phase names (``steps[].phase``) that live coaching shows for the
+    working and the returning part of a rep (``live/counting.py``)."""
+
+    working: Text
+    returning: Text
+
+
 class Counting(Strict):
     """How reps (or cycles) of a movement show in its body signals (see ``form/reps.py``).
 
@@ -272,6 +312,9 @@ class Counting(Strict):
     share of the set's own recent range (5th to 95th percentile) a rep must also reach. Reps
     count only while ``gate_signal`` stays below ``gate_max`` (e.g. the torso stays hinged).
     ``alternatives`` are read, in order, in a shot where ``signal`` is too rarely seen.
+    ``phase_words`` caption a rep in a report's video, ``step_phases`` in live coaching.
+    ``standing_torso_deg`` is the torso angle at which a live set ends because the person
+    stood up; a movement gated on the torso angle stands up past its gate instead.
     """
 
     signal: str
@@ -283,6 +326,81 @@ class Counting(Strict):
     min_rep_s: float = 0.6
     max_rep_s: float = 12.0
     alternatives: list[CountingSignal] = Field(default_factory=list)
+    phase_words: PhaseWords
+    step_phases: StepPhases
+    standing_torso_deg: float | None = Field(default=None, gt=0, le=90)
+
+    @model_validator(mode="after")
+    def _knows_when_standing(self) -> Counting:
+        if self.standing_torso_deg is None and not (self.gate_signal == "torso_deg" and self.gate_max is not None):
+            raise ValueError("needs 'standing_torso_deg' (the torso angle at which a live set ends) "
+                             "when reps are not gated on the torso angle")
+        return self
+
+    @property
+    def stood_up_torso_deg(self) -> float:
+        """The torso angle above horizontal taken as standing up, ending a live set."""
+        if self.standing_torso_deg is not None:
+            return self.standing_torso_deg
+        assert self.gate_max is not None
+        return self.gate_max
+
+
+class RecognitionFeature(StrEnum):
+    """What ``form/recognise.py`` measures of a whole video (medians over the frames)."""
+
+    TORSO_DEG = "torso_deg"
+    HIP_DEG = "hip_deg"
+    KNEE_DEG = "knee_deg"
+    ELBOW_RANGE_DEG = "elbow_range_deg"
+    ARM_SPREAD_RANGE_DEG = "arm_spread_range_deg"
+    ARM_SPREAD_BEYOND_ELBOW_RANGE_DEG = "arm_spread_beyond_elbow_range_deg"
+    ELBOW_BEYOND_ARM_SPREAD_RANGE_DEG = "elbow_beyond_arm_spread_range_deg"
+    HANDS_BELOW_SHOULDERS_RATIO = "hands_below_shoulders_ratio"
+    LYING_ON_SIDE = "lying_on_side"
+    TRAVEL = "travel"
+
+
+class RecognitionTerm(Strict):
+    """One factor of a movement's recognition score, from 0 to 1.
+
+    Exactly one of: ``between`` (1 inside ``[low, high]``, else 0), ``near`` with ``tolerance``
+    (1 at ``near``, falling linearly to 0 at ``tolerance`` away), ``ramp`` (0 below ``low``,
+    1 above ``high``, linear between), or ``any_of`` (the best of several terms). The result is
+    scaled by ``weight``; with ``against`` the factor is one minus that (it counts against).
+    """
+
+    feature: RecognitionFeature | None = None
+    between: tuple[float, float] | None = None
+    near: float | None = None
+    tolerance: float | None = Field(default=None, gt=0)
+    ramp: tuple[float, float] | None = None
+    any_of: list[RecognitionTerm] | None = Field(default=None, min_length=2)
+    weight: float = Field(default=1.0, gt=0, le=1)
+    against: bool = False
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> RecognitionTerm:
+        shapes = [name for name in ("between", "near", "ramp", "any_of") if getattr(self, name) is not None]
+        if len(shapes) != 1:
+            raise ValueError(f"give exactly one of between, near, ramp or any_of (found: {', '.join(shapes) or 'none'})")
+        if (self.any_of is None) == (self.feature is None):
+            raise ValueError("'feature' goes with between, near or ramp, and not with any_of")
+        if (self.near is None) != (self.tolerance is None):
+            raise ValueError("'near' needs a 'tolerance'")
+        if self.ramp is not None and self.ramp[0] == self.ramp[1]:
+            raise ValueError("a ramp needs two different ends")
+        return self
+
+
+class Recognition(Strict):
+    """How ``--exercise auto`` tells this movement: the product of ``posture`` (how the body is
+    held) and ``motion`` (what moves) terms. The ``fallback`` movement is chosen when no movement
+    wins clearly but its posture fits fully (a hinged hold analyses as a 0-rep row)."""
+
+    posture: list[RecognitionTerm] = Field(min_length=1)
+    motion: list[RecognitionTerm] = Field(default_factory=list)
+    fallback: bool = False
 
 
 class Step(Strict):
@@ -310,6 +428,12 @@ class Movement(Strict):
     camera: CameraAdvice
     faults: list[Fault] = Field(min_length=1)
     counting: Counting | None = None
+    thresholds: dict[str, float] = Field(
+        default_factory=dict,
+        description="Movement-wide limits the form module reads that belong to no one fault; "
+        "units are in the key names.")
+    recognition: Recognition | None = Field(default=None, description="None: never recognised by --exercise auto.")
+    dose: MobilityDose | None = Field(default=None, description="A mobility drill's dose in plans.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Movement:
@@ -338,6 +462,15 @@ class Movement(Strict):
                 if unknown:
                     raise ValueError(f"variant '{variant.id}' sets unknown thresholds {sorted(unknown)} "
                                      f"of fault '{code}'")
+        if self.counting is not None:
+            phases = {step.phase for step in self.steps}
+            for name in ("working", "returning"):
+                phase = getattr(self.counting.step_phases, name)
+                if phase not in phases:
+                    raise ValueError(f"counting.step_phases.{name} '{phase}' is no phase of the steps "
+                                     f"({', '.join(sorted(phases))})")
+        if self.category in (Category.MOBILITY, Category.WARM_UP) and self.dose is None:
+            raise ValueError("a mobility movement needs a 'dose' (reps, short_reps, rep_s) for plans")
         enforced = {f.enforces for f in self.faults}
         for cue in self.safety:
             if not cue.coaching_only and cue.id not in enforced:

@@ -22,14 +22,6 @@ from upperback.form.reps import RepTiming
 from upperback.form.shots import ShotWatch
 from upperback.library.models import Movement
 
-PHASE_WORDS: dict[str, tuple[str, str]] = {
-    "bent-over-row": ("pull", "lower"),
-    "reverse-fly": ("lift", "lower"),
-    "cat-cow": ("cat", "cow"),
-    "thoracic-rotation": ("open", "return"),
-}
-"""Per movement, the library's step phase names for the working and the returning part of a rep."""
-
 PHASE_DEADBAND = 0.02
 """Share of ``min_depth`` the signal must move between frames to change the phase's direction."""
 
@@ -109,7 +101,7 @@ class LiveCounter:
             self.phase = Phase.WORKING
 
     def phase_label(self) -> str:
-        """The phase in the library's words (e.g. ``pull`` / ``lower`` for a row)."""
-        working, returning = PHASE_WORDS.get(self.movement.id, ("work", "return"))
+        """The phase in the library's words (``counting.step_phases``, e.g. ``pull`` / ``lower`` for a row)."""
+        working, returning = self.counting.step_phases.working, self.counting.step_phases.returning
         return {Phase.WAITING: "get in position", Phase.REST: "ready",
                 Phase.WORKING: working, Phase.RETURNING: returning}[self.phase]

@@ -32,7 +32,6 @@ from upperback.live.set_end import (
     END_MESSAGES,
     GONE_S,
     STAND_S,
-    STANDING_TORSO_DEG,
     STILL_FRACTION,
     STILL_S,
     EndReason,
@@ -163,8 +162,7 @@ class LiveSession:
         self._signals = LiveSignals(self.movement)
         counting = self.movement.counting
         self._counter = LiveCounter(self.movement) if counting is not None else None
-        standing = counting.gate_max if counting is not None and counting.gate_max is not None \
-            else STANDING_TORSO_DEG
+        standing = counting.stood_up_torso_deg if counting is not None else math.inf  # no reps: no set end
         still_band = STILL_FRACTION if counting is not None else math.inf  # in rep minimum depths
         self._set_end = SetEndDetector(standing, still_band, stand_s=stand_s, still_s=still_s, gone_s=gone_s)
         self._cues = CuePicker([f.code for f in self.movement.faults], min_gap_s=min_cue_gap_s)

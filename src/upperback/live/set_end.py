@@ -14,8 +14,6 @@ GONE_S = 3.0
 """Nobody in the picture for this long ends the set."""
 STILL_FRACTION = 0.4
 """The counted signal moves less than this share of a rep's minimum depth while 'still'."""
-STANDING_TORSO_DEG = 65.0
-"""Torso angle above horizontal taken as standing, for movements whose counting has no posture gate."""
 
 
 class EndReason(StrEnum):

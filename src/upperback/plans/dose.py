@@ -20,8 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from upperback.library import Level, Library, Movement
-from upperback.library.models import ActionKind, Category
+from upperback.library import Level, Library, Movement, get_library
+from upperback.library.models import ActionKind, Category, MobilityDose
+from upperback.library.models import Tempo as LibraryTempo
 from upperback.plans.profile import Goal
 
 
@@ -136,22 +137,6 @@ def work_span(goal: Goal, level: Level, cls: ExerciseClass) -> Span:
     raise ValueError(f"mobility work is dosed per variant, not by goal ({cls})")
 
 
-@dataclass(frozen=True)
-class MobilityDose:
-    reps: int
-    short_reps: int
-    rep_s: float
-
-
-# The library's own steps: "eight slow turns" a side for the open book, "eight to ten rounds"
-# of cat-cow at two to three seconds each way. The short version is used when time is tight.
-_MOBILITY = {"thoracic-rotation": MobilityDose(8, 5, 6.0), "cat-cow": MobilityDose(8, 5, 5.0)}
-_MOBILITY_VARIANTS = {
-    "open-book-breath-hold": MobilityDose(5, 3, 15.0),   # two to three slow breaths at the end
-    "segmental-cat-cow": MobilityDose(6, 4, 10.0),      # about five seconds each direction
-}
-
-
 WARM_UP_ROUNDS = 2
 """Two rounds of each drill make the five minutes of mid-back work that the library's
 before-lifting guidance asks for; the short version (one round, fewer reps) is used only
@@ -159,7 +144,15 @@ when time is tight."""
 
 
 def mobility_dose(movement_id: str, variant_id: str) -> MobilityDose:
-    return _MOBILITY_VARIANTS.get(variant_id) or _MOBILITY[movement_id]
+    """The library's dose of a mobility drill: the variant's own, else the movement's (each
+    ``dose`` in the movement YAML, read from the drill's steps)."""
+    library = get_library()
+    movement = library.movement(movement_id)
+    variant = next((v for v in movement.variants if v.id == variant_id), None)
+    dose = (variant.dose if variant is not None else None) or movement.dose
+    if dose is None:
+        raise ValueError(f"{movement_id} has no mobility dose in the library (only mobility drills have one)")
+    return dose
 
 
 # --------------------------------------------------------------------------- rest
@@ -196,17 +189,23 @@ def rest_s(goal: Goal, cls: ExerciseClass) -> tuple[int, int]:
 # ACSM 2009 recommends slow-to-moderate velocities for novices; the library's cards ask for a
 # squeeze at the top and a lowering about twice as long as the lift.
 _BASE_TEMPO = {ExerciseClass.COMPOUND: Tempo(1, 1, 2), ExerciseClass.ISOLATION: Tempo(1, 1, 2)}
-_VARIANT_TEMPO = {
-    # The tempo variants' cards: lift in about one second, hold two, lower over three.
-    "tempo-pause-row": Tempo(1, 2, 3),
-    "tempo-reverse-fly": Tempo(1, 2, 3),
-}
 
 
 def tempo_for(cls: ExerciseClass, variant_id: str) -> Tempo | None:
-    if variant_id in _VARIANT_TEMPO:
-        return _VARIANT_TEMPO[variant_id]
+    """The variant's own tempo when its card sets one (the library's ``tempo``), else the
+    tempo of its class of exercise."""
+    own = _variant_tempo(variant_id)
+    if own is not None:
+        return Tempo(own.lift_s, own.hold_s, own.lower_s, own.pause_s)
     return _BASE_TEMPO.get(cls)
+
+
+def _variant_tempo(variant_id: str) -> LibraryTempo | None:
+    for movement in get_library().movements:
+        for variant in movement.variants:
+            if variant.id == variant_id:
+                return variant.tempo
+    return None
 
 
 # --------------------------------------------------------------------------- effort (RIR)

@@ -34,7 +34,7 @@ from upperback.report.fault_kinds import (
 from upperback.report.key_frames import RankedReps, key_frames, rank_reps
 from upperback.report.key_signals import plotted_signals
 from upperback.report.plots import SEVERITY_HEX, plots
-from upperback.report.timeline import (DEFAULT_PHASE_WORDS, PHASE_WORDS, SEVERITY_RANK, fault_severity, fault_title,
+from upperback.report.timeline import (SEVERITY_RANK, fault_severity, fault_title, phase_words,
                                        skipped_check_text)
 
 VIEW_WORDS = {"side": "the side", "front": "the front", "back": "behind", "oblique": "a diagonal (oblique)"}
@@ -180,7 +180,7 @@ def summary_stats(report: FormReport, movement: Movement) -> list[dict[str, str]
             stats.append({"value": f"{cadence:.0f}", "label": "steps a minute"})
     whole = [r for r in report.reps if not is_partial(r)]  # a rep cut by the clip's edge has no tempo
     if whole:
-        up, _, down = PHASE_WORDS.get(movement.id, DEFAULT_PHASE_WORDS)
+        up, _, down = phase_words(movement)
         stats.append({"value": f"{np.mean([r.concentric_s for r in whole]):.1f} s",
                       "label": f"{up}, per rep"})
         stats.append({"value": f"{np.mean([r.eccentric_s for r in whole]):.1f} s",
@@ -222,7 +222,7 @@ def rep_table(report: FormReport, movement: Movement, ranked: RankedReps) -> dic
     columns = [name for name in names if name not in ("concentric_s", "eccentric_s")
                and any(math.isfinite(rep.metrics.get(name, float("nan"))) for rep in report.reps)]
     columns = columns[:REP_METRIC_COLUMNS]
-    up, _, down = PHASE_WORDS.get(movement.id, DEFAULT_PHASE_WORDS)
+    up, _, down = phase_words(movement)
     header = ["rep", "start", up, down] + [metric_text(c, 0.0)["label"] for c in columns] + ["faults"]
     rows = []
     for rep in report.reps:

@@ -3,9 +3,6 @@
 The key signal of a movement is the one its reps are counted on (the library's
 ``counting.signal``); a movement counted some other way (the carry) takes the signal of its
 first fault that the camera view can judge. The further plotted signals are those that show
-the movement's faults (:data:`FAULT_SIGNALS`). Every signal, the cat-cow spine curve and the
-open-book rotation included, is a body signal (:mod:`upperback.kinematics.movement_signals`),
-so the report shows what the analysis read.
 """
 
 from __future__ import annotations
@@ -84,23 +81,11 @@ SIGNALS: dict[str, SignalSpec] = {
 }
 """Every signal a report can show."""
 
-FAULT_SIGNALS: dict[str, str] = {
-    "torso_too_upright": "torso_deg",
-    "torso_swing": "torso_deg",
-    "stood_up_mid_set": "torso_deg",
-    "leaning_forward": "torso_deg",
-    "shrugging": "elevation_ratio",
-    "neck_not_neutral": "neck_deg",
-    "neck_jerk": "neck_deg",
-    "head_forward": "neck_deg",
-    "partial_range": "elbow_deg",
-    "elbows_locked": "elbow_deg",
-    "arms_short_of_line": "arm_spread_deg",
-    "small_range": "spine_curve_deg",
-    "small_rotation": "rotation_deg",
-    "leaning_sideways": "lateral_lean_deg",
-}
-"""The signal that shows each fault code; a fault not listed is shown on the key signal."""
+def fault_signals(movement: Movement) -> dict[str, str]:
+    """The signal that shows each of the movement's faults (the library's ``signal`` of each);
+    a fault without one is shown on the key signal."""
+    return {fault.code: fault.signal for fault in movement.faults if fault.signal is not None}
+
 
 def key_signal(movement: Movement, view: View | str) -> str:
     """The signal a movement is best followed on: its counting signal, else the signal of its
@@ -108,10 +93,11 @@ def key_signal(movement: Movement, view: View | str) -> str:
     if movement.counting is not None and movement.counting.signal in SIGNALS:
         return movement.counting.signal
     view = View(view)
-    mapped = [f for f in movement.faults if f.code in FAULT_SIGNALS]
+    mapped = [f for f in movement.faults if f.signal is not None]
     judged = [f for f in mapped if view in f.views]
     for fault in judged or mapped:
-        return FAULT_SIGNALS[fault.code]
+        assert fault.signal is not None
+        return fault.signal
     return "torso_deg"
 
 
@@ -122,14 +108,14 @@ def plotted_signals(movement: Movement, view: View | str) -> list[str]:
     names = [key_signal(movement, view)]
     if movement.counting is not None and movement.counting.gate_signal:
         names.append(movement.counting.gate_signal)
-    names += [FAULT_SIGNALS[f.code] for f in movement.faults if f.code in FAULT_SIGNALS and view in f.views]
+    names += [f.signal for f in movement.faults if f.signal is not None and view in f.views]
     unique = [n for i, n in enumerate(names) if n in SIGNALS and n not in names[:i]]
     return unique[:MAX_PLOTS]
 
 
 def fault_signal(code: str, movement: Movement, view: View | str, shown: list[str]) -> str:
     """The plotted signal a fault's span is shaded on: its own if shown, else the key signal."""
-    own = FAULT_SIGNALS.get(code)
+    own = fault_signals(movement).get(code)
     return own if own in shown else key_signal(movement, view)
 
 

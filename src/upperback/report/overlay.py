@@ -19,7 +19,7 @@ from upperback.pose.landmarks import SKELETON_EDGES
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.track import PoseTrack
 from upperback.report.drawing import ACCENT, SEVERITY_RGB, GaugeDraw, Painter
-from upperback.report.key_signals import FAULT_SIGNALS, SIGNALS, key_signal, signal_values
+from upperback.report.key_signals import SIGNALS, fault_signals, key_signal, signal_values
 from upperback.report.timeline import SEVERITY_RANK, Caption, Moment, Timeline
 
 GAUGE_DISTANCES = (2.2, 3.2, 4.4, 5.6)
@@ -208,7 +208,7 @@ class FrameOverlay:
     def _gauge_colour(self, codes: frozenset[str]) -> tuple[int, int, int]:
         """The accent colour, or the severity colour of a fault of the key signal under way."""
         severities = [f.severity for f in self.report.faults
-                      if f.code in codes and FAULT_SIGNALS.get(f.code) == self.key]
+                      if f.code in codes and fault_signals(self.movement).get(f.code) == self.key]
         if not severities:
             return ACCENT
         return SEVERITY_RGB[min(severities, key=lambda s: SEVERITY_RANK.get(s, 9))]

@@ -6,21 +6,46 @@ video and the HTML key frames ask it what to show at each frame.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from upperback.form.report import FaultEvent, FormReport
+from upperback.library import get_library
 from upperback.library.models import Movement
 
-PHASE_WORDS: dict[str, tuple[str, str, str]] = {
-    "bent-over-row": ("pulling", "top", "lowering"),
-    "reverse-fly": ("lifting", "top", "lowering"),
-    "cat-cow": ("rounding", "cat", "arching"),
-    "thoracic-rotation": ("opening", "end position", "returning"),
-}
-"""Per movement, the words for the way up, the turning point and the way back of a rep."""
 DEFAULT_PHASE_WORDS = ("lifting", "top", "lowering")
+"""The words for a movement whose library entry has no rep counting (hence no ``phase_words``)."""
+
+
+def phase_words(movement: Movement) -> tuple[str, str, str]:
+    """The words for the way out, the turning point and the way back of a rep of ``movement``
+    (its library ``counting.phase_words``)."""
+    if movement.counting is None:
+        return DEFAULT_PHASE_WORDS
+    words = movement.counting.phase_words
+    return words.working, words.turn, words.returning
+
+
+class _PhaseWordsById(Mapping[str, tuple[str, str, str]]):
+    """:func:`phase_words` looked up by movement id, for callers that hold only the id."""
+
+    def __getitem__(self, movement_id: str) -> tuple[str, str, str]:
+        movement = next((m for m in get_library().movements if m.id == movement_id), None)
+        if movement is None or movement.counting is None:
+            raise KeyError(movement_id)
+        return phase_words(movement)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([m.id for m in get_library().movements if m.counting is not None])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+PHASE_WORDS: Mapping[str, tuple[str, str, str]] = _PhaseWordsById()
+"""Per movement id, the words of :func:`phase_words` (a view of the library)."""
 
 TOP_HOLD_S = 0.2
 """Time either side of a rep's turning point that is shown as the top."""
@@ -76,7 +101,7 @@ class Timeline:
         self.steps = np.sort(np.asarray(step_times_s if step_times_s is not None else [], dtype=float))
         self.counts_steps = not report.reps and movement.counting is None
         self.unit = "steps" if self.counts_steps else "reps"
-        self.words = PHASE_WORDS.get(movement.id, DEFAULT_PHASE_WORDS)
+        self.words = phase_words(movement)
 
     def moment(self, time_s: float) -> Moment:
         """Reps (or steps) done and the phase at ``time_s``."""
