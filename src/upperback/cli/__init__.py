@@ -243,16 +243,16 @@ def _show_report(report, json_out: Path | None) -> None:
         console.print(f"Report written to [bold]{json_out}[/bold].")
 
 
-from upperback.cli_log import register  # noqa: E402  (training-log commands)
+from upperback.cli.log import register  # noqa: E402  (training-log commands)
 
 register(app)
-from upperback.cli_batch import register as register_batch  # noqa: E402  (many videos at once)
+from upperback.cli.batch import register as register_batch  # noqa: E402  (many videos at once)
 
 register_batch(app)
-from upperback.cli_plan import register as register_plan  # noqa: E402  (profile, plans, guided sessions)
+from upperback.cli.plan import register as register_plan  # noqa: E402  (profile, plans, guided sessions)
 
 register_plan(app)
-from upperback.cli_web import register as register_web  # noqa: E402  (the web app: upperback serve)
+from upperback.cli.web import register as register_web  # noqa: E402  (the web app: upperback serve)
 
 register_web(app)
 
