@@ -1,23 +1,19 @@
-"""The ``upperback`` command line: a thin shell over the library, pose, form and report functions."""
+"""The ``upperback`` command line: a thin shell over the library, pose, form, report and log functions.
+
+One module per command group, each adding its commands with ``register``; every command
+imports what it needs when it runs, so ``upperback --help`` and the library commands start fast.
+"""
 
 from __future__ import annotations
 
-import importlib
 import sys
-import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
-from upperback.errors import UnknownNameError, UpperbackError
-from upperback.library import Equipment, get_library
-from upperback.pose.rate import DEFAULT_RATE_HZ
-from upperback.terminal import console, err_console, progress_bar
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
+from upperback.cli import analyze, batch, library, log, plan, web
+from upperback.errors import UpperbackError
+from upperback.terminal import err_console
 
 app = typer.Typer(
     name="upperback",
@@ -27,234 +23,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-
-@app.command()
-def exercises(
-    equipment: Annotated[
-        list[Equipment] | None,
-        typer.Option("--equipment", "-e", help="Show the variants you can do with this equipment "
-                     "(repeat for several items)."),
-    ] = None,
-    muscle: Annotated[str | None, typer.Option(help="Only movements that train this muscle.")] = None,
-    action: Annotated[str | None, typer.Option(help="Only movements with this joint action, "
-                                               "e.g. scapular-retraction.")] = None,
-) -> None:
-    """List the movements, or the variants that fit your equipment."""
-    from upperback.library import cards
-
-    library = get_library()
-    if equipment:
-        rows = library.variants_for_equipment(equipment)
-        if muscle or action:
-            keep = _filtered_ids(muscle, action)
-            rows = [(m, v) for m, v in rows if m.id in keep]
-        names = ", ".join(e.value for e in equipment)
-        console.print(cards.variants_table(library, rows, f"What you can do with: {names}"))
-        return
-    movements = list(library.movements)
-    if muscle or action:
-        keep = _filtered_ids(muscle, action)
-        movements = [m for m in movements if m.id in keep]
-    console.print(cards.movements_table(library, movements))
-    console.print("Run [bold]upperback exercise ID[/bold] for the full card.")
-
-
-def _filtered_ids(muscle: str | None, action: str | None) -> set[str]:
-    library = get_library()
-    ids = {m.id for m in library.movements}
-    if muscle:
-        ids &= {m.id for m, _ in library.movements_for_muscle(muscle)}
-    if action:
-        ids &= {m.id for m in library.movements_for_action(action)}
-    return ids
-
-
-@app.command()
-def exercise(movement_id: Annotated[str, typer.Argument(metavar="ID", help="e.g. bent-over-row")]) -> None:
-    """Show the full card of one movement: purpose, muscles, steps, cues, variants, faults."""
-    from upperback.library import cards
-
-    library = get_library()
-    try:
-        movement = library.movement(movement_id)
-    except UnknownNameError:
-        movement = library.resolve_exercise_name(movement_id)
-        if movement is None:
-            raise
-    console.print(cards.movement_card(library, movement))
-
-
-@app.command()
-def muscles(
-    name: Annotated[str | None, typer.Argument(help="A muscle id or name, or a joint action id.")] = None,
-) -> None:
-    """List the muscles, or explain one muscle (or action) and what trains it."""
-    from upperback.library import cards
-
-    library = get_library()
-    if name is None:
-        console.print(cards.muscles_table(library))
-        return
-    try:
-        console.print(cards.muscle_card(library, library.muscle(name)))
-    except UnknownNameError as muscle_error:
-        try:
-            action = library.action(name)
-        except UnknownNameError:
-            raise muscle_error from None
-        movements = library.movements_for_action(action.id)
-        console.print(f"[bold]{action.name}[/bold] ({action.kind.value}): {action.description}")
-        console.print("Movements: " + (", ".join(m.id for m in movements) or "none"))
-
-
-@app.command()
-def faq(
-    entry: Annotated[str | None, typer.Argument(help="One answer by id, e.g. supplements.")] = None,
-) -> None:
-    """Answers to common questions (supplements, training frequency, pain, filming, ...)."""
-    from upperback.library import cards
-
-    console.print(cards.faq_view(get_library(), entry))
-
-
-@app.command()
-def pose(
-    source: Annotated[Path, typer.Argument(help="A video, or a landmark CSV (<landmark>_x/_y/_z/_v columns).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the track (.npz).")],
-    rate: Annotated[float, typer.Option(help="Frames analysed per second of video; 0 = every frame.")] = DEFAULT_RATE_HZ,
-    workers: Annotated[int | None, typer.Option(help="Processes to use (default: all CPU cores).")] = None,
-    width: Annotated[int | None, typer.Option(help="CSV only: video width in pixels, for normalised coordinates.")] = None,
-    height: Annotated[int | None, typer.Option(help="CSV only: video height in pixels.")] = None,
-) -> None:
-    """Find the body's landmarks in every analysed frame and save them as a pose track."""
-    from upperback.pose.npz import save_track
-    from upperback.pose.sources import read_track
-
-    started = time.perf_counter()
-    with progress_bar(f"Finding your pose in {source.name}") as update:
-        track = read_track(source, rate_hz=rate or None, workers=workers, width=width, height=height,
-                           progress=update)
-    save_track(track, output)
-    elapsed = time.perf_counter() - started
-    speed = f", {track.source.duration_s / elapsed:.1f}x real time" if elapsed > 0 else ""
-    console.print(
-        f"Saved {len(track)} frames to [bold]{output}[/bold]: person found in "
-        f"{track.detected_fraction:.0%} of them, {track.source.width}x{track.source.height}, "
-        f"{track.source.duration_s:.1f} s of video in {elapsed:.1f} s{speed}."
-    )
-    for warning in track.warnings:
-        err_console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
-
-
-@app.command()
-def analyze(
-    video: Annotated[Path, typer.Argument(help="The video of your set.")],
-    exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.")],
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
-    rate: Annotated[float, typer.Option(help="Frames analysed per second; 0 = every frame.")] = DEFAULT_RATE_HZ,
-    workers: Annotated[int | None, typer.Option(help="Processes to use (default: all CPU cores).")] = None,
-    html_out: Annotated[Path | None, typer.Option("--html", help="Also write a report page (one offline HTML file).")] = None,
-    video_out: Annotated[Path | None, typer.Option(
-        "--video-out", help="Also write the video with skeleton, angle gauge, rep count and fault cues drawn (MP4).")] = None,
-) -> None:
-    """Count your reps, time them and check your form in a video."""
-    from upperback.pose.sources import read_track
-
-    if video_out is not None and video_out.resolve() == video.resolve():
-        raise UpperbackError(f"{video_out}: that is the video being analysed; choose another name for --video-out.")
-    if exercise != "auto":
-        get_library().analysis_target(exercise)  # a mistyped movement or variant fails now, not after the video is read
-    # The form analysis (SciPy and more, about a second to load) loads in a thread while the
-    # pose workers start and BlazePose runs, instead of before them.
-    analysis = _load_in_background("upperback.analysis")
-    with progress_bar(f"Analysing {video.name}") as update:
-        track = read_track(video, rate_hz=rate or None, workers=workers, progress=update)
-    report, track = analysis.result().analyze_with_track(track, exercise)
-    _show_report(report, json_out)
-    if video_out is None:
-        if html_out is not None:
-            _write_html(report, track, html_out, video)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    from upperback.report.video import write_annotated_video
-
-    # The report page is written while the video is drawn: both mostly wait on FFmpeg and
-    # image code that leave Python's lock free, so the two cores share them.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-page") as pool:
-        page = pool.submit(_write_html, report, track, html_out, video) if html_out is not None else None
-        with progress_bar(f"Drawing on {video.name}") as update:
-            write_annotated_video(video, track, report, video_out, progress=update)
-        console.print(f"Annotated video written to [bold]{video_out}[/bold].")
-        if page is not None:
-            page.result()
-
-
-@app.command("analyze-landmarks")
-def analyze_landmarks(
-    source: Annotated[Path, typer.Argument(help="A pose track (.npz), landmark CSV, or OpenPose COCO-18 keypoints (.npy).")],
-    exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.")],
-    width: Annotated[int | None, typer.Option(help="CSV: video width in pixels, for normalised coordinates.")] = None,
-    height: Annotated[int | None, typer.Option(help="CSV: video height in pixels.")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
-    html_out: Annotated[Path | None, typer.Option("--html", help="Also write a report page (one offline HTML file).")] = None,
-    per_frame: Annotated[Path | None, typer.Option(
-        "--per-frame", help="Also write one CSV row per input row with a 0/1 column per single-frame fault.")] = None,
-) -> None:
-    """Analyse landmarks saved earlier (upperback pose) or exported by another tool."""
-    from upperback.analysis import AnalysisOptions, frame_faults, load_track_from
-    from upperback.analysis import analyze as run_analysis
-    from upperback.report.per_frame_csv import write_per_frame_csv
-
-    track = load_track_from(source, AnalysisOptions(width=width, height=height))
-    report = run_analysis(track, exercise)
-    _show_report(report, json_out)
-    if per_frame is not None:
-        write_per_frame_csv(track, frame_faults(track, report.variant or report.exercise), per_frame)
-        console.print(f"Per-frame faults written to [bold]{per_frame}[/bold].")
-    if html_out is not None:
-        _write_html(report, track, html_out, None)
-
-
-def _load_in_background(module: str) -> Future:
-    """Start importing ``module`` in a thread; the future gives the module."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import")
-    future = pool.submit(importlib.import_module, module)
-    pool.shutdown(wait=False)  # the import goes on; the thread ends with it
-    return future
-
-
-def _write_html(report, track, html_out: Path, video: Path | None) -> None:
-    from upperback.report.html import write_html_report
-
-    write_html_report(report, track, html_out, video)
-    console.print(f"Report page written to [bold]{html_out}[/bold].")
-
-
-def _show_report(report, json_out: Path | None) -> None:
-    from upperback.report.json_io import write_report_json
-    from upperback.report.terminal import report_summary
-
-    console.print(report_summary(report))
-    if json_out is not None:
-        write_report_json(report, json_out)
-        console.print(f"Report written to [bold]{json_out}[/bold].")
-
-
-from upperback.cli.log import register  # noqa: E402  (training-log commands)
-
-register(app)
-from upperback.cli.batch import register as register_batch  # noqa: E402  (many videos at once)
-
-register_batch(app)
-from upperback.cli.plan import register as register_plan  # noqa: E402  (profile, plans, guided sessions)
-
-register_plan(app)
-from upperback.cli.web import register as register_web  # noqa: E402  (the web app: upperback serve)
-
-register_web(app)
+for group in (library, analyze, log, batch, plan, web):
+    group.register(app)
 
 
 def main(args: list[str] | None = None) -> None:
@@ -268,6 +38,3 @@ def main(args: list[str] | None = None) -> None:
         err_console.print("Stopped. Nothing was saved.")
         sys.exit(130)
 
-
-if __name__ == "__main__":
-    main()
