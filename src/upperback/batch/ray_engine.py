@@ -17,7 +17,7 @@ from contextlib import suppress
 from types import ModuleType
 from typing import Any
 
-from upperback.batch.jobs import FAILED, Job, JobOutcome, crashed
+from upperback.batch.video_job import FAILED, Job, JobOutcome, crashed
 from upperback.batch.worker import run_job
 from upperback.errors import UpperbackError
 

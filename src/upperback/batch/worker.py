@@ -8,8 +8,8 @@ import time
 import traceback
 from pathlib import Path
 
-from upperback.batch.jobs import FAILED, Job, JobOutcome
 from upperback.batch.layout import OutputLayout
+from upperback.batch.video_job import FAILED, Job, JobOutcome
 from upperback.errors import UpperbackError
 
 

@@ -1,14 +1,14 @@
 """Video analysis as background jobs recorded in the database.
 
 :class:`JobQueue` runs worker threads inside the server. Each takes the oldest queued job
-(see :func:`upperback.store.jobs.claim_next`), runs ``analyze_with_track`` on the saved upload,
+(see :func:`upperback.store.analysis_jobs.claim_next`), runs ``analyze_with_track`` on the saved upload,
 writes the JSON report, the HTML report and the annotated video into the job's own results
 folder, links the report to the training log, and records progress all along. An
 :class:`~upperback.errors.UpperbackError` becomes the message the user reads on the job's page.
 
 Nothing is lost on a restart: uploads are saved before their row is queued, a stopping server
 puts its running job back in the queue, and on start-up jobs a crash left ``running`` are queued
-again (:func:`upperback.store.jobs.requeue_interrupted`).
+again (:func:`upperback.store.analysis_jobs.requeue_interrupted`).
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from sqlalchemy import Engine
 from upperback.errors import UpperbackError
 from upperback.pose.pipeline import Cancelled
 from upperback.store import Store
-from upperback.store import jobs as job_rows
-from upperback.store.jobs import JobRecord
+from upperback.store import analysis_jobs as job_rows
+from upperback.store.analysis_jobs import JobRecord
 from upperback.web.settings import WebSettings
 
-log = logging.getLogger("upperback.web.jobs")
+log = logging.getLogger("upperback.web.analysis_queue")
 
 POLL_S = 1.0
 PROGRESS_EVERY_S = 0.5
