@@ -18,6 +18,8 @@ from upperback.terminal import console, err_console, progress_bar
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from upperback.report.outputs import OutputPaths
+
 
 def register(app: typer.Typer) -> None:
     """Add the video commands to the ``upperback`` app."""
@@ -63,9 +65,13 @@ def analyze(
     html_out: Annotated[Path | None, typer.Option("--html", help="Also write a report page (one offline HTML file).")] = None,
     video_out: Annotated[Path | None, typer.Option(
         "--video-out", help="Also write the video with skeleton, angle gauge, rep count and fault cues drawn (MP4).")] = None,
+    track_out: Annotated[Path | None, typer.Option(
+        "--track", help="Also save the pose track (.npz), to analyse again later with analyze-landmarks.")] = None,
 ) -> None:
     """Count your reps, time them and check your form in a video."""
     from upperback.pose.sources import read_track
+    from upperback.report.outputs import OutputPaths, write_outputs
+    from upperback.report.terminal import report_summary
 
     if video_out is not None and video_out.resolve() == video.resolve():
         raise UpperbackError(f"{video_out}: that is the video being analysed; choose another name for --video-out.")
@@ -77,24 +83,14 @@ def analyze(
     with progress_bar(f"Analysing {video.name}") as update:
         track = read_track(video, rate_hz=rate or None, workers=workers, progress=update)
     report, track = analysis.result().analyze_with_track(track, exercise)
-    _show_report(report, json_out)
+    console.print(report_summary(report))
+    paths = OutputPaths(report_json=json_out, report_html=html_out, annotated_video=video_out, pose_track=track_out)
     if video_out is None:
-        if html_out is not None:
-            _write_html(report, track, html_out, video)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    from upperback.report.video import write_annotated_video
-
-    # The report page is written while the video is drawn: both mostly wait on FFmpeg and
-    # image code that leave Python's lock free, so the two cores share them.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-page") as pool:
-        page = pool.submit(_write_html, report, track, html_out, video) if html_out is not None else None
+        write_outputs(report, track, video, paths)
+    else:
         with progress_bar(f"Drawing on {video.name}") as update:
-            write_annotated_video(video, track, report, video_out, progress=update)
-        console.print(f"Annotated video written to [bold]{video_out}[/bold].")
-        if page is not None:
-            page.result()
+            write_outputs(report, track, video, paths, video_progress=update)
+    _say_written(paths)
 
 
 def analyze_landmarks(
@@ -110,16 +106,19 @@ def analyze_landmarks(
     """Analyse landmarks saved earlier (upperback pose) or exported by another tool."""
     from upperback.analysis import AnalysisOptions, frame_faults, load_track_from
     from upperback.analysis import analyze as run_analysis
+    from upperback.report.outputs import OutputPaths, write_outputs
     from upperback.report.per_frame_csv import write_per_frame_csv
+    from upperback.report.terminal import report_summary
 
     track = load_track_from(source, AnalysisOptions(width=width, height=height))
     report = run_analysis(track, exercise)
-    _show_report(report, json_out)
+    console.print(report_summary(report))
     if per_frame is not None:
         write_per_frame_csv(track, frame_faults(track, report.variant or report.exercise), per_frame)
         console.print(f"Per-frame faults written to [bold]{per_frame}[/bold].")
-    if html_out is not None:
-        _write_html(report, track, html_out, None)
+    paths = OutputPaths(report_json=json_out, report_html=html_out)
+    write_outputs(report, track, None, paths)
+    _say_written(paths)
 
 
 def _load_in_background(module: str) -> Future:
@@ -132,19 +131,8 @@ def _load_in_background(module: str) -> Future:
     return future
 
 
-def _write_html(report, track, html_out: Path, video: Path | None) -> None:
-    from upperback.report.html import write_html_report
-
-    write_html_report(report, track, html_out, video)
-    console.print(f"Report page written to [bold]{html_out}[/bold].")
-
-
-def _show_report(report, json_out: Path | None) -> None:
-    from upperback.report.json_io import write_report_json
-    from upperback.report.terminal import report_summary
-
-    console.print(report_summary(report))
-    if json_out is not None:
-        write_report_json(report, json_out)
-        console.print(f"Report written to [bold]{json_out}[/bold].")
-
+def _say_written(paths: OutputPaths) -> None:
+    for path, what in ((paths.annotated_video, "Annotated video"), (paths.report_html, "Report page"),
+                       (paths.pose_track, "Pose track"), (paths.report_json, "Report")):
+        if path is not None:
+            console.print(f"{what} written to [bold]{path}[/bold].")
