@@ -16,7 +16,7 @@ from conftest import CLIPS, clip_manifest, needs_media, run_cli
 
 from upperback.analysis import AnalysisOptions, analyze
 from upperback.batch import BatchOptions, LocalEngine, discover_inputs, run_batch
-from upperback.batch.jobs import CRASHED, Job, JobOutcome
+from upperback.batch.video_job import CRASHED, Job, JobOutcome
 from upperback.batch.worker import run_job
 from upperback.pose.decode import probe_video
 

@@ -27,7 +27,7 @@ from test_processes import wait_until_ended
 from web_support import client_for, files_under, settings_for, token, upload, wait_for_job, write_video
 
 from conftest import CLIPS, needs_media, run_cli
-from upperback.store import jobs as job_rows
+from upperback.store import analysis_jobs as job_rows
 from upperback.store import open_store, sign_ins
 from upperback.web.routes import auth
 from upperback.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE_S, token_digest

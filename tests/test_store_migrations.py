@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from upperback.store import LoggedSet, migrate, open_store
-from upperback.store import jobs, sign_ins  # noqa: F401  (the web app's tables are part of the schema too)
+from upperback.store import analysis_jobs, sign_ins  # noqa: F401  (the web app's tables are part of the schema too)
 from upperback.store.db import make_engine
 from upperback.store.tables import Base
 

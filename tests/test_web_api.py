@@ -20,7 +20,7 @@ from web_support import (
 from conftest import run_cli
 from upperback.library import get_library
 from upperback.plans.today import next_session
-from upperback.store import jobs as job_rows
+from upperback.store import analysis_jobs as job_rows
 from upperback.web import planning
 from upperback.web.muscle_map import unmapped_muscles
 from upperback.web.security import new_csrf_token

@@ -12,9 +12,9 @@ from web_support import client_for, settings_for, upload, wait_for_job, write_vi
 
 from conftest import CLIPS, clip_track, needs_media
 from upperback.analysis import analyze
-from upperback.store import jobs as job_rows
+from upperback.store import analysis_jobs as job_rows
 from upperback.store import open_store
-from upperback.store.jobs import MAX_ATTEMPTS, JobState
+from upperback.store.analysis_jobs import MAX_ATTEMPTS, JobState
 
 CLIP = "cat_cow_home_side.mp4"
 

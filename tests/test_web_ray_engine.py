@@ -9,8 +9,8 @@ from web_support import client_for, settings_for, upload, wait_for_job, write_vi
 
 from conftest import CLIPS, clip_track, needs_media
 from upperback.analysis import analyze
-from upperback.store import jobs as job_rows
-from upperback.store.jobs import JobState
+from upperback.store import analysis_jobs as job_rows
+from upperback.store.analysis_jobs import JobState
 
 ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install 'upperback[ray]'")
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from upperback.batch.jobs import FAILED, Job, JobOutcome, crashed
+from upperback.batch.video_job import FAILED, Job, JobOutcome, crashed
 from upperback.batch.worker import prepare_worker, run_job
 from upperback.processes import end_processes, exit_with_parent
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from types import ModuleType
 from typing import Any
 
-from upperback.batch.jobs import FAILED, Job, JobOutcome, crashed
+from upperback.batch.video_job import FAILED, Job, JobOutcome, crashed
 from upperback.batch.worker import run_job
 from upperback.errors import UpperbackError
 
@@ -67,15 +68,16 @@ class RayEngine:
         self.cpus_per_task = cpus_per_task
         self.job_function = job_function
 
-    def run(self, jobs: Sequence[Job]) -> Iterator[JobOutcome]:
-        """Yield each job's outcome as it finishes. Closing the iterator cancels the rest."""
+    def run(self, jobs: Sequence[Job], stop: threading.Event | None = None) -> Iterator[JobOutcome]:
+        """Yield each job's outcome as it finishes. Closing the iterator, or setting ``stop``,
+        cancels the rest."""
         ray = import_ray()
-        started_here = self._connect(ray)
+        started_here = self.connect()
         task = ray.remote(num_cpus=self.cpus_per_task, max_retries=TASK_RETRIES)(self.job_function)
         queue = deque(jobs)
         pending: dict[Any, Job] = {}
         try:
-            while queue or pending:
+            while (queue or pending) and not (stop is not None and stop.is_set()):
                 window = self._window(ray)
                 while queue and len(pending) < window:
                     job = queue.popleft()
@@ -98,8 +100,12 @@ class RayEngine:
             if started_here:
                 ray.shutdown()
 
-    def _connect(self, ray: ModuleType) -> bool:
-        """Join the cluster or start a local instance; True if this call started Ray."""
+    def connect(self) -> bool:
+        """Join the cluster or start a local instance; True if this call started Ray.
+
+        :meth:`run` stops a Ray it started itself; connect first to keep Ray up between runs.
+        """
+        ray = import_ray()
         if ray.is_initialized():
             return False
         joining = bool(self.address or os.environ.get("RAY_ADDRESS"))  # RAY_ADDRESS: set in Ray jobs

@@ -12,10 +12,10 @@ from typing import Any, Protocol
 
 from upperback import __version__
 from upperback.batch.inputs import BatchInput
-from upperback.batch.jobs import Job, JobOutcome
 from upperback.batch.keys import AnalysisSettings, DigestCache, job_key
 from upperback.batch.layout import OutputLayout
 from upperback.batch.summary import FAILED, summary_row, write_summary
+from upperback.batch.video_job import Job, JobOutcome
 from upperback.errors import UpperbackError
 from upperback.pose.pipeline import DEFAULT_RATE_HZ
 

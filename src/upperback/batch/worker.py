@@ -8,8 +8,8 @@ import time
 import traceback
 from pathlib import Path
 
-from upperback.batch.jobs import FAILED, Job, JobOutcome
 from upperback.batch.layout import OutputLayout
+from upperback.batch.video_job import FAILED, Job, JobOutcome
 from upperback.errors import UpperbackError
 
 
@@ -49,20 +49,17 @@ def run_job(job: Job) -> JobOutcome:
 
 def _analyse(job: Job) -> float:
     from upperback.analysis import AnalysisOptions, analyze_with_track
-    from upperback.report.json_io import write_report_json
+    from upperback.report.outputs import OutputPaths, shown_as, write_outputs
 
     layout = OutputLayout(job.out_root)
     video = Path(job.video)
     # One process per job: the pool (or Ray) already keeps every core busy.
     report, track = analyze_with_track(video, job.exercise, AnalysisOptions(rate_hz=job.rate_hz, workers=1))
-    # Every writer is atomic; the report goes last because its presence marks the job done.
-    if job.html:
-        from upperback.report.html import write_html_report
-
-        write_html_report(report, track, layout.result_html(job.key), video=video)
-    if job.video_out:
-        from upperback.report.video import write_annotated_video
-
-        write_annotated_video(video, track, report, layout.result_video(job.key))
-    write_report_json(report, layout.result_json(job.key))
+    if job.shown_name is not None:
+        report = shown_as(report, job.shown_name)
+    # The report goes last (write_outputs does that) because its presence marks the job done.
+    paths = OutputPaths(report_json=layout.result_json(job.key),
+                        report_html=layout.result_html(job.key) if job.html else None,
+                        annotated_video=layout.result_video(job.key) if job.video_out else None)
+    write_outputs(report, track, video, paths)
     return report.source.duration_s

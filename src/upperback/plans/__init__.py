@@ -11,7 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from upperback.plans.models import Item, Programme, Session
+    from upperback.plans.models import Item, PlannedSession, Programme
     from upperback.plans.profile import LOADED_HINGE, Goal, Profile, parse_profile, update_profile
     from upperback.plans.programme import build_programme
     from upperback.plans.session import DayPlan, ImpossibleProfileError, build_session
@@ -22,9 +22,9 @@ __all__ = [
     "Goal",
     "ImpossibleProfileError",
     "Item",
+    "PlannedSession",
     "Profile",
     "Programme",
-    "Session",
     "build_programme",
     "build_session",
     "parse_profile",
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 _HOMES = {
-    "Item": "models", "Programme": "models", "Session": "models",
+    "Item": "models", "Programme": "models", "PlannedSession": "models",
     "LOADED_HINGE": "profile", "Goal": "profile", "Profile": "profile", "parse_profile": "profile",
     "update_profile": "profile",
     "build_programme": "programme",

@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from upperback.errors import UpperbackError
 from upperback.files import atomic_write_bytes
 from upperback.plans.dose import KEY_BACK_MUSCLES
-from upperback.plans.models import Programme, Session
+from upperback.plans.models import PlannedSession, Programme
 from upperback.plans.render import profile_rows
 
 Format = Literal["ics", "md", "html"]
@@ -28,7 +28,7 @@ def default_start(today: date) -> date:
     return today + timedelta(days=(7 - today.weekday()) % 7)
 
 
-def session_text(session: Session) -> str:
+def session_text(session: PlannedSession) -> str:
     """Plain-text lines of a session for a calendar event."""
     lines = []
     for n, item in enumerate(session.items, start=1):

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from upperback.library import Library, get_library
 from upperback.limits import LOAD_KG, REPS, RPE, Limit
-from upperback.plans.models import Item, Session
+from upperback.plans.models import Item, PlannedSession
 from upperback.plans.progression import set_notes
 from upperback.plans.today import Unfinished
 
@@ -92,7 +92,7 @@ class _Quit(Exception):
 class GuidedSession:
     """Walks through one planned session, logging every set to ``store`` as it is entered."""
 
-    def __init__(self, session: Session, store: Store, io: SessionIO, console: Console,
+    def __init__(self, session: PlannedSession, store: Store, io: SessionIO, console: Console,
                  library: Library | None = None,
                  wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  resume: Unfinished | None = None) -> None:

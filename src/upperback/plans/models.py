@@ -75,7 +75,7 @@ class Item(Frozen):
         return f"{self.sets} × {amount}{side}"
 
 
-class Session(Frozen):
+class PlannedSession(Frozen):
     """One day's work, in coaching order, with notes on anything trimmed or left out."""
 
     title: str
@@ -102,7 +102,7 @@ class Session(Frozen):
 
 class PlannedDay(Frozen):
     offset_days: int = Field(ge=0, le=6, description="Days after the start of the week.")
-    session: Session
+    session: PlannedSession
 
 
 class Week(Frozen):

@@ -21,7 +21,7 @@ from upperback.plans.dose import (
     rir_target,
 )
 from upperback.plans.fitting import timed
-from upperback.plans.models import Item, PlannedDay, Programme, Reason, Rule, Session, Week
+from upperback.plans.models import Item, PlannedDay, PlannedSession, Programme, Reason, Rule, Week
 from upperback.plans.profile import Profile, update_profile
 from upperback.plans.progression import performance_drop
 from upperback.plans.schedule import (
@@ -201,7 +201,7 @@ def _feasible(profile: Profile, library: Library, now: datetime) -> bool:
     return True
 
 
-def mobility_session(profile: Profile, week: int, day: int, library: Library) -> Session:
+def mobility_session(profile: Profile, week: int, day: int, library: Library) -> PlannedSession:
     """A short mobility day: two rounds of the warm-up drills, or one when time is short."""
     items: list[Item] = []
     for movement, cls in coaching_order(library):
@@ -221,7 +221,7 @@ def mobility_session(profile: Profile, week: int, day: int, library: Library) ->
                                                "without adding training load.")])))
     if session_seconds(items) > profile.minutes_per_session * 60:
         items = [timed(item, sets=1) for item in items]
-    return Session(title=f"Week {week}, day {day}", kind="mobility", week=week, day=day,
+    return PlannedSession(title=f"Week {week}, day {day}", kind="mobility", week=week, day=day,
                    minutes_available=profile.minutes_per_session, items=items,
                    seconds=session_seconds(items))
 

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from upperback.plans.dose import KEY_BACK_MUSCLES
-from upperback.plans.models import Item, Programme, Session
+from upperback.plans.models import Item, PlannedSession, Programme
 from upperback.plans.profile import Profile
 
 
@@ -42,7 +42,7 @@ def item_row(item: Item) -> list[str]:
             str(item.rir) if item.rir is not None else "-"]
 
 
-def session_view(session: Session, reasons: bool = True) -> RenderableType:
+def session_view(session: PlannedSession, reasons: bool = True) -> RenderableType:
     """A table of the session's items, then (optionally) every choice with its reason."""
     kind = "deload" if session.deload else session.kind
     table = Table(title=f"{session.title} ({kind}{', ' + session.label if session.kind == 'training' else ''}): "

@@ -34,7 +34,7 @@ from upperback.plans.dose import (
 )
 from upperback.plans.fitting import SessionTooLong, fill_session, fit_session, timed
 from upperback.plans.loads import implement_for, load_steps, make_load
-from upperback.plans.models import Item, Load, Reason, Session
+from upperback.plans.models import Item, Load, PlannedSession, Reason
 from upperback.plans.profile import Goal, Profile
 from upperback.plans.progression import (
     ExerciseState,
@@ -113,7 +113,7 @@ def coaching_order(library: Library) -> list[tuple[Movement, ExerciseClass]]:
 
 
 def build_session(profile: Profile, day: DayPlan, history: Iterable[LoggedSet] = (),
-                  library: Library | None = None) -> Session:
+                  library: Library | None = None) -> PlannedSession:
     """The session for one day, with loads progressed from ``history`` (the training log)."""
     library = library or get_library()
     history = list(history)
@@ -142,7 +142,7 @@ def build_session(profile: Profile, day: DayPlan, history: Iterable[LoggedSet] =
     if not day.deload:
         items, fill_notes = fill_session(items, profile.minutes_per_session * 60, _why_short(profile, day))
         trims += fill_notes
-    session = Session(title=f"Week {day.week}, day {day.day}", week=day.week, day=day.day,
+    session = PlannedSession(title=f"Week {day.week}, day {day.day}", week=day.week, day=day.day,
                       label=day.label, deload=day.deload, minutes_available=profile.minutes_per_session,
                       items=items, notes=notes + trims)
     return session.model_copy(update={"seconds": session_seconds(items)})

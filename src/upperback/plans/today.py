@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from upperback.errors import UpperbackError
 from upperback.library import Library, get_library
-from upperback.plans.models import Programme, Session
+from upperback.plans.models import PlannedSession, Programme
 from upperback.plans.programme import build_week, strength_movement_ids
 from upperback.plans.progression import performance_drop
 
@@ -24,7 +24,7 @@ def sessions_done_since(history: Sequence[LoggedSet], since: datetime) -> int:
 
 
 def next_session(programme: Programme, history: Sequence[LoggedSet],
-                 library: Library | None = None) -> Session:
+                 library: Library | None = None) -> PlannedSession:
     """The next planned day's session, rebuilt so that loads follow the latest log entries and a
     drop in performance turns it into a deload session."""
     library = library or get_library()
@@ -46,7 +46,7 @@ def next_session(programme: Programme, history: Sequence[LoggedSet],
     return session.model_copy(update={"notes": [change, *session.notes]}) if change else session
 
 
-def history_change(planned: Session, today: Session, drop_reason: str | None) -> str | None:
+def history_change(planned: PlannedSession, today: PlannedSession, drop_reason: str | None) -> str | None:
     """One sentence on how the log changed the session from the plan, or None if it did not.
 
     Shown first on Today, so that an easier day or other weights never come as a surprise.
@@ -69,7 +69,7 @@ class Unfinished:
     """The latest guided session of the plan, stopped before all its planned sets were logged."""
 
     session_id: int
-    session: Session
+    session: PlannedSession
     """That day's session as it was planned when it started (loads from the log before it)."""
     done: frozenset[tuple[str, int]]
     """(variant id, set number) of the sets already logged."""

@@ -18,13 +18,13 @@ from upperback.plans.dose import (
     SYNERGIST_WEIGHT,
     weekly_sets_target,
 )
-from upperback.plans.models import Session
+from upperback.plans.models import PlannedSession
 from upperback.plans.profile import Goal
 
 ROLE_WEIGHT = {Role.TARGET: 1.0, Role.SYNERGIST: SYNERGIST_WEIGHT, Role.STABILISER: 0.0}
 
 
-def muscle_sets(sessions: Iterable[Session], library: Library) -> dict[str, float]:
+def muscle_sets(sessions: Iterable[PlannedSession], library: Library) -> dict[str, float]:
     """Hard sets per muscle id over the sessions (e.g. one week), largest first."""
     totals: dict[str, float] = defaultdict(float)
     for session in sessions:

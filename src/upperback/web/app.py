@@ -24,13 +24,13 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from upperback.errors import UnknownNameError, UpperbackError
 from upperback.store import open_store, sign_ins
-from upperback.web import deps, live
-from upperback.web.jobs import JobQueue, Runner, run_analysis
-from upperback.web.routes import analyse, auth, home, library, log, profile, programme, today
+from upperback.web import deps
+from upperback.web.analysis_queue import JobQueue, Runner, run_analysis
+from upperback.web.routes import analyse, assets, auth, home, library, live, log, profile, programme, today
 from upperback.web.security import (
     CONTENT_SECURITY_POLICY,
     CSRF_COOKIE,
@@ -58,14 +58,6 @@ RETRY_LINKS = [("/analyse", "Try another video"), ("/profile", "Back to your pro
 
 NAV = [("/", "Home"), ("/library", "Learn"), ("/today", "Today"), ("/programme", "Plan"),
        ("/log", "Log"), ("/progress", "Progress"), ("/analyse", "Check form"), ("/live", "Live coach")]
-
-
-@cache
-def plotly_js() -> Path:
-    """plotly.js as shipped inside the ``plotly`` Python package (no CDN)."""
-    import plotly
-
-    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 
 @cache
@@ -103,16 +95,7 @@ def create_app(settings: WebSettings | None = None, runner: Runner = run_analysi
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/vendor/plotly.min.js", include_in_schema=False)
-    async def plotly_bundle() -> FileResponse:
-        return FileResponse(plotly_js(), media_type="text/javascript",
-                            headers={"Cache-Control": "public, max-age=86400"})
-
-    @app.get("/favicon.ico", include_in_schema=False)
-    async def favicon() -> FileResponse:
-        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
-
-    for module in (home, library, profile, today, programme, log, analyse, auth, live):
+    for module in (assets, home, library, profile, today, programme, log, analyse, auth, live):
         app.include_router(module.router)
 
     _add_error_pages(app)

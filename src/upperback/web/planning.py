@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from pydantic import ValidationError
 
 from upperback.plans import Profile, Programme, build_programme, parse_profile
-from upperback.plans.models import PlannedDay, Session, Week
+from upperback.plans.models import PlannedDay, PlannedSession, Week
 from upperback.plans.today import Unfinished, next_session, sessions_done_since, unfinished_session
 from upperback.store import LoggedSet, SessionRecord, Store
 
@@ -32,11 +32,13 @@ OPEN_SESSION_MAX_AGE = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
-class PlannedSession:
+class ScheduledSession:
+    """A planned session on its date in the programme."""
+
     week: Week
     day: PlannedDay
     date: date
-    session: Session
+    session: PlannedSession
 
     @property
     def key(self) -> tuple[int, int]:
@@ -47,10 +49,10 @@ class PlannedSession:
 class Now:
     """Where the user stands in their programme."""
 
-    planned: list[PlannedSession]
+    planned: list[ScheduledSession]
     done: int
     """Planned sessions done (the first ``done`` days)."""
-    current: PlannedSession | None
+    current: ScheduledSession | None
     """The session to do now (rebuilt from the log); None when the programme is complete."""
     open_session: SessionRecord | None
     """The training session in progress, if sets are being logged."""
@@ -104,15 +106,15 @@ def start_date(programme: Programme) -> date:
     return programme.created_at.astimezone().date()
 
 
-def planned_sessions(programme: Programme) -> list[PlannedSession]:
+def planned_sessions(programme: Programme) -> list[ScheduledSession]:
     """Every planned day with its date and its session as planned."""
     first = start_date(programme)
-    return [PlannedSession(week, day, first + timedelta(days=7 * (week.number - 1) + day.offset_days),
+    return [ScheduledSession(week, day, first + timedelta(days=7 * (week.number - 1) + day.offset_days),
                            day.session)
             for week, day in programme.days()]
 
 
-def find(programme: Programme, week: int, day: int) -> PlannedSession | None:
+def find(programme: Programme, week: int, day: int) -> ScheduledSession | None:
     for planned in planned_sessions(programme):
         if planned.key == (week, day):
             return planned
@@ -148,7 +150,7 @@ def where_now(store: Store, programme: Programme, now: datetime | None = None) -
     return Now(planned=planned, done=done, current=current, open_session=open_session, stopped=stopped)
 
 
-def open_session(store: Store, current: PlannedSession, now: datetime, found: SessionRecord | None) -> int:
+def open_session(store: Store, current: ScheduledSession, now: datetime, found: SessionRecord | None) -> int:
     """The id of the session in progress, started now if there is none."""
     if found is not None:
         return found.id

@@ -60,12 +60,6 @@ class WebSettings:
         return path
 
     @property
-    def results_dir(self) -> Path:
-        path = self.web_dir / "results"
-        path.mkdir(exist_ok=True)
-        return path
-
-    @property
     def database(self) -> str | None:
         """The URL to open: the one given, else the store's default beside ``data_dir``."""
         if self.database_url:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from upperback.store import jobs, sign_ins  # noqa: F401  (their tables are part of the schema)
+from upperback.store import analysis_jobs, sign_ins  # noqa: F401  (their tables are part of the schema)
 from upperback.store.tables import Base
 
 config = context.config

@@ -19,8 +19,8 @@ from upperback.analysis import AUTO
 from upperback.errors import UnknownNameError, UpperbackError
 from upperback.library import get_library
 from upperback.pose.decode import probe_video
-from upperback.store import jobs as job_rows
-from upperback.store.jobs import JobRecord, JobState
+from upperback.store import analysis_jobs as job_rows
+from upperback.store.analysis_jobs import JobRecord, JobState
 from upperback.web.deps import render, require_csrf, settings, store, upload_token_check
 from upperback.web.reports import report_view
 from upperback.web.security import REPORT_POLICY, sniff_video

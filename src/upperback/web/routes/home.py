@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from upperback.library import get_library
-from upperback.store import jobs as job_rows
+from upperback.store import analysis_jobs as job_rows
 from upperback.web import planning
 from upperback.web.deps import render, store
 

@@ -1,14 +1,14 @@
 """Video analysis as background jobs recorded in the database.
 
 :class:`JobQueue` runs worker threads inside the server. Each takes the oldest queued job
-(see :func:`upperback.store.jobs.claim_next`), runs ``analyze_with_track`` on the saved upload,
-writes the JSON report, the HTML report and the annotated video into the job's own results
-folder, links the report to the training log, and records progress all along. An
+(see :func:`upperback.store.analysis_jobs.claim_next`), runs ``analyze_with_track`` on the saved upload,
+writes the JSON report, the HTML report and the annotated video (:mod:`upperback.report.outputs`)
+where a batch run would, links the report to the training log, and records progress all along. An
 :class:`~upperback.errors.UpperbackError` becomes the message the user reads on the job's page.
 
 Nothing is lost on a restart: uploads are saved before their row is queued, a stopping server
 puts its running job back in the queue, and on start-up jobs a crash left ``running`` are queued
-again (:func:`upperback.store.jobs.requeue_interrupted`).
+again (:func:`upperback.store.analysis_jobs.requeue_interrupted`).
 """
 
 from __future__ import annotations
@@ -18,30 +18,28 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from upperback.batch.layout import OutputLayout
+from upperback.batch.video_job import Job
 from upperback.errors import UpperbackError
 from upperback.pose.pipeline import Cancelled
 from upperback.store import Store
-from upperback.store import jobs as job_rows
-from upperback.store.jobs import JobRecord
+from upperback.store import analysis_jobs as job_rows
+from upperback.store.analysis_jobs import JobRecord
 from upperback.web.settings import WebSettings
 
-log = logging.getLogger("upperback.web.jobs")
+log = logging.getLogger("upperback.web.analysis_queue")
 
 POLL_S = 1.0
 PROGRESS_EVERY_S = 0.5
-REPORT_JSON = "report.json"
-REPORT_HTML = "report.html"
-ANNOTATED_VIDEO = "annotated.mp4"
 
-# Share of the progress bar each stage fills (finding the pose takes most of the time).
 POSE_SHARE = 0.7
-HTML_SHARE = 0.05
+"""Share of the progress bar finding the pose fills (it takes most of the time)."""
 
 
 @dataclass(frozen=True)
@@ -63,106 +61,83 @@ Progress = Callable[[float, str], None]
 
 def run_analysis(job: JobRecord, settings: WebSettings, store: Store, progress: Progress,
                  cancel: threading.Event) -> JobOutputs:
-    """Analyse one uploaded video and write every output of the job; the default job runner."""
-    from upperback.analysis import AnalysisOptions, analyze_with_track
+    """Analyse one uploaded video and write every output of the job; the default job runner.
+
+    The outputs go where a batch run puts them (:class:`~upperback.batch.layout.OutputLayout`
+    over the web data folder, keyed by the job's public id), whichever engine wrote them.
+    """
     from upperback.logbook.form_links import link_report, summarise_report
 
     upload = settings.web_dir / job.upload_file
-    folder = settings.results_dir / job.public_id
-    folder.mkdir(parents=True, exist_ok=True)
-    relative = f"results/{job.public_id}"
-
-    def pose_progress(done_s: float, total_s: float) -> None:
-        progress(POSE_SHARE * (done_s / total_s if total_s else 0.0), "Finding your pose in each frame")
-
+    layout = OutputLayout(settings.web_dir)
+    key = job.public_id
     try:
         if settings.engine == "ray":
             progress(0.0, "Analysing on the Ray cluster")
-            _run_on_ray(settings, upload, job, folder, cancel)
+            _run_on_ray(settings, job, upload, layout, cancel)
         else:
-            options = AnalysisOptions(rate_hz=settings.rate_hz, workers=settings.pose_workers,
-                                      progress=pose_progress, cancel=cancel)
-            report, track = analyze_with_track(upload, job.exercise_requested, options)
-            write_outputs(report, track, upload, job.original_name, folder, progress, cancel)
+            _run_here(job, settings, upload, layout, progress, cancel)
     except UpperbackError as exc:  # keep its type (Cancelled matters), hide the server's path
         exc.args = (_without_path(exc.message, upload, job.original_name),)
         raise
     progress(0.99, "Saving")
-    document = json.loads((folder / REPORT_JSON).read_text(encoding="utf-8"))
-    analysis_id = link_report(store, folder / REPORT_JSON, analysed_at=datetime.now(UTC))
+    report_json = layout.result_json(key)
+    document = json.loads(report_json.read_text(encoding="utf-8"))
+    analysis_id = link_report(store, report_json, analysed_at=datetime.now(UTC))
+
+    def relative(path: Path) -> str:
+        return path.relative_to(layout.root).as_posix()
+
     return JobOutputs(exercise_id=document["exercise"], rep_count=document["rep_count"],
-                      summary=summarise_report(document),
-                      report_json=f"{relative}/{REPORT_JSON}",
-                      report_html=f"{relative}/{REPORT_HTML}", annotated_video=f"{relative}/{ANNOTATED_VIDEO}",
-                      form_analysis_id=analysis_id)
+                      summary=summarise_report(document), report_json=relative(report_json),
+                      report_html=relative(layout.result_html(key)),
+                      annotated_video=relative(layout.result_video(key)), form_analysis_id=analysis_id)
 
 
-def write_outputs(report, track, upload: Path, shown_name: str, folder: Path,
-                  progress: Progress | None = None, cancel: threading.Event | None = None) -> None:
-    """Write the job's JSON report, HTML report and annotated video into ``folder``."""
-    from upperback.report.html import write_html_report
-    from upperback.report.json_io import write_report_json
-
-    progress = progress or (lambda fraction, stage: None)
-    # The report names the video as the user knows it, not by the server's file name.
-    report = replace(report, source=replace(report.source, name=shown_name))
-    progress(POSE_SHARE, "Writing the report")
-    write_report_json(report, folder / REPORT_JSON)
-    write_html_report(report, track, folder / REPORT_HTML, video=upload)
-    progress(POSE_SHARE + HTML_SHARE, "Drawing the annotated video")
-    _write_video(report, track, upload, folder / ANNOTATED_VIDEO, progress, cancel or threading.Event())
-
-
-def analyse_into_folder(upload: str, exercise: str, rate_hz: float | None, shown_name: str, folder: str) -> None:
-    """One job's whole analysis, as a Ray task runs it on a cluster node (same code as locally)."""
+def _run_here(job: JobRecord, settings: WebSettings, upload: Path, layout: OutputLayout, progress: Progress,
+              cancel: threading.Event) -> None:
+    """Analyse in this process, with progress all along and a stop between frames."""
     from upperback.analysis import AnalysisOptions, analyze_with_track
-    from upperback.batch.worker import prepare_worker
+    from upperback.report.outputs import OutputPaths, shown_as, write_outputs
 
-    prepare_worker()
-    report, track = analyze_with_track(Path(upload), exercise, AnalysisOptions(rate_hz=rate_hz, workers=1))
-    write_outputs(report, track, Path(upload), shown_name, Path(folder))
-
-
-def _run_on_ray(settings: WebSettings, upload: Path, job: JobRecord, folder: Path,
-                cancel: threading.Event) -> None:
-    """Run :func:`analyse_into_folder` as a Ray task; a user error raised there reaches the user."""
-    from upperback.batch.ray_engine import CPUS_PER_TASK, import_ray
-
-    ray = import_ray()
-    if not ray.is_initialized():
-        ray.init(address=settings.ray_address, include_dashboard=False, log_to_driver=False)
-    task = ray.remote(num_cpus=CPUS_PER_TASK, max_retries=1)(analyse_into_folder)
-    ref = task.remote(str(upload.resolve()), job.exercise_requested, settings.rate_hz, job.original_name,
-                      str(folder.resolve()))
-    while True:
-        done, _ = ray.wait([ref], timeout=POLL_S)
-        if done:
-            break
-        if cancel.is_set():
-            ray.cancel(ref, force=True)
-            raise Cancelled("Stopped before the end; nothing was saved.")
-    try:
-        ray.get(ref)
-    except ray.exceptions.RayTaskError as exc:
-        cause = exc.as_instanceof_cause()
-        if isinstance(cause, UpperbackError):
-            raise UpperbackError(cause.message) from None
-        raise
-
-
-def _write_video(report, track, upload: Path, path: Path, progress: Progress,
-                 cancel: threading.Event) -> None:
-    from upperback.report.video import write_annotated_video
-
-    start = POSE_SHARE + HTML_SHARE
+    def pose_progress(done_s: float, total_s: float) -> None:
+        progress(POSE_SHARE * (done_s / total_s if total_s else 0.0), "Finding your pose in each frame")
 
     def video_progress(done_s: float, total_s: float) -> None:
         if cancel.is_set():
             raise Cancelled("Stopped before the end; nothing was saved.")
         share = done_s / total_s if total_s else 0.0
-        progress(start + (0.99 - start) * share, "Drawing the annotated video")
+        progress(POSE_SHARE + (0.99 - POSE_SHARE) * share, "Drawing the annotated video")
 
-    write_annotated_video(upload, track, report, path, progress=video_progress)
+    options = AnalysisOptions(rate_hz=settings.rate_hz, workers=settings.pose_workers, progress=pose_progress,
+                              cancel=cancel)
+    report, track = analyze_with_track(upload, job.exercise_requested, options)
+    progress(POSE_SHARE, "Writing the report")
+    key = job.public_id
+    paths = OutputPaths(report_json=layout.result_json(key), report_html=layout.result_html(key),
+                        annotated_video=layout.result_video(key))
+    write_outputs(shown_as(report, job.original_name), track, upload, paths, video_progress=video_progress)
+
+
+def _run_on_ray(settings: WebSettings, job: JobRecord, upload: Path, layout: OutputLayout,
+                cancel: threading.Event) -> None:
+    """Run the job as a batch job on the batch engine's Ray path; a user error met there reaches the user."""
+    from upperback.batch.ray_engine import RayEngine
+
+    work = Job(key=job.public_id, video=str(upload.resolve()), exercise=job.exercise_requested,
+               rate_hz=settings.rate_hz, out_root=str(layout.root), html=True, video_out=True,
+               shown_name=job.original_name)
+    engine = RayEngine(address=settings.ray_address)
+    engine.connect()  # Ray stays up for the jobs to come
+    outcomes = list(engine.run([work], stop=cancel))
+    if not outcomes:
+        raise Cancelled("Stopped before the end; nothing was saved.")
+    (outcome,) = outcomes
+    if outcome.ok:
+        return
+    if outcome.detail is None:  # the video's fault, in words for the user
+        raise UpperbackError(outcome.error or "The analysis failed.")
+    raise RuntimeError(f"{outcome.error}\n{outcome.detail}")
 
 
 def _without_path(message: str, upload: Path, shown_name: str) -> str:

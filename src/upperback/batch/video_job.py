@@ -19,6 +19,7 @@ class Job:
     out_root: str
     html: bool = False
     video_out: bool = False
+    shown_name: str | None = None  # the video's name in the report, if not its file name (web uploads)
 
 
 @dataclass(frozen=True)

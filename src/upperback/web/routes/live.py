@@ -31,7 +31,7 @@ from upperback.pose.landmarks import SKELETON_EDGES
 from upperback.pose.pipeline import DEFAULT_RATE_HZ
 from upperback.web.deps import render, signed_in
 
-log_ = logging.getLogger("upperback.web.live")
+log_ = logging.getLogger("upperback.web.routes.live")
 
 router = APIRouter()
 
