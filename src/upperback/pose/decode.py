@@ -117,6 +117,7 @@ class SampledFrames:
         start = self._stream.start_time
         self._origin = float(start * self._stream.time_base) if start is not None else 0.0
         self._decoded: Iterator[av.VideoFrame] | None = None
+        self._nal_length_size = _avcc_nal_length_size(self._stream)
         self._pending: av.VideoFrame | None = None  # decoded past the end of the last range
         self._position_s = 0.0  # where the decoder stands: the end of the last range
         self._last_slot: float | None = None
@@ -155,7 +156,7 @@ class SampledFrames:
         elif self._decoded is not None:
             self._container.seek(int(self._origin / self._stream.time_base), stream=self._stream,
                                  backward=True)
-        self._decoded = self._container.decode(self._stream)
+        self._decoded = self._decode()
         self._pending = None
         self._last_slot = None
 
@@ -168,6 +169,32 @@ class SampledFrames:
             if frame.pts is not None:
                 return frame
         return None
+
+    def _decode(self) -> Iterator[av.VideoFrame]:
+        """Decoded frames in presentation order, without decoding frames nobody will use.
+
+        A frame that no other frame refers to (an H.264 non-reference picture) and that lies
+        in the same sampling slot as an earlier frame decoded since the seek is never kept, so
+        its packet does not go to the decoder; everything else decodes, and the frames that
+        come out are the ones a full decode gives, bit for bit. About half the frames of
+        ordinary phone and camera videos are such pictures.
+        """
+        time_base = self._stream.time_base
+        first_pts: int | None = None  # the keyframe the decoder started from
+        earliest_in_slot: dict[float, int] = {}  # slot -> earliest pts seen since the seek
+        for packet in self._container.demux(self._stream):
+            if packet.pts is not None and self.rate_hz:
+                if first_pts is None:
+                    first_pts = packet.pts
+                time_s = float(packet.pts * time_base) - self._origin
+                slot = _slot(time_s, self.rate_hz)
+                earlier = earliest_in_slot.get(slot)
+                if (earlier is not None and earlier < packet.pts
+                        and _is_non_reference(packet, self._nal_length_size)):
+                    continue
+                if packet.pts >= first_pts and (earlier is None or packet.pts < earlier):
+                    earliest_in_slot[slot] = packet.pts
+            yield from self._stream.codec_context.decode(packet)
 
     def close(self) -> None:
         self._container.close()
@@ -183,6 +210,32 @@ def _slot(time_s: float, rate_hz: float | None) -> float:
     if not rate_hz:
         return time_s
     return math.floor(time_s * rate_hz + 1e-6)
+
+
+def _avcc_nal_length_size(stream: av.VideoStream) -> int | None:
+    """Bytes of each NAL unit's length prefix in an H.264 stream stored the MP4 way (avcC),
+    or None for other streams (their packets are all decoded)."""
+    extradata = stream.codec_context.extradata
+    if stream.codec_context.name != "h264" or not extradata or len(extradata) < 7 or extradata[0] != 1:
+        return None
+    return (extradata[4] & 3) + 1
+
+
+def _is_non_reference(packet: av.Packet, length_size: int | None) -> bool:
+    """Whether every picture slice in the packet has ``nal_ref_idc`` 0: no frame refers to it."""
+    if length_size is None:
+        return False
+    data = bytes(packet)
+    position, slices = 0, 0
+    while position + length_size < len(data):
+        length = int.from_bytes(data[position:position + length_size], "big")
+        header = data[position + length_size]
+        if header & 0x1F in (1, 5):  # a coded slice (IDR or not)
+            if header & 0x60:
+                return False
+            slices += 1
+        position += length_size + length
+    return slices > 0 and position == len(data)
 
 
 def _upright_rgb(frame: av.VideoFrame) -> np.ndarray:

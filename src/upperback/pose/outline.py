@@ -11,9 +11,9 @@ dips toward it just above the hips.
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from upperback.pose.landmarks import Landmark
+from upperback.pose.mask import PersonMask
 
 STATIONS = np.linspace(0.0, 1.0, 11)
 """Positions along the torso, 0 at the hips and 1 at the shoulders."""
@@ -31,13 +31,13 @@ PERSON = 0.5
 """Mask probability above which a pixel counts as the person."""
 
 
-def back_profile(mask: np.ndarray, image: np.ndarray) -> np.ndarray:
+def back_profile(mask: PersonMask | np.ndarray, image: np.ndarray) -> np.ndarray:
     """Distance from the hip–shoulder line to the back's edge at each of ``STATIONS``.
 
     Parameters
     ----------
     mask
-        (H, W) float person probability from BlazePose.
+        BlazePose's person mask, or an (H, W) float person probability as large as the picture.
     image
         (33, 3) image landmarks in pixels of the same picture.
 
@@ -61,9 +61,10 @@ def back_profile(mask: np.ndarray, image: np.ndarray) -> np.ndarray:
     reach = np.linspace(0.0, SEARCH_FRACTION * length, SAMPLES)
     starts = hips + np.outer(STATIONS * length, axis)  # (K, 2)
     points = starts[:, None, :] + reach[None, :, None] * back  # (K, S, 2) x, y
-    values = ndimage.map_coordinates(mask, [points[..., 1].ravel(), points[..., 0].ravel()],
-                                     order=1, mode="constant", cval=0.0).reshape(points.shape[:2])
-    height, width = mask.shape
+    if not isinstance(mask, PersonMask):
+        mask = PersonMask.full_frame(mask)
+    values = mask.sample(points[..., 0].ravel(), points[..., 1].ravel()).reshape(points.shape[:2])
+    height, width = mask.picture_shape
     for k, line in enumerate(values):
         if line[0] < PERSON:
             continue
