@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.form.common import finite_stat, window
 from upperback.form.reps import RepTiming
 from upperback.kinematics.signals import BodySignals
@@ -51,7 +52,7 @@ def first_rep_back(signals: BodySignals, timings: list[RepTiming]) -> float:
     return finite_stat(signals["back_curve_ratio"][inside], "median")
 
 
-def back_metrics(signals: BodySignals, inside: np.ndarray, baseline: float) -> dict[str, float]:
+def back_metrics(signals: BodySignals, inside: AnyArray, baseline: float) -> dict[str, float]:
     """The back's most rounded and most arched shape in a rep, and its change from ``baseline``
     (the median of the first rep), all in torso lengths."""
     curve = signals["back_curve_ratio"][inside]

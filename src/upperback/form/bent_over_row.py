@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
@@ -105,7 +108,7 @@ def shrug_ratio(signals: BodySignals, timing: RepTiming) -> float:
     return float(np.nanmin(falls)) if np.isfinite(falls).any() else float("nan")
 
 
-def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray]:
     """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown.
 
     ``rounded_back`` is the learned model's verdict on the frame (docs/rounded_back.md).
@@ -117,7 +120,7 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarr
 
     probability = load_rounded_back_model().predict_probability(
         rounded_back_features(signals.track.image, signals.track.visibility))
-    flags = {
+    flags: dict[str, Callable[[], AnyArray]] = {
         "torso_too_upright": lambda: frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
         "neck_not_neutral": lambda: frame_flags(signals.raw["neck_deg"], limit("neck_not_neutral", "max_neck_angle_deg")),
         "rounded_back": lambda: frame_flags(probability, limit("rounded_back", "min_probability")),

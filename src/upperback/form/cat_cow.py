@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.form.common import count_reps, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
@@ -120,7 +121,7 @@ CAT_COW_SIGNALS = ("head_flexion_deg", "pelvis_tuck_deg", "spine_curve_deg", "ha
 """The cat-cow's own body signals (:mod:`upperback.kinematics.movement_signals`)."""
 
 
-def cat_cow_signals(signals: BodySignals) -> dict[str, np.ndarray]:
+def cat_cow_signals(signals: BodySignals) -> dict[str, AnyArray]:
     """The cat-cow measures among the (cleaned) body signals.
 
     Returns
@@ -134,7 +135,7 @@ def cat_cow_signals(signals: BodySignals) -> dict[str, np.ndarray]:
     return {name: signals[name] for name in CAT_COW_SIGNALS}
 
 
-def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray]:
     """Hand and knee placement judged on each frame alone: 1, 0, or NaN where unknown."""
     raw = signals.raw
     hands = movement.fault("hands_not_under_shoulders").thresholds["max_hand_offset_ratio"]

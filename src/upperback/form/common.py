@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.form.evidence import MIN_REPORTED, graded, margin_confidence, noise_for
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.counting import ShotCounting, frame_of
@@ -35,7 +37,7 @@ class Counted:
     shots: list[tuple[float, float]]
 
 
-def posture_gate(signals: BodySignals, counting: Counting) -> np.ndarray:
+def posture_gate(signals: BodySignals, counting: Counting) -> AnyArray:
     """(T,) True where the user is in the working position (e.g. hinged)."""
     values = signals[counting.signal]
     if counting.gate_signal is None or counting.gate_max is None:
@@ -44,7 +46,7 @@ def posture_gate(signals: BodySignals, counting: Counting) -> np.ndarray:
         return signals[counting.gate_signal] < counting.gate_max
 
 
-def count_reps(signals: BodySignals, counting: Counting, working: np.ndarray | None = None) -> Counted:
+def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | None = None) -> Counted:
     """Count the movement's reps within each shot of the video (:mod:`upperback.form.counting`),
     while in the working position (``working``; by default the movement's posture gate), on the
     first of its signals that is seen in that shot."""
@@ -84,7 +86,7 @@ def _words(signal: str) -> str:
     return SIGNAL_WORDS.get(signal, signal.removesuffix("_deg").removesuffix("_ratio").replace("_", " "))
 
 
-def spans(mask: np.ndarray, times_s: np.ndarray, min_duration_s: float = 0.0) -> list[tuple[int, int]]:
+def spans(mask: AnyArray, times_s: AnyArray, min_duration_s: float = 0.0) -> list[tuple[int, int]]:
     """Index ranges [start, stop) of the True runs of ``mask`` lasting at least ``min_duration_s``.
 
     A run's duration is measured from its first to one sample past its last sample, so a run
@@ -100,7 +102,7 @@ def spans(mask: np.ndarray, times_s: np.ndarray, min_duration_s: float = 0.0) ->
     return found
 
 
-def rep_at(reps: list[Rep] | list[RepTiming], time_s: float) -> int | None:
+def rep_at(reps: Sequence[Rep | RepTiming], time_s: float) -> int | None:
     """Index of the rep whose time span contains ``time_s``."""
     for index, rep in enumerate(reps):
         if rep.start_s - 1e-9 <= time_s <= rep.end_s + 1e-9:
@@ -108,7 +110,7 @@ def rep_at(reps: list[Rep] | list[RepTiming], time_s: float) -> int | None:
     return None
 
 
-def window(times_s: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
+def window(times_s: AnyArray, start_s: float, end_s: float) -> AnyArray:
     """Boolean mask of the samples within [start_s, end_s]."""
     return (times_s >= start_s - 1e-9) & (times_s <= end_s + 1e-9)
 
@@ -169,12 +171,13 @@ def plan_checks(movement: Movement, view: View, unavailable: dict[str, str] | No
     return CheckPlan(frozenset(runnable), skipped, frozenset(by_view))
 
 
-def finite_stat(values: np.ndarray, how: str) -> float:
+def finite_stat(values: AnyArray, how: str) -> float:
     """nanmin / nanmax / nanmedian that return NaN (not a warning) on empty input."""
     finite = values[np.isfinite(values)]
     if len(finite) == 0:
         return float("nan")
-    return float({"min": np.min, "max": np.max, "median": np.median}[how](finite))
+    stats: dict[str, Callable[[AnyArray], Any]] = {"min": np.min, "max": np.max, "median": np.median}
+    return float(stats[how](finite))
 
 
 Limit = tuple[str, str, float, str]
@@ -198,7 +201,7 @@ def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTi
     return list(found.values())
 
 
-def beyond_faults(fault: Fault, values: np.ndarray, times_s: np.ndarray, where: np.ndarray,
+def beyond_faults(fault: Fault, values: AnyArray, times_s: AnyArray, where: AnyArray,
                   threshold: float, kind: str = "max", reps: list[Rep] | None = None,
                   noise: float = 0.0, min_duration_s: float | None = None) -> list[FaultEvent]:
     """One event per stretch (within ``where``) where ``values`` pass ``threshold`` — above it
@@ -305,7 +308,7 @@ def _finite_mean(values: list[float]) -> float:
     return float(np.mean(finite)) if finite else float("nan")
 
 
-def frame_flags(values: np.ndarray, threshold: float, kind: str = "max") -> np.ndarray:
+def frame_flags(values: AnyArray, threshold: float, kind: str = "max") -> AnyArray:
     """Per frame: 1.0 where ``values`` break the threshold, 0.0 where not, NaN where unknown."""
     values = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore"):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.form.evidence import noise_for
 from upperback.form.common import beyond_faults, fault_event, finite_stat, frame_flags, plan_checks, spans, window
 from upperback.form.movement_result import MovementResult
@@ -49,7 +50,7 @@ class Steps:
     interval_s : median time between consecutive steps of one stretch of walking, NaN if none
     """
 
-    times_s: np.ndarray
+    times_s: AnyArray
     interval_s: float
 
 
@@ -118,7 +119,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     return MovementResult(reps=[], faults=faults, metrics=metrics, skipped=skipped)
 
 
-def per_frame_views(signals: BodySignals) -> np.ndarray:
+def per_frame_views(signals: BodySignals) -> AnyArray:
     """(T,) settled per-frame views: a frame keeps its view label (``front``, ``side``, ...)
     only when every labelled frame within ``VIEW_SETTLE_S`` of it agrees; frames near a turn,
     runs of a view shorter than ``MIN_VIEW_RUN_FRAMES`` and frames without a person get ``""``,
@@ -126,7 +127,7 @@ def per_frame_views(signals: BodySignals) -> np.ndarray:
     return settle_views(np.asarray(signals.view.per_frame, dtype=object).astype(str), signals.times_s)
 
 
-def settle_views(labels: np.ndarray, t: np.ndarray) -> np.ndarray:
+def settle_views(labels: AnyArray, t: AnyArray) -> AnyArray:
     """``per_frame_views`` for any per-frame labels (``""`` where unknown)."""
     views = labels.copy()
     step = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
@@ -144,12 +145,12 @@ def settle_views(labels: np.ndarray, t: np.ndarray) -> np.ndarray:
     return settled
 
 
-def in_views(views: np.ndarray, fault: Fault) -> np.ndarray:
+def in_views(views: AnyArray, fault: Fault) -> AnyArray:
     """Frames filmed from one of the views the fault can be judged from."""
     return np.isin(views, [v.value for v in fault.views])
 
 
-def plan_by_frames(movement: Movement, main_view: View, views: np.ndarray, times_s: np.ndarray
+def plan_by_frames(movement: Movement, main_view: View, views: AnyArray, times_s: AnyArray
                    ) -> tuple[frozenset[str], list[str]]:
     """``plan_checks`` for the clip's main view, widened to the checks that another view
     allows when that view fills at least ``MIN_VIEW_COVERAGE_S`` of the clip."""
@@ -201,7 +202,7 @@ def find_steps(signals: BodySignals) -> Steps:
     return Steps(found, float(np.median(gaps)) if len(gaps) else float("nan"))
 
 
-def carry_mask(signals: BodySignals, steps: Steps) -> np.ndarray:
+def carry_mask(signals: BodySignals, steps: Steps) -> AnyArray:
     """Frames of the carry: from the first step to the last (half a step either side);
     without steps (a standing hold), the longest stretch of upright standing."""
     t = signals.times_s
@@ -218,7 +219,7 @@ def carry_mask(signals: BodySignals, steps: Steps) -> np.ndarray:
     return mask
 
 
-def carry_duration_s(steps: Steps, walk: np.ndarray, times_s: np.ndarray) -> float:
+def carry_duration_s(steps: Steps, walk: AnyArray, times_s: AnyArray) -> float:
     """Time spent carrying: first to last step plus one step's time (or the hold's length)."""
     if len(steps.times_s) >= 2:
         interval = steps.interval_s if np.isfinite(steps.interval_s) else 0.0
@@ -230,7 +231,7 @@ def carry_duration_s(steps: Steps, walk: np.ndarray, times_s: np.ndarray) -> flo
     return float(inside[-1] - inside[0] + step)
 
 
-def elevation_views(signals: BodySignals) -> np.ndarray:
+def elevation_views(signals: BodySignals) -> AnyArray:
     """(T,) settled views for the shoulders' height: ``front`` for frames filmed from the front
     or obliquely, else ``side`` or ``back``. The ear-to-shoulder distance and the torso both run
     up the body, so a turn between front and oblique changes their ratio little and they share
@@ -241,8 +242,8 @@ def elevation_views(signals: BodySignals) -> np.ndarray:
     return settle_views(grouped.astype(object).astype(str), signals.times_s)
 
 
-def elevation_drop_ratio(elevation: np.ndarray, views: np.ndarray, walk: np.ndarray,
-                         times_s: np.ndarray) -> np.ndarray:
+def elevation_drop_ratio(elevation: AnyArray, views: AnyArray, walk: AnyArray,
+                         times_s: AnyArray) -> AnyArray:
     """(T,) fall of the ear-to-shoulder ratio below its relaxed value in the walk.
 
     Notes
@@ -263,8 +264,8 @@ def elevation_drop_ratio(elevation: np.ndarray, views: np.ndarray, walk: np.ndar
     return drop
 
 
-def stooped_faults(fault: Fault, lean_deg: np.ndarray, flexion_deg: np.ndarray, times_s: np.ndarray,
-                   where: np.ndarray) -> list[FaultEvent]:
+def stooped_faults(fault: Fault, lean_deg: AnyArray, flexion_deg: AnyArray, times_s: AnyArray,
+                   where: AnyArray) -> list[FaultEvent]:
     """Bends (stretches where the trunk leans past ``max_trunk_lean_deg``) in which the knees
     never bend as far as ``min_knee_flexion_deg``: reaching the floor by folding over straight
     legs. If the knees bend deeply during the bend it is a squat, and fine.
@@ -287,7 +288,7 @@ def stooped_faults(fault: Fault, lean_deg: np.ndarray, flexion_deg: np.ndarray, 
     return found
 
 
-def mean_torso_deg(torso_deg: np.ndarray, lean_deg: np.ndarray, views: np.ndarray, walk: np.ndarray
+def mean_torso_deg(torso_deg: AnyArray, lean_deg: AnyArray, views: AnyArray, walk: AnyArray
                    ) -> float:
     """Mean torso angle above horizontal over the walk (90 upright): from the picture where the
     walk was filmed from the side, else from the 3D trunk lean (the picture's torso angle
@@ -298,12 +299,12 @@ def mean_torso_deg(torso_deg: np.ndarray, lean_deg: np.ndarray, views: np.ndarra
     return 90.0 - _mean(lean_deg[walk])
 
 
-def _mean(values: np.ndarray) -> float:
+def _mean(values: AnyArray) -> float:
     finite = values[np.isfinite(values)]
     return float(np.mean(finite)) if len(finite) else float("nan")
 
 
-def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray]:
     """Lean and head position judged on each frame alone: 1, 0, or NaN where unknown.
 
     Frames filmed from a view a check cannot use are NaN for that check.

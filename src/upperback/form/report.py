@@ -107,7 +107,7 @@ class FormReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict following the documented schema (NaN becomes null)."""
-        return json_ready({
+        out: dict[str, Any] = json_ready({
             "schema_version": self.schema_version,
             "exercise": self.exercise,
             "variant": self.variant,
@@ -119,6 +119,7 @@ class FormReport:
             "metrics": self.metrics,
             "quality": asdict(self.quality),
         })
+        return out
 
 
 def json_ready(value: Any, digits: int = 4) -> Any:

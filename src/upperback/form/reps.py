@@ -139,6 +139,7 @@ class RepCounter:
                 self._start = self._peak
                 self._top = (time_s, v)
             return done
+        assert self._start is not None and self._top is not None  # both set when the rep began
         if v < self._top[1]:
             self._top = (time_s, v)
         start_t, start_v = self._start

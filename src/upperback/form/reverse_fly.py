@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
@@ -98,7 +101,7 @@ def chest_supported(signals: BodySignals) -> bool:
     return finite_stat(signals["hip_deg"], "median") > CHEST_SUPPORTED_HIP_DEG
 
 
-def max_rise(values: np.ndarray, times_s: np.ndarray, window_s: float) -> float:
+def max_rise(values: AnyArray, times_s: AnyArray, window_s: float) -> float:
     """Largest increase of ``values`` within any ``window_s`` stretch (NaN-safe)."""
     best = float("nan")
     for i in range(len(values)):
@@ -109,14 +112,14 @@ def max_rise(values: np.ndarray, times_s: np.ndarray, window_s: float) -> float:
     return best
 
 
-def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray]:
     """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown."""
     judged = {fault.code for fault in movement.faults}  # a variant may leave some out
 
     def limit(code: str, key: str) -> float:
         return movement.fault(code).thresholds[key]
 
-    flags = {
+    flags: dict[str, Callable[[], AnyArray]] = {
         "torso_too_upright": lambda: frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
         "elbows_locked": lambda: frame_flags(signals.raw["elbow_deg"], limit("elbows_locked", "max_elbow_angle_deg")),
     }

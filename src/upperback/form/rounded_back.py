@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.kinematics.angles import joint_angle_deg
 from upperback.pose.landmarks import Landmark
 
@@ -53,7 +54,7 @@ MODEL_RESOURCE = "models/rounded_back.json"
 """Where the packaged model lives, relative to the ``upperback.form`` package."""
 
 
-def rounded_back_features(image: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+def rounded_back_features(image: AnyArray, visibility: AnyArray) -> AnyArray:
     """Per-frame features for the rounded-back model.
 
     Parameters
@@ -108,7 +109,7 @@ def rounded_back_features(image: np.ndarray, visibility: np.ndarray) -> np.ndarr
     facing = np.where(facing == 0, np.sign(nose[:, 0] - hip[:, 0]), facing)
     facing = np.where(facing == 0, 1.0, facing)
 
-    def local(point: np.ndarray) -> np.ndarray:
+    def local(point: AnyArray) -> AnyArray:
         offset = point - hip
         return np.stack([offset[:, 0] * facing, offset[:, 1]], axis=1)
 
@@ -119,11 +120,13 @@ def rounded_back_features(image: np.ndarray, visibility: np.ndarray) -> np.ndarr
         axis = shoulder / torso_px[:, None]
         normal = np.stack([axis[:, 1], -axis[:, 0]], axis=1)  # +90° in the picture: the back side
 
-        def along(point: np.ndarray) -> np.ndarray:
-            return np.sum(point * axis, axis=1) / torso_px
+        def along(point: AnyArray) -> AnyArray:
+            out: AnyArray = np.sum(point * axis, axis=1) / torso_px
+            return out
 
-        def offset(point: np.ndarray) -> np.ndarray:
-            return np.sum(point * normal, axis=1) / torso_px
+        def offset(point: AnyArray) -> AnyArray:
+            out: AnyArray = np.sum(point * normal, axis=1) / torso_px
+            return out
 
         knee_drop_px = knee[:, 1]  # image y grows downward
         columns = {
@@ -137,7 +140,7 @@ def rounded_back_features(image: np.ndarray, visibility: np.ndarray) -> np.ndarr
             "shoulder_rise_ratio": -shoulder[:, 1] / knee_drop_px,
             "elbow_drop_ratio": elbow[:, 1] / knee_drop_px,
         }
-    features = np.stack([columns[name] for name in FEATURE_NAMES], axis=1)
+    features: AnyArray = np.stack([columns[name] for name in FEATURE_NAMES], axis=1)
 
     seen = visibility[:, Landmark.NOSE] >= MIN_VISIBILITY
     for a, b in _PAIRS.values():
@@ -173,17 +176,17 @@ class RoundedBackModel:
     """
 
     feature_names: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    clip_low: np.ndarray
-    clip_high: np.ndarray
-    coefficients: np.ndarray
+    mean: AnyArray
+    scale: AnyArray
+    clip_low: AnyArray
+    clip_high: AnyArray
+    coefficients: AnyArray
     intercept: float
     threshold: float
     aspect_ratio: float
     info: Mapping[str, Any] = field(default_factory=dict)
 
-    def predict_probability(self, features: np.ndarray) -> np.ndarray:
+    def predict_probability(self, features: AnyArray) -> AnyArray:
         """Probability that each frame shows a rounded back.
 
         Parameters
@@ -201,9 +204,10 @@ class RoundedBackModel:
             raise ValueError(f"features must have shape (T, {len(self.feature_names)}), got {features.shape}")
         z = (np.clip(features, self.clip_low, self.clip_high) - self.mean) / self.scale
         logit = z @ self.coefficients + self.intercept
-        return 1.0 / (1.0 + np.exp(-logit))
+        out: AnyArray = 1.0 / (1.0 + np.exp(-logit))
+        return out
 
-    def is_rounded(self, features: np.ndarray) -> np.ndarray:
+    def is_rounded(self, features: AnyArray) -> AnyArray:
         """(T,) bool: probability at or above :attr:`threshold` (False where it is NaN)."""
         with np.errstate(invalid="ignore"):
             return self.predict_probability(features) >= self.threshold

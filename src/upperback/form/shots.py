@@ -10,8 +10,11 @@ new shot in the same way.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.pose.landmarks import Landmark as L
 
 MAX_JUMP_TORSO_LENGTHS_PER_S = 6.0
@@ -29,7 +32,7 @@ MIN_EMPTY_S = 1.0
 """Nobody in the picture this long (a title card, an outro, a stretch of empty room) ends a shot."""
 
 
-def body_in_picture(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def body_in_picture(image: AnyArray) -> tuple[AnyArray, AnyArray]:
     """Hip centre (T, 2) and torso length (T,) in the picture of (T, 33, 3) landmarks; the
     torso length is NaN or 0 where nobody was found."""
     hip = (image[:, L.LEFT_HIP, :2] + image[:, L.RIGHT_HIP, :2]) / 2
@@ -37,8 +40,8 @@ def body_in_picture(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return hip, np.linalg.norm(shoulder - hip, axis=-1)
 
 
-def is_cut(gap_s: float, hip_before: np.ndarray, hip_after: np.ndarray, torso_before: np.floating,
-           torso_after: np.floating) -> bool:
+def is_cut(gap_s: float, hip_before: AnyArray, hip_after: AnyArray, torso_before: np.floating[Any],
+           torso_after: np.floating[Any]) -> bool:
     """Whether two frames with a person, ``gap_s`` apart, lie in different shots: nobody in the
     picture for ``MIN_EMPTY_S``, or the person moved or changed size faster than a body can."""
     jump = float(np.linalg.norm(hip_after - hip_before) / max(torso_before, torso_after))
@@ -52,9 +55,9 @@ class ShotWatch:
     track: a live camera whose user walks off and back, or re-positions, starts a new shot."""
 
     def __init__(self) -> None:
-        self._last: tuple[float, np.ndarray, np.floating] | None = None  # time, hip, torso of the last person
+        self._last: tuple[float, AnyArray, np.floating[Any]] | None = None  # time, hip, torso of the last person
 
-    def update(self, time_s: float, image: np.ndarray | None) -> tuple[bool, bool]:
+    def update(self, time_s: float, image: AnyArray | None) -> tuple[bool, bool]:
         """Feed one frame's (33, 3) landmarks (None: nobody found); returns (a person is in
         the picture, this frame begins a new shot after a cut)."""
         if image is None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.form.common import count_reps, finite_stat, make_rep, phase_metrics, plan_checks, rep_limit_faults, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep
@@ -106,12 +107,12 @@ def count_rotations(signals: BodySignals, counting: Counting) -> list[RepTiming]
     return count_reps(signals, counting, same_side(signals["top_is_left"])).timings
 
 
-def same_side(top_is_left: np.ndarray) -> np.ndarray:
+def same_side(top_is_left: AnyArray) -> AnyArray:
     """(T,) True where the top side is the one of the frame before (and on the first frame)."""
     return np.concatenate([[True], top_is_left[1:] == top_is_left[:-1]]) if len(top_is_left) else np.ones(0, bool)
 
 
-def rotation_signals(signals: BodySignals) -> dict[str, np.ndarray]:
+def rotation_signals(signals: BodySignals) -> dict[str, AnyArray]:
     """The open-book measures among the (cleaned) body signals
     (:mod:`upperback.kinematics.movement_signals`).
 

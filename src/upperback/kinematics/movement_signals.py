@@ -34,13 +34,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.kinematics.angles import angle_between_deg, joint_angle_deg
 from upperback.kinematics.filters import clean, fill_gaps, lowpass
 from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE, raw_signals
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.track import PoseTrack
 
-Cleaner = Callable[[dict[str, np.ndarray], np.ndarray], dict[str, np.ndarray]]
+Cleaner = Callable[[dict[str, AnyArray], AnyArray], dict[str, AnyArray]]
 """Cleans raw signals (name to (T,) array) sampled at the given times."""
 
 MAX_FEET_GAP_S = 0.3
@@ -52,7 +53,7 @@ AXES = ("x", "y", "z")
 
 
 def build_signals(track: PoseTrack, near: str, working: str, first: Cleaner, second: Cleaner
-                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+                  ) -> tuple[dict[str, AnyArray], dict[str, AnyArray]]:
     """Every signal of a track, raw and cleaned: ``(raw, cleaned)``.
 
     Parameters
@@ -76,17 +77,17 @@ def build_signals(track: PoseTrack, near: str, working: str, first: Cleaner, sec
     return raw, values
 
 
-def offline_cleaner(raw: dict[str, np.ndarray], times_s: np.ndarray) -> dict[str, np.ndarray]:
+def offline_cleaner(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, AnyArray]:
     """The offline cleaning of each signal (:func:`~upperback.kinematics.filters.clean`)."""
     return {name: clean_offline(name, values, times_s) for name, values in raw.items()}
 
 
-def no_cleaning(raw: dict[str, np.ndarray], times_s: np.ndarray) -> dict[str, np.ndarray]:
+def no_cleaning(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, AnyArray]:
     """The raw signals, copied."""
     return {name: values.copy() for name, values in raw.items()}
 
 
-def clean_offline(name: str, values: np.ndarray, times_s: np.ndarray) -> np.ndarray:
+def clean_offline(name: str, values: AnyArray, times_s: AnyArray) -> AnyArray:
     """One signal cleaned offline: outliers, gaps, zero-lag low-pass (see ``UNREJECTED``)."""
     if len(values) <= 1:
         return values.copy()
@@ -95,14 +96,14 @@ def clean_offline(name: str, values: np.ndarray, times_s: np.ndarray) -> np.ndar
     return clean(values, times_s)
 
 
-def combined_signals(signals: dict[str, np.ndarray], top_is_left: np.ndarray) -> dict[str, np.ndarray]:
+def combined_signals(signals: dict[str, AnyArray], top_is_left: AnyArray) -> dict[str, AnyArray]:
     """Signals combined from others, and the top-side label."""
     pelvis = 90.0 - signals["hip_deg"]
     return {"pelvis_tuck_deg": pelvis, "spine_curve_deg": signals["head_flexion_deg"] + pelvis,
             "top_is_left": top_is_left.astype(float)}
 
 
-def all_fours_signals(track: PoseTrack, side: str) -> dict[str, np.ndarray]:
+def all_fours_signals(track: PoseTrack, side: str) -> dict[str, AnyArray]:
     """Head angle and hand/knee offsets of one body side, NaN where not seen."""
     marks = SIDE_LANDMARKS[side]
     p, vis = track.image[..., :2].astype(float), track.visibility
@@ -120,7 +121,7 @@ def all_fours_signals(track: PoseTrack, side: str) -> dict[str, np.ndarray]:
         hand = (wrist[:, 0] - shoulder[:, 0]) * facing / torso_len
         knee_offset = (knee[:, 0] - hip[:, 0]) * facing / torso_len
 
-    def masked(values: np.ndarray, *names: str) -> np.ndarray:
+    def masked(values: AnyArray, *names: str) -> AnyArray:
         with np.errstate(invalid="ignore"):
             seen = np.all(vis[:, [marks[n] for n in names]] > VISIBLE, axis=1)
         return np.where(seen, values, np.nan)
@@ -132,17 +133,18 @@ def all_fours_signals(track: PoseTrack, side: str) -> dict[str, np.ndarray]:
     }
 
 
-def hip_drop_px(track: PoseTrack) -> np.ndarray:
+def hip_drop_px(track: PoseTrack) -> AnyArray:
     """(T,) how much lower the left hip is than the right in the picture (image y grows down)."""
-    return (track.image[:, L.LEFT_HIP, 1] - track.image[:, L.RIGHT_HIP, 1]).astype(float)
+    out: AnyArray = (track.image[:, L.LEFT_HIP, 1] - track.image[:, L.RIGHT_HIP, 1]).astype(float)
+    return out
 
 
-def side_lying_signals(track: PoseTrack, top_is_left: np.ndarray) -> dict[str, np.ndarray]:
+def side_lying_signals(track: PoseTrack, top_is_left: AnyArray) -> dict[str, AnyArray]:
     """Open-book measures of a side-lying body whose top side is given per frame."""
     w = track.world.astype(float)
     sides = np.where(top_is_left[:, None], "left", "right"), np.where(top_is_left[:, None], "right", "left")
 
-    def side_point(part: str, on_top: bool) -> np.ndarray:
+    def side_point(part: str, on_top: bool) -> AnyArray:
         names = sides[0] if on_top else sides[1]
         left = w[:, SIDE_LANDMARKS["left"][part]]
         right = w[:, SIDE_LANDMARKS["right"][part]]
@@ -154,8 +156,9 @@ def side_lying_signals(track: PoseTrack, top_is_left: np.ndarray) -> dict[str, n
     with np.errstate(invalid="ignore", divide="ignore"):
         axis /= np.linalg.norm(axis, axis=-1, keepdims=True)
 
-    def across(v: np.ndarray) -> np.ndarray:
-        return v - np.sum(v * axis, axis=-1, keepdims=True) * axis
+    def across(v: AnyArray) -> AnyArray:
+        out: AnyArray = v - np.sum(v * axis, axis=-1, keepdims=True) * axis
+        return out
 
     top_sh, bottom_sh = side_point("shoulder", True), side_point("shoulder", False)
     top_arm = across(side_point("wrist", True) - top_sh)
@@ -174,13 +177,13 @@ def side_lying_signals(track: PoseTrack, top_is_left: np.ndarray) -> dict[str, n
     }
 
 
-def carry_signals(track: PoseTrack) -> dict[str, np.ndarray]:
+def carry_signals(track: PoseTrack) -> dict[str, AnyArray]:
     """Trunk lean, knee bend and the feet's alternation."""
     return {"trunk_lean_deg": trunk_lean_deg(track), "knee_flexion_deg": knee_flexion_deg(track),
             "feet_apart_ratio": feet_apart_ratio(track)}
 
 
-def trunk_lean_deg(track: PoseTrack) -> np.ndarray:
+def trunk_lean_deg(track: PoseTrack) -> AnyArray:
     """(T,) lean of the trunk (mid-hip → mid-shoulder) from vertical, in any direction.
 
     Notes
@@ -204,7 +207,7 @@ def trunk_lean_deg(track: PoseTrack) -> np.ndarray:
     return np.where(seen, lean, np.nan)
 
 
-def knee_flexion_deg(track: PoseTrack) -> np.ndarray:
+def knee_flexion_deg(track: PoseTrack) -> AnyArray:
     """(T,) mean bend of the two knees, 0 straight (3D where world landmarks exist).
 
     A knee that is not seen leaves the other to speak for both."""
@@ -220,10 +223,11 @@ def knee_flexion_deg(track: PoseTrack) -> np.ndarray:
         bends.append(np.where(seen, bend, np.nan))
     with warnings.catch_warnings():  # frames with neither knee seen stay NaN
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(np.vstack(bends), axis=0)
+        out: AnyArray = np.nanmean(np.vstack(bends), axis=0)
+        return out
 
 
-def feet_apart_ratio(track: PoseTrack) -> np.ndarray:
+def feet_apart_ratio(track: PoseTrack) -> AnyArray:
     """(T,) left-minus-right ankle height in the picture over the leg length; NaN where an
     ankle or hip is not seen.
 
