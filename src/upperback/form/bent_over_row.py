@@ -33,7 +33,20 @@ from upperback.library.models import Movement
 
 
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
-    """Count rows and judge each one against the movement's fault thresholds."""
+    """Count rows and judge each one against the movement's fault thresholds.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+
+    Returns
+    -------
+    MovementResult
+        The reps, fault events, metrics and skipped checks.
+    """
     assert movement.counting is not None
     plan = plan_checks(movement, signals.view.view, outline_unavailable(signals))
     t = signals.times_s
@@ -97,6 +110,18 @@ def shrug_ratio(signals: BodySignals, timing: RepTiming) -> float:
     Measured in the picture and in world landmarks, and the smaller fall is kept: a real shrug
     shortens both, while each has its own false fall (the picture's when the head turns from
     the camera in an oblique view, the world's from BlazePose's depth guess as the arm moves).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    timing : RepTiming
+        The rep.
+
+    Returns
+    -------
+    float
+        The fall as a share of the value before the rep; NaN where unknown.
     """
     t = signals.times_s
     before = window(t, timing.start_s - 0.5, timing.start_s)
@@ -112,10 +137,22 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray
     """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown.
 
     ``rounded_back`` is the learned model's verdict on the frame (docs/rounded_back.md).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        Fault code to (T,) flags.
     """
     judged = {fault.code for fault in movement.faults}  # a variant may leave some out
 
-    def limit(code: str, key: str) -> float:
+    def limit(code: str, key: str) -> float:  # numpydoc ignore=GL08
         return movement.fault(code).thresholds[key]
 
     probability = load_rounded_back_model().predict_probability(

@@ -35,7 +35,20 @@ inclined; standing hinged, they are folded to about 90–120°."""
 
 
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
-    """Count reverse flies and judge each against the movement's thresholds."""
+    """Count reverse flies and judge each against the movement's thresholds.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+
+    Returns
+    -------
+    MovementResult
+        The reps, fault events, metrics and skipped checks.
+    """
     assert movement.counting is not None
     plan = plan_checks(movement, signals.view.view,
                        {k: v for k, v in outline_unavailable(signals).items() if k == "arched_lower_back"})
@@ -97,12 +110,38 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
 
 
 def chest_supported(signals: BodySignals) -> bool:
-    """Whether the set was done lying on an incline bench (hips straight, torso inclined)."""
+    """Whether the set was done lying on an incline bench (hips straight, torso inclined).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+
+    Returns
+    -------
+    bool
+        True for a chest-supported set.
+    """
     return finite_stat(signals["hip_deg"], "median") > CHEST_SUPPORTED_HIP_DEG
 
 
 def max_rise(values: AnyArray, times_s: AnyArray, window_s: float) -> float:
-    """Largest increase of ``values`` within any ``window_s`` stretch (NaN-safe)."""
+    """Largest increase of ``values`` within any ``window_s`` stretch (NaN-safe).
+
+    Parameters
+    ----------
+    values : AnyArray
+        (T,) signal, NaN where unknown.
+    times_s : AnyArray
+        (T,) frame times.
+    window_s : float
+        Length of the stretch.
+
+    Returns
+    -------
+    float
+        The largest rise; NaN when no stretch has two known values.
+    """
     best = float("nan")
     for i in range(len(values)):
         later = (times_s > times_s[i]) & (times_s <= times_s[i] + window_s + 1e-9)
@@ -113,10 +152,23 @@ def max_rise(values: AnyArray, times_s: AnyArray, window_s: float) -> float:
 
 
 def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray]:
-    """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown."""
+    """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        Fault code to (T,) flags.
+    """
     judged = {fault.code for fault in movement.faults}  # a variant may leave some out
 
-    def limit(code: str, key: str) -> float:
+    def limit(code: str, key: str) -> float:  # numpydoc ignore=GL08
         return movement.fault(code).thresholds[key]
 
     flags: dict[str, Callable[[], AnyArray]] = {
