@@ -109,7 +109,7 @@ def rounded_back_features(image: AnyArray, visibility: AnyArray) -> AnyArray:
     facing = np.where(facing == 0, np.sign(nose[:, 0] - hip[:, 0]), facing)
     facing = np.where(facing == 0, 1.0, facing)
 
-    def local(point: AnyArray) -> AnyArray:
+    def local(point: AnyArray) -> AnyArray:  # numpydoc ignore=GL08
         offset = point - hip
         return np.stack([offset[:, 0] * facing, offset[:, 1]], axis=1)
 
@@ -208,13 +208,35 @@ class RoundedBackModel:
         return out
 
     def is_rounded(self, features: AnyArray) -> AnyArray:
-        """(T,) bool: probability at or above :attr:`threshold` (False where it is NaN)."""
+        """(T,) bool: probability at or above :attr:`threshold` (False where it is NaN).
+
+        Parameters
+        ----------
+        features : AnyArray
+            (T, F) features (:func:`rounded_back_features`).
+
+        Returns
+        -------
+        AnyArray
+            (T,) mask.
+        """
         with np.errstate(invalid="ignore"):
             return self.predict_probability(features) >= self.threshold
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RoundedBackModel:
-        """Build a model from its JSON form (as written by the training script)."""
+        """Build a model from its JSON form (as written by the training script).
+
+        Parameters
+        ----------
+        data : Mapping[str, Any]
+            The model's JSON form.
+
+        Returns
+        -------
+        RoundedBackModel
+            The model.
+        """
         names = tuple(data["feature_names"])
         if names != FEATURE_NAMES:
             raise ValueError(f"model features {names} do not match this code's {FEATURE_NAMES}")
@@ -236,7 +258,13 @@ class RoundedBackModel:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form read by :meth:`from_dict`."""
+        """The JSON form read by :meth:`from_dict`.
+
+        Returns
+        -------
+        dict[str, Any]
+            The coefficients, scaling, threshold and training notes.
+        """
         return {
             "feature_names": list(self.feature_names),
             "mean": self.mean.tolist(),
@@ -253,6 +281,12 @@ class RoundedBackModel:
 
 @cache
 def load_rounded_back_model() -> RoundedBackModel:
-    """The model packaged with upperback (``upperback/form/models/rounded_back.json``)."""
+    """The model packaged with upperback (``upperback/form/models/rounded_back.json``).
+
+    Returns
+    -------
+    RoundedBackModel
+        The model.
+    """
     text = resources.files("upperback.form").joinpath(MODEL_RESOURCE).read_text(encoding="utf-8")
     return RoundedBackModel.from_dict(json.loads(text))
