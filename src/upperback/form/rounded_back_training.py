@@ -85,11 +85,30 @@ class LabelledFrames:
         return len(self.labels)
 
     def pixels(self, aspect_ratio: float, height_px: float = REFERENCE_HEIGHT_PX) -> AnyArray:
-        """(N, 33, 3) landmarks in pixels of a picture ``aspect_ratio * height_px`` wide."""
+        """(N, 33, 3) landmarks in pixels of a picture ``aspect_ratio * height_px`` wide.
+
+        Parameters
+        ----------
+        aspect_ratio : float
+            Picture width over height.
+        height_px : float
+            Picture height in pixels.
+
+        Returns
+        -------
+        AnyArray
+            The landmarks in pixels.
+        """
         return to_pixels(self.image_norm, aspect_ratio, height_px)
 
     def present_landmarks(self) -> list[Landmark]:
-        """Landmarks that have coordinates in every frame."""
+        """Landmarks that have coordinates in every frame.
+
+        Returns
+        -------
+        list[Landmark]
+            The landmarks.
+        """
         ok = np.all(np.isfinite(self.image_norm[..., 0]), axis=0)
         return [Landmark(i) for i in np.flatnonzero(ok)]
 
@@ -99,6 +118,16 @@ def read_labelled_frames(path: str | Path) -> LabelledFrames:
 
     The landmarks are read with :func:`~upperback.pose.csv_import.read_landmark_csv` at a 1×1
     "picture", i.e. they stay normalised.
+
+    Parameters
+    ----------
+    path : str | Path
+        The CSV file.
+
+    Returns
+    -------
+    LabelledFrames
+        The frames' landmarks, visibility and labels.
     """
     path = Path(path)
     track = read_landmark_csv(path, width=1, height=1)
@@ -119,7 +148,22 @@ def read_labelled_frames(path: str | Path) -> LabelledFrames:
 
 def to_pixels(image_norm: AnyArray, aspect_ratio: float, height_px: float = REFERENCE_HEIGHT_PX) -> AnyArray:
     """Normalised landmarks → pixels of a picture ``aspect_ratio * height_px`` by ``height_px``
-    (z scales with the width, as in MediaPipe)."""
+    (z scales with the width, as in MediaPipe).
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (..., 33, 3) normalised landmarks.
+    aspect_ratio : float
+        Picture width over height.
+    height_px : float
+        Picture height in pixels.
+
+    Returns
+    -------
+    AnyArray
+        The landmarks in pixels.
+    """
     width_px = aspect_ratio * height_px
     out: AnyArray = np.asarray(image_norm, dtype=float) * np.array([width_px, height_px, width_px])
     return out
@@ -128,7 +172,22 @@ def to_pixels(image_norm: AnyArray, aspect_ratio: float, height_px: float = REFE
 # --------------------------------------------------------------------------- aspect ratio
 def near_side_bone_lengths(image_norm: AnyArray, visibility: AnyArray, aspect_ratio: float) -> AnyArray:
     """(N, 5) image lengths of the upper arm, forearm, thigh, shank and torso of the better-seen
-    side, in units of the picture height, assuming a picture ``aspect_ratio`` wide per unit high."""
+    side, in units of the picture height, assuming a picture ``aspect_ratio`` wide per unit high.
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+    visibility : AnyArray
+        (N, 33) landmark visibility.
+    aspect_ratio : float
+        Picture width over height.
+
+    Returns
+    -------
+    AnyArray
+        (N, 5) lengths.
+    """
     side_vis = {s: visibility[:, list(lms)].sum(axis=1) for s, lms in _SIDES.items()}
     left_near = side_vis["left"] >= side_vis["right"]
     points = np.where(left_near[:, None, None],
@@ -138,7 +197,18 @@ def near_side_bone_lengths(image_norm: AnyArray, visibility: AnyArray, aspect_ra
 
 
 def near_side_visibility(visibility: AnyArray) -> AnyArray:
-    """(N, 6) visibility of shoulder, elbow, wrist, hip, knee, ankle on the better-seen side."""
+    """(N, 6) visibility of shoulder, elbow, wrist, hip, knee, ankle on the better-seen side.
+
+    Parameters
+    ----------
+    visibility : AnyArray
+        (N, 33) landmark visibility.
+
+    Returns
+    -------
+    AnyArray
+        (N, 6) visibility.
+    """
     side_vis = {s: visibility[:, list(lms)] for s, lms in _SIDES.items()}
     left_near = side_vis["left"].sum(axis=1) >= side_vis["right"].sum(axis=1)
     return np.where(left_near[:, None], side_vis["left"], side_vis["right"])
@@ -153,6 +223,24 @@ def aspect_ratio_cost(image_norm: AnyArray, visibility: AnyArray, groups: AnyArr
     within-group variance of these log ratios, summed over bones. Bones change their direction in
     the picture during a row (the arm swings, the torso tilts), so only the true aspect ratio
     keeps them in constant proportion.
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+    visibility : AnyArray
+        (N, 33) landmark visibility.
+    groups : AnyArray
+        (N,) group ids (frames of one set-up).
+    aspect_ratios : AnyArray
+        Candidate aspect ratios.
+    min_visibility : float
+        Least visibility of a landmark used.
+
+    Returns
+    -------
+    AnyArray
+        The cost of each candidate.
     """
     ok = np.all(near_side_visibility(visibility) >= min_visibility, axis=1)
     ids = groups[ok]
@@ -174,6 +262,21 @@ def estimate_aspect_ratio(image_norm: AnyArray, visibility: AnyArray, groups: An
                           ) -> tuple[float, AnyArray, AnyArray]:
     """The picture aspect ratio (width / height) that keeps bone proportions most constant.
 
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+    visibility : AnyArray
+        (N, 33) landmark visibility.
+    groups : AnyArray
+        (N,) group ids (frames of one set-up).
+    lowest : float
+        Smallest ratio tried.
+    highest : float
+        Largest ratio tried.
+    steps : int
+        Grid points.
+
     Returns
     -------
     best : float
@@ -190,8 +293,19 @@ def estimate_aspect_ratio(image_norm: AnyArray, visibility: AnyArray, groups: An
 def scene_signature(image_norm: AnyArray) -> AnyArray:
     """(N, 8) set-up signature of each frame: hip, knee and ankle midpoints (normalised picture
     coordinates), leg length in the picture (hip to ankle midpoint) and the facing direction
-    (±0.5: which way the shoulders lie from the hips)."""
-    def mid(a: Landmark, b: Landmark) -> AnyArray:
+    (±0.5: which way the shoulders lie from the hips).
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+
+    Returns
+    -------
+    AnyArray
+        (N, 8) signatures.
+    """
+    def mid(a: Landmark, b: Landmark) -> AnyArray:  # numpydoc ignore=GL08
         out: AnyArray = 0.5 * (image_norm[:, a, :2] + image_norm[:, b, :2])
         return out
 
@@ -205,7 +319,20 @@ def scene_signature(image_norm: AnyArray) -> AnyArray:
 
 
 def scene_groups(image_norm: AnyArray, n_groups: int = DEFAULT_GROUPS) -> AnyArray:
-    """(N,) group id per frame: Ward clustering of :func:`scene_signature` into ``n_groups``."""
+    """(N,) group id per frame: Ward clustering of :func:`scene_signature` into ``n_groups``.
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+    n_groups : int
+        Number of groups.
+
+    Returns
+    -------
+    AnyArray
+        (N,) group ids.
+    """
     from sklearn.cluster import AgglomerativeClustering
 
     signature = scene_signature(image_norm)
@@ -216,7 +343,20 @@ def scene_groups(image_norm: AnyArray, n_groups: int = DEFAULT_GROUPS) -> AnyArr
 def pose_groups(image_norm: AnyArray, n_groups: int = DEFAULT_GROUPS) -> AnyArray:
     """(N,) group id per frame from Ward clustering of the raw normalised x/y of the nose,
     shoulders, hips, knees and ankles: an alternative, stricter grouping that also holds out
-    similar poses (used to check that the scores do not hinge on the grouping)."""
+    similar poses (used to check that the scores do not hinge on the grouping).
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+    n_groups : int
+        Number of groups.
+
+    Returns
+    -------
+    AnyArray
+        (N,) group ids.
+    """
     from sklearn.cluster import AgglomerativeClustering
 
     body = [Landmark.NOSE, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP,
@@ -233,6 +373,26 @@ def fit_rounded_back(features: AnyArray, labels: AnyArray, *, aspect_ratio: floa
 
     Features are clipped to their [0.5 %, 99.5 %] training quantiles, standardised, and fitted
     with L2-regularised logistic regression (inverse strength ``c``).
+
+    Parameters
+    ----------
+    features : AnyArray
+        (N, F) features; rows with NaN are left out.
+    labels : AnyArray
+        (N,) True where rounded.
+    aspect_ratio : float
+        The aspect ratio the features were computed under, recorded in the model.
+    threshold : float
+        Decision threshold on the probability.
+    c : float
+        Inverse regularisation strength.
+    info : dict[str, Any] | None
+        Training notes stored with the model, or None.
+
+    Returns
+    -------
+    RoundedBackModel
+        The model.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -253,6 +413,18 @@ def best_f1_threshold(labels: AnyArray, probability: AnyArray) -> tuple[float, f
 
     The threshold is placed halfway between the lowest probability called positive and the next
     lower one.
+
+    Parameters
+    ----------
+    labels : AnyArray
+        (N,) True where rounded.
+    probability : AnyArray
+        (N,) predicted probabilities.
+
+    Returns
+    -------
+    tuple[float, float]
+        The threshold and its F1.
     """
     labels = np.asarray(labels, bool)
     order = np.argsort(-probability, kind="stable")
@@ -278,6 +450,22 @@ class Scores:
 
     @classmethod
     def of(cls, labels: AnyArray, predicted: AnyArray, probability: AnyArray) -> Scores:
+        """Scores of ``predicted`` (and ``probability``) against ``labels``.
+
+        Parameters
+        ----------
+        labels : AnyArray
+            (N,) true labels.
+        predicted : AnyArray
+            (N,) predicted labels.
+        probability : AnyArray
+            (N,) predicted probabilities.
+
+        Returns
+        -------
+        Scores
+            The scores.
+        """
         from sklearn.metrics import average_precision_score
 
         tp = int(np.sum(predicted & labels))
@@ -319,6 +507,13 @@ class CVResult:
     used: AnyArray = field(repr=False)
 
     def as_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready values, rounded.
+
+        Returns
+        -------
+        dict[str, Any]
+            Scores, thresholds and the number of frames used.
+        """
         return {
             "scheme": self.scheme,
             "precision": round(self.pooled.precision, 4),
@@ -341,7 +536,28 @@ def _splitter(groups: AnyArray | None, n_splits: int, seed: int) -> Any:  # skle
 
 def out_of_fold_probability(features: AnyArray, labels: AnyArray, groups: AnyArray | None, *,
                             n_splits: int, seed: int, c: float = DEFAULT_C) -> AnyArray:
-    """Out-of-fold probabilities (all rows must have finite features)."""
+    """Out-of-fold probabilities (all rows must have finite features).
+
+    Parameters
+    ----------
+    features : AnyArray
+        (N, F) finite features.
+    labels : AnyArray
+        (N,) True where rounded.
+    groups : AnyArray | None
+        (N,) group ids; None for plain stratified folds.
+    n_splits : int
+        Number of folds.
+    seed : int
+        Seed of the fold shuffling.
+    c : float
+        Inverse regularisation strength.
+
+    Returns
+    -------
+    AnyArray
+        (N,) probabilities, each from a model not trained on its row.
+    """
     probability = np.empty(len(labels))
     for train, test in _splitter(groups, n_splits, seed).split(features, labels, groups):
         model = fit_rounded_back(features[train], labels[train], aspect_ratio=1.0, c=c)
@@ -362,9 +578,22 @@ def cross_validate(features: AnyArray, labels: AnyArray, groups: AnyArray | None
     groups : (N,) int or None
         Group ids for StratifiedGroupKFold (no group is split across folds); ``None`` for plain
         shuffled StratifiedKFold, which leaks near-duplicate frames between folds.
+    n_splits : int
+        Outer folds.
+    inner_splits : int
+        Inner folds, for choosing each outer fold's threshold.
+    seed : int
+        Seed of the fold shuffling.
+    c : float
+        Inverse regularisation strength.
     test_features : (N, F) array, optional
         Features to score the held-out folds on instead of ``features`` (e.g. computed under a
         different aspect ratio, to measure sensitivity to it).
+
+    Returns
+    -------
+    CVResult
+        Pooled and per-fold scores, and the thresholds chosen.
 
     Notes
     -----
@@ -401,6 +630,22 @@ def nearest_neighbour_probe(frames: LabelledFrames, groups: AnyArray | None, *, 
 
     Such a model can only remember, so a high score means the folds leak near-copies; a grouping
     that works brings it down.
+
+    Parameters
+    ----------
+    frames : LabelledFrames
+        The labelled frames.
+    groups : AnyArray | None
+        (N,) group ids; None for plain stratified folds.
+    n_splits : int
+        Number of folds.
+    seed : int
+        Seed of the fold shuffling.
+
+    Returns
+    -------
+    float
+        The pooled out-of-fold F1.
     """
     from sklearn.neighbors import KNeighborsClassifier
 

@@ -64,6 +64,11 @@ def build_signals(track: PoseTrack, near: str, working: str, first: Cleaner, sec
         Body side nearer the camera, and the working arm's side.
     first, second
         The cleaners of the two stages (offline the same; live two causal filters).
+
+    Returns
+    -------
+    tuple[dict[str, AnyArray], dict[str, AnyArray]]
+        The raw signals and the cleaned ones, by name.
     """
     raw = (raw_signals(track, near, working) | all_fours_signals(track, near) | carry_signals(track)
            | {"hip_drop_px": hip_drop_px(track)})
@@ -78,17 +83,58 @@ def build_signals(track: PoseTrack, near: str, working: str, first: Cleaner, sec
 
 
 def offline_cleaner(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, AnyArray]:
-    """The offline cleaning of each signal (:func:`~upperback.kinematics.filters.clean`)."""
+    """The offline cleaning of each signal (:func:`~upperback.kinematics.filters.clean`).
+
+    Parameters
+    ----------
+    raw : dict[str, AnyArray]
+        Raw signals by name, each (T,).
+    times_s : AnyArray
+        (T,) frame times.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        The cleaned signals by name.
+    """
     return {name: clean_offline(name, values, times_s) for name, values in raw.items()}
 
 
 def no_cleaning(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, AnyArray]:
-    """The raw signals, copied."""
+    """The raw signals, copied.
+
+    Parameters
+    ----------
+    raw : dict[str, AnyArray]
+        Raw signals by name, each (T,).
+    times_s : AnyArray
+        (T,) frame times.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        Copies of the raw signals by name.
+    """
     return {name: values.copy() for name, values in raw.items()}
 
 
 def clean_offline(name: str, values: AnyArray, times_s: AnyArray) -> AnyArray:
-    """One signal cleaned offline: outliers, gaps, zero-lag low-pass (see ``UNREJECTED``)."""
+    """One signal cleaned offline: outliers, gaps, zero-lag low-pass (see ``UNREJECTED``).
+
+    Parameters
+    ----------
+    name : str
+        The signal's name (some are not outlier-rejected).
+    values : AnyArray
+        (T,) raw values.
+    times_s : AnyArray
+        (T,) frame times.
+
+    Returns
+    -------
+    AnyArray
+        (T,) cleaned values.
+    """
     if len(values) <= 1:
         return values.copy()
     if name in UNREJECTED:
@@ -97,14 +143,40 @@ def clean_offline(name: str, values: AnyArray, times_s: AnyArray) -> AnyArray:
 
 
 def combined_signals(signals: dict[str, AnyArray], top_is_left: AnyArray) -> dict[str, AnyArray]:
-    """Signals combined from others, and the top-side label."""
+    """Signals combined from others, and the top-side label.
+
+    Parameters
+    ----------
+    signals : dict[str, AnyArray]
+        Signals by name.
+    top_is_left : AnyArray
+        (T,) True where the left side is on top.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        The combined signals by name.
+    """
     pelvis = 90.0 - signals["hip_deg"]
     return {"pelvis_tuck_deg": pelvis, "spine_curve_deg": signals["head_flexion_deg"] + pelvis,
             "top_is_left": top_is_left.astype(float)}
 
 
 def all_fours_signals(track: PoseTrack, side: str) -> dict[str, AnyArray]:
-    """Head angle and hand/knee offsets of one body side, NaN where not seen."""
+    """Head angle and hand/knee offsets of one body side, NaN where not seen.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+    side : str
+        ``"left"`` or ``"right"``.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        The signals by name, each (T,).
+    """
     marks = SIDE_LANDMARKS[side]
     p, vis = track.image[..., :2].astype(float), track.visibility
     ear, shoulder, wrist = p[:, marks["ear"]], p[:, marks["shoulder"]], p[:, marks["wrist"]]
@@ -121,7 +193,7 @@ def all_fours_signals(track: PoseTrack, side: str) -> dict[str, AnyArray]:
         hand = (wrist[:, 0] - shoulder[:, 0]) * facing / torso_len
         knee_offset = (knee[:, 0] - hip[:, 0]) * facing / torso_len
 
-    def masked(values: AnyArray, *names: str) -> AnyArray:
+    def masked(values: AnyArray, *names: str) -> AnyArray:  # numpydoc ignore=GL08
         with np.errstate(invalid="ignore"):
             seen = np.all(vis[:, [marks[n] for n in names]] > VISIBLE, axis=1)
         return np.where(seen, values, np.nan)
@@ -134,17 +206,41 @@ def all_fours_signals(track: PoseTrack, side: str) -> dict[str, AnyArray]:
 
 
 def hip_drop_px(track: PoseTrack) -> AnyArray:
-    """(T,) how much lower the left hip is than the right in the picture (image y grows down)."""
+    """(T,) how much lower the left hip is than the right in the picture (image y grows down).
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+
+    Returns
+    -------
+    AnyArray
+        (T,) pixels.
+    """
     out: AnyArray = (track.image[:, L.LEFT_HIP, 1] - track.image[:, L.RIGHT_HIP, 1]).astype(float)
     return out
 
 
 def side_lying_signals(track: PoseTrack, top_is_left: AnyArray) -> dict[str, AnyArray]:
-    """Open-book measures of a side-lying body whose top side is given per frame."""
+    """Open-book measures of a side-lying body whose top side is given per frame.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+    top_is_left : AnyArray
+        (T,) True where the left side is on top.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        The signals by name, each (T,).
+    """
     w = track.world.astype(float)
     sides = np.where(top_is_left[:, None], "left", "right"), np.where(top_is_left[:, None], "right", "left")
 
-    def side_point(part: str, on_top: bool) -> AnyArray:
+    def side_point(part: str, on_top: bool) -> AnyArray:  # numpydoc ignore=GL08
         names = sides[0] if on_top else sides[1]
         left = w[:, SIDE_LANDMARKS["left"][part]]
         right = w[:, SIDE_LANDMARKS["right"][part]]
@@ -156,7 +252,7 @@ def side_lying_signals(track: PoseTrack, top_is_left: AnyArray) -> dict[str, Any
     with np.errstate(invalid="ignore", divide="ignore"):
         axis /= np.linalg.norm(axis, axis=-1, keepdims=True)
 
-    def across(v: AnyArray) -> AnyArray:
+    def across(v: AnyArray) -> AnyArray:  # numpydoc ignore=GL08
         out: AnyArray = v - np.sum(v * axis, axis=-1, keepdims=True) * axis
         return out
 
@@ -178,13 +274,34 @@ def side_lying_signals(track: PoseTrack, top_is_left: AnyArray) -> dict[str, Any
 
 
 def carry_signals(track: PoseTrack) -> dict[str, AnyArray]:
-    """Trunk lean, knee bend and the feet's alternation."""
+    """Trunk lean, knee bend and the feet's alternation.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        The signals by name, each (T,).
+    """
     return {"trunk_lean_deg": trunk_lean_deg(track), "knee_flexion_deg": knee_flexion_deg(track),
             "feet_apart_ratio": feet_apart_ratio(track)}
 
 
 def trunk_lean_deg(track: PoseTrack) -> AnyArray:
     """(T,) lean of the trunk (mid-hip → mid-shoulder) from vertical, in any direction.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+
+    Returns
+    -------
+    AnyArray
+        (T,) degrees, NaN where not seen.
 
     Notes
     -----
@@ -210,7 +327,18 @@ def trunk_lean_deg(track: PoseTrack) -> AnyArray:
 def knee_flexion_deg(track: PoseTrack) -> AnyArray:
     """(T,) mean bend of the two knees, 0 straight (3D where world landmarks exist).
 
-    A knee that is not seen leaves the other to speak for both."""
+    A knee that is not seen leaves the other to speak for both.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+
+    Returns
+    -------
+    AnyArray
+        (T,) degrees, NaN where neither knee is seen.
+    """
     points = track.world if np.isfinite(track.world[:, L.LEFT_KNEE]).any() else track.image
     bends = []
     coords = slice(0, 3) if points is track.world else slice(0, 2)
@@ -234,6 +362,16 @@ def feet_apart_ratio(track: PoseTrack) -> AnyArray:
     Walking toward or away from the camera, the feet take turns being the lower one in the
     picture (the leading foot is nearer, the swinging one lifted), so this changes sign once per
     step; scaled by the leg length, distance from the camera does not matter.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+
+    Returns
+    -------
+    AnyArray
+        (T,) ratio.
     """
     image, vis = track.image, track.visibility
     with np.errstate(invalid="ignore"):
