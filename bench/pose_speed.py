@@ -21,6 +21,7 @@ sampled every 50 ms. The goals of issue 15 are printed next to the figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import resource
@@ -61,10 +62,8 @@ class PeakMemory:
             except psutil.Error:
                 break
             for proc in tree:
-                try:
+                with contextlib.suppress(psutil.Error):
                     total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
             self.peak_bytes = max(self.peak_bytes, total)
             self._stop.wait(self.interval_s)
 
@@ -191,11 +190,13 @@ def main() -> None:
           f"{psutil.virtual_memory().total / 1024**3:.0f} GiB, {platform.processor() or platform.platform()}; "
           f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}; "
           f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n")
-    print("| pipeline (own process, start-up included) | wall s | CPU s | source frames/s | x real time | peak memory |")
+    print("| pipeline (own process, start-up included) | wall s | CPU s | source frames/s "
+          "| x real time | peak memory |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, seconds, peak, cpu in rows:
         memory_text = f"{peak / 1024**2:.0f} MiB" if peak else ""
-        print(f"| {name} | {seconds:.1f} | {cpu:.1f} | {frames / seconds:.0f} | {duration / seconds:.2f} | {memory_text} |")
+        print(f"| {name} | {seconds:.1f} | {cpu:.1f} | {frames / seconds:.0f} "
+              f"| {duration / seconds:.2f} | {memory_text} |")
     ours_s, ours_peak = rows[-1][1], rows[-1][2]
     long_video = duration >= 300
     speed_goal = 6.0 if long_video else 4.5
