@@ -20,7 +20,7 @@ test: $(STAMP)
 
 # Lint, type check and docstring check, as CI runs them before the tests (config in pyproject.toml).
 # Public functions of these packages need numpy-style docstrings (Parameters, Returns):
-DOCUMENTED := $(wildcard src/upperback/kinematics/*.py)
+DOCUMENTED := $(wildcard src/upperback/kinematics/*.py src/upperback/form/*.py)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

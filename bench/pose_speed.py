@@ -21,6 +21,7 @@ sampled every 50 ms. The goals of issue 15 are printed next to the figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import resource
@@ -61,10 +62,8 @@ class PeakMemory:
             except psutil.Error:
                 break
             for proc in tree:
-                try:
+                with contextlib.suppress(psutil.Error):
                     total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
             self.peak_bytes = max(self.peak_bytes, total)
             self._stop.wait(self.interval_s)
 

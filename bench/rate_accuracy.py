@@ -86,7 +86,8 @@ def main() -> None:
 
     print("RMS differences in degrees after the offline cleaning (3 Hz zero-lag low-pass): "
           "sampled vs full rate / sampling loss alone / same-frame tracker difference.\n")
-    print("| clip | rate Hz | frames | angle | sampled vs full | sampling loss | same-frame | key-angle cycles full / sampled |")
+    print("| clip | rate Hz | frames | angle | sampled vs full "
+          "| sampling loss | same-frame | key-angle cycles full / sampled |")
     print("|---|---:|---:|---|---:|---:|---:|---|")
     worst: dict[float, list[float]] = {}
     for clip in sorted(args.clips.glob("*.mp4")):
@@ -103,11 +104,13 @@ def main() -> None:
             for name in RELEVANT[exercise]:
                 total, loss, same = compare(full, sampled, at, name)
                 worst.setdefault(rate, []).append(loss)
-                print(f"| {clip.name} | {rate:g} | {len(sampled_track)} | {name} | {total:.2f} | {loss:.2f} | {same:.2f} | {counts} |")
+                print(f"| {clip.name} | {rate:g} | {len(sampled_track)} | {name} | {total:.2f} "
+                      f"| {loss:.2f} | {same:.2f} | {counts} |")
                 counts = ""
     print()
     for rate, losses in sorted(worst.items()):
-        print(f"rate {rate:g} Hz: sampling loss median {np.nanmedian(losses):.2f}, worst {np.nanmax(losses):.2f} deg RMS")
+        print(f"rate {rate:g} Hz: sampling loss median {np.nanmedian(losses):.2f}"
+              f", worst {np.nanmax(losses):.2f} deg RMS")
     print_rep_comparison(args, manifest)
 
 

@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     usable = np.all(np.isfinite(features), axis=1)
     print(f"Frames with usable features: {int(usable.sum())} of {len(frames)}.\n")
 
-    cv = dict(n_splits=args.folds, seed=args.seed, c=args.c)
+    cv = {"n_splits": args.folds, "seed": args.seed, "c": args.c}
     grouped = cross_validate(features, y, groups, **cv)
     leaky = cross_validate(features, y, None, **cv)
     print(f"## Cross-validation ({args.folds} folds, threshold chosen by an inner CV inside each fold)\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.form.common import finite_stat, window
 from upperback.form.reps import RepTiming
 from upperback.kinematics.signals import BodySignals
@@ -32,7 +33,18 @@ as rounded."""
 
 
 def outline_unavailable(signals: BodySignals) -> dict[str, str]:
-    """Outline faults that cannot be judged for this input, with the reason."""
+    """Outline faults that cannot be judged for this input, with the reason.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+
+    Returns
+    -------
+    dict[str, str]
+        Fault code to the reason it cannot be judged; empty when the outline was measured.
+    """
     if not np.isfinite(signals["back_curve_ratio"]).any():
         return {code: NO_OUTLINE for code in OUTLINE_FAULTS}
     views = np.asarray(signals.view.per_frame, dtype=object).astype(str)
@@ -44,16 +56,44 @@ def outline_unavailable(signals: BodySignals) -> dict[str, str]:
 
 
 def first_rep_back(signals: BodySignals, timings: list[RepTiming]) -> float:
-    """The median back curve of the first rep: the lifter's own reference for the set."""
+    """The median back curve of the first rep: the lifter's own reference for the set.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    timings : list[RepTiming]
+        The counted reps, in time order.
+
+    Returns
+    -------
+    float
+        The first rep's median back curve in torso lengths; NaN when there is no rep or no outline.
+    """
     if not timings:
         return float("nan")
     inside = window(signals.times_s, timings[0].start_s, timings[0].end_s)
     return finite_stat(signals["back_curve_ratio"][inside], "median")
 
 
-def back_metrics(signals: BodySignals, inside: np.ndarray, baseline: float) -> dict[str, float]:
+def back_metrics(signals: BodySignals, inside: AnyArray, baseline: float) -> dict[str, float]:
     """The back's most rounded and most arched shape in a rep, and its change from ``baseline``
-    (the median of the first rep), all in torso lengths."""
+    (the median of the first rep), all in torso lengths.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    inside : AnyArray
+        (T,) mask of the rep's frames.
+    baseline : float
+        The set's reference back curve (:func:`first_rep_back`).
+
+    Returns
+    -------
+    dict[str, float]
+        Metric name to value in torso lengths (NaN where unknown).
+    """
     curve = signals["back_curve_ratio"][inside]
     median = finite_stat(curve, "median")
     return {
@@ -64,7 +104,18 @@ def back_metrics(signals: BodySignals, inside: np.ndarray, baseline: float) -> d
 
 
 def outline_limits(metrics: dict[str, float]) -> list[tuple[str, str, float, str]]:
-    """Limits for ``rep_limit_faults``: fixed shape limits first, then the change in the set."""
+    """Limits for ``rep_limit_faults``: fixed shape limits first, then the change in the set.
+
+    Parameters
+    ----------
+    metrics : dict[str, float]
+        The rep's outline metrics (:func:`back_metrics`).
+
+    Returns
+    -------
+    list[tuple[str, str, float, str]]
+        (fault code, metric name, limit, ``"max"`` or ``"min"``) for each limit.
+    """
     return [
         ("rounded_back", "max_back_curve_ratio", metrics["back_curve_max_ratio"], "max"),
         ("rounded_back", "max_back_rounding_ratio", metrics["back_curve_change_ratio"], "max"),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from upperback.form import FormModule, register
+from upperback.arrays import AnyArray
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
@@ -31,7 +34,20 @@ from upperback.library.models import Movement
 
 
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
-    """Count rows and judge each one against the movement's fault thresholds."""
+    """Count rows and judge each one against the movement's fault thresholds.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+
+    Returns
+    -------
+    MovementResult
+        The reps, fault events, metrics and skipped checks.
+    """
     assert movement.counting is not None
     plan = plan_checks(movement, signals.view.view, outline_unavailable(signals))
     t = signals.times_s
@@ -95,6 +111,18 @@ def shrug_ratio(signals: BodySignals, timing: RepTiming) -> float:
     Measured in the picture and in world landmarks, and the smaller fall is kept: a real shrug
     shortens both, while each has its own false fall (the picture's when the head turns from
     the camera in an oblique view, the world's from BlazePose's depth guess as the arm moves).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    timing : RepTiming
+        The rep.
+
+    Returns
+    -------
+    float
+        The fall as a share of the value before the rep; NaN where unknown.
     """
     t = signals.times_s
     before = window(t, timing.start_s - 0.5, timing.start_s)
@@ -106,19 +134,31 @@ def shrug_ratio(signals: BodySignals, timing: RepTiming) -> float:
     return float(np.nanmin(falls)) if np.isfinite(falls).any() else float("nan")
 
 
-def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray]:
     """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown.
 
     ``rounded_back`` is the learned model's verdict on the frame (docs/rounded_back.md).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        Fault code to (T,) flags.
     """
     judged = {fault.code for fault in movement.faults}  # a variant may leave some out
 
-    def limit(code: str, key: str) -> float:
+    def limit(code: str, key: str) -> float:  # numpydoc ignore=GL08
         return movement.fault(code).thresholds[key]
 
     probability = load_rounded_back_model().predict_probability(
         rounded_back_features(signals.track.image, signals.track.visibility))
-    flags = {
+    flags: dict[str, Callable[[], AnyArray]] = {
         "torso_too_upright": lambda: frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
         "neck_not_neutral": lambda: frame_flags(signals.raw["neck_deg"], limit("neck_not_neutral", "max_neck_angle_deg")),
         "rounded_back": lambda: frame_flags(probability, limit("rounded_back", "min_probability")),

@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from upperback.form import FormModule, register
+from upperback.arrays import AnyArray
 from upperback.form.common import count_reps, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
@@ -100,6 +101,18 @@ def count_cycles(signals: BodySignals, counting: Counting) -> list[RepTiming]:
     (:func:`~upperback.form.common.count_reps`); a cycle runs from where that excursion began
     to the deepest cow that follows it, before the next cat and within ``max_rep_s`` of this one
     (or to where the counter saw the return, if later).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    counting : Counting
+        The movement's rep-counting settings.
+
+    Returns
+    -------
+    list[RepTiming]
+        One timing per cycle, in time order.
     """
     times_s, curve_deg = signals.times_s, signals[counting.signal]
     cats = count_reps(signals, counting).timings
@@ -121,8 +134,13 @@ CAT_COW_SIGNALS = ("head_flexion_deg", "pelvis_tuck_deg", "spine_curve_deg", "ha
 """The cat-cow's own body signals (:mod:`upperback.kinematics.movement_signals`)."""
 
 
-def cat_cow_signals(signals: BodySignals) -> dict[str, np.ndarray]:
+def cat_cow_signals(signals: BodySignals) -> dict[str, AnyArray]:
     """The cat-cow measures among the (cleaned) body signals.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
 
     Returns
     -------
@@ -135,8 +153,21 @@ def cat_cow_signals(signals: BodySignals) -> dict[str, np.ndarray]:
     return {name: signals[name] for name in CAT_COW_SIGNALS}
 
 
-def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
-    """Hand and knee placement judged on each frame alone: 1, 0, or NaN where unknown."""
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray]:
+    """Hand and knee placement judged on each frame alone: 1, 0, or NaN where unknown.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        Fault code to (T,) flags.
+    """
     raw = signals.raw
     hands = movement.fault("hands_not_under_shoulders").thresholds["max_hand_offset_ratio"]
     knees = movement.fault("knees_not_under_hips").thresholds["max_knee_offset_ratio"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.form.evidence import MIN_REPORTED, graded, margin_confidence, noise_for
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.counting import ShotCounting, frame_of
@@ -35,8 +37,21 @@ class Counted:
     shots: list[tuple[float, float]]
 
 
-def posture_gate(signals: BodySignals, counting: Counting) -> np.ndarray:
-    """(T,) True where the user is in the working position (e.g. hinged)."""
+def posture_gate(signals: BodySignals, counting: Counting) -> AnyArray:
+    """(T,) True where the user is in the working position (e.g. hinged).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    counting : Counting
+        The movement's rep-counting settings.
+
+    Returns
+    -------
+    AnyArray
+        (T,) mask.
+    """
     values = signals[counting.signal]
     if counting.gate_signal is None or counting.gate_max is None:
         return np.ones(len(values), bool)
@@ -44,10 +59,25 @@ def posture_gate(signals: BodySignals, counting: Counting) -> np.ndarray:
         return signals[counting.gate_signal] < counting.gate_max
 
 
-def count_reps(signals: BodySignals, counting: Counting, working: np.ndarray | None = None) -> Counted:
+def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | None = None) -> Counted:
     """Count the movement's reps within each shot of the video (:mod:`upperback.form.counting`),
     while in the working position (``working``; by default the movement's posture gate), on the
-    first of its signals that is seen in that shot."""
+    first of its signals that is seen in that shot.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    counting : Counting
+        The movement's rep-counting settings.
+    working : AnyArray | None
+        (T,) mask of the working frames; None for the movement's posture gate.
+
+    Returns
+    -------
+    Counted
+        The rep timings, which of them a start or end cut, the shots, and notes.
+    """
     t = signals.times_s
     gate = posture_gate(signals, counting) if working is None else working
     counter = ShotCounting(counting)
@@ -84,11 +114,25 @@ def _words(signal: str) -> str:
     return SIGNAL_WORDS.get(signal, signal.removesuffix("_deg").removesuffix("_ratio").replace("_", " "))
 
 
-def spans(mask: np.ndarray, times_s: np.ndarray, min_duration_s: float = 0.0) -> list[tuple[int, int]]:
+def spans(mask: AnyArray, times_s: AnyArray, min_duration_s: float = 0.0) -> list[tuple[int, int]]:
     """Index ranges [start, stop) of the True runs of ``mask`` lasting at least ``min_duration_s``.
 
     A run's duration is measured from its first to one sample past its last sample, so a run
     of one sample at 10 Hz lasts 0.1 s.
+
+    Parameters
+    ----------
+    mask : AnyArray
+        (T,) mask.
+    times_s : AnyArray
+        (T,) sample times.
+    min_duration_s : float
+        Shortest run kept.
+
+    Returns
+    -------
+    list[tuple[int, int]]
+        (start, stop) index pairs, in time order.
     """
     padded = np.concatenate([[False], mask.astype(bool), [False]])
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
@@ -100,21 +144,73 @@ def spans(mask: np.ndarray, times_s: np.ndarray, min_duration_s: float = 0.0) ->
     return found
 
 
-def rep_at(reps: list[Rep] | list[RepTiming], time_s: float) -> int | None:
-    """Index of the rep whose time span contains ``time_s``."""
+def rep_at(reps: Sequence[Rep | RepTiming], time_s: float) -> int | None:
+    """Index of the rep whose time span contains ``time_s``.
+
+    Parameters
+    ----------
+    reps : Sequence[Rep | RepTiming]
+        Reps in time order.
+    time_s : float
+        The time to look up.
+
+    Returns
+    -------
+    int | None
+        The rep's index, None when no rep contains the time.
+    """
     for index, rep in enumerate(reps):
         if rep.start_s - 1e-9 <= time_s <= rep.end_s + 1e-9:
             return index
     return None
 
 
-def window(times_s: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
-    """Boolean mask of the samples within [start_s, end_s]."""
+def window(times_s: AnyArray, start_s: float, end_s: float) -> AnyArray:
+    """Boolean mask of the samples within [start_s, end_s].
+
+    Parameters
+    ----------
+    times_s : AnyArray
+        (T,) sample times.
+    start_s : float
+        Start of the window.
+    end_s : float
+        End of the window.
+
+    Returns
+    -------
+    AnyArray
+        (T,) mask.
+    """
     return (times_s >= start_s - 1e-9) & (times_s <= end_s + 1e-9)
 
 
 def fault_event(fault: Fault, start_s: float, end_s: float, value: float, threshold: float,
                 rep: int | None, confidence: float = 1.0) -> FaultEvent:
+    """A fault event for ``fault`` over [start_s, end_s], with its measured value and threshold.
+
+    Parameters
+    ----------
+    fault : Fault
+        The library fault.
+    start_s : float
+        Start of the event.
+    end_s : float
+        End of the event.
+    value : float
+        The measured value.
+    threshold : float
+        The threshold it broke.
+    rep : int | None
+        Index of the rep, None for a set-level event.
+    confidence : float
+        Confidence from 0 to 1.
+
+    Returns
+    -------
+    FaultEvent
+        The event.
+    """
     return FaultEvent(code=fault.code, severity=fault.severity.value, rep=rep,
                       start_s=float(start_s), end_s=float(end_s), value=float(value),
                       threshold=float(threshold), message=fault.explanation, cue=fault.cue,
@@ -132,17 +228,56 @@ class CheckPlan:
 
     def for_rep(self, movement: Movement, view: View) -> frozenset[str]:
         """The faults one rep filmed from ``view`` can be judged for (a video with camera cuts
-        may film each shot from another side)."""
+        may film each shot from another side).
+
+        Parameters
+        ----------
+        movement : Movement
+            The movement, with its fault thresholds.
+        view : View
+            The view the rep was filmed from.
+
+        Returns
+        -------
+        frozenset[str]
+            The fault codes.
+        """
         candidates = self.runnable | self.view_skipped
         return frozenset(code for code in candidates if view in movement.fault(code).views)
 
     def skipped_after(self, judged: set[str]) -> list[str]:
-        """The skipped notes, less those of faults some rep was judged for after all."""
+        """The skipped notes, less those of faults some rep was judged for after all.
+
+        Parameters
+        ----------
+        judged : set[str]
+            Codes some rep was judged for.
+
+        Returns
+        -------
+        list[str]
+            The notes still true.
+        """
         return [note for note in self.skipped if note.split(":", 1)[0] not in judged]
 
 
 def rep_view(signals: BodySignals, start_s: float, end_s: float) -> View:
-    """The view most of a rep's frames were filmed from (the set's view when none is known)."""
+    """The view most of a rep's frames were filmed from (the set's view when none is known).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    start_s : float
+        Start of the rep.
+    end_s : float
+        End of the rep.
+
+    Returns
+    -------
+    View
+        The view.
+    """
     labels = np.asarray(signals.view.per_frame, dtype=object)[window(signals.times_s, start_s, end_s)]
     labels = labels[labels != ""].astype(str)
     if len(labels) == 0:
@@ -153,7 +288,22 @@ def rep_view(signals: BodySignals, start_s: float, end_s: float) -> View:
 
 def plan_checks(movement: Movement, view: View, unavailable: dict[str, str] | None = None) -> CheckPlan:
     """Skip faults the camera view cannot show, and those whose signal is unavailable
-    (``unavailable`` maps their codes to the reason)."""
+    (``unavailable`` maps their codes to the reason).
+
+    Parameters
+    ----------
+    movement : Movement
+        The movement, with its fault thresholds.
+    view : View
+        The set's camera view.
+    unavailable : dict[str, str] | None
+        Fault code to the reason its signal is missing, or None.
+
+    Returns
+    -------
+    CheckPlan
+        The faults that can be judged and the notes for those skipped.
+    """
     missing = unavailable or {}
     runnable, skipped, by_view = set(), [], set()
     for fault in movement.faults:
@@ -169,12 +319,26 @@ def plan_checks(movement: Movement, view: View, unavailable: dict[str, str] | No
     return CheckPlan(frozenset(runnable), skipped, frozenset(by_view))
 
 
-def finite_stat(values: np.ndarray, how: str) -> float:
-    """nanmin / nanmax / nanmedian that return NaN (not a warning) on empty input."""
+def finite_stat(values: AnyArray, how: str) -> float:
+    """nanmin / nanmax / nanmedian that return NaN (not a warning) on empty input.
+
+    Parameters
+    ----------
+    values : AnyArray
+        The values, NaN where unknown.
+    how : str
+        ``"min"``, ``"max"`` or ``"median"``.
+
+    Returns
+    -------
+    float
+        The statistic of the finite values; NaN when there is none.
+    """
     finite = values[np.isfinite(values)]
     if len(finite) == 0:
         return float("nan")
-    return float({"min": np.min, "max": np.max, "median": np.median}[how](finite))
+    stats: dict[str, Callable[[AnyArray], Any]] = {"min": np.min, "max": np.max, "median": np.median}
+    return float(stats[how](finite))
 
 
 Limit = tuple[str, str, float, str]
@@ -185,7 +349,28 @@ threshold ("max") or fall below it ("min")."""
 def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTiming, index: int,
                      limits: list[Limit], view: View | None = None) -> list[FaultEvent]:
     """Fault events for one rep whose measures break their thresholds; one event per code, with
-    the confidence its margin beyond the threshold gives (:mod:`upperback.form.evidence`)."""
+    the confidence its margin beyond the threshold gives (:mod:`upperback.form.evidence`).
+
+    Parameters
+    ----------
+    movement : Movement
+        The movement, with its fault thresholds.
+    runnable : frozenset[str]
+        The runnable fault codes (:class:`CheckPlan`).
+    timing : RepTiming
+        The rep.
+    index : int
+        The rep's index in the set.
+    limits : list[Limit]
+        (fault code, measured value, threshold key, ``"max"``/``"min"``) to check.
+    view : View | None
+        The rep's view, for the noise of its measures; None when not known.
+
+    Returns
+    -------
+    list[FaultEvent]
+        The rep's fault events.
+    """
     found: dict[str, FaultEvent] = {}
     for code, key, value, kind in limits:
         if code not in runnable or code in found or not np.isfinite(value):
@@ -198,13 +383,40 @@ def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTi
     return list(found.values())
 
 
-def beyond_faults(fault: Fault, values: np.ndarray, times_s: np.ndarray, where: np.ndarray,
+def beyond_faults(fault: Fault, values: AnyArray, times_s: AnyArray, where: AnyArray,
                   threshold: float, kind: str = "max", reps: list[Rep] | None = None,
                   noise: float = 0.0, min_duration_s: float | None = None) -> list[FaultEvent]:
     """One event per stretch (within ``where``) where ``values`` pass ``threshold`` — above it
     (``kind="max"``) or below it (``"min"``) — for the fault's ``min_duration_s``. The event's
     value is the worst one in the stretch; its rep is the rep the stretch starts in, if any; its
-    confidence comes from the stretch's median margin beyond the threshold against ``noise``."""
+    confidence comes from the stretch's median margin beyond the threshold against ``noise``.
+
+    Parameters
+    ----------
+    fault : Fault
+        The library fault.
+    values : AnyArray
+        (T,) signal.
+    times_s : AnyArray
+        (T,) frame times.
+    where : AnyArray
+        (T,) mask of the frames to judge.
+    threshold : float
+        The threshold.
+    kind : str
+        ``"max"`` or ``"min"``.
+    reps : list[Rep] | None
+        The set's reps, to name the rep of each event; None for none.
+    noise : float
+        The signal's noise, for the confidence.
+    min_duration_s : float | None
+        Shortest stretch reported; None for the fault's own.
+
+    Returns
+    -------
+    list[FaultEvent]
+        The events, in time order.
+    """
     with np.errstate(invalid="ignore"):
         beyond = where & ((values > threshold) if kind == "max" else (values < threshold))
     found = []
@@ -224,6 +436,24 @@ def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozens
     stays above a threshold for the fault's ``min_duration_s``.
 
     ``checks`` holds (fault code, signal name, threshold key).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+    runnable : frozenset[str]
+        The runnable fault codes (:class:`CheckPlan`).
+    reps : list[Rep]
+        The set's reps.
+    checks : list[tuple[str, str, str]]
+        (fault code, signal name, threshold key) to check.
+
+    Returns
+    -------
+    list[FaultEvent]
+        The events.
     """
     in_set = window(signals.times_s, reps[0].start_s, reps[-1].end_s)
     found = []
@@ -243,7 +473,24 @@ than one rep of a brisk set, so a passing moment is not judged as the set's post
 def posture_without_reps(signals: BodySignals, movement: Movement, runnable: frozenset[str],
                          checks: list[tuple[str, str, str]]) -> list[FaultEvent]:
     """Posture faults over the working stretch (in the working position, e.g. hinged) of a set
-    whose reps could not be counted. ``checks`` holds (fault code, signal name, threshold key)."""
+    whose reps could not be counted. ``checks`` holds (fault code, signal name, threshold key).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+    runnable : frozenset[str]
+        The runnable fault codes (:class:`CheckPlan`).
+    checks : list[tuple[str, str, str]]
+        (fault code, signal name, threshold key) to check.
+
+    Returns
+    -------
+    list[FaultEvent]
+        The events.
+    """
     assert movement.counting is not None
     working = posture_gate(signals, movement.counting)
     found = []
@@ -256,7 +503,22 @@ def posture_without_reps(signals: BodySignals, movement: Movement, runnable: fro
 
 
 def no_reps_reason(signals: BodySignals, movement: Movement, counted: Counted) -> list[str]:
-    """Why a set has no counted rep, in words for the report (empty when reps were counted)."""
+    """Why a set has no counted rep, in words for the report (empty when reps were counted).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+    counted : Counted
+        The result of :func:`count_reps`.
+
+    Returns
+    -------
+    list[str]
+        Sentences for the report.
+    """
     counting = movement.counting
     if counted.timings or counting is None:
         return []
@@ -282,17 +544,61 @@ def no_reps_reason(signals: BodySignals, movement: Movement, counted: Counted) -
 
 def make_rep(index: int, timing: RepTiming, metrics: dict[str, float], faults: list[FaultEvent],
              partial: bool = False) -> Rep:
-    """A ``Rep`` with the timing of the counter and the codes of its faults."""
+    """A ``Rep`` with the timing of the counter and the codes of its faults.
+
+    Parameters
+    ----------
+    index : int
+        The rep's index in the set.
+    timing : RepTiming
+        The counter's timing.
+    metrics : dict[str, float]
+        The rep's measures.
+    faults : list[FaultEvent]
+        The rep's fault events.
+    partial : bool
+        True when the clip or a cut opened or closed the rep.
+
+    Returns
+    -------
+    Rep
+        The rep.
+    """
     return Rep(index=index, start_s=timing.start_s, top_s=timing.top_s, end_s=timing.end_s,
                metrics=metrics, faults=sorted({f.code for f in faults if f.rep == index}), partial=partial)
 
 
 def phase_metrics(timing: RepTiming) -> dict[str, float]:
+    """The rep's concentric (start to top) and eccentric (top to end) durations.
+
+    Parameters
+    ----------
+    timing : RepTiming
+        The rep.
+
+    Returns
+    -------
+    dict[str, float]
+        ``concentric_s`` and ``eccentric_s``.
+    """
     return {"concentric_s": timing.top_s - timing.start_s, "eccentric_s": timing.end_s - timing.top_s}
 
 
 def set_summary(reps: list[Rep], keys: Iterable[str]) -> dict[str, float]:
-    """Mean of each per-rep measure over the set, plus the set's duration."""
+    """Mean of each per-rep measure over the set, plus the set's duration.
+
+    Parameters
+    ----------
+    reps : list[Rep]
+        The set's reps.
+    keys : Iterable[str]
+        The per-rep measures to average.
+
+    Returns
+    -------
+    dict[str, float]
+        ``mean_<key>`` for each key and the set's duration; empty without reps.
+    """
     if not reps:
         return {}
     summary = {f"mean_{key}": _finite_mean([r.metrics[key] for r in reps]) for key in keys}
@@ -305,8 +611,23 @@ def _finite_mean(values: list[float]) -> float:
     return float(np.mean(finite)) if finite else float("nan")
 
 
-def frame_flags(values: np.ndarray, threshold: float, kind: str = "max") -> np.ndarray:
-    """Per frame: 1.0 where ``values`` break the threshold, 0.0 where not, NaN where unknown."""
+def frame_flags(values: AnyArray, threshold: float, kind: str = "max") -> AnyArray:
+    """Per frame: 1.0 where ``values`` break the threshold, 0.0 where not, NaN where unknown.
+
+    Parameters
+    ----------
+    values : AnyArray
+        (T,) signal, NaN where unknown.
+    threshold : float
+        The threshold.
+    kind : str
+        ``"max"`` when values above it are faults, ``"min"`` when below.
+
+    Returns
+    -------
+    AnyArray
+        (T,) flags.
+    """
     values = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore"):
         broken = values > threshold if kind == "max" else values < threshold

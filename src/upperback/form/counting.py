@@ -54,18 +54,42 @@ class Shot:
 
     def cut_short(self, rep: RepTiming) -> bool:
         """Whether the rep begins on the shot's first frame or ends on its last: the clip (or
-        the cut) may have opened or closed it mid-rep, so its phases cannot be timed."""
+        the cut) may have opened or closed it mid-rep, so its phases cannot be timed.
+
+        Parameters
+        ----------
+        rep : RepTiming
+            A rep of the open shot.
+
+        Returns
+        -------
+        bool
+            True when its phases cannot be timed.
+        """
         return abs(rep.start_s - self.start_s) < 1e-9 or abs(rep.end_s - self.end_s) < 1e-9
 
 
 def counting_signals(counting: Counting) -> list[CountingSignal]:
-    """The movement's counting signal, then its alternatives, in the order they are tried."""
+    """The movement's counting signal, then its alternatives, in the order they are tried.
+
+    Parameters
+    ----------
+    counting : Counting
+        The movement's rep-counting settings.
+
+    Returns
+    -------
+    list[CountingSignal]
+        The signals.
+    """
     main = CountingSignal(signal=counting.signal, direction=counting.direction, min_depth=counting.min_depth)
     return [main, *counting.alternatives]
 
 
 @dataclass
 class _OpenShot:
+    """The shot being counted: its span, one counter per signal and the reps each found."""
+
     start_s: float
     end_s: float
     counters: list[RepCounter]
@@ -81,6 +105,11 @@ class ShotCounting:
     the first signal seen in enough of its working frames so far (at its end: of all of them).
     Frames without a person are held back until the next frame with one, and dropped if that
     frame begins a new shot, so a shot ends on its last frame with a person.
+
+    Parameters
+    ----------
+    counting : Counting
+        The movement's rep-counting settings.
     """
 
     def __init__(self, counting: Counting) -> None:
@@ -92,7 +121,17 @@ class ShotCounting:
 
     def update(self, frame: Frame, person: bool, cut: bool) -> None:
         """Feed one frame; ``person`` whether someone is in the picture, ``cut`` whether this
-        frame begins a new shot (:class:`upperback.form.shots.ShotWatch`)."""
+        frame begins a new shot (:class:`upperback.form.shots.ShotWatch`).
+
+        Parameters
+        ----------
+        frame : Frame
+            The frame (:func:`frame_of`).
+        person : bool
+            Whether someone is in the picture.
+        cut : bool
+            Whether this frame begins a new shot.
+        """
         if not person:
             if self._open is not None:
                 self._held.append(frame)
@@ -126,14 +165,26 @@ class ShotCounting:
 
     @property
     def timings(self) -> list[RepTiming]:
-        """Every rep so far: those of the closed shots, then those of the open one."""
+        """Every rep so far: those of the closed shots, then those of the open one.
+
+        Returns
+        -------
+        list[RepTiming]
+            The reps in time order.
+        """
         reps = [rep for shot in self.shots for rep in shot.timings]
         shot = self._open
         choice = self._choice(shot) if shot is not None else None
         return reps + (shot.found[choice] if shot is not None and choice is not None else [])
 
     def current(self) -> tuple[CountingSignal, RepCounter] | None:
-        """The signal the open shot is counted on so far, and its counter."""
+        """The signal the open shot is counted on so far, and its counter.
+
+        Returns
+        -------
+        tuple[CountingSignal, RepCounter] | None
+            The signal and counter; None when no shot is open or none of its signals was chosen.
+        """
         shot = self._open
         choice = self._choice(shot) if shot is not None else None
         return None if shot is None or choice is None else (self.options[choice], shot.counters[choice])
@@ -157,6 +208,25 @@ class ShotCounting:
 
 def frame_of(time_s: float, values: Mapping[str, float], raw: Mapping[str, float], options: list[CountingSignal],
              working: bool) -> Frame:
-    """The counter's view of one frame from its cleaned and raw signals."""
+    """The counter's view of one frame from its cleaned and raw signals.
+
+    Parameters
+    ----------
+    time_s : float
+        The frame's time.
+    values : Mapping[str, float]
+        Cleaned signal values by name.
+    raw : Mapping[str, float]
+        Raw signal values by name.
+    options : list[CountingSignal]
+        The counting signals (:func:`counting_signals`).
+    working : bool
+        Whether the user is in the working position.
+
+    Returns
+    -------
+    Frame
+        The frame.
+    """
     names = [o.signal for o in options]
     return Frame(time_s, {n: values[n] for n in names}, {n: math.isfinite(raw[n]) for n in names}, working)

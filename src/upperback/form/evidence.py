@@ -36,7 +36,20 @@ SINGLE_REP_WEIGHT = 0.8
 
 
 def noise_for(threshold_key: str, view: View | None = None) -> float:
-    """The noise of the unit in a threshold's name (``max_torso_angle_deg`` → 3°), in ``view``."""
+    """The noise of the unit in a threshold's name (``max_torso_angle_deg`` → 3°), in ``view``.
+
+    Parameters
+    ----------
+    threshold_key : str
+        A threshold's name, ending in its unit (``_deg``, ``_ratio``, ...).
+    view : View | None
+        The camera view, None when not known.
+
+    Returns
+    -------
+    float
+        The measurement noise in the threshold's unit.
+    """
     for suffix, noise in NOISE_BY_UNIT.items():
         if threshold_key.endswith(suffix):
             oblique = view is View.OBLIQUE and suffix == "_deg"
@@ -46,7 +59,24 @@ def noise_for(threshold_key: str, view: View | None = None) -> float:
 
 def margin_confidence(value: float, threshold: float, noise: float, kind: str) -> float:
     """How far ``value`` lies beyond ``threshold``, in noise widths: 0.25 at the threshold, 0.5
-    (``MIN_REPORTED``) one noise width beyond it, 1 at three widths."""
+    (``MIN_REPORTED``) one noise width beyond it, 1 at three widths.
+
+    Parameters
+    ----------
+    value : float
+        The measured value.
+    threshold : float
+        The fault's threshold.
+    noise : float
+        The measurement noise in the value's unit.
+    kind : str
+        ``"max"`` when values above the threshold are faults, ``"min"`` when below.
+
+    Returns
+    -------
+    float
+        Confidence from 0 to 1.
+    """
     excess = (value - threshold) if kind == "max" else (threshold - value)
     if noise <= 0:
         return 1.0 if excess > 0 else 0.25
@@ -60,6 +90,18 @@ def settle_rep_faults(events: list[FaultEvent], judged_reps: int) -> list[FaultE
     A code seen on a single rep of a set of several is dropped (one rep is within the noise of
     a set); in a one-rep set its confidence is scaled by ``SINGLE_REP_WEIGHT``. Errors below
     ``CLEAR`` become warnings.
+
+    Parameters
+    ----------
+    events : list[FaultEvent]
+        The per-rep fault events found in the set.
+    judged_reps : int
+        How many reps were judged.
+
+    Returns
+    -------
+    list[FaultEvent]
+        The events kept, with their final confidence and severity.
     """
     reps_with = Counter(e.code for e in events)
     kept = []
@@ -72,7 +114,20 @@ def settle_rep_faults(events: list[FaultEvent], judged_reps: int) -> list[FaultE
 
 
 def graded(event: FaultEvent, confidence: float) -> FaultEvent:
-    """``event`` with ``confidence``; an ``error`` below ``CLEAR`` is reported as a warning."""
+    """``event`` with ``confidence``; an ``error`` below ``CLEAR`` is reported as a warning.
+
+    Parameters
+    ----------
+    event : FaultEvent
+        The fault event.
+    confidence : float
+        Its confidence, 0 to 1.
+
+    Returns
+    -------
+    FaultEvent
+        A copy of the event with the confidence and the severity it earns.
+    """
     severity = event.severity
     if severity == "error" and confidence < CLEAR:
         severity = "warning"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from upperback.form import FormModule, register
+from upperback.arrays import AnyArray
 from upperback.form.evidence import noise_for
 from upperback.form.common import beyond_faults, fault_event, finite_stat, frame_flags, plan_checks, spans, window
 from upperback.form.movement_result import MovementResult
@@ -47,7 +48,7 @@ class Steps:
     interval_s : median time between consecutive steps of one stretch of walking, NaN if none
     """
 
-    times_s: np.ndarray
+    times_s: AnyArray
     interval_s: float
 
 
@@ -116,16 +117,40 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     return MovementResult(reps=[], faults=faults, metrics=metrics, skipped=skipped)
 
 
-def per_frame_views(signals: BodySignals) -> np.ndarray:
+def per_frame_views(signals: BodySignals) -> AnyArray:
     """(T,) settled per-frame views: a frame keeps its view label (``front``, ``side``, ...)
     only when every labelled frame within ``VIEW_SETTLE_S`` of it agrees; frames near a turn,
     runs of a view shorter than ``MIN_VIEW_RUN_FRAMES`` and frames without a person get ``""``,
-    so no view-dependent check reads them."""
+    so no view-dependent check reads them.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+
+    Returns
+    -------
+    AnyArray
+        (T,) view names, ``""`` where unsettled.
+    """
     return settle_views(np.asarray(signals.view.per_frame, dtype=object).astype(str), signals.times_s)
 
 
-def settle_views(labels: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """``per_frame_views`` for any per-frame labels (``""`` where unknown)."""
+def settle_views(labels: AnyArray, t: AnyArray) -> AnyArray:
+    """``per_frame_views`` for any per-frame labels (``""`` where unknown).
+
+    Parameters
+    ----------
+    labels : AnyArray
+        (T,) labels, ``""`` where unknown.
+    t : AnyArray
+        (T,) frame times.
+
+    Returns
+    -------
+    AnyArray
+        (T,) settled labels.
+    """
     views = labels.copy()
     step = float(np.median(np.diff(t))) if len(t) > 1 else 1.0
     for label in set(views) - {""}:  # a blip of another view is no turn: it is left unjudged
@@ -142,15 +167,45 @@ def settle_views(labels: np.ndarray, t: np.ndarray) -> np.ndarray:
     return settled
 
 
-def in_views(views: np.ndarray, fault: Fault) -> np.ndarray:
-    """Frames filmed from one of the views the fault can be judged from."""
+def in_views(views: AnyArray, fault: Fault) -> AnyArray:
+    """Frames filmed from one of the views the fault can be judged from.
+
+    Parameters
+    ----------
+    views : AnyArray
+        (T,) settled per-frame views (:func:`per_frame_views`).
+    fault : Fault
+        The library fault, with the views it can be judged from.
+
+    Returns
+    -------
+    AnyArray
+        (T,) mask.
+    """
     return np.isin(views, [v.value for v in fault.views])
 
 
-def plan_by_frames(movement: Movement, main_view: View, views: np.ndarray, times_s: np.ndarray
+def plan_by_frames(movement: Movement, main_view: View, views: AnyArray, times_s: AnyArray
                    ) -> tuple[frozenset[str], list[str]]:
     """``plan_checks`` for the clip's main view, widened to the checks that another view
-    allows when that view fills at least ``MIN_VIEW_COVERAGE_S`` of the clip."""
+    allows when that view fills at least ``MIN_VIEW_COVERAGE_S`` of the clip.
+
+    Parameters
+    ----------
+    movement : Movement
+        The movement, with its fault thresholds.
+    main_view : View
+        The clip's main view.
+    views : AnyArray
+        (T,) settled per-frame views (:func:`per_frame_views`).
+    times_s : AnyArray
+        (T,) frame times.
+
+    Returns
+    -------
+    tuple[frozenset[str], list[str]]
+        The runnable fault codes and the notes for those skipped.
+    """
     plan = plan_checks(movement, main_view)
     runnable = set(plan.runnable)
     step = float(np.median(np.diff(times_s))) if len(times_s) > 1 else 0.0
@@ -163,6 +218,16 @@ def plan_by_frames(movement: Movement, main_view: View, views: np.ndarray, times
 
 def find_steps(signals: BodySignals) -> Steps:
     """Steps from the alternation of the feet in the picture.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+
+    Returns
+    -------
+    Steps
+        The steps found.
 
     Notes
     -----
@@ -199,10 +264,24 @@ def find_steps(signals: BodySignals) -> Steps:
     return Steps(found, float(np.median(gaps)) if len(gaps) else float("nan"))
 
 
-def carry_mask(signals: BodySignals, movement: Movement, steps: Steps) -> np.ndarray:
+def carry_mask(signals: BodySignals, movement: Movement, steps: Steps) -> AnyArray:
     """Frames of the carry: from the first step to the last (half a step either side);
-    without steps (a standing hold), the longest stretch of upright standing (the movement's
-    ``standing_max_lean_deg``)."""
+    without steps (a standing hold), the longest stretch of upright standing.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The carry, whose ``standing_max_lean_deg`` bounds upright standing.
+    steps : Steps
+        The steps (:func:`find_steps`).
+
+    Returns
+    -------
+    AnyArray
+        (T,) mask.
+    """
     t = signals.times_s
     if len(steps.times_s) >= 2:
         pad = 0.5 * (steps.interval_s if np.isfinite(steps.interval_s) else 0.0)
@@ -217,8 +296,23 @@ def carry_mask(signals: BodySignals, movement: Movement, steps: Steps) -> np.nda
     return mask
 
 
-def carry_duration_s(steps: Steps, walk: np.ndarray, times_s: np.ndarray) -> float:
-    """Time spent carrying: first to last step plus one step's time (or the hold's length)."""
+def carry_duration_s(steps: Steps, walk: AnyArray, times_s: AnyArray) -> float:
+    """Time spent carrying: first to last step plus one step's time (or the hold's length).
+
+    Parameters
+    ----------
+    steps : Steps
+        The steps (:func:`find_steps`).
+    walk : AnyArray
+        (T,) mask of the carry's frames (:func:`carry_mask`).
+    times_s : AnyArray
+        (T,) frame times.
+
+    Returns
+    -------
+    float
+        Seconds.
+    """
     if len(steps.times_s) >= 2:
         interval = steps.interval_s if np.isfinite(steps.interval_s) else 0.0
         return float(steps.times_s[-1] - steps.times_s[0] + interval)
@@ -229,20 +323,47 @@ def carry_duration_s(steps: Steps, walk: np.ndarray, times_s: np.ndarray) -> flo
     return float(inside[-1] - inside[0] + step)
 
 
-def elevation_views(signals: BodySignals) -> np.ndarray:
+def elevation_views(signals: BodySignals) -> AnyArray:
     """(T,) settled views for the shoulders' height: ``front`` for frames filmed from the front
     or obliquely, else ``side`` or ``back``. The ear-to-shoulder distance and the torso both run
     up the body, so a turn between front and oblique changes their ratio little and they share
     one resting height; side-on, and from behind (where the ears are guessed), it looks
-    different. Unknown or turning: ``""``."""
+    different. Unknown or turning: ``""``.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+
+    Returns
+    -------
+    AnyArray
+        (T,) view names, ``""`` where unsettled.
+    """
     raw = np.asarray(signals.view.per_frame, dtype=object).astype(str)
     grouped = np.where(raw == View.OBLIQUE.value, View.FRONT.value, raw)
     return settle_views(grouped.astype(object).astype(str), signals.times_s)
 
 
-def elevation_drop_ratio(elevation: np.ndarray, views: np.ndarray, walk: np.ndarray,
-                         times_s: np.ndarray) -> np.ndarray:
+def elevation_drop_ratio(elevation: AnyArray, views: AnyArray, walk: AnyArray,
+                         times_s: AnyArray) -> AnyArray:
     """(T,) fall of the ear-to-shoulder ratio below its relaxed value in the walk.
+
+    Parameters
+    ----------
+    elevation : AnyArray
+        (T,) ear-to-shoulder distance over the torso length.
+    views : AnyArray
+        (T,) views (:func:`elevation_views`).
+    walk : AnyArray
+        (T,) mask of the carry's frames (:func:`carry_mask`).
+    times_s : AnyArray
+        (T,) frame times.
+
+    Returns
+    -------
+    AnyArray
+        (T,) fall, NaN where unknown.
 
     Notes
     -----
@@ -262,11 +383,29 @@ def elevation_drop_ratio(elevation: np.ndarray, views: np.ndarray, walk: np.ndar
     return drop
 
 
-def stooped_faults(fault: Fault, lean_deg: np.ndarray, flexion_deg: np.ndarray, times_s: np.ndarray,
-                   where: np.ndarray) -> list[FaultEvent]:
+def stooped_faults(fault: Fault, lean_deg: AnyArray, flexion_deg: AnyArray, times_s: AnyArray,
+                   where: AnyArray) -> list[FaultEvent]:
     """Bends (stretches where the trunk leans past ``max_trunk_lean_deg``) in which the knees
     never bend as far as ``min_knee_flexion_deg``: reaching the floor by folding over straight
     legs. If the knees bend deeply during the bend it is a squat, and fine.
+
+    Parameters
+    ----------
+    fault : Fault
+        The library fault, with its thresholds.
+    lean_deg : AnyArray
+        (T,) trunk lean from vertical.
+    flexion_deg : AnyArray
+        (T,) knee flexion.
+    times_s : AnyArray
+        (T,) frame times.
+    where : AnyArray
+        (T,) mask of the frames to judge.
+
+    Returns
+    -------
+    list[FaultEvent]
+        One event per stooped bend.
 
     Notes
     -----
@@ -286,26 +425,55 @@ def stooped_faults(fault: Fault, lean_deg: np.ndarray, flexion_deg: np.ndarray, 
     return found
 
 
-def mean_torso_deg(torso_deg: np.ndarray, lean_deg: np.ndarray, views: np.ndarray, walk: np.ndarray
+def mean_torso_deg(torso_deg: AnyArray, lean_deg: AnyArray, views: AnyArray, walk: AnyArray
                    ) -> float:
     """Mean torso angle above horizontal over the walk (90 upright): from the picture where the
     walk was filmed from the side, else from the 3D trunk lean (the picture's torso angle
-    means little from the front or back)."""
+    means little from the front or back).
+
+    Parameters
+    ----------
+    torso_deg : AnyArray
+        (T,) torso angle in the picture.
+    lean_deg : AnyArray
+        (T,) 3D trunk lean from vertical.
+    views : AnyArray
+        (T,) settled per-frame views (:func:`per_frame_views`).
+    walk : AnyArray
+        (T,) mask of the carry's frames (:func:`carry_mask`).
+
+    Returns
+    -------
+    float
+        Degrees above horizontal; NaN where unknown.
+    """
     side = walk & (views == View.SIDE.value) & np.isfinite(torso_deg)
     if side.any():
         return _mean(torso_deg[side])
     return 90.0 - _mean(lean_deg[walk])
 
 
-def _mean(values: np.ndarray) -> float:
+def _mean(values: AnyArray) -> float:
     finite = values[np.isfinite(values)]
     return float(np.mean(finite)) if len(finite) else float("nan")
 
 
-def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray]:
     """Lean and head position judged on each frame alone: 1, 0, or NaN where unknown.
 
     Frames filmed from a view a check cannot use are NaN for that check.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        Fault code to (T,) flags.
     """
     views = per_frame_views(signals)
     raw = signals.raw

@@ -9,6 +9,8 @@ from upperback.form.report import FaultEvent, Rep
 
 @dataclass(frozen=True)
 class MovementResult:
+    """What a movement module finds in a set: reps, faults, set metrics, skipped checks, notes and shots."""
+
     reps: list[Rep]
     faults: list[FaultEvent]
     metrics: dict[str, float] = field(default_factory=dict)

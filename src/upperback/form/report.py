@@ -36,7 +36,13 @@ class FaultEvent:
 
     @property
     def possible(self) -> bool:
-        """Moderate evidence: reports word the fault as possible (``CLEAR`` in form/evidence.py)."""
+        """Moderate evidence: reports word the fault as possible (``CLEAR`` in form/evidence.py).
+
+        Returns
+        -------
+        bool
+            True when the confidence is below ``POSSIBLE_BELOW``.
+        """
         return self.confidence < POSSIBLE_BELOW
 
 
@@ -55,14 +61,34 @@ class Rep:
 
     @property
     def concentric_s(self) -> float:
+        """Time from the rep's start to its top.
+
+        Returns
+        -------
+        float
+            Seconds.
+        """
         return self.top_s - self.start_s
 
     @property
     def eccentric_s(self) -> float:
+        """Time from the rep's top to its end.
+
+        Returns
+        -------
+        float
+            Seconds.
+        """
         return self.end_s - self.top_s
 
     def to_dict(self) -> dict[str, Any]:
-        """The rep as the report's JSON writes it (before NaN and rounding are handled)."""
+        """The rep as the report's JSON writes it (before NaN and rounding are handled).
+
+        Returns
+        -------
+        dict[str, Any]
+            The rep's fields by name.
+        """
         return {"index": self.index, "start_s": self.start_s, "top_s": self.top_s, "end_s": self.end_s,
                 "concentric_s": self.concentric_s, "eccentric_s": self.eccentric_s,
                 "metrics": self.metrics, "faults": self.faults, "partial": self.partial}
@@ -70,6 +96,8 @@ class Rep:
 
 @dataclass(frozen=True)
 class SourceSummary:
+    """The analysed video: frame rate, frame count, duration, size and name."""
+
     fps: float
     frames: int
     duration_s: float
@@ -80,6 +108,8 @@ class SourceSummary:
 
 @dataclass(frozen=True)
 class Quality:
+    """How far the analysis can be trusted: pose coverage, warnings, skipped checks, weak spans, shots."""
+
     pose_detected_fraction: float
     warnings: list[str] = field(default_factory=list)
     skipped_checks: list[str] = field(default_factory=list)
@@ -103,11 +133,24 @@ class FormReport:
 
     @property
     def rep_count(self) -> int:
+        """How many reps were counted.
+
+        Returns
+        -------
+        int
+            The number of reps.
+        """
         return len(self.reps)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict following the documented schema (NaN becomes null)."""
-        return json_ready({
+        """JSON-ready dict following the documented schema (NaN becomes null).
+
+        Returns
+        -------
+        dict[str, Any]
+            The report as JSON-ready values.
+        """
+        out: dict[str, Any] = json_ready({
             "schema_version": self.schema_version,
             "exercise": self.exercise,
             "variant": self.variant,
@@ -119,10 +162,24 @@ class FormReport:
             "metrics": self.metrics,
             "quality": asdict(self.quality),
         })
+        return out
 
 
 def json_ready(value: Any, digits: int = 4) -> Any:
-    """``value`` with its floats rounded to ``digits`` and NaN or infinity as None, tuples as lists."""
+    """``value`` with its floats rounded to ``digits`` and NaN or infinity as None, tuples as lists.
+
+    Parameters
+    ----------
+    value : Any
+        Any JSON-like value (dicts, lists, tuples, floats, ...).
+    digits : int
+        Decimals kept.
+
+    Returns
+    -------
+    Any
+        The converted value.
+    """
     if isinstance(value, float):
         return None if math.isnan(value) or math.isinf(value) else round(value, digits)
     if isinstance(value, dict):

@@ -19,7 +19,7 @@ from upperback.library.models import Counting, CountingSignal
 class RepRules:
     """How a repetition shows in a signal that moves away from a rest level and back.
 
-    Parameters
+    Attributes
     ----------
     direction
         -1 when the working phase lowers the signal (the elbow angle closes in a row), +1 when
@@ -58,7 +58,20 @@ class RepRules:
     @classmethod
     def from_counting(cls, counting: Counting, signal: CountingSignal | None = None) -> RepRules:
         """The rules of a library ``counting`` entry, on its main signal or on one of its
-        ``alternatives`` (which brings its own direction and depth floor)."""
+        ``alternatives`` (which brings its own direction and depth floor).
+
+        Parameters
+        ----------
+        counting : Counting
+            The movement's rep-counting settings.
+        signal : CountingSignal | None
+            One of its alternatives; None for the main signal.
+
+        Returns
+        -------
+        RepRules
+            The rules.
+        """
         main = signal or CountingSignal(signal=counting.signal, direction=counting.direction,
                                         min_depth=counting.min_depth)
         return cls(direction=main.direction, min_depth=main.min_depth, relative_depth=counting.relative_depth,
@@ -67,6 +80,8 @@ class RepRules:
 
 @dataclass(frozen=True)
 class RepTiming:
+    """One counted rep: start, top and end times, and the signal's rest and top values."""
+
     start_s: float
     top_s: float
     end_s: float
@@ -75,6 +90,13 @@ class RepTiming:
 
     @property
     def depth(self) -> float:
+        """How far the signal moved from rest to the top.
+
+        Returns
+        -------
+        float
+            The depth, in the signal's unit.
+        """
         return abs(self.rest_value - self.top_value)
 
 
@@ -89,6 +111,11 @@ class RepCounter:
     A rep is recognised once the signal has come ``return_fraction`` of the way back to rest;
     it is reported once the signal settles (stops returning, reaches rest, or a new rep begins),
     so that its end, and with it the lowering time, is where the movement really ended.
+
+    Parameters
+    ----------
+    rules : RepRules
+        How a rep shows in the signal.
     """
 
     def __init__(self, rules: RepRules) -> None:
@@ -106,17 +133,45 @@ class RepCounter:
         return value if self.rules.direction < 0 else -value
 
     def rest_level(self) -> float:
-        """Current rest level (oriented): the highest oriented value in the trailing window."""
+        """Current rest level (oriented): the highest oriented value in the trailing window.
+
+        Returns
+        -------
+        float
+            The rest level; NaN before any sample.
+        """
         return max((v for _, v in self._history), default=math.nan)
 
     def required_depth(self) -> float:
-        """The depth a rep needs now: the floor, or the share of the recent range if larger."""
+        """The depth a rep needs now: the floor, or the share of the recent range if larger.
+
+        Returns
+        -------
+        float
+            The depth, in the signal's unit.
+        """
         if self.rules.relative_depth <= 0 or len(self._history) < 3:
             return self.rules.min_depth
         low, high = np.percentile([v for _, v in self._history], [5, 95])
         return max(self.rules.min_depth, self.rules.relative_depth * float(high - low))
 
     def update(self, time_s: float, value: float, active: bool = True) -> RepTiming | None:
+        """Feed one sample; returns the rep that settled with it, if any.
+
+        Parameters
+        ----------
+        time_s : float
+            The sample's time.
+        value : float
+            The signal's value (NaN: unknown, which ends any rep in progress).
+        active : bool
+            False outside the working position, which ends any rep in progress.
+
+        Returns
+        -------
+        RepTiming | None
+            The completed rep, or None.
+        """
         if not active or math.isnan(value):
             done = self.finish()
             self._reset()
@@ -139,6 +194,7 @@ class RepCounter:
                 self._start = self._peak
                 self._top = (time_s, v)
             return done
+        assert self._start is not None and self._top is not None  # both set when the rep began
         if v < self._top[1]:
             self._top = (time_s, v)
         start_t, start_v = self._start
@@ -157,7 +213,13 @@ class RepCounter:
         return done
 
     def finish(self) -> RepTiming | None:
-        """Report the rep still settling, if any (call at the end of the stream)."""
+        """Report the rep still settling, if any (call at the end of the stream).
+
+        Returns
+        -------
+        RepTiming | None
+            The rep still settling, or None.
+        """
         pending, self._pending = self._pending, None
         if pending is None:
             return None

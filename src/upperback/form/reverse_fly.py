@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from upperback.form import FormModule, register
+from upperback.arrays import AnyArray
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
@@ -28,7 +31,20 @@ from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
 
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
-    """Count reverse flies and judge each against the movement's thresholds."""
+    """Count reverse flies and judge each against the movement's thresholds.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+
+    Returns
+    -------
+    MovementResult
+        The reps, fault events, metrics and skipped checks.
+    """
     assert movement.counting is not None
     plan = plan_checks(movement, signals.view.view,
                        {k: v for k, v in outline_unavailable(signals).items() if k == "arched_lower_back"})
@@ -90,12 +106,40 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
 
 
 def chest_supported(signals: BodySignals, movement: Movement) -> bool:
-    """Whether the set was done lying on an incline bench (hips straight, torso inclined)."""
+    """Whether the set was done lying on an incline bench (hips straight, torso inclined).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The fly, whose ``chest_supported_min_hip_deg`` marks a straight hip.
+
+    Returns
+    -------
+    bool
+        True for a chest-supported set.
+    """
     return finite_stat(signals["hip_deg"], "median") > movement.thresholds["chest_supported_min_hip_deg"]
 
 
-def max_rise(values: np.ndarray, times_s: np.ndarray, window_s: float) -> float:
-    """Largest increase of ``values`` within any ``window_s`` stretch (NaN-safe)."""
+def max_rise(values: AnyArray, times_s: AnyArray, window_s: float) -> float:
+    """Largest increase of ``values`` within any ``window_s`` stretch (NaN-safe).
+
+    Parameters
+    ----------
+    values : AnyArray
+        (T,) signal, NaN where unknown.
+    times_s : AnyArray
+        (T,) frame times.
+    window_s : float
+        Length of the stretch.
+
+    Returns
+    -------
+    float
+        The largest rise; NaN when no stretch has two known values.
+    """
     best = float("nan")
     for i in range(len(values)):
         later = (times_s > times_s[i]) & (times_s <= times_s[i] + window_s + 1e-9)
@@ -105,14 +149,27 @@ def max_rise(values: np.ndarray, times_s: np.ndarray, window_s: float) -> float:
     return best
 
 
-def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, np.ndarray]:
-    """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown."""
+def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray]:
+    """Faults judged on each frame alone (unsmoothed signals): 1, 0, or NaN where unknown.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    movement : Movement
+        The movement, with its fault thresholds.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        Fault code to (T,) flags.
+    """
     judged = {fault.code for fault in movement.faults}  # a variant may leave some out
 
-    def limit(code: str, key: str) -> float:
+    def limit(code: str, key: str) -> float:  # numpydoc ignore=GL08
         return movement.fault(code).thresholds[key]
 
-    flags = {
+    flags: dict[str, Callable[[], AnyArray]] = {
         "torso_too_upright": lambda: frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
         "elbows_locked": lambda: frame_flags(signals.raw["elbow_deg"], limit("elbows_locked", "max_elbow_angle_deg")),
     }

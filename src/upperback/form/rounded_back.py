@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.kinematics.angles import joint_angle_deg
 from upperback.pose.landmarks import Landmark
 
@@ -53,7 +54,7 @@ MODEL_RESOURCE = "models/rounded_back.json"
 """Where the packaged model lives, relative to the ``upperback.form`` package."""
 
 
-def rounded_back_features(image: np.ndarray, visibility: np.ndarray) -> np.ndarray:
+def rounded_back_features(image: AnyArray, visibility: AnyArray) -> AnyArray:
     """Per-frame features for the rounded-back model.
 
     Parameters
@@ -108,7 +109,7 @@ def rounded_back_features(image: np.ndarray, visibility: np.ndarray) -> np.ndarr
     facing = np.where(facing == 0, np.sign(nose[:, 0] - hip[:, 0]), facing)
     facing = np.where(facing == 0, 1.0, facing)
 
-    def local(point: np.ndarray) -> np.ndarray:
+    def local(point: AnyArray) -> AnyArray:  # numpydoc ignore=GL08
         offset = point - hip
         return np.stack([offset[:, 0] * facing, offset[:, 1]], axis=1)
 
@@ -119,11 +120,13 @@ def rounded_back_features(image: np.ndarray, visibility: np.ndarray) -> np.ndarr
         axis = shoulder / torso_px[:, None]
         normal = np.stack([axis[:, 1], -axis[:, 0]], axis=1)  # +90° in the picture: the back side
 
-        def along(point: np.ndarray) -> np.ndarray:
-            return np.sum(point * axis, axis=1) / torso_px
+        def along(point: AnyArray) -> AnyArray:
+            out: AnyArray = np.sum(point * axis, axis=1) / torso_px
+            return out
 
-        def offset(point: np.ndarray) -> np.ndarray:
-            return np.sum(point * normal, axis=1) / torso_px
+        def offset(point: AnyArray) -> AnyArray:
+            out: AnyArray = np.sum(point * normal, axis=1) / torso_px
+            return out
 
         knee_drop_px = knee[:, 1]  # image y grows downward
         columns = {
@@ -137,7 +140,7 @@ def rounded_back_features(image: np.ndarray, visibility: np.ndarray) -> np.ndarr
             "shoulder_rise_ratio": -shoulder[:, 1] / knee_drop_px,
             "elbow_drop_ratio": elbow[:, 1] / knee_drop_px,
         }
-    features = np.stack([columns[name] for name in FEATURE_NAMES], axis=1)
+    features: AnyArray = np.stack([columns[name] for name in FEATURE_NAMES], axis=1)
 
     seen = visibility[:, Landmark.NOSE] >= MIN_VISIBILITY
     for a, b in _PAIRS.values():
@@ -173,17 +176,17 @@ class RoundedBackModel:
     """
 
     feature_names: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    clip_low: np.ndarray
-    clip_high: np.ndarray
-    coefficients: np.ndarray
+    mean: AnyArray
+    scale: AnyArray
+    clip_low: AnyArray
+    clip_high: AnyArray
+    coefficients: AnyArray
     intercept: float
     threshold: float
     aspect_ratio: float
     info: Mapping[str, Any] = field(default_factory=dict)
 
-    def predict_probability(self, features: np.ndarray) -> np.ndarray:
+    def predict_probability(self, features: AnyArray) -> AnyArray:
         """Probability that each frame shows a rounded back.
 
         Parameters
@@ -201,16 +204,39 @@ class RoundedBackModel:
             raise ValueError(f"features must have shape (T, {len(self.feature_names)}), got {features.shape}")
         z = (np.clip(features, self.clip_low, self.clip_high) - self.mean) / self.scale
         logit = z @ self.coefficients + self.intercept
-        return 1.0 / (1.0 + np.exp(-logit))
+        out: AnyArray = 1.0 / (1.0 + np.exp(-logit))
+        return out
 
-    def is_rounded(self, features: np.ndarray) -> np.ndarray:
-        """(T,) bool: probability at or above :attr:`threshold` (False where it is NaN)."""
+    def is_rounded(self, features: AnyArray) -> AnyArray:
+        """(T,) bool: probability at or above :attr:`threshold` (False where it is NaN).
+
+        Parameters
+        ----------
+        features : AnyArray
+            (T, F) features (:func:`rounded_back_features`).
+
+        Returns
+        -------
+        AnyArray
+            (T,) mask.
+        """
         with np.errstate(invalid="ignore"):
             return self.predict_probability(features) >= self.threshold
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RoundedBackModel:
-        """Build a model from its JSON form (as written by the training script)."""
+        """Build a model from its JSON form (as written by the training script).
+
+        Parameters
+        ----------
+        data : Mapping[str, Any]
+            The model's JSON form.
+
+        Returns
+        -------
+        RoundedBackModel
+            The model.
+        """
         names = tuple(data["feature_names"])
         if names != FEATURE_NAMES:
             raise ValueError(f"model features {names} do not match this code's {FEATURE_NAMES}")
@@ -232,7 +258,13 @@ class RoundedBackModel:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form read by :meth:`from_dict`."""
+        """The JSON form read by :meth:`from_dict`.
+
+        Returns
+        -------
+        dict[str, Any]
+            The coefficients, scaling, threshold and training notes.
+        """
         return {
             "feature_names": list(self.feature_names),
             "mean": self.mean.tolist(),
@@ -249,6 +281,12 @@ class RoundedBackModel:
 
 @cache
 def load_rounded_back_model() -> RoundedBackModel:
-    """The model packaged with upperback (``upperback/form/models/rounded_back.json``)."""
+    """The model packaged with upperback (``upperback/form/models/rounded_back.json``).
+
+    Returns
+    -------
+    RoundedBackModel
+        The model.
+    """
     text = resources.files("upperback.form").joinpath(MODEL_RESOURCE).read_text(encoding="utf-8")
     return RoundedBackModel.from_dict(json.loads(text))

@@ -28,9 +28,11 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.errors import UpperbackError
 from upperback.form.rounded_back import FEATURE_NAMES, RoundedBackModel
 from upperback.pose.csv_import import read_landmark_csv
@@ -74,20 +76,39 @@ class LabelledFrames:
     source : str
     """
 
-    image_norm: np.ndarray
-    visibility: np.ndarray
-    labels: np.ndarray
+    image_norm: AnyArray
+    visibility: AnyArray
+    labels: AnyArray
     source: str
 
     def __len__(self) -> int:
         return len(self.labels)
 
-    def pixels(self, aspect_ratio: float, height_px: float = REFERENCE_HEIGHT_PX) -> np.ndarray:
-        """(N, 33, 3) landmarks in pixels of a picture ``aspect_ratio * height_px`` wide."""
+    def pixels(self, aspect_ratio: float, height_px: float = REFERENCE_HEIGHT_PX) -> AnyArray:
+        """(N, 33, 3) landmarks in pixels of a picture ``aspect_ratio * height_px`` wide.
+
+        Parameters
+        ----------
+        aspect_ratio : float
+            Picture width over height.
+        height_px : float
+            Picture height in pixels.
+
+        Returns
+        -------
+        AnyArray
+            The landmarks in pixels.
+        """
         return to_pixels(self.image_norm, aspect_ratio, height_px)
 
     def present_landmarks(self) -> list[Landmark]:
-        """Landmarks that have coordinates in every frame."""
+        """Landmarks that have coordinates in every frame.
+
+        Returns
+        -------
+        list[Landmark]
+            The landmarks.
+        """
         ok = np.all(np.isfinite(self.image_norm[..., 0]), axis=0)
         return [Landmark(i) for i in np.flatnonzero(ok)]
 
@@ -97,6 +118,16 @@ def read_labelled_frames(path: str | Path) -> LabelledFrames:
 
     The landmarks are read with :func:`~upperback.pose.csv_import.read_landmark_csv` at a 1×1
     "picture", i.e. they stay normalised.
+
+    Parameters
+    ----------
+    path : str | Path
+        The CSV file.
+
+    Returns
+    -------
+    LabelledFrames
+        The frames' landmarks, visibility and labels.
     """
     path = Path(path)
     track = read_landmark_csv(path, width=1, height=1)
@@ -115,17 +146,48 @@ def read_labelled_frames(path: str | Path) -> LabelledFrames:
                           labels=labels, source=path.name)
 
 
-def to_pixels(image_norm: np.ndarray, aspect_ratio: float, height_px: float = REFERENCE_HEIGHT_PX) -> np.ndarray:
+def to_pixels(image_norm: AnyArray, aspect_ratio: float, height_px: float = REFERENCE_HEIGHT_PX) -> AnyArray:
     """Normalised landmarks → pixels of a picture ``aspect_ratio * height_px`` by ``height_px``
-    (z scales with the width, as in MediaPipe)."""
+    (z scales with the width, as in MediaPipe).
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (..., 33, 3) normalised landmarks.
+    aspect_ratio : float
+        Picture width over height.
+    height_px : float
+        Picture height in pixels.
+
+    Returns
+    -------
+    AnyArray
+        The landmarks in pixels.
+    """
     width_px = aspect_ratio * height_px
-    return np.asarray(image_norm, dtype=float) * np.array([width_px, height_px, width_px])
+    out: AnyArray = np.asarray(image_norm, dtype=float) * np.array([width_px, height_px, width_px])
+    return out
 
 
 # --------------------------------------------------------------------------- aspect ratio
-def near_side_bone_lengths(image_norm: np.ndarray, visibility: np.ndarray, aspect_ratio: float) -> np.ndarray:
+def near_side_bone_lengths(image_norm: AnyArray, visibility: AnyArray, aspect_ratio: float) -> AnyArray:
     """(N, 5) image lengths of the upper arm, forearm, thigh, shank and torso of the better-seen
-    side, in units of the picture height, assuming a picture ``aspect_ratio`` wide per unit high."""
+    side, in units of the picture height, assuming a picture ``aspect_ratio`` wide per unit high.
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+    visibility : AnyArray
+        (N, 33) landmark visibility.
+    aspect_ratio : float
+        Picture width over height.
+
+    Returns
+    -------
+    AnyArray
+        (N, 5) lengths.
+    """
     side_vis = {s: visibility[:, list(lms)].sum(axis=1) for s, lms in _SIDES.items()}
     left_near = side_vis["left"] >= side_vis["right"]
     points = np.where(left_near[:, None, None],
@@ -134,15 +196,26 @@ def near_side_bone_lengths(image_norm: np.ndarray, visibility: np.ndarray, aspec
     return np.stack([np.linalg.norm(points[:, b] - points[:, a], axis=1) for a, b in _BONES], axis=1)
 
 
-def near_side_visibility(visibility: np.ndarray) -> np.ndarray:
-    """(N, 6) visibility of shoulder, elbow, wrist, hip, knee, ankle on the better-seen side."""
+def near_side_visibility(visibility: AnyArray) -> AnyArray:
+    """(N, 6) visibility of shoulder, elbow, wrist, hip, knee, ankle on the better-seen side.
+
+    Parameters
+    ----------
+    visibility : AnyArray
+        (N, 33) landmark visibility.
+
+    Returns
+    -------
+    AnyArray
+        (N, 6) visibility.
+    """
     side_vis = {s: visibility[:, list(lms)] for s, lms in _SIDES.items()}
     left_near = side_vis["left"].sum(axis=1) >= side_vis["right"].sum(axis=1)
     return np.where(left_near[:, None], side_vis["left"], side_vis["right"])
 
 
-def aspect_ratio_cost(image_norm: np.ndarray, visibility: np.ndarray, groups: np.ndarray,
-                      aspect_ratios: np.ndarray, min_visibility: float = 0.5) -> np.ndarray:
+def aspect_ratio_cost(image_norm: AnyArray, visibility: AnyArray, groups: AnyArray,
+                      aspect_ratios: AnyArray, min_visibility: float = 0.5) -> AnyArray:
     """How much bone-length proportions vary within groups, for each candidate aspect ratio.
 
     For each frame whose better-seen side is well seen, the five log bone lengths are taken
@@ -150,6 +223,24 @@ def aspect_ratio_cost(image_norm: np.ndarray, visibility: np.ndarray, groups: np
     within-group variance of these log ratios, summed over bones. Bones change their direction in
     the picture during a row (the arm swings, the torso tilts), so only the true aspect ratio
     keeps them in constant proportion.
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+    visibility : AnyArray
+        (N, 33) landmark visibility.
+    groups : AnyArray
+        (N,) group ids (frames of one set-up).
+    aspect_ratios : AnyArray
+        Candidate aspect ratios.
+    min_visibility : float
+        Least visibility of a landmark used.
+
+    Returns
+    -------
+    AnyArray
+        The cost of each candidate.
     """
     ok = np.all(near_side_visibility(visibility) >= min_visibility, axis=1)
     ids = groups[ok]
@@ -166,10 +257,25 @@ def aspect_ratio_cost(image_norm: np.ndarray, visibility: np.ndarray, groups: np
     return cost
 
 
-def estimate_aspect_ratio(image_norm: np.ndarray, visibility: np.ndarray, groups: np.ndarray,
+def estimate_aspect_ratio(image_norm: AnyArray, visibility: AnyArray, groups: AnyArray,
                           lowest: float = 0.4, highest: float = 2.5, steps: int = 211
-                          ) -> tuple[float, np.ndarray, np.ndarray]:
+                          ) -> tuple[float, AnyArray, AnyArray]:
     """The picture aspect ratio (width / height) that keeps bone proportions most constant.
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+    visibility : AnyArray
+        (N, 33) landmark visibility.
+    groups : AnyArray
+        (N,) group ids (frames of one set-up).
+    lowest : float
+        Smallest ratio tried.
+    highest : float
+        Largest ratio tried.
+    steps : int
+        Grid points.
 
     Returns
     -------
@@ -184,12 +290,24 @@ def estimate_aspect_ratio(image_norm: np.ndarray, visibility: np.ndarray, groups
 
 
 # --------------------------------------------------------------------------- groups
-def scene_signature(image_norm: np.ndarray) -> np.ndarray:
+def scene_signature(image_norm: AnyArray) -> AnyArray:
     """(N, 8) set-up signature of each frame: hip, knee and ankle midpoints (normalised picture
     coordinates), leg length in the picture (hip to ankle midpoint) and the facing direction
-    (±0.5: which way the shoulders lie from the hips)."""
-    def mid(a: Landmark, b: Landmark) -> np.ndarray:
-        return 0.5 * (image_norm[:, a, :2] + image_norm[:, b, :2])
+    (±0.5: which way the shoulders lie from the hips).
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+
+    Returns
+    -------
+    AnyArray
+        (N, 8) signatures.
+    """
+    def mid(a: Landmark, b: Landmark) -> AnyArray:  # numpydoc ignore=GL08
+        out: AnyArray = 0.5 * (image_norm[:, a, :2] + image_norm[:, b, :2])
+        return out
 
     hip = mid(Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
     knee = mid(Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE)
@@ -200,33 +318,81 @@ def scene_signature(image_norm: np.ndarray) -> np.ndarray:
     return np.concatenate([hip, knee, ankle, leg, facing], axis=1)
 
 
-def scene_groups(image_norm: np.ndarray, n_groups: int = DEFAULT_GROUPS) -> np.ndarray:
-    """(N,) group id per frame: Ward clustering of :func:`scene_signature` into ``n_groups``."""
+def scene_groups(image_norm: AnyArray, n_groups: int = DEFAULT_GROUPS) -> AnyArray:
+    """(N,) group id per frame: Ward clustering of :func:`scene_signature` into ``n_groups``.
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+    n_groups : int
+        Number of groups.
+
+    Returns
+    -------
+    AnyArray
+        (N,) group ids.
+    """
     from sklearn.cluster import AgglomerativeClustering
 
     signature = scene_signature(image_norm)
-    return AgglomerativeClustering(n_clusters=n_groups, linkage="ward").fit_predict(signature)
+    out: AnyArray = AgglomerativeClustering(n_clusters=n_groups, linkage="ward").fit_predict(signature)
+    return out
 
 
-def pose_groups(image_norm: np.ndarray, n_groups: int = DEFAULT_GROUPS) -> np.ndarray:
+def pose_groups(image_norm: AnyArray, n_groups: int = DEFAULT_GROUPS) -> AnyArray:
     """(N,) group id per frame from Ward clustering of the raw normalised x/y of the nose,
     shoulders, hips, knees and ankles: an alternative, stricter grouping that also holds out
-    similar poses (used to check that the scores do not hinge on the grouping)."""
+    similar poses (used to check that the scores do not hinge on the grouping).
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks.
+    n_groups : int
+        Number of groups.
+
+    Returns
+    -------
+    AnyArray
+        (N,) group ids.
+    """
     from sklearn.cluster import AgglomerativeClustering
 
     body = [Landmark.NOSE, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP,
             Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
     coords = image_norm[:, body, :2].reshape(len(image_norm), -1)
-    return AgglomerativeClustering(n_clusters=n_groups, linkage="ward").fit_predict(coords)
+    out: AnyArray = AgglomerativeClustering(n_clusters=n_groups, linkage="ward").fit_predict(coords)
+    return out
 
 
 # --------------------------------------------------------------------------- fitting
-def fit_rounded_back(features: np.ndarray, labels: np.ndarray, *, aspect_ratio: float, threshold: float = 0.5,
-                     c: float = DEFAULT_C, info: dict | None = None) -> RoundedBackModel:
+def fit_rounded_back(features: AnyArray, labels: AnyArray, *, aspect_ratio: float, threshold: float = 0.5,
+                     c: float = DEFAULT_C, info: dict[str, Any] | None = None) -> RoundedBackModel:
     """Fit the logistic model on the frames with finite features.
 
     Features are clipped to their [0.5 %, 99.5 %] training quantiles, standardised, and fitted
     with L2-regularised logistic regression (inverse strength ``c``).
+
+    Parameters
+    ----------
+    features : AnyArray
+        (N, F) features; rows with NaN are left out.
+    labels : AnyArray
+        (N,) True where rounded.
+    aspect_ratio : float
+        The aspect ratio the features were computed under, recorded in the model.
+    threshold : float
+        Decision threshold on the probability.
+    c : float
+        Inverse regularisation strength.
+    info : dict[str, Any] | None
+        Training notes stored with the model, or None.
+
+    Returns
+    -------
+    RoundedBackModel
+        The model.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -242,11 +408,23 @@ def fit_rounded_back(features: np.ndarray, labels: np.ndarray, *, aspect_ratio: 
                             threshold=float(threshold), aspect_ratio=float(aspect_ratio), info=dict(info or {}))
 
 
-def best_f1_threshold(labels: np.ndarray, probability: np.ndarray) -> tuple[float, float]:
+def best_f1_threshold(labels: AnyArray, probability: AnyArray) -> tuple[float, float]:
     """The probability threshold that maximises F1 of the positive class, and that F1.
 
     The threshold is placed halfway between the lowest probability called positive and the next
     lower one.
+
+    Parameters
+    ----------
+    labels : AnyArray
+        (N,) True where rounded.
+    probability : AnyArray
+        (N,) predicted probabilities.
+
+    Returns
+    -------
+    tuple[float, float]
+        The threshold and its F1.
     """
     labels = np.asarray(labels, bool)
     order = np.argsort(-probability, kind="stable")
@@ -271,7 +449,23 @@ class Scores:
     average_precision: float
 
     @classmethod
-    def of(cls, labels: np.ndarray, predicted: np.ndarray, probability: np.ndarray) -> Scores:
+    def of(cls, labels: AnyArray, predicted: AnyArray, probability: AnyArray) -> Scores:
+        """Scores of ``predicted`` (and ``probability``) against ``labels``.
+
+        Parameters
+        ----------
+        labels : AnyArray
+            (N,) true labels.
+        predicted : AnyArray
+            (N,) predicted labels.
+        probability : AnyArray
+            (N,) predicted probabilities.
+
+        Returns
+        -------
+        Scores
+            The scores.
+        """
         from sklearn.metrics import average_precision_score
 
         tp = int(np.sum(predicted & labels))
@@ -308,11 +502,18 @@ class CVResult:
     pooled: Scores
     fold_f1: tuple[float, ...]
     fold_thresholds: tuple[float, ...]
-    probability: np.ndarray = field(repr=False)
-    labels: np.ndarray = field(repr=False)
-    used: np.ndarray = field(repr=False)
+    probability: AnyArray = field(repr=False)
+    labels: AnyArray = field(repr=False)
+    used: AnyArray = field(repr=False)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready values, rounded.
+
+        Returns
+        -------
+        dict[str, Any]
+            Scores, thresholds and the number of frames used.
+        """
         return {
             "scheme": self.scheme,
             "precision": round(self.pooled.precision, 4),
@@ -325,7 +526,7 @@ class CVResult:
         }
 
 
-def _splitter(groups: np.ndarray | None, n_splits: int, seed: int):
+def _splitter(groups: AnyArray | None, n_splits: int, seed: int) -> Any:  # sklearn is untyped
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     if groups is None:
@@ -333,9 +534,30 @@ def _splitter(groups: np.ndarray | None, n_splits: int, seed: int):
     return StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
 
 
-def out_of_fold_probability(features: np.ndarray, labels: np.ndarray, groups: np.ndarray | None, *,
-                            n_splits: int, seed: int, c: float = DEFAULT_C) -> np.ndarray:
-    """Out-of-fold probabilities (all rows must have finite features)."""
+def out_of_fold_probability(features: AnyArray, labels: AnyArray, groups: AnyArray | None, *,
+                            n_splits: int, seed: int, c: float = DEFAULT_C) -> AnyArray:
+    """Out-of-fold probabilities (all rows must have finite features).
+
+    Parameters
+    ----------
+    features : AnyArray
+        (N, F) finite features.
+    labels : AnyArray
+        (N,) True where rounded.
+    groups : AnyArray | None
+        (N,) group ids; None for plain stratified folds.
+    n_splits : int
+        Number of folds.
+    seed : int
+        Seed of the fold shuffling.
+    c : float
+        Inverse regularisation strength.
+
+    Returns
+    -------
+    AnyArray
+        (N,) probabilities, each from a model not trained on its row.
+    """
     probability = np.empty(len(labels))
     for train, test in _splitter(groups, n_splits, seed).split(features, labels, groups):
         model = fit_rounded_back(features[train], labels[train], aspect_ratio=1.0, c=c)
@@ -343,9 +565,9 @@ def out_of_fold_probability(features: np.ndarray, labels: np.ndarray, groups: np
     return probability
 
 
-def cross_validate(features: np.ndarray, labels: np.ndarray, groups: np.ndarray | None = None, *,
+def cross_validate(features: AnyArray, labels: AnyArray, groups: AnyArray | None = None, *,
                    n_splits: int = DEFAULT_SPLITS, inner_splits: int = 4, seed: int = DEFAULT_SEED,
-                   c: float = DEFAULT_C, test_features: np.ndarray | None = None) -> CVResult:
+                   c: float = DEFAULT_C, test_features: AnyArray | None = None) -> CVResult:
     """K-fold CV of the rounded-back model with the decision threshold picked inside each fold.
 
     Parameters
@@ -356,9 +578,22 @@ def cross_validate(features: np.ndarray, labels: np.ndarray, groups: np.ndarray 
     groups : (N,) int or None
         Group ids for StratifiedGroupKFold (no group is split across folds); ``None`` for plain
         shuffled StratifiedKFold, which leaks near-duplicate frames between folds.
+    n_splits : int
+        Outer folds.
+    inner_splits : int
+        Inner folds, for choosing each outer fold's threshold.
+    seed : int
+        Seed of the fold shuffling.
+    c : float
+        Inverse regularisation strength.
     test_features : (N, F) array, optional
         Features to score the held-out folds on instead of ``features`` (e.g. computed under a
         different aspect ratio, to measure sensitivity to it).
+
+    Returns
+    -------
+    CVResult
+        Pooled and per-fold scores, and the thresholds chosen.
 
     Notes
     -----
@@ -389,12 +624,28 @@ def cross_validate(features: np.ndarray, labels: np.ndarray, groups: np.ndarray 
                     fold_thresholds=tuple(thresholds), probability=probability, labels=y, used=used)
 
 
-def nearest_neighbour_probe(frames: LabelledFrames, groups: np.ndarray | None, *, n_splits: int = DEFAULT_SPLITS,
+def nearest_neighbour_probe(frames: LabelledFrames, groups: AnyArray | None, *, n_splits: int = DEFAULT_SPLITS,
                             seed: int = DEFAULT_SEED) -> float:
     """F1 of a 1-nearest-neighbour classifier on the raw normalised x/y of all present landmarks.
 
     Such a model can only remember, so a high score means the folds leak near-copies; a grouping
     that works brings it down.
+
+    Parameters
+    ----------
+    frames : LabelledFrames
+        The labelled frames.
+    groups : AnyArray | None
+        (N,) group ids; None for plain stratified folds.
+    n_splits : int
+        Number of folds.
+    seed : int
+        Seed of the fold shuffling.
+
+    Returns
+    -------
+    float
+        The pooled out-of-fold F1.
     """
     from sklearn.neighbors import KNeighborsClassifier
 

@@ -10,8 +10,11 @@ new shot in the same way.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.pose.landmarks import Landmark as L
 
 MAX_JUMP_TORSO_LENGTHS_PER_S = 6.0
@@ -29,18 +32,48 @@ MIN_EMPTY_S = 1.0
 """Nobody in the picture this long (a title card, an outro, a stretch of empty room) ends a shot."""
 
 
-def body_in_picture(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def body_in_picture(image: AnyArray) -> tuple[AnyArray, AnyArray]:
     """Hip centre (T, 2) and torso length (T,) in the picture of (T, 33, 3) landmarks; the
-    torso length is NaN or 0 where nobody was found."""
+    torso length is NaN or 0 where nobody was found.
+
+    Parameters
+    ----------
+    image : AnyArray
+        (T, 33, 3) landmarks in pixels.
+
+    Returns
+    -------
+    tuple[AnyArray, AnyArray]
+        The hip centre (T, 2) and the torso length (T,).
+    """
     hip = (image[:, L.LEFT_HIP, :2] + image[:, L.RIGHT_HIP, :2]) / 2
     shoulder = (image[:, L.LEFT_SHOULDER, :2] + image[:, L.RIGHT_SHOULDER, :2]) / 2
     return hip, np.linalg.norm(shoulder - hip, axis=-1)
 
 
-def is_cut(gap_s: float, hip_before: np.ndarray, hip_after: np.ndarray, torso_before: np.floating,
-           torso_after: np.floating) -> bool:
+def is_cut(gap_s: float, hip_before: AnyArray, hip_after: AnyArray, torso_before: np.floating[Any],
+           torso_after: np.floating[Any]) -> bool:
     """Whether two frames with a person, ``gap_s`` apart, lie in different shots: nobody in the
-    picture for ``MIN_EMPTY_S``, or the person moved or changed size faster than a body can."""
+    picture for ``MIN_EMPTY_S``, or the person moved or changed size faster than a body can.
+
+    Parameters
+    ----------
+    gap_s : float
+        Time between the two frames.
+    hip_before : AnyArray
+        Hip centre (2,) in the earlier frame.
+    hip_after : AnyArray
+        Hip centre (2,) in the later frame.
+    torso_before : np.floating[Any]
+        Torso length in the earlier frame.
+    torso_after : np.floating[Any]
+        Torso length in the later frame.
+
+    Returns
+    -------
+    bool
+        True when the two frames lie in different shots.
+    """
     jump = float(np.linalg.norm(hip_after - hip_before) / max(torso_before, torso_after))
     scale = float(max(torso_after, torso_before) / min(torso_after, torso_before))
     return (gap_s >= MIN_EMPTY_S or jump > MAX_JUMP_TORSO_LENGTHS_PER_S * gap_s
@@ -52,11 +85,24 @@ class ShotWatch:
     track: a live camera whose user walks off and back, or re-positions, starts a new shot."""
 
     def __init__(self) -> None:
-        self._last: tuple[float, np.ndarray, np.floating] | None = None  # time, hip, torso of the last person
+        self._last: tuple[float, AnyArray, np.floating[Any]] | None = None  # time, hip, torso of the last person
 
-    def update(self, time_s: float, image: np.ndarray | None) -> tuple[bool, bool]:
+    def update(self, time_s: float, image: AnyArray | None) -> tuple[bool, bool]:
         """Feed one frame's (33, 3) landmarks (None: nobody found); returns (a person is in
-        the picture, this frame begins a new shot after a cut)."""
+        the picture, this frame begins a new shot after a cut).
+
+        Parameters
+        ----------
+        time_s : float
+            The frame's time.
+        image : AnyArray | None
+            The frame's (33, 3) landmarks in pixels, None when nobody was found.
+
+        Returns
+        -------
+        tuple[bool, bool]
+            Whether a person is in the picture, and whether this frame begins a new shot.
+        """
         if image is None:
             return False, False
         hip, torso = body_in_picture(np.asarray(image)[None])

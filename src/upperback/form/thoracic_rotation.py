@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from upperback.form import FormModule, register
+from upperback.arrays import AnyArray
 from upperback.form.common import count_reps, finite_stat, make_rep, phase_metrics, plan_checks, rep_limit_faults, window
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep
@@ -100,18 +101,47 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
 
 def count_rotations(signals: BodySignals, counting: Counting) -> list[RepTiming]:
     """Reps of the top arm's turn, by the shared rep counter within each shot
-    (:func:`~upperback.form.common.count_reps`); it restarts when the top side changes."""
+    (:func:`~upperback.form.common.count_reps`); it restarts when the top side changes.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
+    counting : Counting
+        The movement's rep-counting settings.
+
+    Returns
+    -------
+    list[RepTiming]
+        One timing per rep, in time order.
+    """
     return count_reps(signals, counting, same_side(signals["top_is_left"])).timings
 
 
-def same_side(top_is_left: np.ndarray) -> np.ndarray:
-    """(T,) True where the top side is the one of the frame before (and on the first frame)."""
+def same_side(top_is_left: AnyArray) -> AnyArray:
+    """(T,) True where the top side is the one of the frame before (and on the first frame).
+
+    Parameters
+    ----------
+    top_is_left : AnyArray
+        (T,) True where the left side is on top.
+
+    Returns
+    -------
+    AnyArray
+        (T,) mask.
+    """
     return np.concatenate([[True], top_is_left[1:] == top_is_left[:-1]]) if len(top_is_left) else np.ones(0, bool)
 
 
-def rotation_signals(signals: BodySignals) -> dict[str, np.ndarray]:
+def rotation_signals(signals: BodySignals) -> dict[str, AnyArray]:
     """The open-book measures among the (cleaned) body signals
     (:mod:`upperback.kinematics.movement_signals`).
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the video.
 
     Returns
     -------

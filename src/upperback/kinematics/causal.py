@@ -196,7 +196,7 @@ class CausalCleaner:
         self._filter: OneEuroFilter | None = None
         self._names: list[str] = []
 
-    def __call__(self, raw: dict[str, np.ndarray], times_s: np.ndarray) -> dict[str, np.ndarray]:
+    def __call__(self, raw: dict[str, FloatArray], times_s: FloatArray) -> dict[str, FloatArray]:
         if self._filter is None:
             self._names = list(raw)
             self._filter = OneEuroFilter(beta=live_beta(self._names))

@@ -34,13 +34,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.kinematics.angles import angle_between_deg, joint_angle_deg
 from upperback.kinematics.filters import clean, fill_gaps, lowpass
 from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE, raw_signals
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.track import PoseTrack
 
-Cleaner = Callable[[dict[str, np.ndarray], np.ndarray], dict[str, np.ndarray]]
+Cleaner = Callable[[dict[str, AnyArray], AnyArray], dict[str, AnyArray]]
 """Cleans raw signals (name to (T,) array) sampled at the given times."""
 
 MAX_FEET_GAP_S = 0.3
@@ -52,7 +53,7 @@ AXES = ("x", "y", "z")
 
 
 def build_signals(track: PoseTrack, near: str, working: str, first: Cleaner, second: Cleaner
-                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+                  ) -> tuple[dict[str, AnyArray], dict[str, AnyArray]]:
     """Every signal of a track, raw and cleaned: ``(raw, cleaned)``.
 
     Parameters
@@ -63,6 +64,11 @@ def build_signals(track: PoseTrack, near: str, working: str, first: Cleaner, sec
         Body side nearer the camera, and the working arm's side.
     first, second
         The cleaners of the two stages (offline the same; live two causal filters).
+
+    Returns
+    -------
+    tuple[dict[str, AnyArray], dict[str, AnyArray]]
+        The raw signals and the cleaned ones, by name.
     """
     raw = (raw_signals(track, near, working) | all_fours_signals(track, near) | carry_signals(track)
            | {"hip_drop_px": hip_drop_px(track)})
@@ -76,18 +82,59 @@ def build_signals(track: PoseTrack, near: str, working: str, first: Cleaner, sec
     return raw, values
 
 
-def offline_cleaner(raw: dict[str, np.ndarray], times_s: np.ndarray) -> dict[str, np.ndarray]:
-    """The offline cleaning of each signal (:func:`~upperback.kinematics.filters.clean`)."""
+def offline_cleaner(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, AnyArray]:
+    """The offline cleaning of each signal (:func:`~upperback.kinematics.filters.clean`).
+
+    Parameters
+    ----------
+    raw : dict[str, AnyArray]
+        Raw signals by name, each (T,).
+    times_s : AnyArray
+        (T,) frame times.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        The cleaned signals by name.
+    """
     return {name: clean_offline(name, values, times_s) for name, values in raw.items()}
 
 
-def no_cleaning(raw: dict[str, np.ndarray], times_s: np.ndarray) -> dict[str, np.ndarray]:
-    """The raw signals, copied."""
+def no_cleaning(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, AnyArray]:
+    """The raw signals, copied.
+
+    Parameters
+    ----------
+    raw : dict[str, AnyArray]
+        Raw signals by name, each (T,).
+    times_s : AnyArray
+        (T,) frame times.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        Copies of the raw signals by name.
+    """
     return {name: values.copy() for name, values in raw.items()}
 
 
-def clean_offline(name: str, values: np.ndarray, times_s: np.ndarray) -> np.ndarray:
-    """One signal cleaned offline: outliers, gaps, zero-lag low-pass (see ``UNREJECTED``)."""
+def clean_offline(name: str, values: AnyArray, times_s: AnyArray) -> AnyArray:
+    """One signal cleaned offline: outliers, gaps, zero-lag low-pass (see ``UNREJECTED``).
+
+    Parameters
+    ----------
+    name : str
+        The signal's name (some are not outlier-rejected).
+    values : AnyArray
+        (T,) raw values.
+    times_s : AnyArray
+        (T,) frame times.
+
+    Returns
+    -------
+    AnyArray
+        (T,) cleaned values.
+    """
     if len(values) <= 1:
         return values.copy()
     if name in UNREJECTED:
@@ -95,15 +142,41 @@ def clean_offline(name: str, values: np.ndarray, times_s: np.ndarray) -> np.ndar
     return clean(values, times_s)
 
 
-def combined_signals(signals: dict[str, np.ndarray], top_is_left: np.ndarray) -> dict[str, np.ndarray]:
-    """Signals combined from others, and the top-side label."""
+def combined_signals(signals: dict[str, AnyArray], top_is_left: AnyArray) -> dict[str, AnyArray]:
+    """Signals combined from others, and the top-side label.
+
+    Parameters
+    ----------
+    signals : dict[str, AnyArray]
+        Signals by name.
+    top_is_left : AnyArray
+        (T,) True where the left side is on top.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        The combined signals by name.
+    """
     pelvis = 90.0 - signals["hip_deg"]
     return {"pelvis_tuck_deg": pelvis, "spine_curve_deg": signals["head_flexion_deg"] + pelvis,
             "top_is_left": top_is_left.astype(float)}
 
 
-def all_fours_signals(track: PoseTrack, side: str) -> dict[str, np.ndarray]:
-    """Head angle and hand/knee offsets of one body side, NaN where not seen."""
+def all_fours_signals(track: PoseTrack, side: str) -> dict[str, AnyArray]:
+    """Head angle and hand/knee offsets of one body side, NaN where not seen.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+    side : str
+        ``"left"`` or ``"right"``.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        The signals by name, each (T,).
+    """
     marks = SIDE_LANDMARKS[side]
     p, vis = track.image[..., :2].astype(float), track.visibility
     ear, shoulder, wrist = p[:, marks["ear"]], p[:, marks["shoulder"]], p[:, marks["wrist"]]
@@ -120,7 +193,7 @@ def all_fours_signals(track: PoseTrack, side: str) -> dict[str, np.ndarray]:
         hand = (wrist[:, 0] - shoulder[:, 0]) * facing / torso_len
         knee_offset = (knee[:, 0] - hip[:, 0]) * facing / torso_len
 
-    def masked(values: np.ndarray, *names: str) -> np.ndarray:
+    def masked(values: AnyArray, *names: str) -> AnyArray:  # numpydoc ignore=GL08
         with np.errstate(invalid="ignore"):
             seen = np.all(vis[:, [marks[n] for n in names]] > VISIBLE, axis=1)
         return np.where(seen, values, np.nan)
@@ -132,17 +205,42 @@ def all_fours_signals(track: PoseTrack, side: str) -> dict[str, np.ndarray]:
     }
 
 
-def hip_drop_px(track: PoseTrack) -> np.ndarray:
-    """(T,) how much lower the left hip is than the right in the picture (image y grows down)."""
-    return (track.image[:, L.LEFT_HIP, 1] - track.image[:, L.RIGHT_HIP, 1]).astype(float)
+def hip_drop_px(track: PoseTrack) -> AnyArray:
+    """(T,) how much lower the left hip is than the right in the picture (image y grows down).
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+
+    Returns
+    -------
+    AnyArray
+        (T,) pixels.
+    """
+    out: AnyArray = (track.image[:, L.LEFT_HIP, 1] - track.image[:, L.RIGHT_HIP, 1]).astype(float)
+    return out
 
 
-def side_lying_signals(track: PoseTrack, top_is_left: np.ndarray) -> dict[str, np.ndarray]:
-    """Open-book measures of a side-lying body whose top side is given per frame."""
+def side_lying_signals(track: PoseTrack, top_is_left: AnyArray) -> dict[str, AnyArray]:
+    """Open-book measures of a side-lying body whose top side is given per frame.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+    top_is_left : AnyArray
+        (T,) True where the left side is on top.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        The signals by name, each (T,).
+    """
     w = track.world.astype(float)
     sides = np.where(top_is_left[:, None], "left", "right"), np.where(top_is_left[:, None], "right", "left")
 
-    def side_point(part: str, on_top: bool) -> np.ndarray:
+    def side_point(part: str, on_top: bool) -> AnyArray:  # numpydoc ignore=GL08
         names = sides[0] if on_top else sides[1]
         left = w[:, SIDE_LANDMARKS["left"][part]]
         right = w[:, SIDE_LANDMARKS["right"][part]]
@@ -154,8 +252,9 @@ def side_lying_signals(track: PoseTrack, top_is_left: np.ndarray) -> dict[str, n
     with np.errstate(invalid="ignore", divide="ignore"):
         axis /= np.linalg.norm(axis, axis=-1, keepdims=True)
 
-    def across(v: np.ndarray) -> np.ndarray:
-        return v - np.sum(v * axis, axis=-1, keepdims=True) * axis
+    def across(v: AnyArray) -> AnyArray:  # numpydoc ignore=GL08
+        out: AnyArray = v - np.sum(v * axis, axis=-1, keepdims=True) * axis
+        return out
 
     top_sh, bottom_sh = side_point("shoulder", True), side_point("shoulder", False)
     top_arm = across(side_point("wrist", True) - top_sh)
@@ -174,14 +273,35 @@ def side_lying_signals(track: PoseTrack, top_is_left: np.ndarray) -> dict[str, n
     }
 
 
-def carry_signals(track: PoseTrack) -> dict[str, np.ndarray]:
-    """Trunk lean, knee bend and the feet's alternation."""
+def carry_signals(track: PoseTrack) -> dict[str, AnyArray]:
+    """Trunk lean, knee bend and the feet's alternation.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+
+    Returns
+    -------
+    dict[str, AnyArray]
+        The signals by name, each (T,).
+    """
     return {"trunk_lean_deg": trunk_lean_deg(track), "knee_flexion_deg": knee_flexion_deg(track),
             "feet_apart_ratio": feet_apart_ratio(track)}
 
 
-def trunk_lean_deg(track: PoseTrack) -> np.ndarray:
+def trunk_lean_deg(track: PoseTrack) -> AnyArray:
     """(T,) lean of the trunk (mid-hip → mid-shoulder) from vertical, in any direction.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+
+    Returns
+    -------
+    AnyArray
+        (T,) degrees, NaN where not seen.
 
     Notes
     -----
@@ -204,10 +324,21 @@ def trunk_lean_deg(track: PoseTrack) -> np.ndarray:
     return np.where(seen, lean, np.nan)
 
 
-def knee_flexion_deg(track: PoseTrack) -> np.ndarray:
+def knee_flexion_deg(track: PoseTrack) -> AnyArray:
     """(T,) mean bend of the two knees, 0 straight (3D where world landmarks exist).
 
-    A knee that is not seen leaves the other to speak for both."""
+    A knee that is not seen leaves the other to speak for both.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+
+    Returns
+    -------
+    AnyArray
+        (T,) degrees, NaN where neither knee is seen.
+    """
     points = track.world if np.isfinite(track.world[:, L.LEFT_KNEE]).any() else track.image
     bends = []
     coords = slice(0, 3) if points is track.world else slice(0, 2)
@@ -220,16 +351,27 @@ def knee_flexion_deg(track: PoseTrack) -> np.ndarray:
         bends.append(np.where(seen, bend, np.nan))
     with warnings.catch_warnings():  # frames with neither knee seen stay NaN
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(np.vstack(bends), axis=0)
+        out: AnyArray = np.nanmean(np.vstack(bends), axis=0)
+        return out
 
 
-def feet_apart_ratio(track: PoseTrack) -> np.ndarray:
+def feet_apart_ratio(track: PoseTrack) -> AnyArray:
     """(T,) left-minus-right ankle height in the picture over the leg length; NaN where an
     ankle or hip is not seen.
 
     Walking toward or away from the camera, the feet take turns being the lower one in the
     picture (the leading foot is nearer, the swinging one lifted), so this changes sign once per
     step; scaled by the leg length, distance from the camera does not matter.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The pose track.
+
+    Returns
+    -------
+    AnyArray
+        (T,) ratio.
     """
     image, vis = track.image, track.visibility
     with np.errstate(invalid="ignore"):

@@ -13,7 +13,7 @@ class GrowingArray:
     """Rows appended one at a time into an array that doubles its capacity when full."""
 
     def __init__(self, row_shape: tuple[int, ...], dtype: type = np.float64) -> None:
-        self._data = np.full((64, *row_shape), np.nan, dtype)
+        self._data: np.ndarray = np.full((64, *row_shape), np.nan, dtype)
         self._size = 0
 
     def append(self, row: np.ndarray | float) -> None:

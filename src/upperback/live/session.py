@@ -198,9 +198,11 @@ class LiveSession:
         if time_s <= self._last_time_s:
             raise UpperbackError(f"Frames must come in time order: {time_s:.3f} s came after "
                                  f"{self._last_time_s:.3f} s. Restart the live session.")
+        if image is not None and visibility is None:
+            raise UpperbackError("A frame's landmarks came without their visibility; pass both, or neither.")
         self._last_time_s = time_s
         found = image is not None
-        self._skeleton = None if image is None else np.column_stack([image[:, :2], visibility])
+        self._skeleton = None if image is None or visibility is None else np.column_stack([image[:, :2], visibility])
         self._camera_check = check_camera(self.movement, image, world, visibility, self.frame_size, luma)
         self._camera.update(time_s, self._camera_check)
         if self._end is not None or not self._due(time_s):

@@ -110,14 +110,15 @@ def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zon
         matches, unmapped = _match_names(parsed.sets, matcher)
         bundle = _bundle(parsed.format, path, digest, parsed.rows_read, parsed.sets, matches)
         bundle.aliases.update(mappings)
+        units = units_read(parsed, weight_unit)
         report = ImportReport(path=path, format=parsed.format, rows_read=parsed.rows_read,
                               rows_skipped=parsed.rows_skipped, sets_read=len(parsed.sets), outcome=None,
                               matches=matches, unmapped=unmapped,
                               match_sets={name: n for name, n in
                                           Counter(s.set.exercise_name for s in parsed.sets).items()
                                           if name in matches},
-                              units=units_read(parsed, weight_unit))
-        bundle.summary = {"units": report.units.sentence, "unit_warning": report.units.warning}
+                              units=units)
+        bundle.summary = {"units": units.sentence, "unit_warning": units.warning}
     if not dry_run:
         report.outcome = store.add_import(bundle)
     return report

@@ -48,12 +48,17 @@ EXPORTED_TYPES = {"performed_at": AwareDatetime, "set_index": Annotated[int, Fie
 """Where the document is stricter than the record's type hints."""
 
 
+class _SetPosition(_Strict):
+    """The first field of an exported set, declared here so that type checkers know it."""
+
+    session: int | None = Field(None, description="Position of the set's session in 'sessions'.")
+
+
 def _exported_set_fields() -> dict[str, Any]:
-    """The fields of a set in the document: its session's position, then every field of
+    """The fields of a set in the document after its session's position: every field of
     :class:`LoggedSet` but the ids, in the record's order, with the record's types and defaults."""
     hints = get_type_hints(LoggedSet)
-    exported: dict[str, Any] = {
-        "session": (int | None, Field(None, description="Position of the set's session in 'sessions'."))}
+    exported: dict[str, Any] = {}
     for f in dataclasses.fields(LoggedSet):
         if f.name not in NOT_EXPORTED:
             default = ... if f.default is dataclasses.MISSING else f.default
@@ -61,7 +66,7 @@ def _exported_set_fields() -> dict[str, Any]:
     return exported
 
 
-ExportedSet = create_model("ExportedSet", __base__=_Strict, **_exported_set_fields())
+ExportedSet = create_model("ExportedSet", __base__=_SetPosition, **_exported_set_fields())
 """A set as the document holds it: the one set record (:class:`LoggedSet`), by field."""
 
 
@@ -89,7 +94,7 @@ class LogDocument(_Strict):
     plans: list[ExportedPlan] = []
     aliases: dict[str, tuple[str, str | None]] = {}
     sessions: list[ExportedSession] = []
-    sets: list[ExportedSet] = []  # type: ignore[valid-type]
+    sets: list[ExportedSet] = []
     form_analyses: list[ExportedAnalysis] = []
 
 
@@ -149,7 +154,7 @@ def read_bundle(text: str, path: Path, file_sha256: str) -> ImportBundle:
     )
 
 
-def _set_fields(s: LoggedSet) -> dict:
+def _set_fields(s: LoggedSet) -> dict[str, Any]:
     return {name: getattr(s, name) for name in ExportedSet.model_fields if name != "session"}
 
 

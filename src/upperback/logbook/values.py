@@ -23,7 +23,8 @@ class _Months(date_parser.parserinfo):
     """dateutil's English names plus the month names apps write in other languages (German,
     French, Spanish, Italian, Portuguese, Dutch): ``11 Juni 2024``, ``5 févr. 2025``, ``3 dic 2023``."""
 
-    MONTHS = [
+    # dateutil's stub allows 2 or 3 names a month; its parser reads any number.
+    MONTHS: list[tuple[str, ...]] = [  # type: ignore[assignment]
         ("Jan", "January", "Januar", "Jänner", "janv", "janvier", "ene", "enero", "gen", "gennaio", "janeiro",
          "januari"),
         ("Feb", "February", "Februar", "févr", "fevr", "février", "febrero", "febbraio", "fev", "fevereiro",

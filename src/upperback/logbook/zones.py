@@ -30,7 +30,9 @@ def local_zone() -> tzinfo:
                 return ZoneInfo(candidate)
             except (ZoneInfoNotFoundError, ValueError):
                 continue
-    return datetime.now().astimezone().tzinfo  # a fixed offset: right today, maybe not in summer
+    zone = datetime.now().astimezone().tzinfo  # a fixed offset: right today, maybe not in summer
+    assert zone is not None  # astimezone() always gives an aware datetime
+    return zone
 
 
 def _localtime_key() -> str | None:

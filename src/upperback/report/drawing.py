@@ -8,6 +8,7 @@ with the picture, so a 360p phone clip and a 1080p one look alike.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -87,7 +88,7 @@ class Painter:
     # ------------------------------------------------------------------ skeleton
 
     def skeleton(self, rgb: np.ndarray, points: np.ndarray, seen: np.ndarray,
-                 highlight: list[tuple[int, int]] = ()) -> None:
+                 highlight: Sequence[tuple[int, int]] = ()) -> None:
         """Bones (left side orange, right blue) and joints of the landmarks ``seen``;
         ``highlight`` pairs are drawn thicker in the accent colour."""
         bone = self.px(3, least=2)
@@ -97,7 +98,7 @@ class Painter:
         def xy(lm: int) -> tuple[int, int]:
             return int(round(points[lm, 0])), int(round(points[lm, 1]))
 
-        edges = [(a, b) for a, b in SKELETON_EDGES if seen[a] and seen[b]]
+        edges: list[tuple[int, int]] = [(a, b) for a, b in SKELETON_EDGES if seen[a] and seen[b]]
         for a, b in edges:
             cv2.line(rgb, xy(a), xy(b), DARK, outline, cv2.LINE_AA)
         for a, b in edges:
@@ -189,7 +190,8 @@ class Painter:
         title_font, cue_font = font(self.font_px(22), True), font(self.font_px(19))
         box_width = min(self.width - 2 * margin, self.px(980))
         text_width = box_width - 2 * pad - bar
-        blocks = []
+        blocks: list[tuple[tuple[int, int, int], list[tuple[str, ImageFont.FreeTypeFont, tuple[int, int, int]]],
+                           str | None]] = []
         for caption in captions[:with_cue]:
             lines = [(line, title_font, SEVERITY_RGB.get(caption.severity, WHITE))
                      for line in _wrap(caption.title, title_font, text_width)]
@@ -253,7 +255,7 @@ class Painter:
         if x1 <= x0 or y1 <= y0:
             return
         mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
-        cv2.circle(mask, (centre[0] - x0, centre[1] - y0), radius, 255, -1, cv2.LINE_AA)
+        cv2.circle(mask, (centre[0] - x0, centre[1] - y0), radius, (255,), -1, cv2.LINE_AA)
         weight = (mask.astype(np.float32) / 255 * alpha)[..., None]
         region = rgb[y0:y1, x0:x1]
         region[:] = (region * (1 - weight) + np.array(DARK, np.float32) * weight).astype(np.uint8)
@@ -289,16 +291,16 @@ def _clusters(boxes: list[tuple[float, float, float, float]], gap: float) -> lis
     directly or through others, share a group."""
     groups: list[tuple[list[float], list[int]]] = []
     for index, box in enumerate(boxes):
-        merged = [list(box), [index]]
+        bounds, members = list(box), [index]
         for group in list(groups):
             area = group[0]
             if (box[0] - gap < area[2] and area[0] - gap < box[2]
                     and box[1] - gap < area[3] and area[1] - gap < box[3]):
-                merged[0] = [min(merged[0][0], area[0]), min(merged[0][1], area[1]),
-                             max(merged[0][2], area[2]), max(merged[0][3], area[3])]
-                merged[1] += group[1]
+                bounds = [min(bounds[0], area[0]), min(bounds[1], area[1]),
+                          max(bounds[2], area[2]), max(bounds[3], area[3])]
+                members += group[1]
                 groups.remove(group)
-        groups.append((merged[0], merged[1]))
+        groups.append((bounds, members))
     return [sorted(members) for _, members in groups]
 
 

@@ -69,7 +69,7 @@ def key_frames(report: FormReport, track: PoseTrack, movement: Movement, ranked:
     annotated video, cropped to the body (JPEG, base64). Without reps: the most serious fault's
     moment and a moment without one."""
     moments = []
-    if ranked.best is not None:
+    if ranked.best is not None and ranked.worst is not None:  # both set, or neither
         reps = {rep.index: rep for rep in report.reps}
         if ranked.best == ranked.worst:
             moments.append(("Your rep", reps[ranked.best]))

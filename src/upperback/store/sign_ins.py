@@ -9,8 +9,9 @@ deletes, the rows of the old one.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Engine, String, delete, select
+from sqlalchemy import CursorResult, Engine, String, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from upperback.store.db import write_engine
@@ -53,6 +54,6 @@ def remove(engine: Engine, token_sha256: str) -> None:
 def remove_other_passwords(engine: Engine, password_tag: str) -> int:
     """Delete the sign-ins made with any other password, and expired ones; returns how many went."""
     with Session(write_engine(engine)) as session, session.begin():
-        result = session.execute(delete(SignIn).where(
-            (SignIn.password_tag != password_tag) | (SignIn.expires_at <= utc_now())))
+        result = cast(CursorResult[Any], session.execute(delete(SignIn).where(
+            (SignIn.password_tag != password_tag) | (SignIn.expires_at <= utc_now()))))
         return result.rowcount or 0

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, replace
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, exists, func, insert, or_, select, text, update
+from sqlalchemy import CursorResult, Engine, delete, exists, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -158,7 +159,8 @@ class Store:
             set_ids = select(SetRow.id).where(SetRow.session_id == session_id)
             session.execute(update(FormAnalysis).where(FormAnalysis.set_id.in_(set_ids)).values(set_id=None))
             session.execute(update(FormAnalysis).where(FormAnalysis.session_id == session_id).values(session_id=None))
-            sets = session.execute(delete(SetRow).where(SetRow.session_id == session_id)).rowcount or 0
+            deleted = cast(CursorResult[Any], session.execute(delete(SetRow).where(SetRow.session_id == session_id)))
+            sets = deleted.rowcount or 0
             session.delete(row)
             return Removed(sets=sets, sessions=1)
 
@@ -419,7 +421,8 @@ class Store:
                                      "still in the log.")
             set_ids = select(SetRow.id).where(SetRow.import_batch_id == batch_id)
             session.execute(update(FormAnalysis).where(FormAnalysis.set_id.in_(set_ids)).values(set_id=None))
-            sets = session.execute(delete(SetRow).where(SetRow.import_batch_id == batch_id)).rowcount or 0
+            deleted = cast(CursorResult[Any], session.execute(delete(SetRow).where(SetRow.import_batch_id == batch_id)))
+            sets = deleted.rowcount or 0
             emptied = select(TrainingSession.id).where(
                 TrainingSession.import_batch_id == batch_id,
                 ~exists().where(SetRow.session_id == TrainingSession.id))
@@ -596,7 +599,7 @@ def _apply_aliases(session: Session, aliases: dict[str, tuple[str, str | None]],
         query = update(SetRow).where(func.lower(SetRow.exercise_name) == key)
         if not overwrite:
             query = query.where(SetRow.exercise_id.is_(None))
-        result = session.execute(query.values(exercise_id=exercise_id, variant_id=variant_id))
+        result = cast(CursorResult[Any], session.execute(query.values(exercise_id=exercise_id, variant_id=variant_id)))
         updated += result.rowcount or 0
     return updated
 
