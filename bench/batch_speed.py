@@ -75,30 +75,40 @@ def main() -> None:
                     print(f"warning: {result.failed} videos failed with {engine}, {workers} workers")
                 best[engine, workers] = wall_s
                 rows.append((engine, workers, result, wall_s))
-                print(f"{engine:5} x{workers}: {result.analysed} videos, {result.video_s:.1f} s of video "
-                      f"in {wall_s:.1f} s", flush=True)
+                print(
+                    f"{engine:5} x{workers}: {result.analysed} videos, {result.video_s:.1f} s of video "
+                    f"in {wall_s:.1f} s",
+                    flush=True,
+                )
         first_engine, first_workers = args.engines[0], args.workers[0]
-        rerun, rerun_s = one_run(inputs, first_engine, first_workers,
-                                 Path(tmp) / f"{first_engine}-{first_workers}-0")
+        rerun, rerun_s = one_run(inputs, first_engine, first_workers, Path(tmp) / f"{first_engine}-{first_workers}-0")
     load = os.getloadavg()
 
-    print(f"\ninputs: {len(inputs)} videos; machine: {platform.machine()}, {os.cpu_count()} cores, "
-          f"load average after the runs {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 min)\n")
+    print(
+        f"\ninputs: {len(inputs)} videos; machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"load average after the runs {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1 / 5 / 15 min)\n"
+    )
     print("| engine | workers | videos | video s | wall s | videos/min | x real time |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for engine, workers, result, wall_s in rows:
-        print(f"| {engine} | {workers} | {result.analysed} | {result.video_s:.1f} | {wall_s:.1f} | "
-              f"{60 * result.analysed / wall_s:.1f} | {result.video_s / wall_s:.2f} |")
+        print(
+            f"| {engine} | {workers} | {result.analysed} | {result.video_s:.1f} | {wall_s:.1f} | "
+            f"{60 * result.analysed / wall_s:.1f} | {result.video_s / wall_s:.2f} |"
+        )
     if "ray" in args.engines and "local" in args.engines:
         print()
         for workers in args.workers:
             extra = best["ray", workers] - best["local", workers]
-            print(f"Ray vs local pool, workers={workers}: {extra:+.1f} s "
-                  f"({100 * extra / best['local', workers]:+.0f} %), "
-                  f"{extra / max(1, rows[0][2].analysed):+.2f} s per video")
+            print(
+                f"Ray vs local pool, workers={workers}: {extra:+.1f} s "
+                f"({100 * extra / best['local', workers]:+.0f} %), "
+                f"{extra / max(1, rows[0][2].analysed):+.2f} s per video"
+            )
         print(f"Starting and stopping a local Ray instance alone: {ray_start_stop_s(args.workers[0]):.1f} s")
-    print(f"Re-run with nothing to do ({first_engine}, workers={first_workers}): {rerun_s:.2f} s, "
-          f"{rerun.skipped} skipped, {rerun.analysed} analysed")
+    print(
+        f"Re-run with nothing to do ({first_engine}, workers={first_workers}): {rerun_s:.2f} s, "
+        f"{rerun.skipped} skipped, {rerun.analysed} analysed"
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 DEFAULT_CLIP = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "clips" / "row_dumbbell_gym_side.mp4"
@@ -41,8 +41,9 @@ def run_once(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall s, CPU s of the process and its children) of one run of ``upperback ARGS``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([upperback_command(), *args], env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [upperback_command(), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -62,8 +63,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "UPPERBACK_DATA_DIR": str(folder / "data"), "COLUMNS": "100"}
-        run_once(["profile", "-e", "dumbbells", "--dumbbell-kg", "10", "--level", "beginner",
-                  "--goal", "posture"], env)
+        run_once(["profile", "-e", "dumbbells", "--dumbbell-kg", "10", "--level", "beginner", "--goal", "posture"], env)
         commands: list[tuple[list[str], int, str]] = [
             (["--help"], args.repeat, "under 0.5 s"),
             (["exercises"], args.repeat, "under 0.5 s"),
@@ -73,18 +73,35 @@ def main() -> None:
         if not args.skip_analyze:
             clip = args.clip.resolve()
             duration = _duration_s(clip)
-            commands.append(([
-                "analyze", str(clip), "-x", args.exercise, "--html", str(folder / "report.html"),
-                "--video-out", str(folder / "annotated.mp4"), "--json", str(folder / "report.json"),
-            ], 1, f"within the video's {duration:.0f} s"))
+            commands.append(
+                (
+                    [
+                        "analyze",
+                        str(clip),
+                        "-x",
+                        args.exercise,
+                        "--html",
+                        str(folder / "report.html"),
+                        "--video-out",
+                        str(folder / "annotated.mp4"),
+                        "--json",
+                        str(folder / "report.json"),
+                    ],
+                    1,
+                    f"within the video's {duration:.0f} s",
+                )
+            )
         rows = []
         for command, repeat, goal in commands:
             runs = [run_once(command, env) for _ in range(repeat)]
-            rows.append((command, statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs),
-                         repeat, goal))
+            rows.append(
+                (command, statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs), repeat, goal)
+            )
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; load average "
-          f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}; {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; load average "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
+    )
     print("| command | runs | wall s (median) | CPU s | goal |")
     print("|---|---:|---:|---:|---|")
     for command, wall, cpu, repeat, goal in rows:

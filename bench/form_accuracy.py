@@ -35,12 +35,12 @@ from upperback.evaluation.injections import (
     bend_back,
     move_hands_forward,
     raise_shoulders,
-    shrink_motion,
-    shrug_between,
-    tilt_shoulders,
     rep_progress,
     shorten_range,
+    shrink_motion,
+    shrug_between,
     speed_up_lowering,
+    tilt_shoulders,
     tilt_torso,
 )
 from upperback.form.report import FormReport
@@ -53,21 +53,33 @@ Injection = Callable[[PoseTrack, FormReport, float], PoseTrack]
 INJECTIONS: dict[str, tuple[str, Injection, list[float], str]] = {
     # code: (what is changed, how, magnitudes, unit); codes in FROM_SECOND_REP change every rep
     # but the first, which stays the lifter's reference.
-    "torso_too_upright": ("torso turned up about the hips", lambda t, r, m: tilt_torso(t, m),
-                          [10, 20, 30, 40], "deg"),
-    "torso_swing": ("torso rising with each pull", lambda t, r, m: tilt_torso(t, m * rep_progress(t.times_s, r.reps)),
-                    [10, 20, 25, 30], "deg"),
-    "shrugging": ("shoulders lifted toward the ears at the top",
-                  lambda t, r, m: raise_shoulders(t, m, rep_progress(t.times_s, r.reps)),
-                  [0.1, 0.2, 0.3, 0.4], "of ear-shoulder distance"),
+    "torso_too_upright": ("torso turned up about the hips", lambda t, r, m: tilt_torso(t, m), [10, 20, 30, 40], "deg"),
+    "torso_swing": (
+        "torso rising with each pull",
+        lambda t, r, m: tilt_torso(t, m * rep_progress(t.times_s, r.reps)),
+        [10, 20, 25, 30],
+        "deg",
+    ),
+    "shrugging": (
+        "shoulders lifted toward the ears at the top",
+        lambda t, r, m: raise_shoulders(t, m, rep_progress(t.times_s, r.reps)),
+        [0.1, 0.2, 0.3, 0.4],
+        "of ear-shoulder distance",
+    ),
     "partial_range": ("elbow bend kept", lambda t, r, m: shorten_range(t, m), [0.9, 0.75, 0.6, 0.5], "fraction"),
     "fast_lowering": ("lowering sped up", lambda t, r, m: speed_up_lowering(t, r.reps, m), [2, 3, 4, 6], "x"),
-    "rounded_back": ("back outline bulged out from rep 2 on",
-                     lambda t, r, m: bend_back(t, m, after_first_rep(t.times_s, r.reps)),
-                     [0.02, 0.04, 0.06, 0.08], "torso lengths"),
-    "arched_lower_back": ("back outline dipped in from rep 2 on",
-                          lambda t, r, m: bend_back(t, -m, after_first_rep(t.times_s, r.reps)),
-                          [0.02, 0.04, 0.06, 0.08], "torso lengths"),
+    "rounded_back": (
+        "back outline bulged out from rep 2 on",
+        lambda t, r, m: bend_back(t, m, after_first_rep(t.times_s, r.reps)),
+        [0.02, 0.04, 0.06, 0.08],
+        "torso lengths",
+    ),
+    "arched_lower_back": (
+        "back outline dipped in from rep 2 on",
+        lambda t, r, m: bend_back(t, -m, after_first_rep(t.times_s, r.reps)),
+        [0.02, 0.04, 0.06, 0.08],
+        "torso lengths",
+    ),
 }
 FROM_SECOND_REP = {"rounded_back", "arched_lower_back"}
 
@@ -77,17 +89,24 @@ CARRY_WINDOWS = [(1.0 + 2.0 * k, 3.0 + 2.0 * k) for k in range(6)]
 """Two-second stretches of the walk, changed one at a time."""
 
 WINDOWED: dict[str, tuple[str, Callable[[PoseTrack, float, float, float], PoseTrack], list[float], str]] = {
-    "leaning_sideways": ("shoulder line tilted", lambda t, m, a, b: tilt_shoulders(t, m, a, b, absolute=True),
-                         [4, 8, 12, 16], "deg"),
-    "shrugging": ("shoulders raised toward the ears", lambda t, m, a, b: shrug_between(t, m, a, b),
-                  [0.1, 0.2, 0.3, 0.4], "of ear-shoulder distance"),
+    "leaning_sideways": (
+        "shoulder line tilted",
+        lambda t, m, a, b: tilt_shoulders(t, m, a, b, absolute=True),
+        [4, 8, 12, 16],
+        "deg",
+    ),
+    "shrugging": (
+        "shoulders raised toward the ears",
+        lambda t, m, a, b: shrug_between(t, m, a, b),
+        [0.1, 0.2, 0.3, 0.4],
+        "of ear-shoulder distance",
+    ),
 }
 
 CAT_COW_CLIP = "cat_cow_home_side.mp4"
 CAT_COW: dict[str, tuple[str, Callable[[PoseTrack, float], PoseTrack], list[float], str]] = {
     "small_range": ("head and hip motion kept", shrink_motion, [0.8, 0.6, 0.4, 0.2], "fraction"),
-    "hands_not_under_shoulders": ("hands moved forward", move_hands_forward, [0.1, 0.2, 0.3, 0.4],
-                                  "torso lengths"),
+    "hands_not_under_shoulders": ("hands moved forward", move_hands_forward, [0.1, 0.2, 0.3, 0.4], "torso lengths"),
 }
 
 
@@ -101,10 +120,14 @@ def carry_sweep(track: PoseTrack) -> None:
     for code, (what, inject, magnitudes, unit) in WINDOWED.items():
         false_alarms = sum(_overlaps(clean, code, a, b) for a, b in CARRY_WINDOWS)
         for magnitude in magnitudes:
-            hits = sum(_overlaps(analyze(inject(track, magnitude, a, b), "farmers-carry"), code, a, b)
-                       for a, b in CARRY_WINDOWS)
-            print(f"| {code} | {what} | {magnitude:g} {unit} | {len(CARRY_WINDOWS)} | {hits} "
-                  f"| {false_alarms}/{len(CARRY_WINDOWS)} | {_f1(hits, len(CARRY_WINDOWS), false_alarms):.2f} |")
+            hits = sum(
+                _overlaps(analyze(inject(track, magnitude, a, b), "farmers-carry"), code, a, b)
+                for a, b in CARRY_WINDOWS
+            )
+            print(
+                f"| {code} | {what} | {magnitude:g} {unit} | {len(CARRY_WINDOWS)} | {hits} "
+                f"| {false_alarms}/{len(CARRY_WINDOWS)} | {_f1(hits, len(CARRY_WINDOWS), false_alarms):.2f} |"
+            )
 
 
 def cat_cow_sweep(track: PoseTrack) -> None:
@@ -179,8 +202,10 @@ def warning_codes(report: FormReport) -> set[str]:
 
 def count_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> None:
     print("## Rep counts and faults, every clip\n")
-    print("| folder | clip | exercise | kind | reps | manifest | in range | error faults | warning codes "
-          "| other faults | expected faults found |")
+    print(
+        "| folder | clip | exercise | kind | reps | manifest | in range | error faults | warning codes "
+        "| other faults | expected faults found |"
+    )
     print("|---|---|---|---|---:|---|---|---:|---|---|---|")
     for row in rows:
         report = reports[row["file"]]
@@ -190,11 +215,15 @@ def count_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> N
         warnings = ", ".join(sorted(warning_codes(report))) or "–"
         others = ", ".join(sorted({f.code for f in report.faults} - warning_codes(report))) or "–"
         expected = [code for code in row.get("expected_faults", "").split(";") if code]
-        found = ", ".join(f"{code} {'yes' if code in {f.code for f in report.faults} else 'NO'}"
-                          for code in expected) or "–"
+        found = (
+            ", ".join(f"{code} {'yes' if code in {f.code for f in report.faults} else 'NO'}" for code in expected)
+            or "–"
+        )
         kind = row.get("kind") or ("control" if row.get("variant") == NEGATIVE_CONTROL else "demo")
-        print(f"| {row['folder']} | {row['file']} | {row['exercise']} | {kind} "
-              f"| {report.rep_count} | {counted} | {ok} | {errors} | {warnings} | {others} | {found} |")
+        print(
+            f"| {row['folder']} | {row['file']} | {row['exercise']} | {kind} "
+            f"| {report.rep_count} | {counted} | {ok} | {errors} | {warnings} | {others} | {found} |"
+        )
 
 
 def movement_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> None:
@@ -202,11 +231,14 @@ def movement_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -
     print("| movement | clips | exact (in range) | within one | mean absolute error (reps) |")
     print("|---|---:|---:|---:|---:|")
     for movement in sorted({r["exercise"] for r in rows}):
-        errors = [range_error(reports[r["file"]].rep_count, r) for r in rows
-                  if r["exercise"] == movement and r["reps_min"]]
+        errors = [
+            range_error(reports[r["file"]].rep_count, r) for r in rows if r["exercise"] == movement and r["reps_min"]
+        ]
         if errors:
-            print(f"| {movement} | {len(errors)} | {sum(e == 0 for e in errors)} | {sum(e <= 1 for e in errors)} "
-                  f"| {np.mean(errors):.2f} |")
+            print(
+                f"| {movement} | {len(errors)} | {sum(e == 0 for e in errors)} | {sum(e <= 1 for e in errors)} "
+                f"| {np.mean(errors):.2f} |"
+            )
 
 
 def good_form_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> None:
@@ -216,8 +248,10 @@ def good_form_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) 
     print("\n## Good-form clips\n")
     print("| clips | with an error fault | warning codes per clip | clips with a warning |")
     print("|---:|---:|---:|---|")
-    print(f"| {len(good)} | {len(with_error)} | {np.mean(codes):.2f} | "
-          f"{', '.join(r['file'] for r in good if warning_codes(reports[r['file']])) or '–'} |")
+    print(
+        f"| {len(good)} | {len(with_error)} | {np.mean(codes):.2f} | "
+        f"{', '.join(r['file'] for r in good if warning_codes(reports[r['file']])) or '–'} |"
+    )
 
 
 RULES = {
@@ -251,8 +285,11 @@ def rule_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> No
             movements, code, threshold_key, kind = RULES[key]
             values = np.array([r.metrics.get(key, np.nan) for r in report.reps], float)
             movement = get_library().movement(row["exercise"])
-            if (row["exercise"] not in movements or not np.isfinite(values).any()
-                    or code not in {f.code for f in movement.faults}):
+            if (
+                row["exercise"] not in movements
+                or not np.isfinite(values).any()
+                or code not in {f.code for f in movement.faults}
+            ):
                 cells.append("–")
                 continue
             limit = movement.fault(code).thresholds[threshold_key]
@@ -273,8 +310,7 @@ def shrug_table(data: Path) -> None:
     print("|---|---:|---:|")
     for label in ("good", "bad"):
         paths = sorted(folder.glob(f"*_{label}_*.npy"))
-        hits = sum(any(f.code == "shrugging" for f in analyze(read_coco18(p), "farmers-carry").faults)
-                   for p in paths)
+        hits = sum(any(f.code == "shrugging" for f in analyze(read_coco18(p), "farmers-carry").faults) for p in paths)
         print(f"| {label} | {len(paths)} | {hits} |")
 
 
@@ -302,8 +338,11 @@ def main() -> None:
     print("| fault | change | magnitude | clips | reps | recall | false alarms | F1 |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for code, (what, inject, magnitudes, unit) in INJECTIONS.items():
-        targets = {name: pair for name, pair in clean.items()
-                   if pair[1].reps and any(f.code == code for f in _catalogue(pair[1]))}
+        targets = {
+            name: pair
+            for name, pair in clean.items()
+            if pair[1].reps and any(f.code == code for f in _catalogue(pair[1]))
+        }
         first = 1 if code in FROM_SECOND_REP else 0
         negatives = sum(len(r.reps) for _, r in targets.values())
         false_alarms = sum(flagged(r, code) for _, r in targets.values())
@@ -316,8 +355,10 @@ def main() -> None:
             recall = hits / positives if positives else np.nan
             precision = hits / (hits + false_alarms) if hits + false_alarms else np.nan
             f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
-            print(f"| {code} | {what} | {magnitude:g} {unit} | {len(targets)} | {positives} | {recall:.2f} "
-                  f"| {false_alarms}/{negatives} | {f1:.2f} |")
+            print(
+                f"| {code} | {what} | {magnitude:g} {unit} | {len(targets)} | {positives} | {recall:.2f} "
+                f"| {false_alarms}/{negatives} | {f1:.2f} |"
+            )
     carry_sweep(clean[CARRY_CLIP][0])
     cat_cow_sweep(clean[CAT_COW_CLIP][0])
 

@@ -113,18 +113,23 @@ def realtime_run(clip: Path, exercise: str, max_width: int | None, send_hz: floa
             if slot == last_slot:
                 continue  # the page captures on a timer at the analysis rate only
             last_slot = slot
-            ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR),
-                                    [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+            ok, jpeg = cv2.imencode(
+                ".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY]
+            )
             engine.offer(captured, time_s, jpeg.tobytes())
     time.sleep(0.5)
     engine.close()
     latency = np.array(engine.latencies_ms)
     final = engine.session.finish()
     return {
-        "frames": frames, "sent": engine.sent, "dropped": engine.dropped,
+        "frames": frames,
+        "sent": engine.sent,
+        "dropped": engine.dropped,
         "dropped_share": engine.dropped / max(engine.sent, 1),
-        "p50_ms": float(np.percentile(latency, 50)), "p95_ms": float(np.percentile(latency, 95)),
-        "p99_ms": float(np.percentile(latency, 99)), "engine_p50_ms": float(np.median(engine.busy_ms)),
+        "p50_ms": float(np.percentile(latency, 50)),
+        "p95_ms": float(np.percentile(latency, 95)),
+        "p99_ms": float(np.percentile(latency, 99)),
+        "engine_p50_ms": float(np.median(engine.busy_ms)),
         "reps": final.reps,
     }
 
@@ -146,13 +151,27 @@ def accuracy_run(clip: Path, exercise: str, max_width: int | None) -> dict:
         live_track = session.history.track()
     count = min(len(live_track), len(offline_track))
     a, b = live_track.image[:count, :, :2], offline_track.image[:count, :, :2]
-    torso = np.linalg.norm(b[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].mean(1)
-                           - b[:, [L.LEFT_HIP, L.RIGHT_HIP]].mean(1), axis=-1)
-    body = [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST, L.RIGHT_WRIST,
-            L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_EAR, L.RIGHT_EAR]
+    torso = np.linalg.norm(
+        b[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER]].mean(1) - b[:, [L.LEFT_HIP, L.RIGHT_HIP]].mean(1), axis=-1
+    )
+    body = [
+        L.LEFT_SHOULDER,
+        L.RIGHT_SHOULDER,
+        L.LEFT_ELBOW,
+        L.RIGHT_ELBOW,
+        L.LEFT_WRIST,
+        L.RIGHT_WRIST,
+        L.LEFT_HIP,
+        L.RIGHT_HIP,
+        L.LEFT_KNEE,
+        L.RIGHT_KNEE,
+        L.LEFT_EAR,
+        L.RIGHT_EAR,
+    ]
     error = np.linalg.norm(a[:, body] - b[:, body], axis=-1) / torso[:, None]
     return {
-        "offline_reps": offline.rep_count, "live_reps": final.reps,
+        "offline_reps": offline.rep_count,
+        "live_reps": final.reps,
         "offline_faults": sorted({f.code for f in offline.faults}),
         "live_faults": final.summary.fault_codes if final.summary else [],
         "landmark_error_median_torso": float(np.nanmedian(error)),
@@ -170,19 +189,23 @@ def main() -> None:
     parser.add_argument("--accuracy", action="store_true")
     args = parser.parse_args()
     width = args.max_width or None
-    print(f"clip {args.clip.name}, BlazePose input width {width or 'full'}, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"clip {args.clip.name}, BlazePose input width {width or 'full'}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     if args.accuracy:
         result = accuracy_run(args.clip, args.exercise, width)
         print(", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in result.items()))
         return
     for run in range(1, args.runs + 1):
         r = realtime_run(args.clip, args.exercise, width, args.send_hz)
-        print(f"run {run}: {r['frames']} camera frames, {r['sent']} sent at {args.send_hz or 'every frame'} Hz, "
-              f"{r['dropped']} dropped ({100 * r['dropped_share']:.1f} %); capture->result "
-              f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms; "
-              f"engine busy p50 {r['engine_p50_ms']:.0f} ms; reps {r['reps']}; "
-              f"load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"run {run}: {r['frames']} camera frames, {r['sent']} sent at {args.send_hz or 'every frame'} Hz, "
+            f"{r['dropped']} dropped ({100 * r['dropped_share']:.1f} %); capture->result "
+            f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, p99 {r['p99_ms']:.0f} ms; "
+            f"engine busy p50 {r['engine_p50_ms']:.0f} ms; reps {r['reps']}; "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -46,7 +46,8 @@ def one_run(csv_path: Path, work: Path, database: str | None) -> dict[str, float
     times["open + migrate (new database)"], store = timed(lambda: open_store(url))
     with store:
         times["import year (Strong CSV)"], report = timed(
-            lambda: import_file(store, csv_path, zone=ZONE, library=library))
+            lambda: import_file(store, csv_path, zone=ZONE, library=library)
+        )
         assert report.outcome.sets_added == report.sets_read, report.outcome
         times["re-import same file (no-op)"], again = timed(lambda: import_file(store, csv_path, zone=ZONE))
         assert again.outcome.already_imported and again.outcome.sets_added == 0

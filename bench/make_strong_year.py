@@ -20,8 +20,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-HEADER = ["Date", "Workout Name", "Duration", "Exercise Name", "Set Order", "Weight", "Reps", "Distance",
-          "Seconds", "Notes", "Workout Notes", "RPE"]
+HEADER = [
+    "Date",
+    "Workout Name",
+    "Duration",
+    "Exercise Name",
+    "Set Order",
+    "Weight",
+    "Reps",
+    "Distance",
+    "Seconds",
+    "Notes",
+    "Workout Notes",
+    "RPE",
+]
 
 
 @dataclass(frozen=True)
@@ -83,8 +95,9 @@ def generate(seed: int = 7, weeks: int = 52, start: date = date(2024, 1, 1)) -> 
         for weekday in days:
             name = rotation[workout_number % len(rotation)]
             workout_number += 1
-            began = datetime.combine(start + timedelta(weeks=week, days=weekday), datetime.min.time()) + \
-                timedelta(hours=rng.choice((7, 12, 17, 18, 19)), minutes=rng.randrange(60), seconds=rng.randrange(60))
+            began = datetime.combine(start + timedelta(weeks=week, days=weekday), datetime.min.time()) + timedelta(
+                hours=rng.choice((7, 12, 17, 18, 19)), minutes=rng.randrange(60), seconds=rng.randrange(60)
+            )
             rows += _workout(rng, name, began, week, deload)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -114,8 +127,22 @@ def _workout(rng: random.Random, name: str, began: datetime, week: int, deload: 
             sets.append(("D", _round(work_kg * 0.7, lift.step_kg), high, ""))
         for order, kg, reps, rpe in sets:
             note = rng.choice(NOTES) if rng.random() < 0.02 else ""
-            rows.append([when, name, duration, lift.name, order, _number(kg), str(reps),
-                         _number(lift.distance_km), str(lift.seconds), note, workout_note, rpe])
+            rows.append(
+                [
+                    when,
+                    name,
+                    duration,
+                    lift.name,
+                    order,
+                    _number(kg),
+                    str(reps),
+                    _number(lift.distance_km),
+                    str(lift.seconds),
+                    note,
+                    workout_note,
+                    rpe,
+                ]
+            )
     return rows
 
 

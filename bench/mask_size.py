@@ -36,16 +36,24 @@ import numpy as np
 
 os.environ.setdefault("GLOG_minloglevel", "2")
 
-from upperback.pose.decode import iter_frames  # noqa: E402
-from upperback.pose.estimator import BlazePose, _pose_solution  # noqa: E402
-from upperback.pose.landmarks import Landmark  # noqa: E402
-from upperback.pose.outline import STATIONS, back_curve, back_profile  # noqa: E402
-from upperback.pose.pipeline import CHUNK_S, DEFAULT_RATE_HZ  # noqa: E402
+from upperback.pose.decode import iter_frames
+from upperback.pose.estimator import BlazePose, _pose_solution
+from upperback.pose.landmarks import Landmark
+from upperback.pose.outline import STATIONS, back_curve, back_profile
+from upperback.pose.pipeline import CHUNK_S, DEFAULT_RATE_HZ
 
 DATA = Path(os.environ.get("UPPERBACK_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 CLIP_FOLDERS = (DATA / "clips", DATA / "clips-wild")
-MARKS = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP,
-         Landmark.LEFT_ELBOW, Landmark.RIGHT_ELBOW, Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST]
+MARKS = [
+    Landmark.LEFT_SHOULDER,
+    Landmark.RIGHT_SHOULDER,
+    Landmark.LEFT_HIP,
+    Landmark.RIGHT_HIP,
+    Landmark.LEFT_ELBOW,
+    Landmark.RIGHT_ELBOW,
+    Landmark.LEFT_WRIST,
+    Landmark.RIGHT_WRIST,
+]
 
 
 def cpu_s() -> float:
@@ -57,8 +65,13 @@ class StockPose:
     """MediaPipe's stock Pose solution with its full-size mask, behind BlazePose's interface."""
 
     def __init__(self) -> None:
-        self._pose = _pose_solution().Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False,
-                                           enable_segmentation=True, smooth_segmentation=False)
+        self._pose = _pose_solution().Pose(
+            static_image_mode=False,
+            model_complexity=1,
+            smooth_landmarks=False,
+            enable_segmentation=True,
+            smooth_segmentation=False,
+        )
 
     def process(self, rgb: np.ndarray):
         result = self._pose.process(rgb)
@@ -116,8 +129,10 @@ def compare(reference: Run, other: Run) -> dict[str, float | bool]:
         return {
             "identical": bool(np.array_equal(a, b, equal_nan=True)),
             "offset_px": float(np.median(offsets)) if offsets.size else math.nan,
-            "profile_rms": _rms(pa - pb), "profile_max": _max(pa - pb),
-            "curve_rms": _rms(ca - cb), "curve_max": _max(ca - cb),
+            "profile_rms": _rms(pa - pb),
+            "profile_max": _max(pa - pb),
+            "curve_rms": _rms(ca - cb),
+            "curve_max": _max(ca - cb),
         }
 
 
@@ -140,12 +155,17 @@ def main() -> None:
     parser.add_argument("clips", nargs="*")
     parser.add_argument("--side", type=int, default=None, help="also run on pictures this long on their longer side")
     args = parser.parse_args()
-    print("| clip | frames | run vs full-size mask | landmarks identical | landmarks: median offset px | "
-          "profile RMS / max % torso | back curve RMS / max % torso | CPU ms/frame |")
+    print(
+        "| clip | frames | run vs full-size mask | landmarks identical | landmarks: median offset px | "
+        "profile RMS / max % torso | back curve RMS / max % torso | CPU ms/frame |"
+    )
     print("|---|---:|---|---|---:|---:|---:|---:|")
     for path in clip_paths(args.clips):
-        runs = {"full-size mask": Run(StockPose()), "crop mask": Run(),
-                "restarted (noise floor)": Run(restart_offset_s=CHUNK_S / 2)}
+        runs = {
+            "full-size mask": Run(StockPose()),
+            "crop mask": Run(),
+            "restarted (noise floor)": Run(restart_offset_s=CHUNK_S / 2),
+        }
         if args.side:
             runs[f"small ({args.side} px)"] = Run(side=args.side)
         count = 0
@@ -160,9 +180,12 @@ def main() -> None:
                 print(f"| {path.name} | {count} | {label} | | | | | {cpu} |")
                 continue
             c = compare(reference, run)
-            print(f"| {path.name} | {count} | {label} | {'yes' if c['identical'] else 'no'} | {c['offset_px']:.1f} | "
-                  f"{c['profile_rms']:.3f} / {c['profile_max']:.2f} | {c['curve_rms']:.3f} / {c['curve_max']:.2f} | "
-                  f"{cpu} |", flush=True)
+            print(
+                f"| {path.name} | {count} | {label} | {'yes' if c['identical'] else 'no'} | {c['offset_px']:.1f} | "
+                f"{c['profile_rms']:.3f} / {c['profile_max']:.2f} | {c['curve_rms']:.3f} / {c['curve_max']:.2f} | "
+                f"{cpu} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import av
@@ -174,40 +174,58 @@ def main() -> None:
         me = [sys.executable, __file__]
         rows = [("decode only (PyAV, all frames)", *run_timed([*me, "--run", "decode", str(clip)]))]
         if not args.skip_naive:
-            rows.append(("naive loop (OpenCV + Pose.process, every frame)",
-                         *run_timed([*me, "--run", "naive", str(clip)])))
+            rows.append(
+                ("naive loop (OpenCV + Pose.process, every frame)", *run_timed([*me, "--run", "naive", str(clip)]))
+            )
         command = [*upperback_command(), "pose", str(clip), "-o", str(Path(tmp) / "track.npz")]
         if args.rate is not None:
             command += ["--rate", str(args.rate)]
         if args.workers is not None:
             command += ["--workers", str(args.workers)]
-        rows.append((f"`upperback pose` ({'default rate' if args.rate is None else f'{args.rate:g} Hz'}, "
-                     f"{args.workers or os.cpu_count()} workers)", *run_timed(command)))
+        rows.append(
+            (
+                f"`upperback pose` ({'default rate' if args.rate is None else f'{args.rate:g} Hz'}, "
+                f"{args.workers or os.cpu_count()} workers)",
+                *run_timed(command),
+            )
+        )
 
-    print(f"clip: {args.clip.name}{f' looped to {duration:.0f} s' if args.loop_to else ''} "
-          f"({width}x{height}, {fps:.2f} fps, {frames} frames, {duration:.1f} s)")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-          f"{psutil.virtual_memory().total / 1024**3:.0f} GiB, {platform.processor() or platform.platform()}; "
-          f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}; "
-          f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n")
-    print("| pipeline (own process, start-up included) | wall s | CPU s | CPU s per s of video | source frames/s "
-          "| x real time | peak memory |")
+    print(
+        f"clip: {args.clip.name}{f' looped to {duration:.0f} s' if args.loop_to else ''} "
+        f"({width}x{height}, {fps:.2f} fps, {frames} frames, {duration:.1f} s)"
+    )
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 1024**3:.0f} GiB, {platform.processor() or platform.platform()}; "
+        f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n"
+    )
+    print(
+        "| pipeline (own process, start-up included) | wall s | CPU s | CPU s per s of video | source frames/s "
+        "| x real time | peak memory |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, seconds, peak, cpu in rows:
         memory_text = f"{peak / 1024**2:.0f} MiB" if peak else ""
-        print(f"| {name} | {seconds:.1f} | {cpu:.1f} | {cpu / duration:.3f} | {frames / seconds:.0f} | "
-              f"{duration / seconds:.2f} | {memory_text} |")
+        print(
+            f"| {name} | {seconds:.1f} | {cpu:.1f} | {cpu / duration:.3f} | {frames / seconds:.0f} | "
+            f"{duration / seconds:.2f} | {memory_text} |"
+        )
     ours_s, ours_peak = rows[-1][1], rows[-1][2]
     long_video = duration >= 300
     speed_goal = 6.0 if long_video else 4.5
     ours_cpu = rows[-1][3]
-    print(f"\nupperback: {duration / ours_s:.2f}x real time (goal: at least {speed_goal:g}x); "
-          f"{ours_cpu:.1f} CPU s, at most {duration / ours_cpu * (os.cpu_count() or 1):.2f}x even with all "
-          f"{os.cpu_count()} cores its own the whole time (a load-robust bound; the wall-clock figure is the one that counts, idle)")
+    print(
+        f"\nupperback: {duration / ours_s:.2f}x real time (goal: at least {speed_goal:g}x); "
+        f"{ours_cpu:.1f} CPU s, at most {duration / ours_cpu * (os.cpu_count() or 1):.2f}x even with all "
+        f"{os.cpu_count()} cores its own the whole time (a load-robust bound; the wall-clock figure is the one that counts, idle)"
+    )
     if not args.skip_naive:
         print(f"upperback vs naive loop: {rows[1][1] / ours_s:.2f}x faster (goal: at least 3x)")
-    print(f"peak memory of the process tree: {ours_peak / 1024**2:.0f} MiB"
-          + (" (goal: under 1024 MiB)" if long_video else ""))
+    print(
+        f"peak memory of the process tree: {ours_peak / 1024**2:.0f} MiB"
+        + (" (goal: under 1024 MiB)" if long_video else "")
+    )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from upperback.pose.npz import load_track, save_track
 from upperback.pose.pipeline import DEFAULT_RATE_HZ, extract_pose
 from upperback.pose.track import PoseTrack
 
+
 def cycles(values: np.ndarray, prominence_deg: float = 20.0) -> int:
     filled = np.nan_to_num(values, nan=float(np.nanmedian(values)) if np.isfinite(values).any() else 0.0)
     return len(find_peaks(filled, prominence=prominence_deg)[0])
@@ -48,8 +49,13 @@ RELEVANT = {
     "cat-cow": ("torso_deg", "hip_deg", "shoulder_deg", "neck_deg"),
     "thoracic-rotation": ("shoulder_deg", "knee_deg"),
 }
-KEY = {"bent-over-row": "elbow_deg", "reverse-fly": "arm_spread_deg", "farmers-carry": "torso_deg",
-       "cat-cow": "neck_deg", "thoracic-rotation": "shoulder_deg"}
+KEY = {
+    "bent-over-row": "elbow_deg",
+    "reverse-fly": "arm_spread_deg",
+    "farmers-carry": "torso_deg",
+    "cat-cow": "neck_deg",
+    "thoracic-rotation": "shoulder_deg",
+}
 
 
 def rms(a: np.ndarray, b: np.ndarray) -> float:
@@ -84,10 +90,14 @@ def main() -> None:
     with (args.clips / "manifest.csv").open(newline="") as handle:
         manifest = {row["file"]: row["exercise"] for row in csv.DictReader(handle)}
 
-    print("RMS differences in degrees after the offline cleaning (3 Hz zero-lag low-pass): "
-          "sampled vs full rate / sampling loss alone / same-frame tracker difference.\n")
-    print("| clip | rate Hz | frames | angle | sampled vs full "
-          "| sampling loss | same-frame | key-angle cycles full / sampled |")
+    print(
+        "RMS differences in degrees after the offline cleaning (3 Hz zero-lag low-pass): "
+        "sampled vs full rate / sampling loss alone / same-frame tracker difference.\n"
+    )
+    print(
+        "| clip | rate Hz | frames | angle | sampled vs full "
+        "| sampling loss | same-frame | key-angle cycles full / sampled |"
+    )
     print("|---|---:|---:|---|---:|---:|---:|---|")
     worst: dict[float, list[float]] = {}
     for clip in sorted(args.clips.glob("*.mp4")):
@@ -99,18 +109,20 @@ def main() -> None:
             sampled_track = cached_track(clip, rate, args.cache)
             sampled = body_signals(sampled_track)
             at = np.searchsorted(full_track.frame_index, sampled_track.frame_index).clip(0, len(full_track) - 1)
-            counts = (f"{cycles(full[key])} / "
-                      f"{cycles(np.interp(full.times_s, sampled.times_s, sampled[key]))} ({key})")
+            counts = f"{cycles(full[key])} / {cycles(np.interp(full.times_s, sampled.times_s, sampled[key]))} ({key})"
             for name in RELEVANT[exercise]:
                 total, loss, same = compare(full, sampled, at, name)
                 worst.setdefault(rate, []).append(loss)
-                print(f"| {clip.name} | {rate:g} | {len(sampled_track)} | {name} | {total:.2f} "
-                      f"| {loss:.2f} | {same:.2f} | {counts} |")
+                print(
+                    f"| {clip.name} | {rate:g} | {len(sampled_track)} | {name} | {total:.2f} "
+                    f"| {loss:.2f} | {same:.2f} | {counts} |"
+                )
                 counts = ""
     print()
     for rate, losses in sorted(worst.items()):
-        print(f"rate {rate:g} Hz: sampling loss median {np.nanmedian(losses):.2f}"
-              f", worst {np.nanmax(losses):.2f} deg RMS")
+        print(
+            f"rate {rate:g} Hz: sampling loss median {np.nanmedian(losses):.2f}, worst {np.nanmax(losses):.2f} deg RMS"
+        )
     print_rep_comparison(args, manifest)
 
 

@@ -43,7 +43,10 @@ def run_analyze(checkout: Path, source: Path, exercise: str, out: Path) -> str:
     env = {**os.environ, "PYTHONPATH": str(checkout / "src"), "COLUMNS": "200"}
     done = subprocess.run(
         [sys.executable, "-c", code, "analyze", str(source), "-x", exercise, "--json", str(out)],
-        env=env, capture_output=True, text=True, cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=checkout,
     )
     return "" if done.returncode == 0 else (done.stderr or done.stdout).strip().splitlines()[-1]
 
@@ -82,8 +85,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="report-diff-") as tmp:
         base = Path(tmp) / "base"
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "-q", "--detach", str(base), args.base],
-                       check=True)
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "-q", "--detach", str(base), args.base], check=True)
         try:
             changed = 0
             for video, exercise in clips(args.data):

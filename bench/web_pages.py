@@ -24,16 +24,26 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 LOGS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "logs-wild"
 DEFAULT_LOGS = [LOGS / "hevy_kg_large.csv", LOGS / "fitnotes_lbs_with_cardio.csv"]
-TOP_UP = ["strong_lbs.csv", "hevy_us_12h_dates.csv", "strong_set_types_wfd.csv", "hevy_kg_german_text.csv",
-          "strong_semicolon_mixed_units.csv"]
+TOP_UP = [
+    "strong_lbs.csv",
+    "hevy_us_12h_dates.csv",
+    "strong_set_types_wfd.csv",
+    "hevy_kg_german_text.csv",
+    "strong_semicolon_mixed_units.csv",
+]
 """Further exports imported, in this order, while the log holds fewer than ``--sets`` sets."""
-PAGES = [("Home", "/", 0.3), ("Today", "/today", 0.3), ("Log", "/log", 0.3), ("Learn", "/library", 0.3),
-         ("Progress", "/progress", 1.0)]
+PAGES = [
+    ("Home", "/", 0.3),
+    ("Today", "/today", 0.3),
+    ("Log", "/log", 0.3),
+    ("Learn", "/library", 0.3),
+    ("Progress", "/progress", 1.0),
+]
 """(name, path, goal in seconds)."""
 
 
@@ -81,8 +91,12 @@ def main() -> None:
     parser.add_argument("logs", nargs="*", type=Path, default=DEFAULT_LOGS)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="copy the data folder here (for profiling)")
-    parser.add_argument("--sets", type=int, default=13_000, help="top the log up to at least this many "
-                        "sets from further exports in logs-wild (0: only the files given)")
+    parser.add_argument(
+        "--sets",
+        type=int,
+        default=13_000,
+        help="top the log up to at least this many sets from further exports in logs-wild (0: only the files given)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,8 +109,24 @@ def main() -> None:
             if not args.sets or _set_count(Path(tmp)) >= args.sets:
                 break
             _import(LOGS / name, env, imported)
-        profile = cli(["profile", "-e", "dumbbells", "-e", "resistance-band", "--dumbbell-kg", "10",
-                       "--dumbbell-kg", "15", "--level", "intermediate", "--goal", "strength"], env)
+        profile = cli(
+            [
+                "profile",
+                "-e",
+                "dumbbells",
+                "-e",
+                "resistance-band",
+                "--dumbbell-kg",
+                "10",
+                "--dumbbell-kg",
+                "15",
+                "--level",
+                "intermediate",
+                "--goal",
+                "strength",
+            ],
+            env,
+        )
         plan = cli(["plan", "--weeks", "4"], env)
         for step in (profile, plan):
             if step.returncode != 0:
@@ -106,8 +136,12 @@ def main() -> None:
             shutil.copytree(tmp, args.keep, dirs_exist_ok=True)
 
         port = free_port()
-        server = subprocess.Popen([upperback_command(), "serve", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        server = subprocess.Popen(
+            [upperback_command(), "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base + "/library", server)
@@ -123,14 +157,18 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; load average "
-          f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}; {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; load average "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
     print(f"log: {sets} sets from {', '.join(imported) or 'nothing'}; a profile and a 4-week plan\n")
     print(f"| page | path | median of {args.repeat} (ms) | size (kB) | goal |")
     print("|---|---|---:|---:|---|")
     for name, path, seconds, size, goal in rows:
         verdict = "met" if seconds < goal else "NOT met"
-        print(f"| {name} | `{path}` | {seconds * 1000:.0f} | {size / 1024:.0f} | under {goal * 1000:.0f} ms ({verdict}) |")
+        print(
+            f"| {name} | `{path}` | {seconds * 1000:.0f} | {size / 1024:.0f} | under {goal * 1000:.0f} ms ({verdict}) |"
+        )
 
 
 def _import(log: Path, env: dict[str, str], imported: list[str]) -> None:

@@ -12,8 +12,7 @@ import pytest
 # Keep pytest's own stderr capture in place (see upperback.pose.estimator.quiet_native_logs).
 os.environ.setdefault("UPPERBACK_NATIVE_LOGS", "1")
 
-SHARED_DATA = Path(os.environ.get("UPPERBACK_SHARED_DATA",
-                                  Path(__file__).resolve().parents[2] / "shared" / "data"))
+SHARED_DATA = Path(os.environ.get("UPPERBACK_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 CLIPS = SHARED_DATA / "clips"
 WILD_CLIPS = SHARED_DATA / "clips-wild"
 SHRUG_KEYPOINTS = SHARED_DATA / "keypoints-shrug"

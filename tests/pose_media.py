@@ -25,8 +25,7 @@ def read_rgb(path: Path, start_s: float = 0.0, end_s: float = float("inf")) -> t
     return pictures, rate
 
 
-def write_h264(path: Path, pictures: Iterable[np.ndarray], rate: Fraction | int,
-               rotation: int | None = None) -> Path:
+def write_h264(path: Path, pictures: Iterable[np.ndarray], rate: Fraction | int, rotation: int | None = None) -> Path:
     """Encode RGB pictures (all the same even size) as H.264 yuv420p; ``rotation`` sets the
     display matrix (degrees counter-clockwise, as ``VideoFrame.rotation`` reads it back)."""
     pictures = iter(pictures)
@@ -67,7 +66,7 @@ def write_sine_audio(path: Path, codec: str, seconds: float = 1.0, sample_rate: 
         stream.layout = "mono"
         stream.format = fmt
         for start in range(0, len(samples), 1024):
-            chunk = samples[start:start + 1024]
+            chunk = samples[start : start + 1024]
             data = chunk.astype(np.float32) if codec == "aac" else (chunk * 20000).astype(np.int16)
             frame = av.AudioFrame.from_ndarray(data[None], format=fmt, layout="mono")
             frame.sample_rate = sample_rate
@@ -81,9 +80,14 @@ def decoded_frame_count(path: Path) -> int:
         return sum(1 for _ in container.decode(video=0))
 
 
-def transform_clip(source: Path, path: Path, change: Callable[[np.ndarray], np.ndarray],
-                   start_s: float = 0.0, end_s: float = float("inf"),
-                   rotation: int | None = None) -> Path:
+def transform_clip(
+    source: Path,
+    path: Path,
+    change: Callable[[np.ndarray], np.ndarray],
+    start_s: float = 0.0,
+    end_s: float = float("inf"),
+    rotation: int | None = None,
+) -> Path:
     """Re-encode a stretch of ``source`` with each picture passed through ``change``."""
     pictures, rate = read_rgb(source, start_s, end_s)
     return write_h264(path, (change(p) for p in pictures), rate, rotation)

@@ -13,8 +13,8 @@ from upperback.analysis import analyze
 from upperback.evaluation.injections import after_first_rep, bend_back
 from upperback.form.back_outline import NO_OUTLINE
 from upperback.kinematics.signals import body_signals
-from upperback.pose.outline import back_curve, back_profile
 from upperback.pose.landmarks import Landmark as L
+from upperback.pose.outline import back_curve, back_profile
 from upperback.pose.track import BACK_PROFILE
 
 

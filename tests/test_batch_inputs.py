@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import CLIPS, needs_media, run_cli
 
+from conftest import CLIPS, needs_media, run_cli
 from upperback.batch import LocalEngine, discover_inputs, run_batch
 from upperback.batch.keys import AnalysisSettings, file_sha256, job_key
 from upperback.errors import UnknownNameError, UpperbackError
@@ -59,24 +59,28 @@ def test_manifest_paths_are_relative_to_the_manifest_and_rows_carry_client_ids(t
     touch(tmp_path / "videos" / "ben.mp4")
     manifest = tmp_path / "lists" / "clients.csv"
     manifest.parent.mkdir()
-    manifest.write_text("Path,Exercise,Client_ID,notes\n"
-                        "../videos/anna.mp4,bent-over-row,anna,first session\n"
-                        "../videos/ben.mp4,,ben,\n")
+    manifest.write_text(
+        "Path,Exercise,Client_ID,notes\n../videos/anna.mp4,bent-over-row,anna,first session\n../videos/ben.mp4,,ben,\n"
+    )
 
     found = discover_inputs([manifest], "auto")
 
     assert [(item.path.name, item.exercise, item.client_id) for item in found] == [
-        ("anna.mp4", "bent-over-row", "anna"), ("ben.mp4", "auto", "ben")]
+        ("anna.mp4", "bent-over-row", "anna"),
+        ("ben.mp4", "auto", "ben"),
+    ]
 
 
 def test_bad_manifest_rows_are_reported_with_their_line_numbers(tmp_path):
     touch(tmp_path / "ok.mp4")
     manifest = tmp_path / "m.csv"
-    manifest.write_text('path,exercise,athlete\n'
-                        'ok.mp4,reverse-fly,x\n'
-                        '"missing\n.mp4",cat-cow,y\n'  # a quoted cell over two lines
-                        'ok.mp4,reverse-flye,z\n'
-                        ',cat-cow,w\n')
+    manifest.write_text(
+        "path,exercise,athlete\n"
+        "ok.mp4,reverse-fly,x\n"
+        '"missing\n.mp4",cat-cow,y\n'  # a quoted cell over two lines
+        "ok.mp4,reverse-flye,z\n"
+        ",cat-cow,w\n"
+    )
 
     with pytest.raises(UpperbackError) as error:
         discover_inputs([manifest], "auto")
@@ -116,10 +120,7 @@ def test_manifest_batch_keeps_client_ids_and_analyses_shared_videos_once(tmp_pat
     clip = CLIPS / "cat_cow_home_side.mp4"
     manifest = tmp_path / "clients.csv"
     relative = os.path.relpath(clip, manifest.parent)
-    manifest.write_text("path,exercise,client_id\n"
-                        f"{relative},cat-cow,anna\n"
-                        f"{relative},cat-cow,ben\n"
-                        f"{relative},,carl\n")
+    manifest.write_text(f"path,exercise,client_id\n{relative},cat-cow,anna\n{relative},cat-cow,ben\n{relative},,carl\n")
     inputs = discover_inputs([manifest], "auto")
 
     result = run_batch(inputs, tmp_path / "out", LocalEngine(workers=2))

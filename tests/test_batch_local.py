@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import CLIPS, clip_manifest, needs_media, run_cli
 
+from conftest import CLIPS, clip_manifest, needs_media, run_cli
 from upperback.analysis import AnalysisOptions, analyze
 from upperback.batch import BatchOptions, LocalEngine, discover_inputs, run_batch
 from upperback.batch.video_job import CRASHED, Job, JobOutcome
@@ -27,7 +27,7 @@ def corrupt_video(folder: Path) -> Path:
     """Bytes from the middle of a real clip: no container header, not decodable."""
     data = (CLIPS / "cat_cow_home_side.mp4").read_bytes()
     path = folder / "corrupt.mp4"
-    path.write_bytes(data[len(data) // 3: len(data) // 3 + 100_000])
+    path.write_bytes(data[len(data) // 3 : len(data) // 3 + 100_000])
     return path
 
 
@@ -62,8 +62,9 @@ def test_shared_clips_and_a_corrupt_file_through_the_cli(tmp_path, capsys):
     out = tmp_path / "out"
     manifest_path, manifest = short_manifest(tmp_path)
 
-    code, stdout, stderr = run_cli(capsys, "batch", str(manifest_path), str(bad),
-                                   "-x", "auto", "-o", str(out), "--workers", "2")
+    code, stdout, stderr = run_cli(
+        capsys, "batch", str(manifest_path), str(bad), "-x", "auto", "-o", str(out), "--workers", "2"
+    )
 
     assert code == 1, stderr  # one video failed
     assert f"Analysed {len(manifest)} videos" in stdout and "1 failed now" in stdout
@@ -154,8 +155,7 @@ def test_ctrl_c_stops_the_pool_leaves_no_partial_files_and_a_rerun_continues(tmp
 
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
-        run_batch(inputs, out, LocalEngine(workers=2, job_function=slow_on_purpose),
-                  progress=interrupt_after_first)
+        run_batch(inputs, out, LocalEngine(workers=2, job_function=slow_on_purpose), progress=interrupt_after_first)
 
     assert time.perf_counter() - started < SLOW_S / 2  # the slow job was stopped, not waited for
     assert multiprocessing.active_children() == []

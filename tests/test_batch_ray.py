@@ -9,9 +9,9 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
+
 from conftest import needs_media, run_cli
 from test_batch_local import corrupt_video, linked_clips
-
 from upperback.batch import LocalEngine, RayEngine, discover_inputs, run_batch
 from upperback.errors import UpperbackError
 
@@ -43,12 +43,14 @@ def test_ray_and_the_local_pool_give_the_same_results(tmp_path, local_ray):
         assert (result.analysed, result.failed, result.skipped) == (2, 1, 0)
     assert by_ray.rows == by_pool.rows
     assert pq.read_table(tmp_path / "ray" / "summary.parquet").equals(
-        pq.read_table(tmp_path / "pool" / "summary.parquet"))
+        pq.read_table(tmp_path / "pool" / "summary.parquet")
+    )
     for row in by_pool.rows:
         name = f"{row['key']}.json"
         if row["status"] == "done":
-            assert json.loads((tmp_path / "ray" / "results" / name).read_text()) == \
-                json.loads((tmp_path / "pool" / "results" / name).read_text())
+            assert json.loads((tmp_path / "ray" / "results" / name).read_text()) == json.loads(
+                (tmp_path / "pool" / "results" / name).read_text()
+            )
         else:
             assert "corrupt.mp4: not a video file" in row["error"]
             record = json.loads((tmp_path / "ray" / "errors" / name).read_text())
@@ -63,8 +65,9 @@ def test_ray_and_the_local_pool_give_the_same_results(tmp_path, local_ray):
 def test_cli_batch_on_ray_reports_the_bad_file(tmp_path, capsys, local_ray):
     folder = linked_clips(tmp_path / "in", SHORT_CLIPS[0])
     corrupt_video(folder)
-    code, stdout, stderr = run_cli(capsys, "batch", str(folder), "-x", "cat-cow", "-o", str(tmp_path / "out"),
-                                   "--engine", "ray", "--workers", "2")
+    code, stdout, stderr = run_cli(
+        capsys, "batch", str(folder), "-x", "cat-cow", "-o", str(tmp_path / "out"), "--engine", "ray", "--workers", "2"
+    )
     assert code == 1
     assert "Analysed 1 video " in stdout and "1 failed now" in stdout
     assert "corrupt.mp4: not a video file" in stderr
@@ -80,8 +83,7 @@ def test_without_ray_the_engine_says_how_to_install_it(tmp_path, capsys, monkeyp
     with pytest.raises(UpperbackError, match=re.escape("pip install 'upperback[ray]'")):
         run_batch(discover_inputs([video], "auto"), tmp_path / "api", RayEngine())
 
-    code, _, stderr = run_cli(capsys, "batch", str(video), "-x", "auto", "-o", str(tmp_path / "out"),
-                              "--engine", "ray")
+    code, _, stderr = run_cli(capsys, "batch", str(video), "-x", "auto", "-o", str(tmp_path / "out"), "--engine", "ray")
     assert code == 1
     assert "Ray, which is not installed: pip install 'upperback" in stderr and "Traceback" not in stderr
     assert not (tmp_path / "out").exists()  # refused before any work
@@ -90,6 +92,7 @@ def test_without_ray_the_engine_says_how_to_install_it(tmp_path, capsys, monkeyp
 def test_address_needs_the_ray_engine(tmp_path, capsys):
     video = tmp_path / "a.mp4"
     video.write_bytes(b"x")
-    code, _, stderr = run_cli(capsys, "batch", str(video), "-x", "auto", "-o", str(tmp_path / "out"),
-                              "--address", "auto")
+    code, _, stderr = run_cli(
+        capsys, "batch", str(video), "-x", "auto", "-o", str(tmp_path / "out"), "--address", "auto"
+    )
     assert code == 1 and "--engine ray" in stderr

@@ -15,8 +15,19 @@ CLIP = CLIPS / "cat_cow_home_side.mp4"
 @needs_media
 def test_analyze_writes_the_report_page_video_and_json_of_one_analysis(capsys, tmp_path):
     page, video, report_json = tmp_path / "report.html", tmp_path / "annotated.mp4", tmp_path / "report.json"
-    code, out, err = run_cli(capsys, "analyze", str(CLIP), "-x", "cat-cow", "--html", str(page),
-                             "--video-out", str(video), "--json", str(report_json))
+    code, out, err = run_cli(
+        capsys,
+        "analyze",
+        str(CLIP),
+        "-x",
+        "cat-cow",
+        "--html",
+        str(page),
+        "--video-out",
+        str(video),
+        "--json",
+        str(report_json),
+    )
     assert code == 0, err
     for path in (page, video, report_json):
         assert path.is_file() and path.stat().st_size > 0
@@ -41,8 +52,15 @@ def test_a_mistyped_exercise_fails_before_the_video_is_read(capsys, tmp_path):
 @needs_wild_media
 def test_a_variant_id_is_analysed_with_its_own_thresholds(capsys, tmp_path):
     report_json = tmp_path / "report.json"
-    code, out, err = run_cli(capsys, "analyze", str(WILD_CLIPS / "row_barbell_1080p.mp4"),
-                             "-x", "barbell-bent-over-row", "--json", str(report_json))
+    code, out, err = run_cli(
+        capsys,
+        "analyze",
+        str(WILD_CLIPS / "row_barbell_1080p.mp4"),
+        "-x",
+        "barbell-bent-over-row",
+        "--json",
+        str(report_json),
+    )
     assert code == 0, err
     written = json.loads(report_json.read_text())
     assert (written["exercise"], written["variant"]) == ("bent-over-row", "barbell-bent-over-row")

@@ -5,10 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-
 from conftest import run_cli
-
-
 
 
 def test_exercises_lists_all_five(capsys):
@@ -33,11 +30,26 @@ def test_exercises_by_muscle(capsys):
 def test_bent_over_row_card_is_complete(capsys):
     code, out, _ = run_cli(capsys, "exercise", "bent-over-row")
     assert code == 0
-    for heading in ("Why do it", "Muscles", "How to do it", "Stay safe", "Variants",
-                    "Filming", "What the video check looks for", "Before you lift"):
+    for heading in (
+        "Why do it",
+        "Muscles",
+        "How to do it",
+        "Stay safe",
+        "Variants",
+        "Filming",
+        "What the video check looks for",
+        "Before you lift",
+    ):
         assert heading in out, heading
-    for text in ("Rhomboids", "one-arm-chair-supported", "torso_too_upright", "rounded_back",
-                 "checked on video", "coaching cue", "7."):
+    for text in (
+        "Rhomboids",
+        "one-arm-chair-supported",
+        "torso_too_upright",
+        "rounded_back",
+        "checked on video",
+        "coaching cue",
+        "7.",
+    ):
         assert text in out, text
 
 
@@ -79,7 +91,9 @@ def test_faq_supplements(capsys):
 def test_console_script_prints_no_traceback():
     result = subprocess.run(
         [sys.executable, "-m", "upperback.cli", "exercise", "cat-moo"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 2
     assert "Unknown exercise 'cat-moo'" in result.stderr

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import upperback.report
-
 from conftest import clip_manifest, clip_track, needs_media
 from upperback.analysis import FORM_MODULES, analyze
 from upperback.errors import UnknownNameError, UpperbackError
@@ -57,13 +56,21 @@ def test_json_report_has_the_documented_fields(tmp_path):
     report = analyze(clip_track("row_one_arm_chair_lowres.mp4"), "bent-over-row")
     path = write_report_json(report, tmp_path / "report.json")
     data = json.loads(path.read_text())
-    assert {"schema_version", "exercise", "source", "view", "rep_count", "reps", "faults",
-            "metrics", "quality"} <= data.keys()
+    assert {
+        "schema_version",
+        "exercise",
+        "source",
+        "view",
+        "rep_count",
+        "reps",
+        "faults",
+        "metrics",
+        "quality",
+    } <= data.keys()
     assert data["rep_count"] == len(data["reps"]) == report.rep_count
     assert {"fps", "frames", "duration_s", "width", "height"} <= data["source"].keys()
     for fault in data["faults"]:
-        assert {"code", "severity", "rep", "start_s", "end_s", "value", "threshold", "message",
-                "cue"} <= fault.keys()
+        assert {"code", "severity", "rep", "start_s", "end_s", "value", "threshold", "message", "cue"} <= fault.keys()
 
 
 def test_unknown_exercise_is_a_user_error():
@@ -82,15 +89,18 @@ def test_movement_without_form_module_says_so(monkeypatch):
 
 
 @needs_media
-@pytest.mark.parametrize("code, change", [
-    ("torso_too_upright", lambda track, report: tilt_torso(track, 40)),
-    # magnitudes clear of each threshold by more than the noise (form/evidence.py): the swing
-    # limit is 20° per rep, and a lowering must be a frame (0.1 s) faster than 0.6 s to count
-    ("torso_swing", lambda track, report: tilt_torso(track, 25 * rep_progress(track.times_s, report.reps))),
-    ("shrugging", lambda track, report: raise_shoulders(track, 0.3, rep_progress(track.times_s, report.reps))),
-    ("partial_range", lambda track, report: shorten_range(track, 0.6)),
-    ("fast_lowering", lambda track, report: speed_up_lowering(track, report.reps, 6)),
-])
+@pytest.mark.parametrize(
+    "code, change",
+    [
+        ("torso_too_upright", lambda track, report: tilt_torso(track, 40)),
+        # magnitudes clear of each threshold by more than the noise (form/evidence.py): the swing
+        # limit is 20° per rep, and a lowering must be a frame (0.1 s) faster than 0.6 s to count
+        ("torso_swing", lambda track, report: tilt_torso(track, 25 * rep_progress(track.times_s, report.reps))),
+        ("shrugging", lambda track, report: raise_shoulders(track, 0.3, rep_progress(track.times_s, report.reps))),
+        ("partial_range", lambda track, report: shorten_range(track, 0.6)),
+        ("fast_lowering", lambda track, report: speed_up_lowering(track, report.reps, 6)),
+    ],
+)
 def test_injected_row_faults_are_found(code, change):
     track = clip_track("row_dumbbell_underhand_home.mp4")
     clean = analyze(track, "bent-over-row")

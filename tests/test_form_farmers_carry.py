@@ -6,8 +6,8 @@ import dataclasses
 
 import numpy as np
 import pytest
-from conftest import clip_track, needs_media
 
+from conftest import clip_track, needs_media
 from upperback.analysis import analyze
 from upperback.evaluation.injections import between, shrug_between, tilt_shoulders
 from upperback.pose.landmarks import Landmark as L

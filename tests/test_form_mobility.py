@@ -17,6 +17,7 @@ CAT_COW = "cat_cow_home_side.mp4"
 
 # --- cat-cow on the real clip -------------------------------------------------------------------
 
+
 @needs_media
 def test_cat_cow_clip_one_cycle_good_form():
     report = analyze(clip_track(CAT_COW), "cat-cow")
@@ -54,8 +55,7 @@ RATE_HZ = 10.0
 UP = np.array([0.0, -1.0, 0.0])  # world axes follow the camera: x right, y down, z away
 
 
-def lying_pose(top: str, arm_deg: float, chest_deg: float, head_deg: float,
-               knee_lift_m: float = 0.0) -> np.ndarray:
+def lying_pose(top: str, arm_deg: float, chest_deg: float, head_deg: float, knee_lift_m: float = 0.0) -> np.ndarray:
     """(33, 3) world landmarks of a body lying on its side, facing the camera (z toward it is -),
     the ``top`` side up. The top arm has turned ``arm_deg`` from pointing forward over the body,
     the shoulder line ``chest_deg`` and the face ``head_deg`` the same way."""
@@ -95,26 +95,51 @@ def lying_pose(top: str, arm_deg: float, chest_deg: float, head_deg: float,
     return p
 
 
-def open_book_track(reps_by_side: dict[str, int], arm_deg: float, chest_share: float = 0.5,
-                    head_share: float = 0.8, knee_lift_m: float = 0.0) -> PoseTrack:
+def open_book_track(
+    reps_by_side: dict[str, int],
+    arm_deg: float,
+    chest_share: float = 0.5,
+    head_share: float = 0.8,
+    knee_lift_m: float = 0.0,
+) -> PoseTrack:
     """Slow open-book reps (1 s rest, 2 s open, 0.5 s hold, 2 s back) on each side in turn."""
-    one_rep = np.concatenate([np.zeros(10), (1 - np.cos(np.linspace(0, np.pi, 20))) / 2,
-                              np.ones(5), (1 + np.cos(np.linspace(0, np.pi, 20))) / 2])
+    one_rep = np.concatenate(
+        [
+            np.zeros(10),
+            (1 - np.cos(np.linspace(0, np.pi, 20))) / 2,
+            np.ones(5),
+            (1 + np.cos(np.linspace(0, np.pi, 20))) / 2,
+        ]
+    )
     world = []
     for top, count in reps_by_side.items():
         for share in np.concatenate([np.tile(one_rep, count), np.zeros(10)]):
-            world.append(lying_pose(top, share * arm_deg, share * chest_share * arm_deg,
-                                    share * head_share * arm_deg, share * knee_lift_m))
+            world.append(
+                lying_pose(
+                    top,
+                    share * arm_deg,
+                    share * chest_share * arm_deg,
+                    share * head_share * arm_deg,
+                    share * knee_lift_m,
+                )
+            )
     world = np.array(world, np.float32)
     n = len(world)
     image = np.empty_like(world)
     image[..., :2] = 640 + 400 * world[..., :2]  # a camera 2.5 m away, level with the body
     image[..., 2] = 400 * world[..., 2]
-    source = SourceInfo(name="synthetic-open-book", width=1280, height=720, fps=RATE_HZ, frames=n,
-                        duration_s=n / RATE_HZ)
-    return PoseTrack(times_s=np.arange(n) / RATE_HZ, image=image, world=world,
-                     visibility=np.full((n, NUM_LANDMARKS), 0.99, np.float32),
-                     frame_index=np.arange(n), source=source, analysis_rate_hz=RATE_HZ)
+    source = SourceInfo(
+        name="synthetic-open-book", width=1280, height=720, fps=RATE_HZ, frames=n, duration_s=n / RATE_HZ
+    )
+    return PoseTrack(
+        times_s=np.arange(n) / RATE_HZ,
+        image=image,
+        world=world,
+        visibility=np.full((n, NUM_LANDMARKS), 0.99, np.float32),
+        frame_index=np.arange(n),
+        source=source,
+        analysis_rate_hz=RATE_HZ,
+    )
 
 
 def test_open_book_counts_reps_per_side():

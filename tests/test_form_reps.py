@@ -71,8 +71,7 @@ def test_noise_does_not_add_reps():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.one_of(st.floats(-1e6, 1e6), st.just(math.nan)), max_size=300),
-       st.floats(0.5, 60))
+@given(st.lists(st.one_of(st.floats(-1e6, 1e6), st.just(math.nan)), max_size=300), st.floats(0.5, 60))
 def test_never_crashes_on_arbitrary_samples(values, rate_hz):
     times = np.arange(len(values)) / rate_hz
     reps = run(times, np.array(values, dtype=float))

@@ -30,8 +30,15 @@ def synthetic_track(n: int, rate_hz: float, seed: int, nan_fraction: float, cons
     image[missing] = world[missing] = np.nan
     visibility[missing] = np.nan
     source = SourceInfo(name="synthetic", width=720, height=720, fps=30.0, frames=n, duration_s=n / rate_hz)
-    return PoseTrack(times_s=np.arange(n) / rate_hz, image=image, world=world, visibility=visibility,
-                     frame_index=np.arange(n), source=source, analysis_rate_hz=rate_hz)
+    return PoseTrack(
+        times_s=np.arange(n) / rate_hz,
+        image=image,
+        world=world,
+        visibility=visibility,
+        frame_index=np.arange(n),
+        source=source,
+        analysis_rate_hz=rate_hz,
+    )
 
 
 def assert_consistent(report: FormReport) -> None:
@@ -42,9 +49,14 @@ def assert_consistent(report: FormReport) -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(0, 400), rate_hz=st.sampled_from([5.0, 10.0, 30.0]), seed=st.integers(0, 10_000),
-       nan_fraction=st.sampled_from([0.0, 0.5, 0.95, 1.0]), constant=st.booleans(),
-       movement=st.sampled_from(MOVEMENTS))
+@given(
+    n=st.integers(0, 400),
+    rate_hz=st.sampled_from([5.0, 10.0, 30.0]),
+    seed=st.integers(0, 10_000),
+    nan_fraction=st.sampled_from([0.0, 0.5, 0.95, 1.0]),
+    constant=st.booleans(),
+    movement=st.sampled_from(MOVEMENTS),
+)
 def test_random_tracks_never_crash(n, rate_hz, seed, nan_fraction, constant, movement):
     track = synthetic_track(n, rate_hz, seed, nan_fraction, constant)
     if (n - 1) / rate_hz < shortest_rep_s(get_library().movement(movement)):  # too short for a rep: said so
@@ -75,11 +87,13 @@ def test_very_long_track(movement):
     long = dataclasses.replace(
         track,
         times_s=np.concatenate([track.times_s + k * step for k in range(copies)]),
-        image=np.concatenate([track.image] * copies), world=np.concatenate([track.world] * copies),
+        image=np.concatenate([track.image] * copies),
+        world=np.concatenate([track.world] * copies),
         visibility=np.concatenate([track.visibility] * copies),
         frame_index=np.arange(copies * len(track)),
         extras={name: np.concatenate([values] * copies) for name, values in track.extras.items()},
-        source=dataclasses.replace(track.source, duration_s=copies * step))
+        source=dataclasses.replace(track.source, duration_s=copies * step),
+    )
     report = analyze(long, movement)
     assert_consistent(report)
     if movement == "bent-over-row":

@@ -38,8 +38,10 @@ def test_upright_barbell_row_is_too_upright_only_as_a_barbell_row():
     assert "torso_too_upright" not in {f.code for f in plain.faults}
     upright = [f for f in barbell.faults if f.code == "torso_too_upright"]
     assert len(upright) == 2 and all(0.5 <= f.confidence < 1 for f in upright)
-    assert frame_faults(track, "barbell-bent-over-row")["torso_too_upright"].mean() > \
-        frame_faults(track, "bent-over-row")["torso_too_upright"].mean()
+    assert (
+        frame_faults(track, "barbell-bent-over-row")["torso_too_upright"].mean()
+        > frame_faults(track, "bent-over-row")["torso_too_upright"].mean()
+    )
 
 
 @needs_wild_media

@@ -71,10 +71,15 @@ def test_cat_cow_counts_from_slow_to_brisk(speed):
 
     track = wild_track("cat_cow_side_2cycles.mp4")
     keep = np.arange(0, len(track), speed)
-    faster = dataclasses.replace(track, times_s=track.times_s[: len(keep)].copy(), image=track.image[keep],
-                                 world=track.world[keep], visibility=track.visibility[keep],
-                                 frame_index=track.frame_index[keep],
-                                 extras={name: values[keep] for name, values in track.extras.items()})
+    faster = dataclasses.replace(
+        track,
+        times_s=track.times_s[: len(keep)].copy(),
+        image=track.image[keep],
+        world=track.world[keep],
+        visibility=track.visibility[keep],
+        frame_index=track.frame_index[keep],
+        extras={name: values[keep] for name, values in track.extras.items()},
+    )
     assert analyze(faster, "cat-cow").rep_count == 2
 
 
@@ -90,8 +95,6 @@ def test_hinged_set_without_counted_reps_is_still_judged_for_posture():
     """The front-oblique barbell row hinged to about 50°, with every rep hidden from the counter
     (arm signals removed): the too-upright torso is still found, with the reason no rep counted."""
     import dataclasses
-
-    import numpy as np
 
     from upperback.pose.landmarks import Landmark as L
 
@@ -112,8 +115,7 @@ def test_pose_trainer_shrugs_are_flagged():
     found = {"good": [], "bad": []}
     for path in sorted(SHRUG_KEYPOINTS.glob("*.npy")):
         report = analyze(read_coco18(path), "farmers-carry")
-        found["good" if "_good_" in path.name else "bad"].append(
-            any(f.code == "shrugging" for f in report.faults))
+        found["good" if "_good_" in path.name else "bad"].append(any(f.code == "shrugging" for f in report.faults))
     assert len(found["good"]) == 15 and len(found["bad"]) == 17
     assert sum(found["good"]) + sum(found["bad"]) >= 30
 
@@ -128,8 +130,12 @@ def test_reports_with_cuts_partial_reps_and_variants_validate_against_the_schema
 
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((Path(upperback.report.__file__).parent / "schema" / "form_report.schema.json").read_text())
-    cases = [("reverse_fly_seated_cut.mp4", "reverse-fly"), ("reverse_fly_gif_1rep.mp4", "reverse-fly"),
-             ("row_barbell_1080p.mp4", "barbell-bent-over-row"), ("row_dumbbell_six_frames.mp4", "bent-over-row")]
+    cases = [
+        ("reverse_fly_seated_cut.mp4", "reverse-fly"),
+        ("reverse_fly_gif_1rep.mp4", "reverse-fly"),
+        ("row_barbell_1080p.mp4", "barbell-bent-over-row"),
+        ("row_dumbbell_six_frames.mp4", "bent-over-row"),
+    ]
     for name, exercise in cases:
         data = json.loads(write_report_json(analyze(wild_track(name), exercise), tmp_path / f"{name}.json").read_text())
         jsonschema.validate(data, schema)

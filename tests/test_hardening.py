@@ -20,22 +20,29 @@ import httpx
 import psutil
 import pytest
 from fastapi.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from test_processes import wait_until_ended
-from web_support import client_for, files_under, settings_for, token, upload, wait_for_job, write_video
+from starlette.websockets import WebSocketDisconnect
 
 from conftest import CLIPS, needs_media, run_cli
+from test_processes import wait_until_ended
 from upperback.store import analysis_jobs as job_rows
 from upperback.store import open_store, sign_ins
 from upperback.web.routes import auth
 from upperback.web.security import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE_S, token_digest
 from upperback.web.sign_in_limits import ALL_CLIENTS, PER_CLIENT
+from web_support import client_for, files_under, settings_for, token, upload, wait_for_job, write_video
 
 SAMPLES = Path(__file__).parent / "data" / "logbook"
-PROFILE = {"equipment": ["dumbbells", "chair"], "dumbbell_kg": "4, 6, 8", "level": "beginner",
-           "goal": "posture", "days_per_week": "3", "minutes_per_session": "30", "weeks": "4"}
+PROFILE = {
+    "equipment": ["dumbbells", "chair"],
+    "dumbbell_kg": "4, 6, 8",
+    "level": "beginner",
+    "goal": "posture",
+    "days_per_week": "3",
+    "minutes_per_session": "30",
+    "weeks": "4",
+}
 
 
 def text(response) -> str:
@@ -63,19 +70,21 @@ def cli_sets():
 # ---------------------------------------------------------------------- finding 4: numbers out of range
 
 
-@pytest.mark.parametrize(("field", "value", "expected"), [
-    ("reps", "1e20", "Reps must be a whole number from 0 to 10,000 (got 1e+20)"),
-    ("reps", "1e18", "Reps must be a whole number from 0 to 10,000"),
-    ("reps", "-3", "Reps must be a whole number from 0 to 10,000 (got -3)"),
-    ("reps", "12.5", "Reps must be a whole number (got 12.5)"),
-    ("reps", "1e400", "'1e400' is not a number (reps)"),
-    ("reps", "nan", "'nan' is not a number (reps)"),
-    ("load", "1e300", "Weight must be a number from 0 to 1,000 kg (got 1e+300)"),
-    ("seconds", "1e300", "Duration must be a number from 0 to 86,400 seconds"),
-    ("rpe", "11", "RPE must be a number from 1 to 10 (got 11)"),
-])
-def test_a_number_out_of_range_on_the_log_form_is_refused_by_name_and_nothing_is_saved(client, field, value,
-                                                                                      expected):
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("reps", "1e20", "Reps must be a whole number from 0 to 10,000 (got 1e+20)"),
+        ("reps", "1e18", "Reps must be a whole number from 0 to 10,000"),
+        ("reps", "-3", "Reps must be a whole number from 0 to 10,000 (got -3)"),
+        ("reps", "12.5", "Reps must be a whole number (got 12.5)"),
+        ("reps", "1e400", "'1e400' is not a number (reps)"),
+        ("reps", "nan", "'nan' is not a number (reps)"),
+        ("load", "1e300", "Weight must be a number from 0 to 1,000 kg (got 1e+300)"),
+        ("seconds", "1e300", "Duration must be a number from 0 to 86,400 seconds"),
+        ("rpe", "11", "RPE must be a number from 1 to 10 (got 11)"),
+    ],
+)
+def test_a_number_out_of_range_on_the_log_form_is_refused_by_name_and_nothing_is_saved(client, field, value, expected):
     form = {"csrf_token": token(client), "exercise": "bent-over-row", "reps": "10", field: value}
     response = client.post("/log", data=form, follow_redirects=False)
     assert response.status_code == 422  # the Log page comes back with what was typed
@@ -84,8 +93,24 @@ def test_a_number_out_of_range_on_the_log_form_is_refused_by_name_and_nothing_is
     assert client.get("/log").status_code == 200  # the next request is served as usual
 
 
-ODD_NUMBERS = ["1e20", "-1e20", "1e18", "1e300", "1e400", "-inf", "nan", "9" * 400, "-0", "1e-320", "0x10",
-               "1_000", "\u0663", "12,5", " 7 ", ""]
+ODD_NUMBERS = [
+    "1e20",
+    "-1e20",
+    "1e18",
+    "1e300",
+    "1e400",
+    "-inf",
+    "nan",
+    "9" * 400,
+    "-0",
+    "1e-320",
+    "0x10",
+    "1_000",
+    "\u0663",
+    "12,5",
+    " 7 ",
+    "",
+]
 
 
 def test_no_number_typed_into_a_form_gives_a_server_error(client):
@@ -95,12 +120,20 @@ def test_no_number_typed_into_a_form_gives_a_server_error(client):
         for field in ("reps", "load", "seconds", "rpe"):
             form = {"csrf_token": token(client), "exercise": "bent-over-row", "reps": "10", field: value}
             assert client.post("/log", data=form, follow_redirects=False).status_code in (303, 422), (field, value)
-            today = {"csrf_token": token(client), "week": "1", "day": "1", "item": "2", "set_number": "1",
-                     "reps": "10", field: value}
+            today = {
+                "csrf_token": token(client),
+                "week": "1",
+                "day": "1",
+                "item": "2",
+                "set_number": "1",
+                "reps": "10",
+                field: value,
+            }
             assert client.post("/today/sets", data=today, headers={"HX-Request": "true"}).status_code in (200, 422)
         for field in ("days_per_week", "minutes_per_session", "weeks", "dumbbell_kg", "barbell_kg"):
-            answer = client.post("/profile", data={"csrf_token": token(client), **PROFILE, field: value},
-                                 follow_redirects=False)
+            answer = client.post(
+                "/profile", data={"csrf_token": token(client), **PROFILE, field: value}, follow_redirects=False
+            )
             assert answer.status_code in (303, 422), (field, value)
     for logged in client.app.state.store.sets():
         assert 0 <= (logged.reps or 0) <= 10_000 and 0 <= (logged.load or 0) <= 1000
@@ -116,24 +149,28 @@ def test_a_weight_in_pounds_is_checked_in_pounds(client):
 
 
 def test_a_huge_rep_count_in_todays_session_comes_back_beside_the_set(client):
-    assert client.post("/profile", data={"csrf_token": token(client), **PROFILE},
-                       follow_redirects=False).status_code == 303
+    assert (
+        client.post("/profile", data={"csrf_token": token(client), **PROFILE}, follow_redirects=False).status_code
+        == 303
+    )
     form = {"csrf_token": token(client), "week": "1", "day": "1", "item": "2", "set_number": "1"}
     response = client.post("/today/sets", data={**form, "reps": "1e20"}, headers={"HX-Request": "true"})
     assert response.status_code == 422
     assert "Reps must be a whole number from 0 to 10,000" in text(response) and "<form" in response.text
     assert client.app.state.store.sets() == []
-    assert client.post("/today/sets", data={**form, "reps": "11"},
-                       headers={"HX-Request": "true"}).status_code == 200
+    assert client.post("/today/sets", data={**form, "reps": "11"}, headers={"HX-Request": "true"}).status_code == 200
 
 
-@pytest.mark.parametrize(("option", "value", "expected"), [
-    ("--reps", "1e20", "reps must be a whole number from 0 to 10,000 (got 1e+20)"),
-    ("--load", "1e300", "weight must be a number from 0 to 1,000 kg (got 1e+300)"),
-    ("--duration", "1e300", "duration must be a number from 0 to 86,400 seconds"),
-    ("--distance", "1e300", "distance must be a number from 0 to 1,000,000 m"),
-    ("--rpe", "0", "RPE must be a number from 1 to 10 (got 0)"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--reps", "1e20", "reps must be a whole number from 0 to 10,000 (got 1e+20)"),
+        ("--load", "1e300", "weight must be a number from 0 to 1,000 kg (got 1e+300)"),
+        ("--duration", "1e300", "duration must be a number from 0 to 86,400 seconds"),
+        ("--distance", "1e300", "distance must be a number from 0 to 1,000,000 m"),
+        ("--rpe", "0", "RPE must be a number from 1 to 10 (got 0)"),
+    ],
+)
 def test_the_log_command_refuses_numbers_out_of_range(capsys, cli_data, option, value, expected):
     code, _, err = run_cli(capsys, "log", "bent-over-row", "--reps", "10", option, value)
     assert code == 1
@@ -158,14 +195,17 @@ def test_an_import_with_an_impossible_row_names_the_line_and_imports_nothing(cap
 # ---------------------------------------------------------------------- finding 5: profile values
 
 
-@pytest.mark.parametrize(("field", "value", "expected"), [
-    ("days_per_week", "abc", "'abc' is not a number (days a week)"),
-    ("days_per_week", "-1", "Days a week must be a whole number from 1 to 7 (got -1)"),
-    ("days_per_week", "", "Fill in the days a week (from 1 to 7)"),
-    ("minutes_per_session", "1e9", "Minutes a session must be a whole number from 1 to 240"),
-    ("weeks", "abc", "Choose how many weeks to plan: 4, 6, 8 or 12 (got 'abc')"),
-    ("weeks", "5", "Choose how many weeks to plan"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("days_per_week", "abc", "'abc' is not a number (days a week)"),
+        ("days_per_week", "-1", "Days a week must be a whole number from 1 to 7 (got -1)"),
+        ("days_per_week", "", "Fill in the days a week (from 1 to 7)"),
+        ("minutes_per_session", "1e9", "Minutes a session must be a whole number from 1 to 240"),
+        ("weeks", "abc", "Choose how many weeks to plan: 4, 6, 8 or 12 (got 'abc')"),
+        ("weeks", "5", "Choose how many weeks to plan"),
+    ],
+)
 def test_bad_profile_numbers_are_refused_never_replaced(client, field, value, expected):
     response = client.post("/profile", data={"csrf_token": token(client), **PROFILE, field: value})
     assert response.status_code == 422
@@ -175,8 +215,13 @@ def test_bad_profile_numbers_are_refused_never_replaced(client, field, value, ex
 
 
 def test_a_long_band_name_is_refused(client):
-    form = {"csrf_token": token(client), **PROFILE, "equipment": ["resistance-band"], "dumbbell_kg": "",
-            "bands": "light, " + "x" * 20_000}
+    form = {
+        "csrf_token": token(client),
+        **PROFILE,
+        "equipment": ["resistance-band"],
+        "dumbbell_kg": "",
+        "bands": "light, " + "x" * 20_000,
+    }
     response = client.post("/profile", data=form)
     assert response.status_code == 422
     assert "at most 40 characters" in text(response)
@@ -200,8 +245,9 @@ PASSWORD = "correct horse battery"
 
 
 def sign_in(client, password: str = PASSWORD):
-    return client.post("/login", data={"csrf_token": token(client), "password": password, "next": "/log"},
-                       follow_redirects=False)
+    return client.post(
+        "/login", data={"csrf_token": token(client), "password": password, "next": "/log"}, follow_redirects=False
+    )
 
 
 def signed_in_token(client) -> str:
@@ -249,8 +295,9 @@ def test_a_session_expires(tmp_path):
         set_cookie = next(v for k, v in sign_in(client).headers.multi_items() if k == "set-cookie")
         assert f"Max-Age={SESSION_MAX_AGE_S}" in set_cookie and "HttpOnly" in set_cookie
         with Session(client.app.state.store.engine) as session, session.begin():
-            row = session.scalars(select(sign_ins.SignIn).where(
-                sign_ins.SignIn.token_sha256 == token_digest(copied))).one()
+            row = session.scalars(
+                select(sign_ins.SignIn).where(sign_ins.SignIn.token_sha256 == token_digest(copied))
+            ).one()
             assert abs((row.expires_at - row.created_at).total_seconds() - SESSION_MAX_AGE_S) < 5
             row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
         assert not opens_the_log(client, copied)
@@ -363,8 +410,10 @@ def workers_reading(server: psutil.Process, folder: Path) -> list[psutil.Process
     return found
 
 
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the pose pipeline starts worker processes only on "
-                    "a machine with two or more CPU cores")
+@pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2,
+    reason="the pose pipeline starts worker processes only on a machine with two or more CPU cores",
+)
 def test_a_server_killed_mid_analysis_leaves_no_worker_behind(tmp_path):
     # Two segments, each far longer than the few seconds the workers get to notice the kill.
     video = write_video(tmp_path / "set.mp4", seconds=240).read_bytes()
@@ -377,9 +426,11 @@ def test_a_server_killed_mid_analysis_leaves_no_worker_behind(tmp_path):
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
             wait_for(lambda: answers(http), 60, "the server starting")
-            uploaded = http.post("/analyse", data={"csrf_token": http.cookies[CSRF_COOKIE],
-                                                   "exercise": "bent-over-row"},
-                                 files={"video": ("set.mp4", video, "video/mp4")})
+            uploaded = http.post(
+                "/analyse",
+                data={"csrf_token": http.cookies[CSRF_COOKIE], "exercise": "bent-over-row"},
+                files={"video": ("set.mp4", video, "video/mp4")},
+            )
             assert uploaded.status_code == 303
         watched = psutil.Process(server.pid)
         uploads = tmp_path / "data" / "web" / "uploads"
@@ -399,10 +450,13 @@ def test_a_server_killed_mid_analysis_leaves_no_worker_behind(tmp_path):
 # ---------------------------------------------------------------------- finding 7: an over-long file name
 
 
-@pytest.mark.parametrize(("length", "expected"), [
-    (5_000, "The file's name is too long (5,000 characters; at most 255 characters are accepted)"),
-    (100_000, "The file's name is too long (at most 255 characters are accepted)"),
-])
+@pytest.mark.parametrize(
+    ("length", "expected"),
+    [
+        (5_000, "The file's name is too long (5,000 characters; at most 255 characters are accepted)"),
+        (100_000, "The file's name is too long (at most 255 characters are accepted)"),
+    ],
+)
 def test_an_over_long_file_name_is_refused_as_such(client, tmp_path, length, expected):
     video = write_video(tmp_path / "clip.mp4").read_bytes()
     response = upload(client, "a" * (length - 4) + ".mp4", video)
@@ -416,9 +470,11 @@ def test_an_over_long_file_name_is_refused_as_such(client, tmp_path, length, exp
 
 
 def test_an_over_long_file_name_in_a_history_import_is_refused_as_such(client, tmp_path):
-    response = client.post("/log/import", data={"csrf_token": token(client), "format": "auto"},
-                           files={"history": ("s" * 4_996 + ".csv", (SAMPLES / "strong_classic.csv").read_bytes(),
-                                              "text/csv")})
+    response = client.post(
+        "/log/import",
+        data={"csrf_token": token(client), "format": "auto"},
+        files={"history": ("s" * 4_996 + ".csv", (SAMPLES / "strong_classic.csv").read_bytes(), "text/csv")},
+    )
     assert response.status_code == 400 and "The file's name is too long (5,000 characters" in text(response)
     assert client.app.state.store.sets() == []
 
@@ -447,8 +503,10 @@ def test_a_single_frame_video_is_called_far_too_short(capsys, tmp_path, cli_data
     one = first_frames(CLIPS / "row_one_arm_chair_lowres.mp4", tmp_path / "one.mp4", 1)
     code, _, err = run_cli(capsys, "analyze", str(one), "--exercise", "bent-over-row")
     assert code == 1
-    assert ("one.mp4 is far too short to check: it holds 1 frame (0.0 s of video), and a rep of Bent-over row "
-            "takes at least 0.6 s. Film the whole set") in " ".join(err.split())
+    assert (
+        "one.mp4 is far too short to check: it holds 1 frame (0.0 s of video), and a rep of Bent-over row "
+        "takes at least 0.6 s. Film the whole set"
+    ) in " ".join(err.split())
     code, _, err = run_cli(capsys, "analyze", str(one), "--exercise", "auto")
     assert code == 1 and "the shortest movement it can check takes at least 0.6 s" in " ".join(err.split())
 
@@ -484,8 +542,10 @@ def test_parallel_log_commands_are_numbered_one_to_n(tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "UPPERBACK_DATABASE_URL"}
     env["UPPERBACK_DATA_DIR"] = str(tmp_path / "data")
     command = [str(Path(sys.executable).with_name("upperback")), "log", "bent-over-row", "--reps"]
-    runs = [subprocess.Popen([*command, str(reps)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for reps in (8, 9, 10)]
+    runs = [
+        subprocess.Popen([*command, str(reps)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for reps in (8, 9, 10)
+    ]
     assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
     with open_store(f"sqlite:///{tmp_path / 'data' / 'upperback.sqlite3'}") as store:
         assert sorted(s.set_index for s in store.sets()) == [1, 2, 3]

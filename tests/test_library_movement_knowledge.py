@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from conftest import clip_manifest, clip_track, needs_media
 
+from conftest import clip_manifest, clip_track, needs_media
 from upperback.errors import LibraryDataError
 from upperback.library import get_library, load_library
 from upperback.library.loader import DATA_DIR
@@ -33,8 +33,9 @@ def edit_yaml(path: Path, change) -> None:
 
 
 def test_live_phase_words_must_be_phases_of_the_steps(data_copy):
-    edit_yaml(data_copy / MOVEMENTS / "bent-over-row.yaml",
-              lambda d: d["counting"]["step_phases"].update(working="heave"))
+    edit_yaml(
+        data_copy / MOVEMENTS / "bent-over-row.yaml", lambda d: d["counting"]["step_phases"].update(working="heave")
+    )
     with pytest.raises(LibraryDataError, match=r"step_phases.working 'heave' is no phase of the steps"):
         load_library(data_copy)
 
@@ -46,15 +47,16 @@ def test_counting_without_a_torso_gate_needs_a_standing_angle(data_copy):
 
 
 def test_a_recognition_term_has_exactly_one_shape(data_copy):
-    edit_yaml(data_copy / MOVEMENTS / "reverse-fly.yaml",
-              lambda d: d["recognition"]["posture"][1].update(ramp=[0, 70]))
+    edit_yaml(data_copy / MOVEMENTS / "reverse-fly.yaml", lambda d: d["recognition"]["posture"][1].update(ramp=[0, 70]))
     with pytest.raises(LibraryDataError, match=r"(?s)recognition.posture\[1\].*exactly one of between, near, ramp"):
         load_library(data_copy)
 
 
 def test_a_recognition_term_names_a_known_measure(data_copy):
-    edit_yaml(data_copy / MOVEMENTS / "farmers-carry.yaml",
-              lambda d: d["recognition"]["posture"][1].update(feature="torso_tilt"))
+    edit_yaml(
+        data_copy / MOVEMENTS / "farmers-carry.yaml",
+        lambda d: d["recognition"]["posture"][1].update(feature="torso_tilt"),
+    )
     with pytest.raises(LibraryDataError, match=r"recognition.posture\[1\].feature"):
         load_library(data_copy)
 
@@ -75,7 +77,10 @@ def test_plans_dose_and_pace_mobility_drills_from_the_library():
             if variant.tempo is not None:
                 tempo = tempo_for(ExerciseClass.COMPOUND, variant.id)
                 assert tempo is not None and (tempo.lift_s, tempo.hold_s, tempo.lower_s) == (
-                    variant.tempo.lift_s, variant.tempo.hold_s, variant.tempo.lower_s)
+                    variant.tempo.lift_s,
+                    variant.tempo.hold_s,
+                    variant.tempo.lower_s,
+                )
 
 
 ONE_CLIP_PER_MOVEMENT = list({row["exercise"]: row for row in clip_manifest()}.values())
@@ -102,6 +107,7 @@ def test_a_fault_marked_single_frame_that_no_module_judges_is_a_clear_error(data
 
     def mark(d):
         next(f for f in d["faults"] if f["code"] == "torso_swing")["single_frame"] = True
+
     edit_yaml(data_copy / MOVEMENTS / "bent-over-row.yaml", mark)
     monkeypatch.setenv("UPPERBACK_LIBRARY", str(data_copy))
     get_library.cache_clear()

@@ -79,8 +79,13 @@ def test_unknown_equipment_is_rejected(library):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("Bent Over Row", "bent-over-row"), ("bent_over_row", "bent-over-row"),
-     ("Farmers Walk", "farmers-carry"), ("cat cow", "cat-cow"), ("Bench Press", None)],
+    [
+        ("Bent Over Row", "bent-over-row"),
+        ("bent_over_row", "bent-over-row"),
+        ("Farmers Walk", "farmers-carry"),
+        ("cat cow", "cat-cow"),
+        ("Bench Press", None),
+    ],
 )
 def test_resolve_exercise_name(library, text, expected):
     found = library.resolve_exercise_name(text)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import av
 import pytest
-from web_support import served
 
 from conftest import CLIPS, clip_track, needs_media
 from upperback.analysis import analyze
+from web_support import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -24,8 +24,9 @@ CAMERA_SIZE = (640, 360)
 
 pytestmark = [
     needs_media,
-    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                       reason="Debian's chromium and chromedriver are not installed"),
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()), reason="Debian's chromium and chromedriver are not installed"
+    ),
 ]
 
 
@@ -59,9 +60,16 @@ def browser(tmp_path):
     camera = write_y4m(CLIPS / CLIP, tmp_path / "camera.y4m", CAMERA_SIZE)
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                     f"--use-file-for-fake-video-capture={camera}", "--autoplay-policy=no-user-gesture-required"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera}",
+        "--autoplay-policy=no-user-gesture-required",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     yield driver
@@ -90,7 +98,8 @@ def test_live_page_counts_reps_shows_a_cue_and_logs_the_set(server, browser):
     cue = browser.find_element(By.CSS_SELECTOR, "[data-live-cue]")
     # The fake camera loops the 15 s clip; within two passes the page has counted reps and cued.
     WebDriverWait(browser, 90, poll_frequency=0.25).until(
-        lambda _: reps() >= offline.rep_count - 2 and cue.is_displayed() and cue.text.strip())
+        lambda _: reps() >= offline.rep_count - 2 and cue.is_displayed() and cue.text.strip()
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     stage = browser.find_element(By.CSS_SELECTOR, "[data-live-stage]")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", stage)
@@ -144,13 +153,24 @@ the error the browser gives then (the same DOMException name every browser uses)
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["desktop", "phone"])
-@pytest.mark.parametrize(("problem", "arguments", "error", "advice"), [
-    ("no-camera", (), "NotFoundError", "No camera was found"),
-    ("denied", ("--use-fake-device-for-media-stream", "--deny-permission-prompts"), "NotAllowedError",
-     "Camera access is blocked"),
-    ("busy", ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"), "NotReadableError",
-     "The camera is busy"),
-])
+@pytest.mark.parametrize(
+    ("problem", "arguments", "error", "advice"),
+    [
+        ("no-camera", (), "NotFoundError", "No camera was found"),
+        (
+            "denied",
+            ("--use-fake-device-for-media-stream", "--deny-permission-prompts"),
+            "NotAllowedError",
+            "Camera access is blocked",
+        ),
+        (
+            "busy",
+            ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"),
+            "NotReadableError",
+            "The camera is busy",
+        ),
+    ],
+)
 def test_each_camera_problem_says_what_to_do(server, problem, arguments, error, advice, size):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -166,9 +186,10 @@ def test_each_camera_problem_says_what_to_do(server, problem, arguments, error, 
         WebDriverWait(driver, 20).until(lambda _: check.is_displayed() and check.text.strip())
         assert driver.find_element(By.CSS_SELECTOR, "[data-live]").get_attribute("data-camera-error") == error
         assert check.text.startswith(advice) and "press Start camera" in check.text
-        top, bottom = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom];",
-                                            check)
-        assert 0 <= top and bottom <= size[1]  # in sight without scrolling
+        top, bottom = driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.top, r.bottom];", check
+        )
+        assert top >= 0 and bottom <= size[1]  # in sight without scrolling
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(SCREENSHOTS / f"live-camera-{problem}-{size[0]}.png"))
     finally:

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import CLIPS, clip_track, needs_media
 from upperback.errors import UnknownNameError, UpperbackError
-from upperback.form.report import FaultEvent
 from upperback.form import cat_cow
 from upperback.form.common import window
+from upperback.form.report import FaultEvent
 from upperback.kinematics.causal import CausalCleaner, OneEuroFilter, causal_clean
 from upperback.kinematics.movement_signals import build_signals
 from upperback.kinematics.signals import body_signals
@@ -94,8 +94,9 @@ def _fault(code: str, severity: str) -> FaultEvent:
 def test_cue_picker_says_the_most_severe_fault_once_per_offer_and_waits():
     movement = get_library().movement("bent-over-row")
     picker = CuePicker([f.code for f in movement.faults], min_gap_s=4.0, repeat_after_s=12.0)
-    first = picker.offer(2.0, [_fault("fast_lowering", "info"), _fault("rounded_back", "error"),
-                               _fault("shrugging", "warning")], rep=0)
+    first = picker.offer(
+        2.0, [_fault("fast_lowering", "info"), _fault("rounded_back", "error"), _fault("shrugging", "warning")], rep=0
+    )
     assert first.code == "rounded_back" and first.text == movement.fault("rounded_back").cue
     assert picker.offer(4.0, [_fault("shrugging", "warning")], rep=1) is None  # too soon
     second = picker.offer(7.0, [_fault("shrugging", "warning"), _fault("torso_swing", "warning")], rep=2)
@@ -135,11 +136,13 @@ def test_camera_check_on_real_frames():
     assert cut.problem == "body_cut_off" and "head and feet" in cut.message
     front = clip_track("farmers_carry_front_back.mp4")
     j = int(np.flatnonzero(front.detected)[5])
-    wrong = check_camera(row, front.image[j], front.world[j], front.visibility[j],
-                         (front.source.width, front.source.height), 120.0)
+    wrong = check_camera(
+        row, front.image[j], front.world[j], front.visibility[j], (front.source.width, front.source.height), 120.0
+    )
     assert wrong.problem == "wrong_view" and wrong.message == "Turn side-on to the camera."
-    assert check_camera(carry, front.image[j], front.world[j], front.visibility[j],
-                        (front.source.width, front.source.height), 120.0).ok
+    assert check_camera(
+        carry, front.image[j], front.world[j], front.visibility[j], (front.source.width, front.source.height), 120.0
+    ).ok
 
 
 @needs_media

@@ -24,10 +24,13 @@ see the next frame (docs/live.md, "Differences from the offline analysis")."""
 def push_frame(session: LiveSession, track: PoseTrack, index: int, time_s: float | None = None):
     found = bool(track.detected[index])
     profiles = track.extras.get(BACK_PROFILE)
-    return session.push(float(track.times_s[index]) if time_s is None else time_s,
-                        track.image[index] if found else None, track.world[index] if found else None,
-                        track.visibility[index] if found else None,
-                        profiles[index] if profiles is not None and found else None)
+    return session.push(
+        float(track.times_s[index]) if time_s is None else time_s,
+        track.image[index] if found else None,
+        track.world[index] if found else None,
+        track.visibility[index] if found else None,
+        profiles[index] if profiles is not None and found else None,
+    )
 
 
 def replay(track: PoseTrack, exercise: str, frames: range | None = None) -> tuple[LiveSession, list]:
@@ -74,8 +77,15 @@ def jumped(track: PoseTrack, at_s: float, by_px: float) -> PoseTrack:
     a camera cut (or a user re-positioning in front of a live camera) does."""
     image = track.image.copy()
     image[track.times_s >= at_s, :, 0] += by_px
-    return PoseTrack(times_s=track.times_s, image=image, world=track.world, visibility=track.visibility,
-                     frame_index=track.frame_index, source=track.source, extras=track.extras)
+    return PoseTrack(
+        times_s=track.times_s,
+        image=image,
+        world=track.world,
+        visibility=track.visibility,
+        frame_index=track.frame_index,
+        source=track.source,
+        extras=track.extras,
+    )
 
 
 @needs_media
@@ -197,9 +207,15 @@ def test_side_judgement_changing_mid_set_recounts_like_offline():
         out[:cut] = values[:cut][:, swap]
         return out
 
-    changed = PoseTrack(times_s=track.times_s, image=mirrored(track.image), world=mirrored(track.world),
-                        visibility=mirrored(track.visibility), frame_index=track.frame_index,
-                        source=track.source, extras=track.extras)
+    changed = PoseTrack(
+        times_s=track.times_s,
+        image=mirrored(track.image),
+        world=mirrored(track.world),
+        visibility=mirrored(track.visibility),
+        frame_index=track.frame_index,
+        source=track.source,
+        extras=track.extras,
+    )
     offline = analyze(changed, "bent-over-row")
     session, _ = replay(changed, "bent-over-row")
     final = session.finish()

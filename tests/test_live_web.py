@@ -7,10 +7,10 @@ import struct
 import cv2
 import pytest
 from starlette.websockets import WebSocketDisconnect
-from web_support import client_for, settings_for
 
 from conftest import CLIPS, needs_media
 from upperback.pose.decode import iter_frames
+from web_support import client_for, settings_for
 
 
 @pytest.fixture
@@ -49,8 +49,7 @@ def test_socket_names_an_unknown_movement(client):
 @needs_media
 def test_socket_answers_frames_and_actions(client):
     frames = [f for f, _ in zip(iter_frames(CLIPS / "row_dumbbell_gym_side.mp4", 10.0), range(4))]
-    with client.websocket_connect("/live/ws?exercise=bent-over-row",
-                                  headers={"origin": "http://testserver"}) as ws:
+    with client.websocket_connect("/live/ws?exercise=bent-over-row", headers={"origin": "http://testserver"}) as ws:
         assert ws.receive_json() == {"ready": True, "exercise": "bent-over-row"}
         for frame in frames:
             ws.send_bytes(frame_message(frame.rgb, 1000.0 * frame.time_s + 5000.0))

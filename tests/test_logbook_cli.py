@@ -55,13 +55,34 @@ def test_log_validates_ids_and_numbers_sets_of_the_day(capsys):
     code, _, err = run_cli(capsys, "log", "bent-over-row")
     assert code == 1 and "--reps" in err
     for _ in range(2):
-        code, out, _ = run_cli(capsys, "log", "bent-over-row", "--reps", "10", "--load", "12", "--unit", "kg",
-                               "--rpe", "8", "--variant", "dumbbell-bent-over-row", "--date", "2025-03-04 18:30")
+        code, out, _ = run_cli(
+            capsys,
+            "log",
+            "bent-over-row",
+            "--reps",
+            "10",
+            "--load",
+            "12",
+            "--unit",
+            "kg",
+            "--rpe",
+            "8",
+            "--variant",
+            "dumbbell-bent-over-row",
+            "--date",
+            "2025-03-04 18:30",
+        )
         assert code == 0
     assert "Logged set 2 of Bent-over row on 2025-03-04 18:30" in out
     first, second = stored_sets()
     assert (second.exercise_id, second.variant_id, second.reps, second.load, second.load_unit, second.rpe) == (
-        "bent-over-row", "dumbbell-bent-over-row", 10, 12.0, "kg", 8.0)
+        "bent-over-row",
+        "dumbbell-bent-over-row",
+        10,
+        12.0,
+        "kg",
+        8.0,
+    )
     assert (first.set_index, second.set_index) == (1, 2)
     assert second.performed_at.isoformat() == "2025-03-04T17:30:00+00:00"  # 18:30 in Berlin, stored as UTC
 
@@ -72,8 +93,9 @@ def test_log_links_a_form_report(capsys, tmp_path):
     code, _, err = run_cli(capsys, "log", "cat-cow", "--reps", "8", "--report", str(report))
     assert code == 1 and "analyses farmers-carry, not cat-cow" in err
     assert stored_sets() == []  # refused before anything was saved
-    code, _, _ = run_cli(capsys, "log", "farmers-carry", "--load", "24", "--duration", "45", "--distance", "40",
-                         "--report", str(report))
+    code, _, _ = run_cli(
+        capsys, "log", "farmers-carry", "--load", "24", "--duration", "45", "--distance", "40", "--report", str(report)
+    )
     assert code == 0
     with open_store() as store:
         (analysis,) = store.form_analyses()
@@ -107,7 +129,8 @@ def test_export_json_and_csv_then_reimport_elsewhere(capsys, tmp_path, monkeypat
     code, out, _ = run_cli(capsys, "import", str(tmp_path / "log.json"))
     assert code == 0 and "Added 8 sets" in out
     assert [(s.exercise_name, s.reps, s.load, s.performed_at) for s in stored_sets()] == [
-        (s.exercise_name, s.reps, s.load, s.performed_at) for s in original]
+        (s.exercise_name, s.reps, s.load, s.performed_at) for s in original
+    ]
 
 
 def test_imports_are_listed_and_undone_and_sets_edited_and_deleted(capsys):
@@ -143,4 +166,4 @@ def test_a_file_without_a_unit_that_looks_like_pounds_gets_a_warning_with_the_fi
     path.write_text("\n".join(lines) + "\n")
     code, out, _ = run_cli(capsys, "import", str(path))
     assert code == 0 and "look like pounds" in out and "more than anyone has lifted" in out
-    assert '--unit lb' in out and "undo-import" in out
+    assert "--unit lb" in out and "undo-import" in out

@@ -23,11 +23,18 @@ def read(name: str, fmt: str = "auto", **options):
     return parse_csv(path.read_text(encoding="utf-8"), path, fmt, ReadOptions(zone=BERLIN, **options))
 
 
-@pytest.mark.parametrize(("name", "app"), [
-    ("strong_classic.csv", "strong"), ("strong_v6.csv", "strong"), ("strong_units_lbs.csv", "strong"),
-    ("hevy_kg.csv", "hevy"), ("hevy_lbs.csv", "hevy"), ("fitnotes.csv", "fitnotes"),
-    ("fitnotes_weight_unit.csv", "fitnotes"),
-])
+@pytest.mark.parametrize(
+    ("name", "app"),
+    [
+        ("strong_classic.csv", "strong"),
+        ("strong_v6.csv", "strong"),
+        ("strong_units_lbs.csv", "strong"),
+        ("hevy_kg.csv", "hevy"),
+        ("hevy_lbs.csv", "hevy"),
+        ("fitnotes.csv", "fitnotes"),
+        ("fitnotes_weight_unit.csv", "fitnotes"),
+    ],
+)
 def test_the_app_is_recognised_from_the_header(name, app):
     assert read(name).format == app
 
@@ -110,20 +117,24 @@ def test_fitnotes_both_weight_layouts_times_and_distances():
 
 def test_malformed_rows_are_all_reported_with_their_line_numbers(tmp_path):
     lines = (SAMPLES / "strong_classic.csv").read_text().splitlines()
-    lines[3] = lines[3].replace(",50,9,", ",fifty,9,")                      # line 4: weight not a number
-    lines[6] = lines[6].replace("2025-01-06 18:02:11", "06/01/2025 6pm")   # line 7: unreadable date
-    lines[8] = lines[8].replace(",F,", ",X,")                              # line 9: unknown set order
-    lines[10] = lines[10] + ",extra"                                       # line 11: one field too many
-    lines[12] = lines[12].replace(",0,0,60,", ",0,-3,60,")                 # line 13: negative distance
+    lines[3] = lines[3].replace(",50,9,", ",fifty,9,")  # line 4: weight not a number
+    lines[6] = lines[6].replace("2025-01-06 18:02:11", "06/01/2025 6pm")  # line 7: unreadable date
+    lines[8] = lines[8].replace(",F,", ",X,")  # line 9: unknown set order
+    lines[10] = lines[10] + ",extra"  # line 11: one field too many
+    lines[12] = lines[12].replace(",0,0,60,", ",0,-3,60,")  # line 13: negative distance
     path = tmp_path / "broken.csv"
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(UpperbackError) as error:
         parse_csv(path.read_text(), path, "auto", ReadOptions(zone=BERLIN))
     message = error.value.message
     assert "5 row(s)" in message and "nothing was imported" in message
-    for line, phrase in [(4, "Weight 'fifty'"), (7, "Date '06/01/2025 6pm'"), (9, "Set Order 'X'"),
-                         (11, "13 fields where the header has 12"),
-                         (13, "distance must be a number from 0 to 1,000,000 m (got -3,000)")]:
+    for line, phrase in [
+        (4, "Weight 'fifty'"),
+        (7, "Date '06/01/2025 6pm'"),
+        (9, "Set Order 'X'"),
+        (11, "13 fields where the header has 12"),
+        (13, "distance must be a number from 0 to 1,000,000 m (got -3,000)"),
+    ]:
         assert f"line {line}: {phrase}" in message
 
 
@@ -168,39 +179,53 @@ def test_fitnotes_names_with_an_unquoted_comma_are_recovered_from_the_right():
     assert rows[1].set.notes == "tired, grip"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Jun 11, 2026, 1:01 PM", datetime(2026, 6, 11, 13, 1)),     # Hevy, US locale
-    ("5 Jan 2026, 17:00", datetime(2026, 1, 5, 17, 0)),          # Hevy elsewhere
-    ("2024-03-05 7:30:00\u202fpm", datetime(2024, 3, 5, 19, 30)),  # Strong, 12-hour phone
-    ("2024-06-01", datetime(2024, 6, 1)),                        # FitNotes
-    ("11. März 2024, 18:00", datetime(2024, 3, 11, 18, 0)),       # an app set to German
-    ("5 févr. 2025, 17:00", datetime(2025, 2, 5, 17, 0)),        # ... French
-    ("3 dic 2023, 11:11", datetime(2023, 12, 3, 11, 11)),        # ... Spanish
-    ("7 Jun 2024, 7:30 p.m.", datetime(2024, 6, 7, 19, 30)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Jun 11, 2026, 1:01 PM", datetime(2026, 6, 11, 13, 1)),  # Hevy, US locale
+        ("5 Jan 2026, 17:00", datetime(2026, 1, 5, 17, 0)),  # Hevy elsewhere
+        ("2024-03-05 7:30:00\u202fpm", datetime(2024, 3, 5, 19, 30)),  # Strong, 12-hour phone
+        ("2024-06-01", datetime(2024, 6, 1)),  # FitNotes
+        ("11. März 2024, 18:00", datetime(2024, 3, 11, 18, 0)),  # an app set to German
+        ("5 févr. 2025, 17:00", datetime(2025, 2, 5, 17, 0)),  # ... French
+        ("3 dic 2023, 11:11", datetime(2023, 12, 3, 11, 11)),  # ... Spanish
+        ("7 Jun 2024, 7:30 p.m.", datetime(2024, 6, 7, 19, 30)),
+    ],
+)
 def test_dates_are_read_in_each_apps_locale_layouts(text, expected):
     from upperback.logbook.values import local_datetime
+
     assert local_datetime(text, BERLIN) == expected.replace(tzinfo=BERLIN)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("0", "not a date with a year"), ("05/03/2024", "day/month or month/day"),
-    ("2024-02-31 10:00", "importer can read"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "not a date with a year"),
+        ("05/03/2024", "day/month or month/day"),
+        ("2024-02-31 10:00", "importer can read"),
+    ],
+)
 def test_unreadable_or_ambiguous_dates_say_why(text, message):
     from upperback.logbook.values import ValueProblem, local_datetime
+
     with pytest.raises(ValueProblem, match=message):
         local_datetime(text, BERLIN)
 
 
-@pytest.mark.parametrize("garbage", [
-    "Date,Exercise,Category,Weight (kgs),Reps\n2024-01-01,Row,Back,\"12,5\n",       # unterminated quote
-    "title,start_time,exercise_title,set_type\n\x00\x00\n",                          # binary
-    "Date,Exercise Name,Set Order\n2024-01-01,Row,1\n2024-01-01\n",                  # short row
-    "Date;Exercise Name;Set Order;Weight;Weight Unit\n2024-01-01;Row;1;20;furlongs\n",  # unknown unit
-    "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit\n2024-01-01,Run,Cardio,,,,3,kg\n",
-    "a,b,c\n1,2,3\n", "\n\n", "Date,Exercise Name,Set Order\n",
-])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        'Date,Exercise,Category,Weight (kgs),Reps\n2024-01-01,Row,Back,"12,5\n',  # unterminated quote
+        "title,start_time,exercise_title,set_type\n\x00\x00\n",  # binary
+        "Date,Exercise Name,Set Order\n2024-01-01,Row,1\n2024-01-01\n",  # short row
+        "Date;Exercise Name;Set Order;Weight;Weight Unit\n2024-01-01;Row;1;20;furlongs\n",  # unknown unit
+        "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit\n2024-01-01,Run,Cardio,,,,3,kg\n",
+        "a,b,c\n1,2,3\n",
+        "\n\n",
+        "Date,Exercise Name,Set Order\n",
+    ],
+)
 def test_broken_files_give_a_message_never_a_traceback(tmp_path, garbage):
     path = tmp_path / "broken.csv"
     path.write_text(garbage)
@@ -213,13 +238,24 @@ def test_broken_files_give_a_message_never_a_traceback(tmp_path, garbage):
 
 
 @settings(max_examples=300, deadline=None)
-@given(sample=st.sampled_from(["strong_classic.csv", "strong_v6.csv", "hevy_kg.csv", "fitnotes.csv",
-                               "fitnotes_weight_unit.csv", "strong_units_lbs.csv"]),
-       cut=st.integers(0, 2000), noise=st.text(max_size=40))
+@given(
+    sample=st.sampled_from(
+        [
+            "strong_classic.csv",
+            "strong_v6.csv",
+            "hevy_kg.csv",
+            "fitnotes.csv",
+            "fitnotes_weight_unit.csv",
+            "strong_units_lbs.csv",
+        ]
+    ),
+    cut=st.integers(0, 2000),
+    noise=st.text(max_size=40),
+)
 def test_any_damage_to_a_real_layout_gives_a_message_never_a_traceback(tmp_path_factory, sample, cut, noise):
     text = (SAMPLES / sample).read_text(encoding="utf-8")
     header, body = text.split("\n", 1)
-    damaged = header + "\n" + body[:cut % (len(body) + 1)] + noise + body[cut % (len(body) + 1):]
+    damaged = header + "\n" + body[: cut % (len(body) + 1)] + noise + body[cut % (len(body) + 1) :]
     path = tmp_path_factory.mktemp("damaged") / sample
     try:
         parse_csv(damaged, path, "auto", ReadOptions(zone=BERLIN))
@@ -227,24 +263,28 @@ def test_any_damage_to_a_real_layout_gives_a_message_never_a_traceback(tmp_path_
         assert str(path) in error.message
 
 
-@pytest.mark.parametrize(("dates", "expected"), [
-    (("05/03/2024 18:00", "28/03/2024 18:00"), datetime(2024, 3, 5, 18)),   # 28/03 says the day comes first
-    (("05/03/2024 18:00", "03/28/2024 18:00"), datetime(2024, 5, 3, 18)),   # 03/28 says the month does
-])
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (("05/03/2024 18:00", "28/03/2024 18:00"), datetime(2024, 3, 5, 18)),  # 28/03 says the day comes first
+        (("05/03/2024 18:00", "03/28/2024 18:00"), datetime(2024, 5, 3, 18)),  # 03/28 says the month does
+    ],
+)
 def test_numeric_dates_a_spreadsheet_wrote_are_read_in_the_order_the_file_shows(tmp_path, dates, expected):
     text = "Date,Exercise,Category,Weight (kgs),Reps\n" + "".join(f"{d},Row,Back,20,10\n" for d in dates)
     path = tmp_path / "resaved.csv"
-    assert parse_csv(text, path, "auto", ReadOptions(zone=BERLIN)).sets[0].started_at == expected.replace(
-        tzinfo=BERLIN)
+    assert parse_csv(text, path, "auto", ReadOptions(zone=BERLIN)).sets[0].started_at == expected.replace(tzinfo=BERLIN)
 
 
 def test_a_spreadsheets_unicode_text_save_reads_like_the_original():
     from upperback.logbook.csv_reader import decode
+
     original = (SAMPLES / "hevy_kg.csv").read_text(encoding="utf-8")
     resaved = decode(original.replace(",", "\t").encode("utf-16"), SAMPLES / "hevy_kg.csv")
     path = SAMPLES / "hevy_kg.csv"
     assert [s.set.load for s in parse_csv(resaved, path, "auto", ReadOptions(zone=BERLIN)).sets] == [
-        s.set.load for s in read("hevy_kg.csv").sets]
+        s.set.load for s in read("hevy_kg.csv").sets
+    ]
 
 
 def test_a_date_with_a_huge_number_in_it_is_refused_by_name():

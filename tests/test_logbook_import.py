@@ -85,13 +85,16 @@ def test_a_malformed_file_commits_nothing(store, tmp_path):
 def test_map_option_maps_now_and_fixes_what_an_earlier_import_left_unmapped(store):
     import_file(store, SAMPLES / "hevy_kg.csv", zone=BERLIN)
     assert {s.exercise_id for s in store.sets() if s.exercise_name == "Face Pull"} == {None}
-    again = import_file(store, SAMPLES / "hevy_kg.csv", zone=BERLIN,
-                        mappings=parse_mappings(["Face Pull=band-pull-apart"]))
+    again = import_file(
+        store, SAMPLES / "hevy_kg.csv", zone=BERLIN, mappings=parse_mappings(["Face Pull=band-pull-apart"])
+    )
     assert again.outcome.already_imported and again.outcome.sets_remapped == 1
     assert {(s.exercise_id, s.variant_id) for s in store.sets() if s.exercise_name == "Face Pull"} == {
-        ("reverse-fly", "band-pull-apart")}
-    later = import_file(store, SAMPLES / "strong_v6.csv", zone=BERLIN,
-                        mappings=parse_mappings(["Seated Row (Cable)=bent-over-row"]))
+        ("reverse-fly", "band-pull-apart")
+    }
+    later = import_file(
+        store, SAMPLES / "strong_v6.csv", zone=BERLIN, mappings=parse_mappings(["Seated Row (Cable)=bent-over-row"])
+    )
     assert "Seated Row (Cable)" in later.matches and later.matches["Seated Row (Cable)"].how == "alias"
 
 
@@ -123,7 +126,8 @@ def test_json_export_round_trips_everything_into_a_fresh_database(store, tmp_pat
         assert [replace(s, id=None) for s in fresh.sessions()] == [replace(s, id=None) for s in store.sessions()]
         assert fresh.load_profile() == store.load_profile()
         assert [(p.name, p.data, p.created_at) for p in fresh.plans()] == [
-            (p.name, p.data, p.created_at) for p in store.plans()]
+            (p.name, p.data, p.created_at) for p in store.plans()
+        ]
         assert fresh.aliases() == store.aliases()
         (analysis,) = fresh.form_analyses()
         (linked_set,) = [s for s in fresh.sets() if s.id == analysis.set_id]
@@ -163,7 +167,8 @@ def test_strong_csv_export_reads_back_as_the_same_sets(store, tmp_path):
         import_file(fresh, exported, zone=BERLIN)
         assert comparable(fresh.sets()) == comparable(store.sets())
         assert [(s.started_at, s.ended_at, s.name) for s in fresh.sessions()] == [
-            (s.started_at, s.ended_at, s.name) for s in store.sessions()]
+            (s.started_at, s.ended_at, s.name) for s in store.sessions()
+        ]
 
 
 def test_strong_csv_export_converts_pounds_to_the_chosen_unit(store, tmp_path):
@@ -176,9 +181,18 @@ def test_strong_csv_export_converts_pounds_to_the_chosen_unit(store, tmp_path):
 
 def test_a_json_file_with_errors_says_where(store, tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"format": "upperback-log", "version": 1, "exported_at": "2025-01-01T00:00:00Z",
-                               "sets": [{"performed_at": "2025-01-01T10:00:00", "exercise_id": None,
-                                         "exercise_name": "Row", "session": 3}]}))
+    bad.write_text(
+        json.dumps(
+            {
+                "format": "upperback-log",
+                "version": 1,
+                "exported_at": "2025-01-01T00:00:00Z",
+                "sets": [
+                    {"performed_at": "2025-01-01T10:00:00", "exercise_id": None, "exercise_name": "Row", "session": 3}
+                ],
+            }
+        )
+    )
     with pytest.raises(UpperbackError, match=r"sets\.0\.performed_at"):
         import_file(store, bad, zone=BERLIN)
     assert store.count_sets() == 0
@@ -194,15 +208,41 @@ def test_sample_files_are_never_modified(tmp_path, store):
 def _form_report(exercise: str, reps: list[list[str]]) -> dict:
     """A minimal report in the shape 'upperback analyze --json' writes."""
     return {
-        "schema_version": "1.0", "exercise": exercise,
-        "source": {"fps": 30, "frames": 300, "duration_s": 10, "width": 1280, "height": 720}, "view": "side",
+        "schema_version": "1.0",
+        "exercise": exercise,
+        "source": {"fps": 30, "frames": 300, "duration_s": 10, "width": 1280, "height": 720},
+        "view": "side",
         "rep_count": len(reps),
-        "reps": [{"index": i, "start_s": i * 3.0, "top_s": i * 3.0 + 1, "end_s": i * 3.0 + 2.5, "concentric_s": 1,
-                  "eccentric_s": 1.5, "metrics": {}, "faults": codes} for i, codes in enumerate(reps)],
-        "faults": [{"code": code, "severity": "warning", "rep": i, "start_s": i * 3.0, "end_s": i * 3.0 + 2,
-                    "value": 40.0, "threshold": 30.0, "message": "m", "cue": "c"}
-                   for i, codes in enumerate(reps) for code in codes],
-        "metrics": {}, "quality": {"pose_detected_fraction": 1.0, "warnings": []},
+        "reps": [
+            {
+                "index": i,
+                "start_s": i * 3.0,
+                "top_s": i * 3.0 + 1,
+                "end_s": i * 3.0 + 2.5,
+                "concentric_s": 1,
+                "eccentric_s": 1.5,
+                "metrics": {},
+                "faults": codes,
+            }
+            for i, codes in enumerate(reps)
+        ],
+        "faults": [
+            {
+                "code": code,
+                "severity": "warning",
+                "rep": i,
+                "start_s": i * 3.0,
+                "end_s": i * 3.0 + 2,
+                "value": 40.0,
+                "threshold": 30.0,
+                "message": "m",
+                "cue": "c",
+            }
+            for i, codes in enumerate(reps)
+            for code in codes
+        ],
+        "metrics": {},
+        "quality": {"pose_detected_fraction": 1.0, "warnings": []},
     }
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
+from test_logbook_import import _form_report
 from upperback.library import Role, get_library
 from upperback.logbook.form_links import link_report
 from upperback.logbook.importer import import_file
@@ -25,7 +26,6 @@ from upperback.logbook.progress import (
 )
 from upperback.logbook.progress_plots import write_html, write_png
 from upperback.store import LoggedSet, open_store
-from test_logbook_import import _form_report
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -34,23 +34,30 @@ MONDAY = datetime(2025, 3, 3, 18, 0, tzinfo=UTC)
 
 def logged(exercise_id="bent-over-row", days=0, **fields) -> LoggedSet:
     defaults = {"reps": 8, "load": 40.0, "load_unit": "kg"}
-    return LoggedSet(performed_at=MONDAY + timedelta(days=days), exercise_id=exercise_id,
-                     exercise_name=exercise_id or "Bench Press (Barbell)", **{**defaults, **fields})
+    return LoggedSet(
+        performed_at=MONDAY + timedelta(days=days),
+        exercise_id=exercise_id,
+        exercise_name=exercise_id or "Bench Press (Barbell)",
+        **{**defaults, **fields},
+    )
 
 
 def test_e1rm_formulas_by_rep_range():
     assert estimated_1rm(100, 1) == 100
-    assert estimated_1rm(100, 5) == pytest.approx(100 * 36 / 32)        # Brzycki
+    assert estimated_1rm(100, 5) == pytest.approx(100 * 36 / 32)  # Brzycki
     assert estimated_1rm(100, 12) == pytest.approx(100 * (1 + 12 / 30))  # Epley
     assert estimated_1rm(90, 10) == pytest.approx(90 * 36 / 27) == pytest.approx(90 * (1 + 10 / 30))
     assert estimated_1rm(100, 13) is None and estimated_1rm(0, 5) is None
 
 
 def test_e1rm_history_takes_each_days_best_working_set_in_kg():
-    sets = [logged(reps=10, load=40), logged(reps=5, load=50, set_index=2),
-            logged(reps=3, load=70, set_type="warmup", set_index=3),   # warm-ups never count
-            logged(days=2, reps=8, load=100, load_unit="lb"),
-            logged(days=4, reps=15, load=30)]                          # too many reps to estimate
+    sets = [
+        logged(reps=10, load=40),
+        logged(reps=5, load=50, set_index=2),
+        logged(reps=3, load=70, set_type="warmup", set_index=3),  # warm-ups never count
+        logged(days=2, reps=8, load=100, load_unit="lb"),
+        logged(days=4, reps=15, load=30),
+    ]  # too many reps to estimate
     (points,) = e1rm_history(sets, BERLIN).values()
     assert [p.day.isoformat() for p in points] == ["2025-03-03", "2025-03-05"]
     assert points[0].e1rm_kg == pytest.approx(max(40 * 36 / 27, 50 * 36 / 32))
@@ -64,9 +71,11 @@ def test_weekly_volume_counts_targets_once_and_synergists_half():
     synergist = next(u.muscle for u in row.muscles if u.role is Role.SYNERGIST)
     stabiliser = next(u.muscle for u in row.muscles if u.role is Role.STABILISER)
     sets = [logged(set_index=i) for i in (1, 2, 3)] + [
-        logged(set_index=4, set_type="warmup"), logged(set_index=5, rpe=5),   # neither is a hard set
-        logged(exercise_id=None, set_index=6),                                # unmapped: no muscles known
-        logged(days=14, set_index=1)]
+        logged(set_index=4, set_type="warmup"),
+        logged(set_index=5, rpe=5),  # neither is a hard set
+        logged(exercise_id=None, set_index=6),  # unmapped: no muscles known
+        logged(days=14, set_index=1),
+    ]
     weeks = weekly_volume(sets, library, BERLIN)
     assert [w.week_start.isoformat() for w in weeks] == ["2025-03-03", "2025-03-10", "2025-03-17"]
     assert weeks[0].hard_sets[target] == 3 and weeks[0].hard_sets[synergist] == 1.5
@@ -75,10 +84,14 @@ def test_weekly_volume_counts_targets_once_and_synergists_half():
 
 
 def test_personal_records_per_exercise():
-    sets = [logged(reps=10, load=40), logged(days=1, reps=5, load=50), logged(days=2, reps=15, load=30),
-            logged(days=3, reps=1, load=80, set_type="warmup"),
-            logged("farmers-carry", days=1, reps=None, load=24, duration_s=45),
-            logged("farmers-carry", days=5, reps=None, load=20, duration_s=70)]
+    sets = [
+        logged(reps=10, load=40),
+        logged(days=1, reps=5, load=50),
+        logged(days=2, reps=15, load=30),
+        logged(days=3, reps=1, load=80, set_type="warmup"),
+        logged("farmers-carry", days=1, reps=None, load=24, duration_s=45),
+        logged("farmers-carry", days=5, reps=None, load=20, duration_s=70),
+    ]
     labels = {"bent-over-row": "Row", "farmers-carry": "Carry"}
     records = {(r.exercise, r.kind): r for r in personal_records(sets, labels, BERLIN)}
     assert records[("Row", "heaviest")].value == 50 and records[("Row", "heaviest")].day.day == 4
@@ -136,23 +149,38 @@ def test_a_year_of_strong_history_imports_whole_and_shows_its_progress(tmp_path)
 
 def test_weekly_volume_is_binned_to_stay_readable_from_a_month_to_five_years():
     from upperback.logbook.progress import MAX_BINS, WeekVolume, binned_volume
+
     monday = date(2021, 1, 4)
     for weeks, bin_weeks in ((4, 1), (26, 1), (52, 2), (100, 4), (260, 13)):
-        volume = [WeekVolume(week_start=monday + timedelta(weeks=n), hard_sets={"rhomboids": float(n % 3)})
-                  for n in range(weeks)]
+        volume = [
+            WeekVolume(week_start=monday + timedelta(weeks=n), hard_sets={"rhomboids": float(n % 3)})
+            for n in range(weeks)
+        ]
         bins = binned_volume(volume)
         assert len(bins) <= MAX_BINS and bins[0].weeks == bin_weeks
         assert sum(b.hard_sets.get("rhomboids", 0) * b.weeks for b in bins) == pytest.approx(
-            sum(w.hard_sets["rhomboids"] for w in volume), abs=0.05 * len(bins))
+            sum(w.hard_sets["rhomboids"] for w in volume), abs=0.05 * len(bins)
+        )
 
 
 def test_a_single_day_of_training_is_drawn_on_an_axis_of_days_not_years():
     from matplotlib.dates import num2date
 
     from upperback.logbook.progress_plots import png_figure
+
     now = datetime(2026, 12, 1, 18, tzinfo=BERLIN)
-    sets = [LoggedSet(performed_at=now, exercise_id="bent-over-row", exercise_name="Bent-over row", reps=10,
-                      load=20, load_unit="kg", set_index=n + 1) for n in range(3)]
+    sets = [
+        LoggedSet(
+            performed_at=now,
+            exercise_id="bent-over-row",
+            exercise_name="Bent-over row",
+            reps=10,
+            load=20,
+            load_unit="kg",
+            set_index=n + 1,
+        )
+        for n in range(3)
+    ]
     figure = png_figure(compute_progress(sets, [], get_library(), BERLIN))
     e1rm_axes, volume_axes, _ = figure.axes
     for axes in (e1rm_axes, volume_axes):
@@ -163,10 +191,28 @@ def test_a_single_day_of_training_is_drawn_on_an_axis_of_days_not_years():
 
 def test_records_are_a_searchable_top_list_of_the_most_trained_exercises():
     when = datetime(2025, 1, 6, 18, tzinfo=BERLIN)
-    sets = [LoggedSet(performed_at=when + timedelta(days=n), exercise_id=None, exercise_name=f"Lift {n % 40}",
-                      reps=5, load=20 + n % 7, load_unit="kg") for n in range(400)]
-    sets += [LoggedSet(performed_at=when + timedelta(days=n), exercise_id="bent-over-row",
-                       exercise_name="Bent-over row", reps=8, load=30 + n, load_unit="kg") for n in range(30)]
+    sets = [
+        LoggedSet(
+            performed_at=when + timedelta(days=n),
+            exercise_id=None,
+            exercise_name=f"Lift {n % 40}",
+            reps=5,
+            load=20 + n % 7,
+            load_unit="kg",
+        )
+        for n in range(400)
+    ]
+    sets += [
+        LoggedSet(
+            performed_at=when + timedelta(days=n),
+            exercise_id="bent-over-row",
+            exercise_name="Bent-over row",
+            reps=8,
+            load=30 + n,
+            load_unit="kg",
+        )
+        for n in range(30)
+    ]
     progress = compute_progress(sets, [], get_library(), BERLIN)
     rows, matching = progress.record_rows()
     assert matching == 41 and len(rows) == 15 and rows[0].exercise == "Bent-over row"

@@ -14,12 +14,12 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import SHARED_DATA
 
+from conftest import SHARED_DATA
 from upperback.logbook.importer import import_file
 from upperback.logbook.json_io import write_json
-from upperback.units import KG_PER_LB
 from upperback.store import open_store
+from upperback.units import KG_PER_LB
 
 WILD = SHARED_DATA / "logs-wild"
 UTC = ZoneInfo("UTC")
@@ -66,7 +66,11 @@ def test_us_dates_on_a_12_hour_clock_are_read_as_the_afternoon(store):
     import_file(store, WILD / "hevy_us_12h_dates.csv", zone=UTC)
     (first,) = [s for s in store.sessions() if s.started_at.date().isoformat() == "2026-06-11"]
     assert (first.started_at.hour, first.started_at.minute, first.ended_at.hour, first.ended_at.minute) == (
-        13, 1, 14, 4)  # "Jun 11, 2026, 1:01 PM" to "2:04 PM"
+        13,
+        1,
+        14,
+        4,
+    )  # "Jun 11, 2026, 1:01 PM" to "2:04 PM"
 
 
 @needs_logs
@@ -81,8 +85,11 @@ def test_per_row_units_and_dotted_distance_units_are_read(store):
 @needs_logs
 def test_notes_a_spreadsheet_split_over_rows_are_joined_back_to_their_set(store):
     import_file(store, WILD / "hevy_resaved_semicolons.csv", zone=UTC)
-    hack = [s for s in store.sets() if s.exercise_name == "Hack Squat (Machine)"
-            and s.performed_at.date().isoformat() == "2023-09-22"]
+    hack = [
+        s
+        for s in store.sets()
+        if s.exercise_name == "Hack Squat (Machine)" and s.performed_at.date().isoformat() == "2023-09-22"
+    ]
     assert [(s.load, s.reps) for s in hack] == [(31.8, 12), (40.8, 12), (40.8, 12)]
     assert hack[0].notes == "31.8 = 2 de 15.9\n40.8 = 31.8 + 2 de 4.5 kg"
 
@@ -90,8 +97,11 @@ def test_notes_a_spreadsheet_split_over_rows_are_joined_back_to_their_set(store)
 @needs_logs
 def test_cardio_rows_keep_distance_and_time(store):
     import_file(store, WILD / "fitnotes_lbs_with_cardio.csv", zone=UTC)
-    (run,) = [s for s in store.sets() if s.exercise_name == "Running (Treadmill)"
-              and s.performed_at.date().isoformat() == "2017-06-23"]
+    (run,) = [
+        s
+        for s in store.sets()
+        if s.exercise_name == "Running (Treadmill)" and s.performed_at.date().isoformat() == "2017-06-23"
+    ]
     assert (run.load, run.duration_s) == (None, 9 * 60 + 21)
     assert run.distance_m == pytest.approx(1.23 * 1609.344)
 
@@ -104,7 +114,8 @@ def test_a_json_round_trip_of_a_real_history_is_identical(store, tmp_path, name)
     with open_store(f"sqlite:///{tmp_path / 'fresh.sqlite3'}") as fresh:
         import_file(fresh, tmp_path / "log.json", zone=UTC)
         assert [replace(s, id=None, session_id=None) for s in fresh.sets()] == [
-            replace(s, id=None, session_id=None) for s in store.sets()]
+            replace(s, id=None, session_id=None) for s in store.sets()
+        ]
         write_json(fresh, tmp_path / "again.json")
     first, second = (json.loads((tmp_path / n).read_text()) for n in ("log.json", "again.json"))
     first.pop("exported_at"), second.pop("exported_at")

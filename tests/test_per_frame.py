@@ -11,8 +11,19 @@ from upperback.analysis import frame_faults
 @needs_media
 def test_lumbar_csv_gets_one_row_per_input_row_with_rounded_back_flags(capsys, tmp_path):
     out = tmp_path / "flags.csv"
-    code, stdout, _ = run_cli(capsys, "analyze-landmarks", str(LUMBAR_CSV), "--exercise", "bent-over-row",
-                              "--width", "1080", "--height", "1350", "--per-frame", str(out))
+    code, stdout, _ = run_cli(
+        capsys,
+        "analyze-landmarks",
+        str(LUMBAR_CSV),
+        "--exercise",
+        "bent-over-row",
+        "--width",
+        "1080",
+        "--height",
+        "1350",
+        "--per-frame",
+        str(out),
+    )
     assert code == 0 and "Per-frame faults written" in stdout
     with LUMBAR_CSV.open(newline="") as handle:
         labels = [row["label"] for row in csv.DictReader(handle)]
@@ -34,7 +45,7 @@ def test_video_track_flags_follow_the_posture():
     track = clip_track("row_dumbbell_underhand_home.mp4")
     flags = frame_faults(track, "bent-over-row")
     standing = track.times_s < 3.0  # stands upright for the first seconds
-    hinged = (track.times_s > 10.0)
+    hinged = track.times_s > 10.0
     assert flags["torso_too_upright"][standing].mean() > 0.9
     assert flags["torso_too_upright"][hinged].mean() < 0.1
     assert frame_faults(track, "thoracic-rotation") == {}
@@ -47,8 +58,19 @@ def test_variant_id_sets_the_per_frame_thresholds(capsys, tmp_path):
     flags = {}
     for exercise in ("bent-over-row", "barbell-bent-over-row"):
         out = tmp_path / f"{exercise}.csv"
-        code, _, _ = run_cli(capsys, "analyze-landmarks", str(LUMBAR_CSV), "--exercise", exercise,
-                             "--width", "1080", "--height", "1350", "--per-frame", str(out))
+        code, _, _ = run_cli(
+            capsys,
+            "analyze-landmarks",
+            str(LUMBAR_CSV),
+            "--exercise",
+            exercise,
+            "--width",
+            "1080",
+            "--height",
+            "1350",
+            "--per-frame",
+            str(out),
+        )
         assert code == 0
         with out.open(newline="") as handle:
             flags[exercise] = [(r["torso_too_upright"], r["rounded_back"]) for r in csv.DictReader(handle)]

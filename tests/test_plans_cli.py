@@ -19,9 +19,29 @@ def own_database(tmp_path, monkeypatch):
 
 
 def set_profile(capsys, *extra):
-    code, out, err = run_cli(capsys, "profile", "-e", "dumbbells", "-e", "chair", "--dumbbell-kg", "4",
-                             "--dumbbell-kg", "6", "--dumbbell-kg", "8", "--level", "beginner",
-                             "--goal", "muscle", "--days", "3", "--minutes", "30", *extra)
+    code, out, err = run_cli(
+        capsys,
+        "profile",
+        "-e",
+        "dumbbells",
+        "-e",
+        "chair",
+        "--dumbbell-kg",
+        "4",
+        "--dumbbell-kg",
+        "6",
+        "--dumbbell-kg",
+        "8",
+        "--level",
+        "beginner",
+        "--goal",
+        "muscle",
+        "--days",
+        "3",
+        "--minutes",
+        "30",
+        *extra,
+    )
     assert code == 0, err
     return out
 
@@ -98,8 +118,9 @@ def test_session_preview_shows_the_next_day(capsys):
 def test_export_plan_to_calendar_markdown_and_html(capsys, tmp_path):
     set_profile(capsys)
     ics = tmp_path / "plan.ics"
-    code, _, err = run_cli(capsys, "export-plan", "-o", str(ics), "--weeks", "2", "--start", "2030-02-04",
-                           "--at", "06:45")
+    code, _, err = run_cli(
+        capsys, "export-plan", "-o", str(ics), "--weeks", "2", "--start", "2030-02-04", "--at", "06:45"
+    )
     assert code == 0, err
     events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
     assert len(events) == 6
@@ -111,17 +132,19 @@ def test_export_plan_to_calendar_markdown_and_html(capsys, tmp_path):
         assert marker in target.read_text()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("-o", "plan.txt"), "Cannot tell the export format"),
-    (("-o", "plan.ics", "--start", "next week"), "--start 'next week' is not valid"),
-    (("-o", "plan.ics", "--at", "25:00"), "--at '25:00' is not valid"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-o", "plan.txt"), "Cannot tell the export format"),
+        (("-o", "plan.ics", "--start", "next week"), "--start 'next week' is not valid"),
+        (("-o", "plan.ics", "--at", "25:00"), "--at '25:00' is not valid"),
+    ],
+)
 def test_export_plan_bad_options(capsys, tmp_path, monkeypatch, args, message):
     set_profile(capsys)
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "export-plan", *args)
     assert code == 1 and message in err
-
 
 
 def test_session_after_a_stop_offers_to_carry_on_with_the_same_day(capsys, monkeypatch):
@@ -140,9 +163,14 @@ def test_session_after_a_stop_offers_to_carry_on_with_the_same_day(capsys, monke
         class StopAfterOneSet:
             answers = iter([""] * (1 + first.items[0].sets) + ["q"])
 
-            def now(self): return 0.0
-            def wait_for_enter(self, timeout_s): return True
-            def ask(self, prompt): return next(self.answers)
+            def now(self):
+                return 0.0
+
+            def wait_for_enter(self, timeout_s):
+                return True
+
+            def ask(self, prompt):
+                return next(self.answers)
 
         GuidedSession(first, store, StopAfterOneSet(), Console(file=io.StringIO())).run()
     monkeypatch.setattr("sys.stdin", io.StringIO("y\nq\n"))

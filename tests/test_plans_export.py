@@ -44,8 +44,8 @@ def test_event_length_covers_the_session(programme):
 
 
 def test_default_start_is_the_next_monday():
-    assert default_start(date(2030, 1, 9)) == date(2030, 1, 14)   # a Wednesday
-    assert default_start(date(2030, 1, 7)) == date(2030, 1, 7)    # a Monday
+    assert default_start(date(2030, 1, 9)) == date(2030, 1, 14)  # a Wednesday
+    assert default_start(date(2030, 1, 7)) == date(2030, 1, 7)  # a Monday
 
 
 def test_markdown_shows_weeks_sessions_reasons_and_sources(programme):

@@ -90,13 +90,15 @@ def main_only(session):
 
 def test_full_session_logs_every_set_with_its_numbers(store):
     session = next_session(build_programme(PROFILE, 1, now=NOW), [])
-    row_sets, fly_sets, carries = (next(i.sets for i in session.items if i.movement_id == m)
-                                   for m in ("bent-over-row", "reverse-fly", "farmers-carry"))
+    row_sets, fly_sets, carries = (
+        next(i.sets for i in session.items if i.movement_id == m)
+        for m in ("bent-over-row", "reverse-fly", "farmers-carry")
+    )
     warm_up = sum(i.sets for i in session.items if i.block == "warm-up")
-    answers = [""] + [""] * warm_up                             # begin, each warm-up round
-    answers += ["11", "", "8"] * row_sets                       # reps, default weight, RPE
-    answers += ["18", "3", ""] * fly_sets                       # reps, heavier weight, no RPE
-    answers += ["", ""] * carries                               # start the walk, default weight
+    answers = [""] + [""] * warm_up  # begin, each warm-up round
+    answers += ["11", "", "8"] * row_sets  # reps, default weight, RPE
+    answers += ["18", "3", ""] * fly_sets  # reps, heavier weight, no RPE
+    answers += ["", ""] * carries  # start the walk, default weight
     io_ = ScriptedIO(answers)
     result, out = guide(session, store, io_)
     assert result.finished and result.sets_logged == warm_up + row_sets + fly_sets + carries
@@ -135,8 +137,7 @@ def test_q_at_a_prompt_stops_like_ctrl_c(store):
 def test_enter_skips_the_rest_and_bad_input_is_asked_again(store):
     session = main_only(next_session(build_programme(PROFILE, 1, now=NOW), []))
     row = session.items[0]
-    io_ = ScriptedIO(["", "ten", "10", "", "11", "7", "9", "", "", KeyboardInterrupt()],
-                     enter_after={0: 5})
+    io_ = ScriptedIO(["", "ten", "10", "", "11", "7", "9", "", "", KeyboardInterrupt()], enter_after={0: 5})
     result, out = guide(session, store, io_)
     assert result.sets_logged == 2
     assert "'ten' is not a whole number" in out and "from 1 to 10" in out

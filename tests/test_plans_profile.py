@@ -20,19 +20,22 @@ def test_weights_are_sorted_and_deduplicated():
     assert profile.dumbbell_kg == [2.0, 4.0, 8.0]
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    ({"equipment": ["dumbbells"]}, "--dumbbell-kg"),
-    ({"dumbbell_kg": [4]}, "'dumbbells' is not in your equipment"),
-    ({"equipment": ["none", "chair"]}, "'none' cannot be combined"),
-    ({"equipment": ["band"]}, "got 'band'"),
-    ({"equipment": ["dumbbells"], "dumbbell_kg": [-3]}, "not a usable weight"),
-    ({"bands": ["light"]}, "'resistance-band' is not in your equipment"),
-    ({"avoid": ["bent-over-rwo"]}, "Did you mean 'bent-over-row'"),
-    ({"days_per_week": 9}, "days_per_week"),
-    ({"minutes_per_session": 0}, "minutes_per_session"),
-    ({"goal": "bulk"}, "goal"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"equipment": ["dumbbells"]}, "--dumbbell-kg"),
+        ({"dumbbell_kg": [4]}, "'dumbbells' is not in your equipment"),
+        ({"equipment": ["none", "chair"]}, "'none' cannot be combined"),
+        ({"equipment": ["band"]}, "got 'band'"),
+        ({"equipment": ["dumbbells"], "dumbbell_kg": [-3]}, "not a usable weight"),
+        ({"bands": ["light"]}, "'resistance-band' is not in your equipment"),
+        ({"avoid": ["bent-over-rwo"]}, "Did you mean 'bent-over-row'"),
+        ({"days_per_week": 9}, "days_per_week"),
+        ({"minutes_per_session": 0}, "minutes_per_session"),
+        ({"goal": "bulk"}, "goal"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_bad_profiles_name_the_field_and_the_fix(data, expected):
     with pytest.raises(UpperbackError) as info:
         parse_profile(data)
@@ -61,9 +64,16 @@ def test_update_profile_validates_the_result():
 def test_profile_round_trips_through_the_store(tmp_path):
     from upperback.store import open_store
 
-    profile = parse_profile({"equipment": ["dumbbells", "chair"], "dumbbell_kg": [2.5, 5],
-                             "level": "intermediate", "goal": "strength", "avoid": [LOADED_HINGE],
-                             "desk_worker": True})
+    profile = parse_profile(
+        {
+            "equipment": ["dumbbells", "chair"],
+            "dumbbell_kg": [2.5, 5],
+            "level": "intermediate",
+            "goal": "strength",
+            "avoid": [LOADED_HINGE],
+            "desk_worker": True,
+        }
+    )
     with open_store("sqlite:///" + str(tmp_path / "t.db")) as store:
         store.save_profile(profile.model_dump(mode="json"))
     with open_store("sqlite:///" + str(tmp_path / "t.db")) as store:

@@ -21,23 +21,35 @@ from upperback.plans.session import ImpossibleProfileError
 
 LIBRARY = get_library()
 NOW = datetime(2030, 1, 6, 12, 0, tzinfo=UTC)
-AVOIDABLE = [LOADED_HINGE, "reverse-fly", "farmers-carry", "cat-cow", "bent-over-row",
-             "one-arm-chair-supported", "band-pull-apart", "side-lying-open-book", "barbell-bent-over-row"]
+AVOIDABLE = [
+    LOADED_HINGE,
+    "reverse-fly",
+    "farmers-carry",
+    "cat-cow",
+    "bent-over-row",
+    "one-arm-chair-supported",
+    "band-pull-apart",
+    "side-lying-open-book",
+    "barbell-bent-over-row",
+]
 ACTIONABLE = re.compile(r"--minutes \d+|--days \d+|add '|avoid|equipment")
 
 
 @st.composite
 def profiles(draw) -> Profile:
-    kit = draw(st.sets(st.sampled_from([e for e in Equipment if e is not Equipment.NONE]), min_size=1,
-                       max_size=6))
-    weights = st.lists(st.sampled_from([1, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32]), min_size=1,
-                       max_size=7, unique=True)
+    kit = draw(st.sets(st.sampled_from([e for e in Equipment if e is not Equipment.NONE]), min_size=1, max_size=6))
+    weights = st.lists(
+        st.sampled_from([1, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32]), min_size=1, max_size=7, unique=True
+    )
     data = {
         "equipment": sorted(kit) or ["none"],
         "dumbbell_kg": draw(weights) if Equipment.DUMBBELLS in kit else [],
         "kettlebell_kg": draw(weights) if Equipment.KETTLEBELL in kit else [],
-        "bands": (draw(st.sampled_from([[], ["light"], ["light", "medium", "heavy"]]))
-                  if Equipment.RESISTANCE_BAND in kit else []),
+        "bands": (
+            draw(st.sampled_from([[], ["light"], ["light", "medium", "heavy"]]))
+            if Equipment.RESISTANCE_BAND in kit
+            else []
+        ),
         "level": draw(st.sampled_from(list(Level))),
         "goal": draw(st.sampled_from(list(Goal))),
         "days_per_week": draw(st.integers(2, 7) | st.just(1)),
@@ -56,8 +68,12 @@ def check_programme(profile: Profile, programme: Programme) -> None:
         for day in week.days:
             session = day.session
             assert session.seconds <= limit, f"{session.title}: {session.seconds} s > {limit} s"
-            ranks = [[ExerciseClass.MOBILITY, ExerciseClass.COMPOUND, ExerciseClass.ISOLATION,
-                      ExerciseClass.CARRY].index(item.exercise_class) for item in session.items]
+            ranks = [
+                [ExerciseClass.MOBILITY, ExerciseClass.COMPOUND, ExerciseClass.ISOLATION, ExerciseClass.CARRY].index(
+                    item.exercise_class
+                )
+                for item in session.items
+            ]
             assert ranks == sorted(ranks), "warm-up, compound, isolation, carry"
             for item in session.items:
                 movement, variant = LIBRARY.variant(item.variant_id)
@@ -98,8 +114,7 @@ def test_example_profiles_give_sound_six_week_plans(key):
 
 @pytest.mark.parametrize(("level", "every"), [("beginner", 6), ("intermediate", 5), ("advanced", 4)])
 def test_deloads_come_on_schedule_by_level(level, every):
-    profile = Profile.model_validate({"equipment": ["resistance-band"], "level": level,
-                                      "minutes_per_session": 30})
+    profile = Profile.model_validate({"equipment": ["resistance-band"], "level": level, "minutes_per_session": 30})
     programme = build_programme(profile, 12, now=NOW)
     assert [w.number for w in programme.weeks if w.deload] == list(range(every, 13, every))
     for week in programme.weeks:
@@ -136,8 +151,14 @@ def test_desk_workers_get_short_breaks_with_seated_drills():
 
 def test_every_rule_names_its_source():
     programme = build_programme(EXAMPLE_PROFILES["desk-worker-band"][1], 1, now=NOW)
-    assert {rule.topic for rule in programme.rules} >= {"Order", "Weekly volume", "Double progression",
-                                                        "Effort", "Deload", "Desk breaks"}
+    assert {rule.topic for rule in programme.rules} >= {
+        "Order",
+        "Weekly volume",
+        "Double progression",
+        "Effort",
+        "Deload",
+        "Desk breaks",
+    }
     assert all(re.search(r"(19|20)\d\d", rule.source) for rule in programme.rules)
 
 
@@ -147,11 +168,14 @@ def test_programme_is_a_json_document_that_loads_back():
     assert Programme.model_validate(document) == programme
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    ({"equipment": ["dumbbells", "chair"], "dumbbell_kg": [5, 10], "days_per_week": 1}, "--days 2"),
-    ({"equipment": ["resistance-band"], "minutes_per_session": 9, "days_per_week": 2}, "--minutes 12"),
-    ({"equipment": ["resistance-band"], "minutes_per_session": 5}, "--minutes 10"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"equipment": ["dumbbells", "chair"], "dumbbell_kg": [5, 10], "days_per_week": 1}, "--days 2"),
+        ({"equipment": ["resistance-band"], "minutes_per_session": 9, "days_per_week": 2}, "--minutes 12"),
+        ({"equipment": ["resistance-band"], "minutes_per_session": 5}, "--minutes 10"),
+    ],
+)
 def test_too_little_time_or_volume_says_what_to_change(data, expected):
     with pytest.raises(ImpossibleProfileError) as info:
         build_programme(Profile.model_validate(data), 2, now=NOW)

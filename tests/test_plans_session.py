@@ -34,7 +34,8 @@ def test_coaching_order_for_every_example_profile(key):
     if "farmers-carry" in order:
         assert order[-1] == "farmers-carry", "carry last"
     assert [item.block for item in session.items] == sorted(
-        (item.block for item in session.items), key=["warm-up", "main", "carry"].index)
+        (item.block for item in session.items), key=["warm-up", "main", "carry"].index
+    )
 
 
 def test_no_dumbbells_means_band_pull_apart_and_household_carry():
@@ -68,8 +69,14 @@ def test_avoiding_loaded_hinging_leaves_no_bent_over_loaded_work():
 
 
 def test_avoiding_loaded_hinging_with_a_bench_uses_chest_support():
-    profile = parse_profile({"equipment": ["dumbbells", "bench"], "dumbbell_kg": [4, 8, 12],
-                             "level": "intermediate", "avoid": ["loaded-hinge"]})
+    profile = parse_profile(
+        {
+            "equipment": ["dumbbells", "bench"],
+            "dumbbell_kg": [4, 8, 12],
+            "level": "intermediate",
+            "avoid": ["loaded-hinge"],
+        }
+    )
     chosen = variants(build_session(profile, day()))
     assert chosen["bent-over-row"] == "chest-supported-row"
     assert chosen["reverse-fly"] == "chest-supported-reverse-fly"
@@ -126,9 +133,12 @@ def test_trims_follow_the_priority_order_at_every_length():
         session = build_session(profile.model_copy(update={"minutes_per_session": minutes}), day())
         assert session.seconds <= minutes * 60
         chosen = variants(session)
-        fewer_sets = any(item.sets < before.sets for item, before in
-                         zip((i for i in session.items if i.hard), (i for i in planned.items if i.hard),
-                             strict=True))
+        fewer_sets = any(
+            item.sets < before.sets
+            for item, before in zip(
+                (i for i in session.items if i.hard), (i for i in planned.items if i.hard), strict=True
+            )
+        )
         if "farmers-carry" not in chosen:
             seen_carry_dropped = True
             assert any("carry left out to fit your time" in note for note in session.notes)
@@ -159,13 +169,18 @@ def test_b_day_uses_a_supported_second_variant_for_trained_lifters():
     assert variants(build_session(beginner, day(label="B"))) == variants(build_session(beginner, day()))
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    ({"equipment": ["resistance-band"], "minutes_per_session": 5}, "--minutes 10"),
-    ({"equipment": ["none"]}, "add 'resistance-band'"),
-    ({"equipment": ["dumbbells"], "dumbbell_kg": [5], "avoid": ["loaded-hinge"]}, "add 'chair' or 'bench'"),
-    ({"equipment": ["resistance-band"], "avoid": ["bent-over-row", "reverse-fly"]},
-     "you asked to avoid 'reverse-fly'"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"equipment": ["resistance-band"], "minutes_per_session": 5}, "--minutes 10"),
+        ({"equipment": ["none"]}, "add 'resistance-band'"),
+        ({"equipment": ["dumbbells"], "dumbbell_kg": [5], "avoid": ["loaded-hinge"]}, "add 'chair' or 'bench'"),
+        (
+            {"equipment": ["resistance-band"], "avoid": ["bent-over-row", "reverse-fly"]},
+            "you asked to avoid 'reverse-fly'",
+        ),
+    ],
+)
 def test_impossible_profiles_get_a_clear_message(data, expected):
     with pytest.raises(ImpossibleProfileError) as info:
         build_session(parse_profile(data), day())
@@ -188,6 +203,9 @@ def test_a_session_fills_the_minutes_given_or_says_why_not(key, minutes):
         if session.deload or session.kind != "training":
             continue
         assert session.seconds <= minutes * 60
-        said = [n for n in session.notes if n.startswith(f"This session takes about {session.minutes} of your "
-                                                          f"{minutes} minutes: ")]
+        said = [
+            n
+            for n in session.notes
+            if n.startswith(f"This session takes about {session.minutes} of your {minutes} minutes: ")
+        ]
         assert (minutes * 60 - session.seconds <= FILL_TOLERANCE_S) != bool(said), session.notes

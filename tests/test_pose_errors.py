@@ -14,8 +14,6 @@ from upperback.pose.npz import load_track
 from upperback.pose.pipeline import extract_pose
 
 
-
-
 def _error(path, **kwargs) -> str:
     with pytest.raises(UpperbackError) as info:
         extract_pose(path, **kwargs)
@@ -124,7 +122,7 @@ def test_upper_body_only_warns_about_the_missing_legs(tmp_path):
     assert (track.source.width, track.source.height) == (1280, keep)
     assert track.detected_fraction > 0.5
     [framing] = [w for w in track.warnings if "out of frame" in w]
-    parts = framing[framing.index("(") + 1: framing.index(")")].split(", ")
+    parts = framing[framing.index("(") + 1 : framing.index(")")].split(", ")
     assert {"knees", "ankles"} <= set(parts)
     assert "head" not in parts and "shoulders" not in parts
     assert "three metres" in framing
@@ -158,8 +156,9 @@ def test_cli_text_file_named_mp4(capsys, tmp_path):
 @needs_media
 def test_cli_pose_writes_a_track_that_loads(capsys, tmp_path):
     out = tmp_path / "sub" / "cat_cow.npz"
-    code, stdout, stderr = run_cli(capsys, "pose", str(CLIPS / "cat_cow_home_side.mp4"),
-                                   "-o", str(out), "--rate", "5", "--workers", "1")
+    code, stdout, stderr = run_cli(
+        capsys, "pose", str(CLIPS / "cat_cow_home_side.mp4"), "-o", str(out), "--rate", "5", "--workers", "1"
+    )
     assert code == 0, stderr
     assert "Saved" in stdout and "Error" not in stderr
     track = load_track(out)

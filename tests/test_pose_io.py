@@ -18,12 +18,21 @@ from upperback.pose.track import PoseTrack, SourceInfo
 
 needs_lumbar_csv = pytest.mark.skipif(not LUMBAR_CSV.is_file(), reason=f"test data not found at {LUMBAR_CSV}")
 
-LUMBAR_MARKS = (Landmark.NOSE, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_ELBOW,
-                Landmark.RIGHT_ELBOW, Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST, Landmark.LEFT_HIP,
-                Landmark.RIGHT_HIP, Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE,
-                Landmark.RIGHT_ANKLE)
-
-
+LUMBAR_MARKS = (
+    Landmark.NOSE,
+    Landmark.LEFT_SHOULDER,
+    Landmark.RIGHT_SHOULDER,
+    Landmark.LEFT_ELBOW,
+    Landmark.RIGHT_ELBOW,
+    Landmark.LEFT_WRIST,
+    Landmark.RIGHT_WRIST,
+    Landmark.LEFT_HIP,
+    Landmark.RIGHT_HIP,
+    Landmark.LEFT_KNEE,
+    Landmark.RIGHT_KNEE,
+    Landmark.LEFT_ANKLE,
+    Landmark.RIGHT_ANKLE,
+)
 
 
 def make_track(rate_hz: float | None = 10.0, n: int = 40) -> PoseTrack:
@@ -37,14 +46,18 @@ def make_track(rate_hz: float | None = 10.0, n: int = 40) -> PoseTrack:
     image[gap] = world[gap] = np.nan
     visibility[gap] = np.nan
     image[20, Landmark.LEFT_ANKLE] = np.nan  # one landmark missing in one frame
-    source = SourceInfo(name="clip.mov", width=1920, height=1080, fps=29.97, frames=3 * n,
-                        duration_s=n / 10.0, rotation_deg=270)
+    source = SourceInfo(
+        name="clip.mov", width=1920, height=1080, fps=29.97, frames=3 * n, duration_s=n / 10.0, rotation_deg=270
+    )
     return PoseTrack(
-        times_s=times, image=image, world=world, visibility=visibility,
-        frame_index=np.round(times * 29.97).astype(np.int64), source=source,
+        times_s=times,
+        image=image,
+        world=world,
+        visibility=visibility,
+        frame_index=np.round(times * 29.97).astype(np.int64),
+        source=source,
         analysis_rate_hz=rate_hz,
-        extras={"profile": rng.uniform(0, 1, (n, 16)).astype(np.float32),
-                "phase": (np.arange(n) % 3).astype(np.int8)},
+        extras={"profile": rng.uniform(0, 1, (n, 16)).astype(np.float32), "phase": (np.arange(n) % 3).astype(np.int8)},
         warnings=("Parts of the body were out of frame (knees, ankles).", "ünïcode ✓"),
     )
 
@@ -210,8 +223,9 @@ def test_lumbar_csv_imports_every_row(lumbar_rows):
 
     # Normalised values are scaled: x and z by the width, y by the height; visibility as is.
     column = {name: i for i, name in enumerate(header)}
-    raw = np.array([[float(r[column[f"{lm.column}_{axis}"]]) for lm in present for axis in "xyzv"]
-                    for r in rows]).reshape(n, len(present), 4)
+    raw = np.array(
+        [[float(r[column[f"{lm.column}_{axis}"]]) for lm in present for axis in "xyzv"] for r in rows]
+    ).reshape(n, len(present), 4)
     np.testing.assert_allclose(track.image[:, present, 0], raw[..., 0] * 1920, rtol=1e-5, atol=1e-3)
     np.testing.assert_allclose(track.image[:, present, 1], raw[..., 1] * 1080, rtol=1e-5, atol=1e-3)
     np.testing.assert_allclose(track.image[:, present, 2], raw[..., 2] * 1920, rtol=1e-5, atol=1e-3)
@@ -233,8 +247,9 @@ def test_lumbar_csv_without_a_size_asks_for_one():
 @needs_lumbar_csv
 def test_cli_imports_the_lumbar_csv(capsys, tmp_path):
     out = tmp_path / "lumbar.npz"
-    code, stdout, stderr = run_cli(capsys, "pose", str(LUMBAR_CSV), "--width", "1920", "--height", "1080",
-                                   "-o", str(out))
+    code, stdout, stderr = run_cli(
+        capsys, "pose", str(LUMBAR_CSV), "--width", "1920", "--height", "1080", "-o", str(out)
+    )
     assert code == 0, stderr
     track = load_track(out)
     assert_same_track(track, read_landmark_csv(LUMBAR_CSV, width=1920, height=1080))
@@ -271,12 +286,14 @@ def test_time_column_gives_the_times(tmp_path):
     track = read_landmark_csv(write_csv(tmp_path, NORMALISED), width=1000, height=500)
     np.testing.assert_allclose(track.times_s, [0.0, 0.04, 0.10])
     assert track.source.duration_s == pytest.approx(0.10)
-    np.testing.assert_allclose(track.image[:, Landmark.LEFT_SHOULDER],
-                               [[500, 125, -100], [510, 130, -100], [520, 135, -200]], rtol=1e-5)
+    np.testing.assert_allclose(
+        track.image[:, Landmark.LEFT_SHOULDER], [[500, 125, -100], [510, 130, -100], [520, 135, -200]], rtol=1e-5
+    )
     np.testing.assert_allclose(track.visibility[:, Landmark.LEFT_SHOULDER], [0.9, 0.8, 0.7], rtol=1e-6)
     # The hip has no _z/_v columns: z is 0 and visibility 1.
-    np.testing.assert_allclose(track.image[:, Landmark.LEFT_HIP], [[520, 300, 0], [520, 305, 0], [530, 310, 0]],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        track.image[:, Landmark.LEFT_HIP], [[520, 300, 0], [520, 305, 0], [530, 310, 0]], rtol=1e-5
+    )
     np.testing.assert_array_equal(track.visibility[:, Landmark.LEFT_HIP], [1, 1, 1])
     assert np.isnan(track.image[:, Landmark.RIGHT_HIP]).all()
 
@@ -374,8 +391,7 @@ def test_csv_track_round_trips_through_npz(tmp_path):
 def test_cli_imports_a_small_csv(capsys, tmp_path):
     path = write_csv(tmp_path, NORMALISED)
     out = tmp_path / "marks.npz"
-    code, stdout, stderr = run_cli(capsys, "pose", str(path), "--width", "1920", "--height", "1080",
-                                   "-o", str(out))
+    code, stdout, stderr = run_cli(capsys, "pose", str(path), "--width", "1920", "--height", "1080", "-o", str(out))
     assert code == 0, stderr
     track = load_track(out)
     assert len(track) == 3 and (track.source.width, track.source.height) == (1920, 1080)

@@ -36,8 +36,13 @@ def test_crop_mask_gives_the_full_size_masks_outline_at_identical_landmarks():
     and MediaPipe's stock Pose give the same landmarks to the bit, and the back's outline read
     from the crop's mask is the stock full-size mask's to well under its tracking noise (a
     restart of tracking moves it by about 0.7 % of torso length on this clip)."""
-    stock = _pose_solution().Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False,
-                                  enable_segmentation=True, smooth_segmentation=False)
+    stock = _pose_solution().Pose(
+        static_image_mode=False,
+        model_complexity=1,
+        smooth_landmarks=False,
+        enable_segmentation=True,
+        smooth_segmentation=False,
+    )
     differences, frames = [], 0
     with BlazePose(segmentation=True) as ours, stock:
         for frame in iter_frames(CLIPS / "cat_cow_home_side.mp4", 10):

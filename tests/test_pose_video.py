@@ -31,8 +31,7 @@ pytestmark = [needs_media, pytest.mark.media]
 MANIFEST = clip_manifest()
 CLIP_NAMES = [row["file"] for row in MANIFEST]
 TORSO = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
-ARMS_AND_TORSO = (*TORSO, Landmark.LEFT_ELBOW, Landmark.RIGHT_ELBOW,
-                  Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST)
+ARMS_AND_TORSO = (*TORSO, Landmark.LEFT_ELBOW, Landmark.RIGHT_ELBOW, Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST)
 
 
 def _mid_y(track, left: Landmark, right: Landmark) -> np.ndarray:
@@ -140,8 +139,7 @@ def test_world_landmarks_are_in_metres_around_the_hips():
 
 def test_rotation_metadata_is_applied(tmp_path):
     source = CLIPS / "row_dumbbell_gym_side.mp4"
-    rotated = transform_clip(source, tmp_path / "rotated.mp4", lambda rgb: np.rot90(rgb, -1),
-                             end_s=3.0, rotation=90)
+    rotated = transform_clip(source, tmp_path / "rotated.mp4", lambda rgb: np.rot90(rgb, -1), end_s=3.0, rotation=90)
 
     # The file really is stored sideways with a display matrix that turns it back upright:
     # the stored picture rotated counter-clockwise by frame.rotation is the original.
@@ -222,6 +220,7 @@ def test_parallel_workers_give_the_same_track_as_one():
 def no_worker_left() -> bool:
     """No multiprocessing child and no pose worker process (other tests' helpers, such as
     multiprocessing's resource tracker, may live on)."""
+
     def is_pose_worker(process: psutil.Process) -> bool:
         try:
             return "upperback.pose.worker" in " ".join(process.cmdline())
@@ -277,8 +276,12 @@ def test_no_rate_analyses_every_frame():
 @pytest.mark.parametrize("workers", [1, 2])
 def test_progress_rises_to_the_duration(workers):
     calls: list[tuple[float, float]] = []
-    track = extract_pose(CLIPS / "row_dumbbell_gym_side.mp4", rate_hz=2.0, workers=workers,
-                         progress=lambda done, total: calls.append((done, total)))
+    track = extract_pose(
+        CLIPS / "row_dumbbell_gym_side.mp4",
+        rate_hz=2.0,
+        workers=workers,
+        progress=lambda done, total: calls.append((done, total)),
+    )
     duration = track.source.duration_s
     done = np.array([c[0] for c in calls])
     assert len(calls) >= 10
@@ -317,8 +320,11 @@ def test_reading_a_video_range_by_range_gives_the_frames_of_one_pass():
     whole = [(f.time_s, f.index) for f in iter_frames(path, 10.0)]
     with SampledFrames(path, 10.0) as reader:
         first = next(reader.frames(0.0, 3.0))  # a range left unfinished: the next one seeks
-        pieces = [(f.time_s, f.index) for start, end in ((0.0, 4.2), (4.2, 9.0), (9.0, float("inf")))
-                  for f in reader.frames(start, end)]
+        pieces = [
+            (f.time_s, f.index)
+            for start, end in ((0.0, 4.2), (4.2, 9.0), (9.0, float("inf")))
+            for f in reader.frames(start, end)
+        ]
         again = [(f.time_s, f.index) for f in reader.frames(9.0, float("inf"))]  # seeks back
     assert (first.time_s, first.index) == whole[0]
     assert pieces == whole

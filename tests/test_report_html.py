@@ -25,8 +25,10 @@ CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver"
 ROW = "row_one_arm_chair_lowres.mp4"
 GYM_ROW = "row_dumbbell_gym_side.mp4"
 
-needs_chromium = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                                    reason="Debian's chromium and chromedriver are not installed (/usr/bin)")
+needs_chromium = pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+    reason="Debian's chromium and chromedriver are not installed (/usr/bin)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +38,13 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1200,900"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1200,900",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
@@ -52,7 +59,8 @@ def open_page(driver, path: Path, width: int = 1200) -> None:
     while time.monotonic() < deadline:
         ready = driver.execute_script(
             "const d=[...document.querySelectorAll('.plotly-graph-div')];"
-            "return d.length > 0 && d.every(x => x.querySelector('.main-svg'));")
+            "return d.length > 0 && d.every(x => x.querySelector('.main-svg'));"
+        )
         if ready:
             return
         time.sleep(0.2)
@@ -76,7 +84,8 @@ def plot_facts(driver) -> list[dict]:
         " const r = d.getBoundingClientRect();"
         " return {id: d.id, width: r.width, height: r.height,"
         "   svgs: d.querySelectorAll('.main-svg').length, lines: d.querySelectorAll('.scatterlayer .trace').length};"
-        "});")
+        "});"
+    )
 
 
 def severe_console_errors(driver) -> list[dict]:
@@ -104,11 +113,13 @@ def test_report_renders_its_plots_and_key_frames_in_chromium(browser, tmp_path):
     for plot in plots:
         assert plot["width"] > 300 and plot["height"] > 150 and plot["svgs"] >= 1 and plot["lines"] >= 1, plot
     images = browser.execute_script(
-        "return [...document.querySelectorAll('#key-frames img')].map(i => [i.naturalWidth, i.complete]);")
+        "return [...document.querySelectorAll('#key-frames img')].map(i => [i.naturalWidth, i.complete]);"
+    )
     assert len(images) == 2 and all(width > 100 and done for width, done in images)
     # every fault links to its safety rule, and the rule is on the page
     for link in browser.execute_script(
-            "return [...document.querySelectorAll('.rule a')].map(a => a.getAttribute('href'));"):
+        "return [...document.querySelectorAll('.rule a')].map(a => a.getAttribute('href'));"
+    ):
         assert browser.execute_script(f"return !!document.querySelector('{link}')")
     assert severe_console_errors(browser) == []
     wide = screenshot(browser, "report_row_gym_desktop.png", 1200)
@@ -144,7 +155,8 @@ def test_injected_faults_appear_on_the_page_and_in_the_plots(browser, tmp_path):
         assert "watch" in rule.get_attribute("class") and "broken" not in rule.text.lower()
     # the fault's lane in its signal's plot carries its name (legend) and spans its stretch
     legend = browser.execute_script(
-        "return [...document.querySelectorAll('#plot-torso_deg .legendtext')].map(t => t.textContent);")
+        "return [...document.querySelectorAll('#plot-torso_deg .legendtext')].map(t => t.textContent);"
+    )
     assert "Torso too upright" in legend
     table = browser.find_element("id", "reps").text
     assert "Torso too upright" in table and "Shrugging" in table
@@ -169,8 +181,15 @@ def test_landmark_input_gets_a_report_without_pictures(capsys, tmp_path):
 
 
 def _report(reps: list[Rep], faults: list[FaultEvent], view: str = "side", **quality) -> FormReport:
-    return FormReport(exercise="bent-over-row", source=SourceSummary(30.0, 300, 10.0, 640, 360, "x.mp4"),
-                      view=view, reps=reps, faults=faults, metrics={}, quality=Quality(1.0, **quality))
+    return FormReport(
+        exercise="bent-over-row",
+        source=SourceSummary(30.0, 300, 10.0, 640, 360, "x.mp4"),
+        view=view,
+        reps=reps,
+        faults=faults,
+        metrics={},
+        quality=Quality(1.0, **quality),
+    )
 
 
 @needs_media
@@ -192,26 +211,42 @@ def test_rep_lists_are_compressed_to_ranges():
 
 
 def _rep(index: int, *faults: str) -> Rep:
-    return Rep(index=index, start_s=2.0 * index, top_s=2.0 * index + 0.8, end_s=2.0 * index + 1.9,
-               faults=list(faults))
+    return Rep(index=index, start_s=2.0 * index, top_s=2.0 * index + 0.8, end_s=2.0 * index + 1.9, faults=list(faults))
 
 
 def _event(code: str, severity: str, rep: int, confidence: float = 1.0) -> FaultEvent:
-    return FaultEvent(code=code, severity=severity, rep=rep, start_s=2.0 * rep, end_s=2.0 * rep + 1,
-                      value=0.0, threshold=0.0, message="", cue="", confidence=confidence)
+    return FaultEvent(
+        code=code,
+        severity=severity,
+        rep=rep,
+        start_s=2.0 * rep,
+        end_s=2.0 * rep + 1,
+        value=0.0,
+        threshold=0.0,
+        message="",
+        cue="",
+        confidence=confidence,
+    )
 
 
 SHORT_EVERYWHERE = _report(
-    [_rep(0, "partial_range", "fast_lowering"), _rep(1, "partial_range"), _rep(2, "partial_range", "shrugging"),
-     _rep(3, "partial_range", "rounded_back")],
+    [
+        _rep(0, "partial_range", "fast_lowering"),
+        _rep(1, "partial_range"),
+        _rep(2, "partial_range", "shrugging"),
+        _rep(3, "partial_range", "rounded_back"),
+    ],
     [_event("partial_range", "warning", i) for i in range(4)]
-    + [_event("fast_lowering", "info", 0), _event("shrugging", "warning", 2), _event("rounded_back", "error", 3)])
+    + [_event("fast_lowering", "info", 0), _event("shrugging", "warning", 2), _event("rounded_back", "error", 3)],
+)
 
 
 def test_the_headline_counts_kinds_of_fault_and_the_reps_each_touched():
     kinds = fault_kinds(SHORT_EVERYWHERE, get_library().movement("bent-over-row"))
-    assert headline(kinds, 4) == ("4 kinds of fault: Rounded back in 1 of 4 reps; Short range in all 4 reps; "
-                                  "Shrugging in 1 of 4 reps; Lowering too fast in 1 of 4 reps")
+    assert headline(kinds, 4) == (
+        "4 kinds of fault: Rounded back in 1 of 4 reps; Short range in all 4 reps; "
+        "Shrugging in 1 of 4 reps; Lowering too fast in 1 of 4 reps"
+    )
     assert [k.broken for k in kinds] == [True, False, False, False]
 
 
@@ -219,8 +254,10 @@ def test_a_fault_seen_only_with_moderate_confidence_is_worded_as_possible():
     movement = get_library().movement("bent-over-row")
     moderate = _report([_rep(0), _rep(1)], [_event("shrugging", "warning", i, confidence=0.5) for i in range(2)])
     assert headline(fault_kinds(moderate, movement), 2) == "1 kind of fault: Possible shrugging in all 2 reps"
-    mixed = _report([_rep(0), _rep(1)], [_event("shrugging", "warning", 0, confidence=0.5),
-                                         _event("shrugging", "warning", 1, confidence=0.9)])
+    mixed = _report(
+        [_rep(0), _rep(1)],
+        [_event("shrugging", "warning", 0, confidence=0.5), _event("shrugging", "warning", 1, confidence=0.9)],
+    )
     assert headline(fault_kinds(mixed, movement), 2) == "1 kind of fault: Shrugging in all 2 reps"
 
 
@@ -233,20 +270,27 @@ def test_only_errors_break_a_safety_rule_and_the_best_rep_has_the_fewest_mildest
 
     def texts(selector: str) -> list[str]:
         return browser.execute_script(
-            f"return [...document.querySelectorAll('{selector}')].map(e => e.id || e.textContent.trim());")
+            f"return [...document.querySelectorAll('{selector}')].map(e => e.id || e.textContent.trim());"
+        )
 
     assert browser.find_element("id", "headline").text.startswith("4 kinds of fault: Rounded back in 1 of 4 reps")
     assert texts("#safety li.broken") == ["safety-flat-back"]  # the rounded back, an error
-    assert sorted(texts("#safety li.watch")) == ["safety-full-range", "safety-lower-slowly",
-                                                 "safety-mid-back-not-traps"]
+    assert sorted(texts("#safety li.watch")) == [
+        "safety-full-range",
+        "safety-lower-slowly",
+        "safety-mid-back-not-traps",
+    ]
     assert browser.find_element("id", "safety").text.lower().count("broken in this set") == 1
     # rep 2 has one warning only, rep 4 the error
     assert texts("#reps tbody tr .tag") == ["best", "worst"]
-    assert [t.split()[0] for t in texts("#reps tbody tr td:first-child") if "best" in t or "worst" in t] \
-        == ["2best", "4worst"]
+    assert [t.split()[0] for t in texts("#reps tbody tr td:first-child") if "best" in t or "worst" in t] == [
+        "2best",
+        "4worst",
+    ]
     open_page(browser, page, width=390)
     cells = browser.execute_script(
-        "return [...document.querySelectorAll('#reps td')].map(c => c.getBoundingClientRect().right);")
+        "return [...document.querySelectorAll('#reps td')].map(c => c.getBoundingClientRect().right);"
+    )
     assert max(cells) <= 390  # the rep table stacks into cards: every column on screen
     screenshot(browser, "report_rep_cards_phone.png", 390)
 
@@ -276,8 +320,9 @@ def test_the_stored_summary_counts_the_same_kinds_and_reps_as_the_report():
     summary = summarise_report(SHORT_EVERYWHERE.to_dict())
     assert summary["fault_kinds"] == 4
     assert summary["faulty_reps"] == {"partial_range": 4, "fast_lowering": 1, "shrugging": 1, "rounded_back": 1}
-    assert summary_kinds(summary, movement) == headline(
-        fault_kinds(SHORT_EVERYWHERE, movement), 4).split(": ", 1)[1].split("; ")
+    assert summary_kinds(summary, movement) == headline(fault_kinds(SHORT_EVERYWHERE, movement), 4).split(": ", 1)[
+        1
+    ].split("; ")
 
 
 def test_skipped_checks_are_named_by_their_fault_title():
@@ -285,7 +330,10 @@ def test_skipped_checks_are_named_by_their_fault_title():
 
     movement = get_library().movement("reverse-fly")
     note = "arched_lower_back: the body's outline shows the spine's shape only when seen side-on."
-    assert skipped_check_text(movement, note) == ("Arched lower back: the body's outline shows the spine's "
-                                                  "shape only when seen side-on.")
-    assert skipped_check_text(movement, "The video is too short: nothing judged.") == \
-        "The video is too short: nothing judged."
+    assert skipped_check_text(movement, note) == (
+        "Arched lower back: the body's outline shows the spine's shape only when seen side-on."
+    )
+    assert (
+        skipped_check_text(movement, "The video is too short: nothing judged.")
+        == "The video is too short: nothing judged."
+    )

@@ -37,10 +37,14 @@ def _stream_facts(path):
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         duration = float(stream.duration * stream.time_base)
-        facts = {"codec": stream.codec_context.name, "pix_fmt": stream.codec_context.pix_fmt,
-                 "size": (stream.codec_context.width, stream.codec_context.height),
-                 "rate": float(stream.average_rate), "duration_s": duration,
-                 "audio": len(container.streams.audio)}
+        facts = {
+            "codec": stream.codec_context.name,
+            "pix_fmt": stream.codec_context.pix_fmt,
+            "size": (stream.codec_context.width, stream.codec_context.height),
+            "rate": float(stream.average_rate),
+            "duration_s": duration,
+            "audio": len(container.streams.audio),
+        }
     facts["frames"] = decoded_frame_count(path)
     return facts
 
@@ -74,13 +78,14 @@ def test_annotated_frames_show_the_overlay_and_the_original_picture(annotated):
     # the skeleton runs through the landmarks: pixels at the hips changed
     hip = track.image[0, 23, :2].round().astype(int)
     y, x = hip[1], hip[0]
-    assert changed[y - 6:y + 7, x - 6:x + 7].any()
+    assert changed[y - 6 : y + 7, x - 6 : x + 7].any()
 
 
 def test_rotated_video_is_annotated_upright(annotated, tmp_path):
     path, track, report, _ = annotated
-    rotated = transform_clip(CLIPS / SHORTEST, tmp_path / "rotated.mp4", lambda rgb: np.rot90(rgb, -1),
-                             end_s=1.0, rotation=90)
+    rotated = transform_clip(
+        CLIPS / SHORTEST, tmp_path / "rotated.mp4", lambda rgb: np.rot90(rgb, -1), end_s=1.0, rotation=90
+    )
     out = write_annotated_video(rotated, track, report, tmp_path / "rotated_annotated.mp4")
     assert _stream_facts(out)["size"] == (track.source.width, track.source.height)
     with av.open(str(path)) as a, av.open(str(out)) as b:
@@ -137,14 +142,21 @@ def test_fault_captions_are_drawn_while_the_fault_happens(injected):
             # the most important fault of the moment is shown with its cue
             first = overlay.state_at(middle).captions[0]
             assert drawn[0] == f"{first.title}: {first.cue}"
-            assert frame[-frame.shape[0] // 5:].any()  # captions sit at the bottom of the picture
-    quiet = [t for t in np.arange(0, track.source.duration_s, 0.1)
-             if not any(f.start_s <= t <= overlay.timeline.caption_end_s(f) for f in report.faults)]
+            assert frame[-frame.shape[0] // 5 :].any()  # captions sit at the bottom of the picture
+    quiet = [
+        t
+        for t in np.arange(0, track.source.duration_s, 0.1)
+        if not any(f.start_s <= t <= overlay.timeline.caption_end_s(f) for f in report.faults)
+    ]
     assert quiet and overlay.draw(blank.copy(), quiet[0]) == []
     # a fault of one rep is not shown during the next rep when that one is free of it
-    pairs = [(f, report.reps[f.rep + 1]) for f in report.faults
-             if f.rep is not None and f.rep + 1 < len(report.reps)
-             and not any(g.code == f.code and g.rep == f.rep + 1 for g in report.faults)]
+    pairs = [
+        (f, report.reps[f.rep + 1])
+        for f in report.faults
+        if f.rep is not None
+        and f.rep + 1 < len(report.reps)
+        and not any(g.code == f.code and g.rep == f.rep + 1 for g in report.faults)
+    ]
     assert pairs
     for fault, following in pairs:
         assert fault.code not in [c.code for c in overlay.state_at(following.start_s + 0.05).captions]

@@ -28,10 +28,21 @@ needs_lumbar_csv = pytest.mark.skipif(
 
 # Left/right partner of each landmark, for mirroring the way a pose estimator would see a
 # flipped picture.
-SWAP = np.array([Landmark[n.replace("LEFT_", "TMP_").replace("RIGHT_", "LEFT_").replace("TMP_", "RIGHT_")]
-                 for n in Landmark.__members__])
-UPPER_BODY = [Landmark.NOSE, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_ELBOW,
-              Landmark.RIGHT_ELBOW, Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST]
+SWAP = np.array(
+    [
+        Landmark[n.replace("LEFT_", "TMP_").replace("RIGHT_", "LEFT_").replace("TMP_", "RIGHT_")]
+        for n in Landmark.__members__
+    ]
+)
+UPPER_BODY = [
+    Landmark.NOSE,
+    Landmark.LEFT_SHOULDER,
+    Landmark.RIGHT_SHOULDER,
+    Landmark.LEFT_ELBOW,
+    Landmark.RIGHT_ELBOW,
+    Landmark.LEFT_WRIST,
+    Landmark.RIGHT_WRIST,
+]
 
 
 def row_pose(torso_deg: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
@@ -40,8 +51,13 @@ def row_pose(torso_deg: float = 30.0) -> tuple[np.ndarray, np.ndarray]:
     hip = np.array([500.0, 400.0])
     torso = 250.0 * np.array([np.cos(np.radians(torso_deg)), -np.sin(np.radians(torso_deg))])
     centre = {
-        "SHOULDER": hip + torso, "ELBOW": hip + torso + [5, 130], "WRIST": hip + torso + [10, 245],
-        "HIP": hip, "KNEE": hip + [60, 120], "ANKLE": hip + [30, 250], "HEEL": hip + [10, 262],
+        "SHOULDER": hip + torso,
+        "ELBOW": hip + torso + [5, 130],
+        "WRIST": hip + torso + [10, 245],
+        "HIP": hip,
+        "KNEE": hip + [60, 120],
+        "ANKLE": hip + [30, 250],
+        "HEEL": hip + [10, 262],
         "FOOT_INDEX": hip + [70, 265],
     }
     image = np.zeros((1, NUM_LANDMARKS, 3))
@@ -102,10 +118,14 @@ def test_mirrored_frame_gives_same_probability(model, swap_sides):
     image, visibility = row_pose()
     flipped = mirrored(image, 1280.0, swap_sides)
     flipped_vis = visibility[:, SWAP] if swap_sides else visibility
-    np.testing.assert_allclose(rounded_back_features(flipped, flipped_vis), rounded_back_features(image, visibility),
-                               rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(model.predict_probability(rounded_back_features(flipped, flipped_vis)),
-                               model.predict_probability(rounded_back_features(image, visibility)), rtol=1e-9)
+    np.testing.assert_allclose(
+        rounded_back_features(flipped, flipped_vis), rounded_back_features(image, visibility), rtol=1e-9, atol=1e-9
+    )
+    np.testing.assert_allclose(
+        model.predict_probability(rounded_back_features(flipped, flipped_vis)),
+        model.predict_probability(rounded_back_features(image, visibility)),
+        rtol=1e-9,
+    )
 
 
 @pytest.mark.parametrize("scale, shift", [(0.37, (0.0, 0.0)), (2.5, (300.0, -120.0)), (1.0, (-40.0, 75.0))])
@@ -113,19 +133,22 @@ def test_scaled_and_translated_frame_gives_same_probability(model, scale, shift)
     image, visibility = row_pose()
     moved = image * scale  # z is in the same pixel scale, so it scales too
     moved[..., :2] += shift
-    np.testing.assert_allclose(model.predict_probability(rounded_back_features(moved, visibility)),
-                               model.predict_probability(rounded_back_features(image, visibility)), rtol=1e-9)
+    np.testing.assert_allclose(
+        model.predict_probability(rounded_back_features(moved, visibility)),
+        model.predict_probability(rounded_back_features(image, visibility)),
+        rtol=1e-9,
+    )
 
 
 def test_missing_or_unseen_landmarks_give_nan_not_a_crash(model):
     image, visibility = row_pose()
     image = np.repeat(image, 5, axis=0)
     visibility = np.repeat(visibility, 5, axis=0)
-    image[1, Landmark.LEFT_SHOULDER] = np.nan                        # one needed landmark missing
+    image[1, Landmark.LEFT_SHOULDER] = np.nan  # one needed landmark missing
     visibility[2, [Landmark.LEFT_ELBOW, Landmark.RIGHT_ELBOW]] = 0.05  # both elbows unseen
-    image[3] = np.nan                                                # no person in this frame
+    image[3] = np.nan  # no person in this frame
     visibility[3] = np.nan
-    image[4, Landmark.LEFT_ANKLE] = np.nan                           # not needed by the features
+    image[4, Landmark.LEFT_ANKLE] = np.nan  # not needed by the features
     probability = model.predict_probability(rounded_back_features(image, visibility))
     assert probability.shape == (5,)
     assert np.isfinite(probability[[0, 4]]).all()
@@ -135,7 +158,9 @@ def test_missing_or_unseen_landmarks_give_nan_not_a_crash(model):
 
 def test_empty_track_and_bad_shapes():
     assert rounded_back_features(np.zeros((0, NUM_LANDMARKS, 3)), np.zeros((0, NUM_LANDMARKS))).shape == (
-        0, len(FEATURE_NAMES))
+        0,
+        len(FEATURE_NAMES),
+    )
     with pytest.raises(ValueError):
         rounded_back_features(np.zeros((2, 13, 3)), np.zeros((2, 13)))
 
@@ -156,8 +181,10 @@ def test_packaged_model_is_complete_and_round_trips(model):
 
 
 def test_inference_does_not_import_scikit_learn():
-    code = ("import sys; from upperback.form.rounded_back import load_rounded_back_model; "
-            "load_rounded_back_model(); assert not any(m.startswith('sklearn') for m in sys.modules)")
+    code = (
+        "import sys; from upperback.form.rounded_back import load_rounded_back_model; "
+        "load_rounded_back_model(); assert not any(m.startswith('sklearn') for m in sys.modules)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -189,8 +216,14 @@ def grouped_cv(frames, model):
     n_groups = int(settings["grouping"].split(" into ")[1].split()[0])
     groups = scene_groups(frames.image_norm, n_groups)
     features = rounded_back_features(frames.pixels(model.aspect_ratio), frames.visibility)
-    return features, cross_validate(features, frames.labels, groups, n_splits=settings["folds"],
-                                    seed=settings["seed"], c=model.info["training"]["c"])
+    return features, cross_validate(
+        features,
+        frames.labels,
+        groups,
+        n_splits=settings["folds"],
+        seed=settings["seed"],
+        c=model.info["training"]["c"],
+    )
 
 
 @needs_lumbar_csv
@@ -205,8 +238,11 @@ def test_grouped_cv_reproduces_the_recorded_scores(model, grouped_cv):
 
 
 @needs_lumbar_csv
-@pytest.mark.xfail(strict=True, reason="goal not reached: grouped-CV F1 of the error class is about 0.62 "
-                   "(docs/rounded_back.md); remove this mark when a model reaches 0.75")
+@pytest.mark.xfail(
+    strict=True,
+    reason="goal not reached: grouped-CV F1 of the error class is about 0.62 "
+    "(docs/rounded_back.md); remove this mark when a model reaches 0.75",
+)
 def test_grouped_cv_reaches_the_goal_f1(grouped_cv):
     _, result = grouped_cv
     assert result.pooled.f1 >= 0.75
@@ -233,8 +269,9 @@ def test_mirroring_and_rescaling_real_frames_keeps_probabilities(frames, model):
     np.testing.assert_allclose(flipped, base, rtol=1e-9, atol=1e-12)
     scaled = image * 0.3
     scaled[..., :2] += (50.0, 20.0)
-    np.testing.assert_allclose(model.predict_probability(rounded_back_features(scaled, visibility)), base,
-                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        model.predict_probability(rounded_back_features(scaled, visibility)), base, rtol=1e-9, atol=1e-12
+    )
 
 
 @needs_lumbar_csv

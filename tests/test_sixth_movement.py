@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import needs_wild_media, wild_track
 from rich.console import Console
+
+from conftest import needs_wild_media, wild_track
 
 MOVEMENT_ID = "dumbbell-shrug"
 CLIP = "shrug_control_front.mp4"
@@ -165,7 +166,9 @@ def test_a_movement_in_the_library_without_a_form_module_is_a_clear_error(tmp_pa
     get_library.cache_clear()
     try:
         assert get_library().movement(MOVEMENT_ID).name == "Dumbbell shrug"
-        with pytest.raises(UpperbackError, match=r"Form analysis for 'dumbbell-shrug' is not available.*dumbbell_shrug"):
+        with pytest.raises(
+            UpperbackError, match=r"Form analysis for 'dumbbell-shrug' is not available.*dumbbell_shrug"
+        ):
             analyze("nothing.mp4", MOVEMENT_ID)
     finally:
         monkeypatch.delenv("UPPERBACK_LIBRARY")
@@ -201,8 +204,9 @@ def test_sixth_movement_runs_through_analysis_reports_and_live(sixth_movement, t
     data = json.loads(write_report_json(report, tmp_path / "report.json").read_text())
     assert data["exercise"] == MOVEMENT_ID and data["rep_count"] == report.rep_count
     jsonschema = pytest.importorskip("jsonschema")
-    jsonschema.validate(data, json.loads((Path(upperback.report.__file__).parent / "schema"
-                                          / "form_report.schema.json").read_text()))
+    jsonschema.validate(
+        data, json.loads((Path(upperback.report.__file__).parent / "schema" / "form_report.schema.json").read_text())
+    )
 
     html = write_html_report(report, track, tmp_path / "report.html").read_text()
     assert "Dumbbell shrug" in html
@@ -218,9 +222,15 @@ def test_sixth_movement_runs_through_analysis_reports_and_live(sixth_movement, t
     states = []
     for i in range(len(track)):
         found = bool(track.detected[i])
-        states.append(session.push(float(track.times_s[i]), track.image[i] if found else None,
-                                   track.world[i] if found else None, track.visibility[i] if found else None,
-                                   profiles[i] if profiles is not None and found else None))
+        states.append(
+            session.push(
+                float(track.times_s[i]),
+                track.image[i] if found else None,
+                track.world[i] if found else None,
+                track.visibility[i] if found else None,
+                profiles[i] if profiles is not None and found else None,
+            )
+        )
     final = session.finish()
     assert final.reps == report.rep_count
     assert {s.phase_label for s in states} >= {"lift", "lower"}  # the steps' phases, from the YAML

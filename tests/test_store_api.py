@@ -24,9 +24,17 @@ def store(tmp_path, monkeypatch):
 
 
 def a_set(**changes) -> LoggedSet:
-    base = LoggedSet(performed_at=datetime(2025, 3, 4, 18, 30, tzinfo=BERLIN_WINTER), exercise_id="bent-over-row",
-                     exercise_name="Bent-over row", variant_id="dumbbell-bent-over-row", reps=10, load=12.5,
-                     load_unit="kg", rpe=8, notes="slow lowering")
+    base = LoggedSet(
+        performed_at=datetime(2025, 3, 4, 18, 30, tzinfo=BERLIN_WINTER),
+        exercise_id="bent-over-row",
+        exercise_name="Bent-over row",
+        variant_id="dumbbell-bent-over-row",
+        reps=10,
+        load=12.5,
+        load_unit="kg",
+        rpe=8,
+        notes="slow lowering",
+    )
     return replace(base, **changes)
 
 
@@ -80,8 +88,10 @@ def test_times_without_a_time_zone_are_refused(store):
 
 def test_sets_filter_by_exercise_and_time(store):
     start = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
-    store.log_sets([a_set(performed_at=start + timedelta(days=d)) for d in range(5)]
-                   + [a_set(exercise_id="reverse-fly", exercise_name="Reverse fly", performed_at=start)])
+    store.log_sets(
+        [a_set(performed_at=start + timedelta(days=d)) for d in range(5)]
+        + [a_set(exercise_id="reverse-fly", exercise_name="Reverse fly", performed_at=start)]
+    )
     assert len(store.sets()) == 6
     assert [s.exercise_id for s in store.sets(exercise_id="reverse-fly")] == ["reverse-fly"]
     recent = store.sets(exercise_id="bent-over-row", since=start + timedelta(days=3))
@@ -95,7 +105,10 @@ def test_sessions_start_and_end(store):
     store.end_session(session_id, ended_at=began + timedelta(minutes=40))
     (session,) = store.sessions()
     assert (session.name, session.source, session.ended_at - session.started_at) == (
-        "Upper back A", "session", timedelta(minutes=40))
+        "Upper back A",
+        "session",
+        timedelta(minutes=40),
+    )
     assert store.sets()[0].session_id == session_id
     with pytest.raises(UpperbackError, match="no training session 99"):
         store.end_session(99)
@@ -114,8 +127,12 @@ def test_profile_is_replaced_and_plans_keep_history(store):
 
 
 def test_mapping_a_name_updates_unmapped_sets_and_is_remembered(store):
-    store.log_sets([a_set(exercise_id=None, variant_id=None, exercise_name="Row (Band)"),
-                    a_set(exercise_id=None, variant_id=None, exercise_name="Squat (Barbell)", set_index=2)])
+    store.log_sets(
+        [
+            a_set(exercise_id=None, variant_id=None, exercise_name="Row (Band)"),
+            a_set(exercise_id=None, variant_id=None, exercise_name="Squat (Barbell)", set_index=2),
+        ]
+    )
     assert store.map_exercise_name("row (band)", "bent-over-row", "band-bent-over-row") == 1
     by_name = {s.exercise_name: (s.exercise_id, s.variant_id) for s in store.sets()}
     assert by_name == {"Row (Band)": ("bent-over-row", "band-bent-over-row"), "Squat (Barbell)": (None, None)}
@@ -145,8 +162,10 @@ def test_units_and_set_types_are_their_enums_from_text_to_the_database_and_back(
 def test_one_sessions_sets_are_counted_and_read_by_the_database(store):
     first = store.start_session("Morning", started_at=datetime(2025, 3, 4, 7, tzinfo=UTC))
     second = store.start_session("Evening", started_at=datetime(2025, 3, 4, 18, tzinfo=UTC))
-    store.log_sets([a_set(session_id=first, set_index=i) for i in (1, 2, 3)] +
-                   [a_set(session_id=second, set_index=9), a_set(set_index=10)])
+    store.log_sets(
+        [a_set(session_id=first, set_index=i) for i in (1, 2, 3)]
+        + [a_set(session_id=second, set_index=9), a_set(set_index=10)]
+    )
     assert (store.count_sets(session_id=first), store.count_sets(session_id=second), store.count_sets()) == (3, 1, 5)
     assert [s.set_index for s in store.sets(session_id=first)] == [1, 2, 3]
     assert store.get_session(second).name == "Evening" and store.get_session(999) is None
@@ -155,16 +174,26 @@ def test_one_sessions_sets_are_counted_and_read_by_the_database(store):
 def test_the_log_as_it_stood_when_a_session_began_and_the_newest_analyses_come_from_the_database(store):
     start = datetime(2025, 3, 4, 18, tzinfo=UTC)
     resumed = store.start_session("upperback: Week 1, day 1", started_at=start)
-    store.log_sets([a_set(performed_at=start - timedelta(days=2), set_index=1),           # before, loose
-                    a_set(performed_at=start - timedelta(hours=1), session_id=resumed),  # its own, earlier
-                    a_set(performed_at=start + timedelta(minutes=5), set_index=2),        # after it began
-                    a_set(performed_at=start - timedelta(days=1), exercise_id=None, set_index=3)])  # no movement
+    store.log_sets(
+        [
+            a_set(performed_at=start - timedelta(days=2), set_index=1),  # before, loose
+            a_set(performed_at=start - timedelta(hours=1), session_id=resumed),  # its own, earlier
+            a_set(performed_at=start + timedelta(minutes=5), set_index=2),  # after it began
+            a_set(performed_at=start - timedelta(days=1), exercise_id=None, set_index=3),
+        ]
+    )  # no movement
     history = store.movement_sets(before=start, outside_session=resumed)
     assert [s.set_index for s in history] == [1]
     assert len(store.movement_sets()) == 3
     for hour in range(3):
-        store.link_form_analysis(FormAnalysisRecord(
-            exercise_id="bent-over-row", analysed_at=start + timedelta(hours=hour), report_path=f"/r/{hour}.json",
-            report_sha256=f"{hour}" * 64, summary={"reps": hour}))
+        store.link_form_analysis(
+            FormAnalysisRecord(
+                exercise_id="bent-over-row",
+                analysed_at=start + timedelta(hours=hour),
+                report_path=f"/r/{hour}.json",
+                report_sha256=f"{hour}" * 64,
+                summary={"reps": hour},
+            )
+        )
     assert [a.summary["reps"] for a in store.form_analyses(newest=2)] == [2, 1]
     assert [a.summary["reps"] for a in store.form_analyses()] == [0, 1, 2]

@@ -18,9 +18,19 @@ def log_many(url: str, writer: int, start_event) -> None:
         session_id = store.start_session(f"writer {writer}")
         began = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(days=writer)
         for index in range(SETS_PER_WRITER):
-            store.log_set(LoggedSet(performed_at=began + timedelta(seconds=index), exercise_id="bent-over-row",
-                                    exercise_name="Bent-over row", set_index=index + 1, reps=10, load=10 + writer,
-                                    load_unit="kg", session_id=session_id, source=f"writer-{writer}"))
+            store.log_set(
+                LoggedSet(
+                    performed_at=began + timedelta(seconds=index),
+                    exercise_id="bent-over-row",
+                    exercise_name="Bent-over row",
+                    set_index=index + 1,
+                    reps=10,
+                    load=10 + writer,
+                    load_unit="kg",
+                    session_id=session_id,
+                    source=f"writer-{writer}",
+                )
+            )
         store.end_session(session_id)
 
 

@@ -9,13 +9,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from upperback.store import LoggedSet, migrate, open_store
-from upperback.store import analysis_jobs, sign_ins  # noqa: F401  (the web app's tables are part of the schema too)
+from upperback.store import LoggedSet, analysis_jobs, migrate, open_store, sign_ins  # noqa: F401  (the web app's tables are part of the schema too)
 from upperback.store.db import make_engine
 from upperback.store.tables import Base
 
-LOG_TABLES = {"profile", "plans", "training_sessions", "sets", "form_analyses", "import_batches",
-              "exercise_aliases"}
+LOG_TABLES = {"profile", "plans", "training_sessions", "sets", "form_analyses", "import_batches", "exercise_aliases"}
 ALL_TABLES = set(Base.metadata.tables)
 
 
@@ -54,9 +52,21 @@ def test_down_and_up_on_a_populated_database_leaves_a_working_store(tmp_path):
     when = datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
     with open_store(url) as store:
         session_id = store.start_session("Morning", started_at=when)
-        store.log_sets([LoggedSet(performed_at=when, exercise_id="bent-over-row", exercise_name="Bent-over row",
-                                  set_index=i, reps=10, load=14, load_unit="kg", session_id=session_id)
-                        for i in (1, 2, 3)])
+        store.log_sets(
+            [
+                LoggedSet(
+                    performed_at=when,
+                    exercise_id="bent-over-row",
+                    exercise_name="Bent-over row",
+                    set_index=i,
+                    reps=10,
+                    load=14,
+                    load_unit="kg",
+                    session_id=session_id,
+                )
+                for i in (1, 2, 3)
+            ]
+        )
         store.save_profile({"name": "A"})
         store.save_plan({"weeks": 4}, "Starter")
         assert store.count_sets() == 3

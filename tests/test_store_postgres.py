@@ -30,8 +30,14 @@ def test_migrations_run_up_and_down_on_postgres(database_url):
     with open_store(database_url) as store:
         assert store.engine.dialect.name == "postgresql"
         assert migrate.current_revision(store.engine) == migrate.head_revision()
-        store.log_set(LoggedSet(performed_at=datetime(2025, 2, 1, 9, tzinfo=UTC), exercise_id="cat-cow",
-                                exercise_name="Cat-cow", reps=10))
+        store.log_set(
+            LoggedSet(
+                performed_at=datetime(2025, 2, 1, 9, tzinfo=UTC),
+                exercise_id="cat-cow",
+                exercise_name="Cat-cow",
+                reps=10,
+            )
+        )
         migrate.downgrade(store.engine, "base")
         assert set(inspect(store.engine).get_table_names()) == {"alembic_version"}
         migrate.upgrade(store.engine)
@@ -42,10 +48,21 @@ def test_sets_sessions_profile_and_plans_round_trip_on_postgres(database_url):
     began = datetime(2025, 2, 3, 17, 45, tzinfo=UTC)
     with open_store(database_url) as store:
         session_id = store.start_session("Evening", started_at=began)
-        logged = [LoggedSet(performed_at=began + timedelta(minutes=i), exercise_id="reverse-fly",
-                            exercise_name="Bent-over reverse fly", variant_id="dumbbell-reverse-fly",
-                            set_index=i + 1, reps=12, load=5.0, load_unit="kg", rpe=7.5, session_id=session_id)
-                  for i in range(3)]
+        logged = [
+            LoggedSet(
+                performed_at=began + timedelta(minutes=i),
+                exercise_id="reverse-fly",
+                exercise_name="Bent-over reverse fly",
+                variant_id="dumbbell-reverse-fly",
+                set_index=i + 1,
+                reps=12,
+                load=5.0,
+                load_unit="kg",
+                rpe=7.5,
+                session_id=session_id,
+            )
+            for i in range(3)
+        ]
         ids = store.log_sets(logged)
         assert store.log_sets(logged) == ids  # idempotent on PostgreSQL too
         store.save_profile({"goal": "posture"})
@@ -80,10 +97,18 @@ def test_sets_logged_at_the_same_moment_are_numbered_one_to_n_on_postgres(databa
 
     day = datetime(2025, 2, 5, tzinfo=UTC)
     with open_store(database_url) as store:
+
         def log(minute: int) -> int:
-            return store.log_next_set(LoggedSet(performed_at=day + timedelta(minutes=minute), exercise_id="cat-cow",
-                                                exercise_name="Cat-cow", reps=10),
-                                  since=day, until=day + timedelta(days=1)).set_index
+            return store.log_next_set(
+                LoggedSet(
+                    performed_at=day + timedelta(minutes=minute),
+                    exercise_id="cat-cow",
+                    exercise_name="Cat-cow",
+                    reps=10,
+                ),
+                since=day,
+                until=day + timedelta(days=1),
+            ).set_index
 
         with ThreadPoolExecutor(max_workers=8) as pool:
             numbers = sorted(pool.map(log, range(8)))

@@ -10,8 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import SHARED_DATA
 
+from conftest import SHARED_DATA
 from upperback.errors import UpperbackError
 from upperback.logbook.importer import import_file
 from upperback.store import FormAnalysisRecord, LoggedSet, open_store
@@ -35,8 +35,16 @@ def snapshot(store):
 @pytest.mark.skipif(not WILD.is_dir(), reason=f"real exports not found at {WILD}")
 def test_undoing_an_import_on_a_large_log_restores_it_exactly(store):
     import_file(store, WILD / "hevy_kg_large.csv", zone=BERLIN)
-    store.log_set(LoggedSet(performed_at=datetime(2025, 9, 15, 8, tzinfo=UTC), exercise_id="bent-over-row",
-                            exercise_name="Bent-over row", reps=10, load=40, load_unit="kg"))
+    store.log_set(
+        LoggedSet(
+            performed_at=datetime(2025, 9, 15, 8, tzinfo=UTC),
+            exercise_id="bent-over-row",
+            exercise_name="Bent-over row",
+            reps=10,
+            load=40,
+            load_unit="kg",
+        )
+    )
     before = snapshot(store)
     second = import_file(store, WILD / "fitnotes_lbs_with_cardio.csv", zone=BERLIN).outcome
     assert store.count_sets() == len(before[0]) + 11493
@@ -85,11 +93,24 @@ def test_a_set_can_be_corrected_and_deleted_and_a_session_deleted(store):
 
 
 def test_an_analysis_can_be_deleted_and_its_set_stays(store):
-    set_id = store.log_set(LoggedSet(performed_at=datetime(2025, 1, 1, tzinfo=UTC), exercise_id="bent-over-row",
-                                     exercise_name="Bent-over row", reps=10))
-    analysis = store.link_form_analysis(FormAnalysisRecord(
-        exercise_id="bent-over-row", analysed_at=datetime(2025, 1, 1, tzinfo=UTC), report_path="r.json",
-        report_sha256="a" * 64, summary={"reps": 10}, set_id=set_id))
+    set_id = store.log_set(
+        LoggedSet(
+            performed_at=datetime(2025, 1, 1, tzinfo=UTC),
+            exercise_id="bent-over-row",
+            exercise_name="Bent-over row",
+            reps=10,
+        )
+    )
+    analysis = store.link_form_analysis(
+        FormAnalysisRecord(
+            exercise_id="bent-over-row",
+            analysed_at=datetime(2025, 1, 1, tzinfo=UTC),
+            report_path="r.json",
+            report_sha256="a" * 64,
+            summary={"reps": 10},
+            set_id=set_id,
+        )
+    )
     store.delete_form_analysis(analysis)
     assert store.form_analyses() == [] and store.count_sets() == 1
 

@@ -7,6 +7,15 @@ import html
 import re
 
 import pytest
+
+from conftest import run_cli
+from upperback.library import get_library
+from upperback.plans.today import next_session
+from upperback.store import analysis_jobs as job_rows
+from upperback.web import planning
+from upperback.web.muscle_map import unmapped_muscles
+from upperback.web.security import new_csrf_token
+from upperback.web.settings import check_bind, is_loopback
 from web_support import (
     client_for,
     files_under,
@@ -17,22 +26,21 @@ from web_support import (
     write_video,
 )
 
-from conftest import run_cli
-from upperback.library import get_library
-from upperback.plans.today import next_session
-from upperback.store import analysis_jobs as job_rows
-from upperback.web import planning
-from upperback.web.muscle_map import unmapped_muscles
-from upperback.web.security import new_csrf_token
-from upperback.web.settings import check_bind, is_loopback
 
 def text(response) -> str:
     """The response body with HTML entities decoded, for asserting on the words a user reads."""
     return html.unescape(response.text)
 
 
-PROFILE = {"equipment": ["dumbbells", "chair"], "dumbbell_kg": "4, 6, 8", "level": "beginner",
-           "goal": "posture", "days_per_week": "3", "minutes_per_session": "30", "weeks": "4"}
+PROFILE = {
+    "equipment": ["dumbbells", "chair"],
+    "dumbbell_kg": "4, 6, 8",
+    "level": "beginner",
+    "goal": "posture",
+    "days_per_week": "3",
+    "minutes_per_session": "30",
+    "weeks": "4",
+}
 
 
 @pytest.fixture
@@ -46,8 +54,9 @@ def client(tmp_path):
 
 def _post_routes(app) -> list[str]:
     """Every POST path the app serves (path parameters filled with a well-formed job id)."""
-    return [re.sub(r"\{[^}]+\}", "0" * 32, path)
-            for path, methods in app.openapi()["paths"].items() if "post" in methods]
+    return [
+        re.sub(r"\{[^}]+\}", "0" * 32, path) for path, methods in app.openapi()["paths"].items() if "post" in methods
+    ]
 
 
 def test_every_post_route_rejects_a_request_without_a_valid_csrf_token(client):
@@ -72,11 +81,15 @@ def test_a_token_from_another_browser_is_refused_even_if_validly_signed(client, 
 
 
 def test_the_form_token_and_the_htmx_header_are_both_accepted(client):
-    assert client.post("/profile", data={"csrf_token": token(client), **PROFILE},
-                       follow_redirects=False).status_code == 303
-    response = client.post("/today/sets", data={"week": "1", "day": "1", "item": "2", "set_number": "1",
-                                                "reps": "11"},
-                           headers={"X-CSRF-Token": token(client), "HX-Request": "true"})
+    assert (
+        client.post("/profile", data={"csrf_token": token(client), **PROFILE}, follow_redirects=False).status_code
+        == 303
+    )
+    response = client.post(
+        "/today/sets",
+        data={"week": "1", "day": "1", "item": "2", "set_number": "1", "reps": "11"},
+        headers={"X-CSRF-Token": token(client), "HX-Request": "true"},
+    )
     assert response.status_code == 200
     assert "11 reps" in response.text
 
@@ -122,18 +135,21 @@ def test_an_oversized_upload_is_refused_and_nothing_is_kept(tmp_path):
         assert "larger than" in response.text
         # Without a Content-Length (chunked), the limit is applied while the body streams in.
         boundary = "testboundary"
-        head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token(client)}\r\n"
-                f"--{boundary}\r\nContent-Disposition: form-data; name=\"video\"; filename=\"a.mp4\"\r\n"
-                "Content-Type: video/mp4\r\n\r\n").encode()
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token(client)}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="video"; filename="a.mp4"\r\n'
+            "Content-Type: video/mp4\r\n\r\n"
+        ).encode()
 
         def body():
             yield head
             for start in range(0, len(video), 4096):
-                yield video[start:start + 4096]
+                yield video[start : start + 4096]
             yield f"\r\n--{boundary}--\r\n".encode()
 
-        streamed = client.post("/analyse", content=body(),
-                               headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        streamed = client.post(
+            "/analyse", content=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
         assert streamed.status_code == 413
         assert job_rows.list_jobs(client.app.state.store.engine) == []
     assert files_under(tmp_path / "web" / "uploads") == []
@@ -157,15 +173,18 @@ def test_an_unknown_movement_in_the_upload_form_gets_a_clear_page(client, tmp_pa
 # ---------------------------------------------------------------------- paths
 
 
-@pytest.mark.parametrize("path", [
-    "/static/..%2f..%2fsettings.py",
-    "/static/%2e%2e/%2e%2e/app.py",
-    "/library/..%2f..%2f..%2fetc%2fpasswd",
-    "/analyses/..%2f..%2fupperback.sqlite3/report.json",
-    "/analyses/%2e%2e%2fsecret.key/video.mp4",
-    "/analyses/0123456789abcdef0123456789abcdef/report.json",
-    "/log/export.sqlite3",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/..%2f..%2fsettings.py",
+        "/static/%2e%2e/%2e%2e/app.py",
+        "/library/..%2f..%2f..%2fetc%2fpasswd",
+        "/analyses/..%2f..%2fupperback.sqlite3/report.json",
+        "/analyses/%2e%2e%2fsecret.key/video.mp4",
+        "/analyses/0123456789abcdef0123456789abcdef/report.json",
+        "/log/export.sqlite3",
+    ],
+)
 def test_no_request_path_reaches_the_file_system(client, tmp_path, path):
     secret = (tmp_path / "web" / "secret.key").read_text()
     response = client.get(path)
@@ -209,13 +228,18 @@ def test_a_password_protects_every_page(tmp_path):
     with client_for(settings_for(tmp_path, password="correct horse battery")) as client:
         page = client.get("/log", follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"] == "/login?next=/log"
-        assert client.get("/analyses/0123456789abcdef0123456789abcdef/video.mp4",
-                          follow_redirects=False).status_code == 303
+        assert (
+            client.get("/analyses/0123456789abcdef0123456789abcdef/video.mp4", follow_redirects=False).status_code
+            == 303
+        )
         assert client.post("/log", data={"csrf_token": token(client)}).status_code == 401
         wrong = client.post("/login", data={"csrf_token": token(client), "password": "wrong", "next": "/log"})
         assert wrong.status_code == 401 and "not right" in wrong.text
-        right = client.post("/login", data={"csrf_token": token(client), "password": "correct horse battery",
-                                            "next": "//evil.example/"}, follow_redirects=False)
+        right = client.post(
+            "/login",
+            data={"csrf_token": token(client), "password": "correct horse battery", "next": "//evil.example/"},
+            follow_redirects=False,
+        )
         assert right.status_code == 303 and right.headers["location"] == "/"
         assert client.get("/log").status_code == 200
 
@@ -248,8 +272,7 @@ def test_unknown_movement_and_page_get_clear_pages(client):
 
 
 def test_an_impossible_profile_is_explained_and_nothing_is_saved(client):
-    response = client.post("/profile", data={"csrf_token": token(client), **PROFILE,
-                                             "minutes_per_session": "5"})
+    response = client.post("/profile", data={"csrf_token": token(client), **PROFILE, "minutes_per_session": "5"})
     assert response.status_code == 422
     assert "too short" in response.text
     assert client.app.state.store.load_profile() is None
@@ -271,8 +294,16 @@ def test_a_profile_gives_a_plan_and_logged_sets_reach_the_store(client):
     assert "Week 1, day 1" in today.text
     session = planning.saved_programme(store)[1].weeks[0].days[0].session
     item = next(i for i, it in enumerate(session.items) if it.hard and it.unit == "reps")
-    form = {"csrf_token": token(client), "week": "1", "day": "1", "item": str(item), "set_number": "1",
-            "reps": "12", "load": "6", "rpe": "8"}
+    form = {
+        "csrf_token": token(client),
+        "week": "1",
+        "day": "1",
+        "item": str(item),
+        "set_number": "1",
+        "reps": "12",
+        "load": "6",
+        "rpe": "8",
+    }
     first = client.post("/today/sets", data=form, headers={"HX-Request": "true"})
     assert first.status_code == 200 and "rest-start" in first.headers["HX-Trigger"]
     again = client.post("/today/sets", data={**form, "reps": "5"}, headers={"HX-Request": "true"})
@@ -285,8 +316,9 @@ def test_a_profile_gives_a_plan_and_logged_sets_reach_the_store(client):
     assert bad.status_code == 422 and "'many' is not a number" in text(bad) and "<form" in bad.text
     assert len(store.sets()) == 1
     assert "✓ logged" in client.get("/today").text
-    finished = client.post("/today/finish", data={"csrf_token": token(client), "week": "1", "day": "1"},
-                           follow_redirects=False)
+    finished = client.post(
+        "/today/finish", data={"csrf_token": token(client), "week": "1", "day": "1"}, follow_redirects=False
+    )
     assert finished.status_code == 303
     assert store.sessions()[0].ended_at is not None
     assert "Week 1, day 3" in client.get("/today").text  # the next planned session
@@ -301,8 +333,11 @@ def test_a_profile_gives_a_plan_and_logged_sets_reach_the_store(client):
 
 
 def test_a_set_logged_by_hand_shows_in_the_log_and_exports(client):
-    response = client.post("/log", data={"csrf_token": token(client), "exercise": "band-pull-apart",
-                                         "reps": "15", "notes": "green band"}, follow_redirects=False)
+    response = client.post(
+        "/log",
+        data={"csrf_token": token(client), "exercise": "band-pull-apart", "reps": "15", "notes": "green band"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     page = client.get("/log")
     assert "15 reps" in page.text and "green band" in page.text
@@ -323,11 +358,25 @@ def test_a_short_history_ticks_each_date_once_on_the_progress_charts(client):
     import json
 
     for reps in ("12", "10"):
-        assert client.post("/log", data={"csrf_token": token(client), "exercise": "bent-over-row", "reps": reps,
-                                         "load": "8", "load_unit": "kg"}, follow_redirects=False).status_code == 303
+        assert (
+            client.post(
+                "/log",
+                data={
+                    "csrf_token": token(client),
+                    "exercise": "bent-over-row",
+                    "reps": reps,
+                    "load": "8",
+                    "load_unit": "kg",
+                },
+                follow_redirects=False,
+            ).status_code
+            == 303
+        )
     page = client.get("/progress").text
-    figures = [json.loads(raw) for raw in re.findall(r'<script type="application/json" id="chart-\d+">(.*?)</script>',
-                                                     page, re.S)]
+    figures = [
+        json.loads(raw)
+        for raw in re.findall(r'<script type="application/json" id="chart-\d+">(.*?)</script>', page, re.S)
+    ]
     dated = [f["layout"]["xaxis"] for f in figures if f["layout"].get("xaxis", {}).get("type") == "date"]
     assert dated, "the one-rep max chart is on a date axis"
     assert all(axis.get("dtick") == 86_400_000 for axis in dated)  # no half-day ticks labelled twice

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from web_support import served
 
 from conftest import CLIPS, clip_track, needs_media
 from upperback.analysis import analyze
 from upperback.library import get_library
+from web_support import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -26,8 +26,9 @@ DESKTOP, PHONE = (1366, 768), (390, 844)
 SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 ROW_CLIP = "row_dumbbell_gym_side.mp4"
 
-pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                                reason="Debian's chromium and chromedriver are not installed")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()), reason="Debian's chromium and chromedriver are not installed"
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +45,14 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--hide-scrollbars",
-                     "--autoplay-policy=no-user-gesture-required", "--mute-audio"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        "--autoplay-policy=no-user-gesture-required",
+        "--mute-audio",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_window_size(*DESKTOP)
@@ -101,8 +108,10 @@ def test_learn_a_movement_from_the_home_page(server, browser):
     steps = browser.find_elements(By.CSS_SELECTOR, "#how .step-list li")
     assert [s.text.split("\n")[-1] for s in steps] == [s.text for s in movement.steps]
     targets = {u.muscle for u in movement.muscles if u.role.value == "target"}
-    highlighted = {e.get_attribute("data-muscle")
-                   for e in browser.find_elements(By.CSS_SELECTOR, ".muscle-diagram path.role-target")}
+    highlighted = {
+        e.get_attribute("data-muscle")
+        for e in browser.find_elements(By.CSS_SELECTOR, ".muscle-diagram path.role-target")
+    }
     assert highlighted == targets
     screenshot(browser, "03-movement-bent-over-row")
     browser.set_window_size(*PHONE)
@@ -128,13 +137,21 @@ def test_build_a_plan_and_log_a_set_on_a_phone(server, browser):
     assert browser.find_element(By.TAG_NAME, "h1").text == "Week 1, day 1"
     screenshot(browser, "06-today-phone")
 
-    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "li.set-row")
-               if r.find_elements(By.NAME, "reps") and r.find_elements(By.NAME, "rpe"))
+    row = next(
+        r
+        for r in browser.find_elements(By.CSS_SELECTOR, "li.set-row")
+        if r.find_elements(By.NAME, "reps") and r.find_elements(By.NAME, "rpe")
+    )
     row_id = row.get_attribute("id")
     row.find_element(By.NAME, "reps").send_keys("12")
     click(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-    logged = wait_until(lambda: "logged" in browser.find_element(By.ID, row_id).get_attribute("class")
-                        and browser.find_element(By.ID, row_id), what="the logged set")
+    logged = wait_until(
+        lambda: (
+            "logged" in browser.find_element(By.ID, row_id).get_attribute("class")
+            and browser.find_element(By.ID, row_id)
+        ),
+        what="the logged set",
+    )
     assert "12 reps" in logged.text
     timer = browser.find_element(By.ID, "rest-timer")
     assert timer.is_displayed() and ":" in timer.find_element(By.CSS_SELECTOR, "[data-clock]").text
@@ -193,8 +210,13 @@ def test_a_file_that_is_not_a_video_gets_a_clear_page(server, browser, tmp_path)
     browser.get(base + "/analyse")
     browser.find_element(By.ID, "video").send_keys(str(fake))
     click(browser, browser.find_element(By.CSS_SELECTOR, "form[data-upload] button[type=submit]"))
-    heading = wait_until(lambda: browser.find_element(By.TAG_NAME, "h1").text == "That did not work"
-                         and browser.find_element(By.CSS_SELECTOR, ".error-page"), what="the error page")
+    heading = wait_until(
+        lambda: (
+            browser.find_element(By.TAG_NAME, "h1").text == "That did not work"
+            and browser.find_element(By.CSS_SELECTOR, ".error-page")
+        ),
+        what="the error page",
+    )
     assert "'my_row.mp4' is not a video file" in heading.text
     screenshot(browser, "11-upload-not-a-video")
 
@@ -214,13 +236,15 @@ def test_upload_a_clip_and_read_its_report(server, browser, tmp_path):
     wait_until(lambda: "/analyses/" in browser.current_url, what="the job page")
     wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#job-progress progress"), what="progress")
     screenshot(browser, "13-analysing")
-    summary = wait_until(lambda: browser.find_element(By.ID, "rep-summary"), timeout_s=300,
-                         what="the finished report")
+    summary = wait_until(lambda: browser.find_element(By.ID, "rep-summary"), timeout_s=300, what="the finished report")
     assert f"{expected.rep_count} rep" in summary.text
     assert browser.find_element(By.TAG_NAME, "h1").text == get_library().movement("cat-cow").name
-    duration = wait_until(lambda: browser.execute_script(
-        "const v = document.getElementById('report-video'); return v.readyState >= 1 && v.duration;"),
-        what="the annotated video to load")
+    duration = wait_until(
+        lambda: browser.execute_script(
+            "const v = document.getElementById('report-video'); return v.readyState >= 1 && v.duration;"
+        ),
+        what="the annotated video to load",
+    )
     assert duration == pytest.approx(expected.source.duration_s, abs=0.5)
     screenshot(browser, "14-report", settle_s=4)  # the embedded report draws its plots
     browser.get(base + "/analyses")
@@ -259,7 +283,8 @@ def make_profile(browser, base: str, minutes: int | None = None) -> None:
 
 def no_sideways_scroll(browser) -> bool:
     return browser.execute_script(
-        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+    )
 
 
 def field_error(browser, name: str, within=None):
@@ -301,25 +326,36 @@ def test_today_keeps_the_reps_when_the_weight_is_wrong_and_the_rest_timer_covers
     make_profile(browser, base)
     # the planned reps fit their box on a phone ("12–20", not "12–2")
     boxes = browser.find_elements(By.CSS_SELECTOR, "input[name=reps][placeholder]")
-    cut = browser.execute_script("""
+    cut = browser.execute_script(
+        """
         const ctx = document.createElement('canvas').getContext('2d');
         return arguments[0].filter(i => {
           const style = getComputedStyle(i, '::placeholder');
           ctx.font = style.font;
           const room = i.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
           return i.placeholder && ctx.measureText(i.placeholder).width > room;
-        }).map(i => i.placeholder);""", boxes)
+        }).map(i => i.placeholder);""",
+        boxes,
+    )
     assert boxes and cut == []
-    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "li.set-row")
-               if r.find_elements(By.NAME, "load") and r.get_attribute("id").endswith("-1"))
+    row = next(
+        r
+        for r in browser.find_elements(By.CSS_SELECTOR, "li.set-row")
+        if r.find_elements(By.NAME, "load") and r.get_attribute("id").endswith("-1")
+    )
     row_id = row.get_attribute("id")
     row.find_element(By.NAME, "reps").send_keys("12")
     weight = row.find_element(By.NAME, "load")
     weight.clear()
     weight.send_keys("six")
     click(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-    row = wait_until(lambda: "has-error" in browser.find_element(By.ID, row_id).get_attribute("class")
-                     and browser.find_element(By.ID, row_id), what="the set with its message")
+    row = wait_until(
+        lambda: (
+            "has-error" in browser.find_element(By.ID, row_id).get_attribute("class")
+            and browser.find_element(By.ID, row_id)
+        ),
+        what="the set with its message",
+    )
     weight, message = field_error(browser, "load", row)
     assert row.find_element(By.NAME, "reps").get_attribute("value") == "12"
     assert weight.get_attribute("value") == "six" and "'six' is not a number" in message.text
@@ -328,14 +364,17 @@ def test_today_keeps_the_reps_when_the_weight_is_wrong_and_the_rest_timer_covers
     weight.clear()
     weight.send_keys("6")
     click(browser, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-    timer = wait_until(lambda: browser.find_element(By.ID, "rest-timer").is_displayed()
-                       and browser.find_element(By.ID, "rest-timer"), what="the rest timer")
+    timer = wait_until(
+        lambda: browser.find_element(By.ID, "rest-timer").is_displayed() and browser.find_element(By.ID, "rest-timer"),
+        what="the rest timer",
+    )
     time.sleep(0.3)
     rows = [r.get_attribute("id") for r in browser.find_elements(By.CSS_SELECTOR, "li.set-row")]
     following = browser.find_element(By.ID, rows[rows.index(row_id) + 1])
     button = following.find_element(By.CSS_SELECTOR, "button[type=submit]")
-    assert browser.execute_script("const r = arguments[0].getBoundingClientRect();"
-                                  "return r.top >= 0 && r.bottom <= innerHeight;", button), "next set in sight"
+    assert browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();return r.top >= 0 && r.bottom <= innerHeight;", button
+    ), "next set in sight"
     covered = """
         const bar = arguments[0].getBoundingClientRect();
         return [...document.querySelectorAll('button, input, select, a')].filter(c => {
@@ -359,8 +398,10 @@ def test_profile_errors_sit_by_their_fields_in_plain_words_and_clear_of_the_save
     browser.get(base + "/profile")
     click(browser, browser.find_element(By.CSS_SELECTOR, "input[name=equipment][value=dumbbells]"))
     browser.find_element(By.NAME, "kettlebell_kg").send_keys("8, 12")
-    browser.execute_script("document.querySelector('[name=days_per_week]').value = '9';"
-                           "document.getElementById('profile-form').noValidate = true;")
+    browser.execute_script(
+        "document.querySelector('[name=days_per_week]').value = '9';"
+        "document.getElementById('profile-form').noValidate = true;"
+    )
     click(browser, browser.find_element(By.CSS_SELECTOR, "#profile-form button[type=submit]"))
     summary = wait_until(lambda: browser.find_element(By.ID, "profile-error"), what="the profile's errors")
     page = browser.find_element(By.TAG_NAME, "main").text
@@ -382,7 +423,9 @@ def test_profile_errors_sit_by_their_fields_in_plain_words_and_clear_of_the_save
             "const h = document.querySelector('.site-header').getBoundingClientRect();"
             "const b = document.querySelector('.sticky-actions').getBoundingClientRect();"
             "return [f.top, f.bottom, getComputedStyle(document.querySelector('.site-header')).position === 'sticky'"
-            " ? h.bottom : 0, b.top];", link.get_attribute("hash"))
+            " ? h.bottom : 0, b.top];",
+            link.get_attribute("hash"),
+        )
         assert header <= top and bottom <= bar, link.get_attribute("hash")
 
     # the browser's own check scrolls an empty field into view above the sticky save bar
@@ -390,10 +433,14 @@ def test_profile_errors_sit_by_their_fields_in_plain_words_and_clear_of_the_save
     browser.find_element(By.NAME, "minutes_per_session").clear()
     browser.execute_script("window.scrollTo(0, 0)")
     browser.find_element(By.CSS_SELECTOR, "#profile-form button[type=submit]").click()
-    focused, field_bottom, bar_top = wait_until(lambda: browser.execute_script(
-        "const f = document.activeElement; const b = document.querySelector('.sticky-actions');"
-        "return f.name === 'minutes_per_session' && [f.name, f.getBoundingClientRect().bottom,"
-        " b.getBoundingClientRect().top];"), what="the empty field in focus")
+    focused, field_bottom, bar_top = wait_until(
+        lambda: browser.execute_script(
+            "const f = document.activeElement; const b = document.querySelector('.sticky-actions');"
+            "return f.name === 'minutes_per_session' && [f.name, f.getBoundingClientRect().bottom,"
+            " b.getBoundingClientRect().top];"
+        ),
+        what="the empty field in focus",
+    )
     assert field_bottom <= bar_top
     browser.save_screenshot(str(SCREENSHOTS / f"{shot_name('24-profile-required-field', size)}.png"))
 
@@ -479,11 +526,9 @@ def test_the_plan_fills_the_minutes_or_says_why_and_the_open_book_names_its_musc
     make_profile(browser, base, minutes=30)
     minutes = int(browser.find_element(By.CSS_SELECTOR, ".page-head .lead").text.split()[1])
     notes = [n.text for n in browser.find_elements(By.CSS_SELECTOR, "p.note")]
-    assert minutes >= 25 or any(n.startswith(f"This session takes about {minutes} of your 30 minutes:")
-                                for n in notes)
+    assert minutes >= 25 or any(n.startswith(f"This session takes about {minutes} of your 30 minutes:") for n in notes)
     browser.get(base + "/library")
-    card = next(c for c in browser.find_elements(By.CSS_SELECTOR, ".movement-card")
-                if "open book" in c.text.lower())
+    card = next(c for c in browser.find_elements(By.CSS_SELECTOR, ".movement-card") if "open book" in c.text.lower())
     assert "Mainly trains: Core" not in card.text and "Middle trapezius" in card.text
     assert "thoracic rotation" in card.text
     screenshot(browser, shot_name("29-library", size))
@@ -502,8 +547,9 @@ def test_a_row_report_counts_fault_kinds_everywhere_and_stacks_on_a_phone(server
     browser.find_element(By.ID, "video").send_keys(str(shutil.copy(CLIPS / ROW_CLIP, tmp_path / "row.mp4")))
     click(browser, browser.find_element(By.CSS_SELECTOR, "form[data-upload] button[type=submit]"))
     wait_until(lambda: "/analyses/" in browser.current_url, what="the job page")
-    headline = wait_until(lambda: browser.find_element(By.ID, "fault-headline"), timeout_s=300,
-                          what="the finished report")
+    headline = wait_until(
+        lambda: browser.find_element(By.ID, "fault-headline"), timeout_s=300, what="the finished report"
+    )
     assert headline.text.startswith(f"{len(kinds)} kind{'s' if len(kinds) != 1 else ''} of fault")
     for code in kinds:
         assert movement.fault(code).title in headline.text
@@ -517,8 +563,9 @@ def test_a_row_report_counts_fault_kinds_everywhere_and_stacks_on_a_phone(server
     assert {b.get_attribute("id").removeprefix("safety-") for b in broken} == errors
     best = browser.find_element(By.CSS_SELECTOR, "#reps .tag.best").find_element(By.XPATH, "./ancestor::tr")
     best_faults = len(best.find_elements(By.CSS_SELECTOR, ".pill"))
-    assert best_faults == min(len(r.find_elements(By.CSS_SELECTOR, ".pill"))
-                              for r in browser.find_elements(By.CSS_SELECTOR, "#reps tbody tr"))
+    assert best_faults == min(
+        len(r.find_elements(By.CSS_SELECTOR, ".pill")) for r in browser.find_elements(By.CSS_SELECTOR, "#reps tbody tr")
+    )
 
     browser.set_window_size(*PHONE)
     browser.get(report_url)

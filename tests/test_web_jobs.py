@@ -8,13 +8,13 @@ import threading
 import time
 
 import pytest
-from web_support import client_for, settings_for, upload, wait_for_job, write_video
 
 from conftest import CLIPS, clip_track, needs_media
 from upperback.analysis import analyze
 from upperback.store import analysis_jobs as job_rows
 from upperback.store import open_store
 from upperback.store.analysis_jobs import MAX_ATTEMPTS, JobState
+from web_support import client_for, settings_for, upload, wait_for_job, write_video
 
 CLIP = "cat_cow_home_side.mp4"
 
@@ -145,9 +145,17 @@ def job_store(request, tmp_path):
 
 def test_workers_claiming_at_once_never_take_the_same_job(job_store):
     engine = job_store.engine
-    queued = [job_rows.add_job(engine, public_id=job_rows.new_public_id(), exercise_requested="auto",
-                               original_name=f"clip {n}.mp4", upload_file=f"uploads/{n:032x}",
-                               upload_bytes=100).public_id for n in range(12)]
+    queued = [
+        job_rows.add_job(
+            engine,
+            public_id=job_rows.new_public_id(),
+            exercise_requested="auto",
+            original_name=f"clip {n}.mp4",
+            upload_file=f"uploads/{n:032x}",
+            upload_bytes=100,
+        ).public_id
+        for n in range(12)
+    ]
     claimed: list[str] = []
     lock = threading.Lock()
 

@@ -28,13 +28,23 @@ def store(tmp_path, monkeypatch):
 def test_a_long_history_of_other_exercises_changes_nothing_in_the_plan(store):
     import_file(store, HEVY_LARGE, zone=UTC)
     profile = Profile(equipment=["dumbbells"], dumbbell_kg=[10, 12.5, 15], level="intermediate", goal="strength")
-    programme = build_programme(profile, weeks=4, history=store.sets(),
-                                now=datetime.now(UTC) - timedelta(days=3))
-    session_id = store.start_session(planning.session_name("Week 1, day 1"), source="session",
-                                     started_at=datetime.now(UTC) - timedelta(days=2))
-    store.log_set(LoggedSet(performed_at=datetime.now(UTC) - timedelta(days=2), exercise_id="bent-over-row",
-                            exercise_name="Bent-over row", variant_id="dumbbell-bent-over-row", reps=10,
-                            load=12.5, load_unit="kg", source="session", session_id=session_id))
+    programme = build_programme(profile, weeks=4, history=store.sets(), now=datetime.now(UTC) - timedelta(days=3))
+    session_id = store.start_session(
+        planning.session_name("Week 1, day 1"), source="session", started_at=datetime.now(UTC) - timedelta(days=2)
+    )
+    store.log_set(
+        LoggedSet(
+            performed_at=datetime.now(UTC) - timedelta(days=2),
+            exercise_id="bent-over-row",
+            exercise_name="Bent-over row",
+            variant_id="dumbbell-bent-over-row",
+            reps=10,
+            load=12.5,
+            load_unit="kg",
+            source="session",
+            session_id=session_id,
+        )
+    )
 
     everything = store.sets()
     used = store.movement_sets()

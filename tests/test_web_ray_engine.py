@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from web_support import client_for, settings_for, upload, wait_for_job, write_video
 
 from conftest import CLIPS, clip_track, needs_media
 from upperback.analysis import analyze
 from upperback.store import analysis_jobs as job_rows
 from upperback.store.analysis_jobs import JobState
+from web_support import client_for, settings_for, upload, wait_for_job, write_video
 
 ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install 'upperback[ray]'")
 

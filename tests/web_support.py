@@ -66,8 +66,7 @@ def write_video(path: Path, seconds: float = 2.0, size: tuple[int, int] = (160, 
         stream = container.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         for index in range(int(seconds * fps)):
-            frame = av.VideoFrame.from_ndarray(np.full((height, width, 3), 80 + index % 50, np.uint8),
-                                               format="rgb24")
+            frame = av.VideoFrame.from_ndarray(np.full((height, width, 3), 80 + index % 50, np.uint8), format="rgb24")
             for packet in stream.encode(frame):
                 container.mux(packet)
         for packet in stream.encode():
@@ -93,8 +92,7 @@ def upload(client: TestClient, name: str, data: bytes, exercise: str = "auto", w
     fields = {"exercise": exercise}
     if with_token:
         fields = {"csrf_token": token(client), **fields}
-    return client.post("/analyse", data=fields, files={"video": (name, data, "video/mp4")},
-                       follow_redirects=False)
+    return client.post("/analyse", data=fields, files={"video": (name, data, "video/mp4")}, follow_redirects=False)
 
 
 def wait_for_job(client: TestClient, job_url: str, timeout_s: float = 300.0) -> None:

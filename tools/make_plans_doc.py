@@ -1,7 +1,7 @@
 """Write docs/plans.md: the plans upperback builds for five very different example profiles.
 
-    .venv/bin/python tools/make_plans_doc.py            # rewrites docs/plans.md
-    .venv/bin/python tools/make_plans_doc.py --check    # exit 1 if docs/plans.md is out of date
+.venv/bin/python tools/make_plans_doc.py            # rewrites docs/plans.md
+.venv/bin/python tools/make_plans_doc.py --check    # exit 1 if docs/plans.md is out of date
 """
 
 from __future__ import annotations

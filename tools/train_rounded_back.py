@@ -56,28 +56,38 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=DEFAULT_SPLITS)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--c", type=float, default=DEFAULT_C, help="inverse L2 strength of the logistic fit")
-    parser.add_argument("--aspect-ratio", type=float, default=None,
-                        help="assume this width/height for the training pictures instead of estimating it")
+    parser.add_argument(
+        "--aspect-ratio",
+        type=float,
+        default=None,
+        help="assume this width/height for the training pictures instead of estimating it",
+    )
     args = parser.parse_args(argv)
 
     frames = read_labelled_frames(args.csv)
     y = frames.labels
-    print(f"# Rounded-back model\n\n{len(frames)} frames from {frames.source}: "
-          f"{int(y.sum())} rounded ({y.mean():.1%}), {int((~y).sum())} correct.\n")
+    print(
+        f"# Rounded-back model\n\n{len(frames)} frames from {frames.source}: "
+        f"{int(y.sum())} rounded ({y.mean():.1%}), {int((~y).sum())} correct.\n"
+    )
 
     groups = scene_groups(frames.image_norm, args.groups)
     sizes = np.bincount(groups)
-    print(f"Scene groups: {len(sizes)} (frames per group: median {int(np.median(sizes))}, "
-          f"largest {int(sizes.max())}, smallest {int(sizes.min())}).\n")
+    print(
+        f"Scene groups: {len(sizes)} (frames per group: median {int(np.median(sizes))}, "
+        f"largest {int(sizes.max())}, smallest {int(sizes.min())}).\n"
+    )
 
     estimated, _, cost = estimate_aspect_ratio(frames.image_norm, frames.visibility, groups)
     aspect = args.aspect_ratio if args.aspect_ratio is not None else estimated
     common = {"9:16": 9 / 16, "3:4": 3 / 4, "4:5": 4 / 5, "1:1": 1.0, "4:3": 4 / 3, "16:9": 16 / 9}
     common_cost = aspect_ratio_cost(frames.image_norm, frames.visibility, groups, np.array(list(common.values())))
     near = [f"{name} {c:.4f}" for name, c in zip(common, common_cost)]
-    print(f"Aspect ratio (width/height) keeping {', '.join(BONE_NAMES)} proportions most constant within "
-          f"groups: {estimated:.3f} (cost {cost.min():.4f}); using {aspect:.3f}. Cost at common ratios: "
-          f"{'; '.join(near)}.\n")
+    print(
+        f"Aspect ratio (width/height) keeping {', '.join(BONE_NAMES)} proportions most constant within "
+        f"groups: {estimated:.3f} (cost {cost.min():.4f}); using {aspect:.3f}. Cost at common ratios: "
+        f"{'; '.join(near)}.\n"
+    )
 
     features = rounded_back_features(frames.pixels(aspect), frames.visibility)
     usable = np.all(np.isfinite(features), axis=1)
@@ -89,17 +99,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"## Cross-validation ({args.folds} folds, threshold chosen by an inner CV inside each fold)\n")
     print("| folds | precision | recall | F1 | F1 per fold | average precision |")
     print("|---|---|---|---|---|---|")
-    for name, result in (("grouped (StratifiedGroupKFold, scene groups)", grouped),
-                         ("shuffled (StratifiedKFold, leaks)", leaky)):
+    for name, result in (
+        ("grouped (StratifiedGroupKFold, scene groups)", grouped),
+        ("shuffled (StratifiedKFold, leaks)", leaky),
+    ):
         s = result.pooled
         per_fold = " ".join(f"{f:.2f}" for f in result.fold_f1)
-        print(f"| {name} | {s.precision:.3f} | {s.recall:.3f} | **{s.f1:.3f}** | {per_fold} | "
-              f"{s.average_precision:.3f} |")
+        print(
+            f"| {name} | {s.precision:.3f} | {s.recall:.3f} | **{s.f1:.3f}** | {per_fold} | {s.average_precision:.3f} |"
+        )
 
     probe_leaky = nearest_neighbour_probe(frames, None, n_splits=args.folds, seed=args.seed)
     probe_grouped = nearest_neighbour_probe(frames, groups, n_splits=args.folds, seed=args.seed)
-    print(f"\nLeakage probe, 1-nearest-neighbour on raw coordinates: F1 {probe_leaky:.3f} shuffled, "
-          f"{probe_grouped:.3f} grouped.\n")
+    print(
+        f"\nLeakage probe, 1-nearest-neighbour on raw coordinates: F1 {probe_leaky:.3f} shuffled, "
+        f"{probe_grouped:.3f} grouped.\n"
+    )
 
     print("## Sensitivity (grouped CV F1 / average precision)\n")
     print("| variant | F1 | average precision |")
@@ -118,12 +133,16 @@ def main(argv: list[str] | None = None) -> int:
         shifted = rounded_back_features(frames.pixels(aspect * factor), frames.visibility)
         r = cross_validate(features, y, groups, test_features=shifted, **cv)
         aspect_check[f"{factor:g}"] = round(r.pooled.f1, 4)
-        print(f"| test frames at aspect ×{factor:g} ({aspect * factor:.2f}) | {r.pooled.f1:.3f} | "
-              f"{r.pooled.average_precision:.3f} |")
+        print(
+            f"| test frames at aspect ×{factor:g} ({aspect * factor:.2f}) | {r.pooled.f1:.3f} | "
+            f"{r.pooled.average_precision:.3f} |"
+        )
 
     threshold, oof_f1 = best_f1_threshold(grouped.labels, grouped.probability)
-    print(f"\nDecision threshold from the grouped out-of-fold probabilities: {threshold:.3f} "
-          f"(F1 {oof_f1:.3f} at that single threshold).\n")
+    print(
+        f"\nDecision threshold from the grouped out-of-fold probabilities: {threshold:.3f} "
+        f"(F1 {oof_f1:.3f} at that single threshold).\n"
+    )
 
     info = {
         "label": "lumbar_error (rounded lower back), per frame",
@@ -132,14 +151,18 @@ def main(argv: list[str] | None = None) -> int:
             "folds": args.folds,
             "seed": args.seed,
             "grouping": f"Ward clustering of the scene signature into {args.groups} groups "
-                        "(upperback.form.rounded_back_training.scene_groups)",
+            "(upperback.form.rounded_back_training.scene_groups)",
             "grouped": grouped.as_dict(),
             "shuffled_leaky": leaky.as_dict(),
             "nearest_neighbour_probe_f1": {"shuffled": round(probe_leaky, 4), "grouped": round(probe_grouped, 4)},
             "grouped_f1_with_test_aspect_scaled_by": aspect_check,
         },
-        "training": {"frames": int(usable.sum()), "rounded": int(y[usable].sum()), "c": args.c,
-                     "source": frames.source},
+        "training": {
+            "frames": int(usable.sum()),
+            "rounded": int(y[usable].sum()),
+            "c": args.c,
+            "source": frames.source,
+        },
         "provenance": PROVENANCE,
     }
     model = fit_rounded_back(features, y, aspect_ratio=aspect, threshold=threshold, c=args.c, info=info)

@@ -49,12 +49,20 @@ def load_track_from(source: str | os.PathLike[str] | PoseTrack, options: Analysi
         return source
     from upperback.pose.sources import read_track
 
-    return read_track(source, rate_hz=options.rate_hz, workers=options.workers, width=options.width,
-                      height=options.height, progress=options.progress, cancel=options.cancel)
+    return read_track(
+        source,
+        rate_hz=options.rate_hz,
+        workers=options.workers,
+        width=options.width,
+        height=options.height,
+        progress=options.progress,
+        cancel=options.cancel,
+    )
 
 
-def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
-            options: AnalysisOptions | None = None) -> FormReport:
+def analyze(
+    source: str | os.PathLike[str] | PoseTrack, exercise: str, options: AnalysisOptions | None = None
+) -> FormReport:
     """Count reps, time their phases and flag form faults for one movement.
 
     Parameters
@@ -70,8 +78,9 @@ def analyze(source: str | os.PathLike[str] | PoseTrack, exercise: str,
     return analyze_with_track(source, exercise, options)[0]
 
 
-def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str,
-                       options: AnalysisOptions | None = None) -> tuple[FormReport, PoseTrack]:
+def analyze_with_track(
+    source: str | os.PathLike[str] | PoseTrack, exercise: str, options: AnalysisOptions | None = None
+) -> tuple[FormReport, PoseTrack]:
     """``analyze()``, also returning the pose track it read, for writers that draw on it
     (HTML report, annotated video) without finding the pose a second time."""
     options = options or AnalysisOptions()
@@ -86,25 +95,36 @@ def analyze_with_track(source: str | os.PathLike[str] | PoseTrack, exercise: str
     movement, variant = get_library().analysis_target(exercise)
     sparse = too_sparse(track)
     if sparse:
-        result = MovementResult([], [], skipped=[f"{f.code}: the video has too few frames to judge it." for f in movement.faults],
-                                notes=[sparse])
+        result = MovementResult(
+            [],
+            [],
+            skipped=[f"{f.code}: the video has too few frames to judge it." for f in movement.faults],
+            notes=[sparse],
+        )
     else:
         result = form_module(movement.id).check(signals, movement)
     report = FormReport(
         exercise=movement.id,
         variant=variant.id if variant else None,
-        source=SourceSummary(fps=track.source.fps, frames=track.source.frames,
-                             duration_s=track.source.duration_s, width=track.source.width,
-                             height=track.source.height, name=track.source.name),
+        source=SourceSummary(
+            fps=track.source.fps,
+            frames=track.source.frames,
+            duration_s=track.source.duration_s,
+            width=track.source.width,
+            height=track.source.height,
+            name=track.source.name,
+        ),
         view=signals.view.view.value,
         reps=result.reps,
         faults=result.faults,
         metrics=result.metrics,
-        quality=Quality(pose_detected_fraction=track.detected_fraction,
-                        warnings=list(track.warnings) + notes + _view_warnings(movement, signals)
-                        + result.notes,
-                        skipped_checks=result.skipped + _variant_skips(variant),
-                        low_confidence_spans=low_confidence_spans(track), shots=result.shots),
+        quality=Quality(
+            pose_detected_fraction=track.detected_fraction,
+            warnings=list(track.warnings) + notes + _view_warnings(movement, signals) + result.notes,
+            skipped_checks=result.skipped + _variant_skips(variant),
+            low_confidence_spans=low_confidence_spans(track),
+            shots=result.shots,
+        ),
     )
     return report, track
 
@@ -129,7 +149,8 @@ def _check_long_enough(track: PoseTrack, movement: Movement | None) -> None:
     raise UpperbackError(
         f"{track.source.name} is far too short to check: it holds {frames} ({span_s:.1f} s of video), "
         f"and {takes} at least {shortest_s:g} s. Film the whole set, from the starting position to "
-        "the end of the last rep, and analyse that video.")
+        "the end of the last rep, and analyse that video."
+    )
 
 
 MIN_RATE_HZ = 5.0
@@ -146,9 +167,11 @@ def too_sparse(track: PoseTrack) -> str | None:
     else:
         rate = 1.0 / float(np.median(np.diff(track.times_s)))
     if len(track) < MIN_FRAMES or rate < MIN_RATE_HZ:
-        return (f"The video gives only {len(track)} frames at {rate:.1f} frames per second: too few to "
-                "count reps or judge form, so nothing was judged. Film at 10 frames per second or more "
-                "(any phone video) and send the whole set.")
+        return (
+            f"The video gives only {len(track)} frames at {rate:.1f} frames per second: too few to "
+            "count reps or judge form, so nothing was judged. Film at 10 frames per second or more "
+            "(any phone video) and send the whole set."
+        )
     return None
 
 
@@ -163,8 +186,10 @@ def low_confidence_spans(track: PoseTrack) -> list[tuple[float, float]]:
     with np.errstate(invalid="ignore"):
         seen = np.nan_to_num(np.max(track.visibility[:, torso[:2]], axis=1)) > VISIBLE
         seen &= np.nan_to_num(np.max(track.visibility[:, torso[2:]], axis=1)) > VISIBLE
-    return [(float(track.times_s[a]), float(track.times_s[b - 1]))
-            for a, b in spans(~seen, track.times_s, LOW_CONFIDENCE_MIN_S)]
+    return [
+        (float(track.times_s[a]), float(track.times_s[b - 1]))
+        for a, b in spans(~seen, track.times_s, LOW_CONFIDENCE_MIN_S)
+    ]
 
 
 def _variant_skips(variant: Variant | None) -> list[str]:
@@ -189,7 +214,8 @@ def frame_faults(track: PoseTrack, exercise: str) -> dict[str, np.ndarray]:
         raise UpperbackError(
             f"The library marks {', '.join(missing)} of '{movement.id}' as judged on single frames, but its "
             f"form module ({module_name(movement.id)}) flags no frame for them: give its frame_faults "
-            "those faults, or set single_frame: false in the movement's YAML.")
+            "those faults, or set single_frame: false in the movement's YAML."
+        )
     return {code: values for code, values in flags.items() if code in wanted}
 
 
@@ -206,13 +232,17 @@ def _recognised(signals: BodySignals) -> tuple[str, list[str]]:
     name = get_library().movement(found.exercise).name
     if found.clear:
         return found.exercise, [f"Recognised the movement as the {name.lower()}."]
-    return found.exercise, [f"The movement was not clear-cut; it was analysed as the {name.lower()} "
-                            "because you were hinged forward. Choose the movement yourself if that is wrong."]
+    return found.exercise, [
+        f"The movement was not clear-cut; it was analysed as the {name.lower()} "
+        "because you were hinged forward. Choose the movement yourself if that is wrong."
+    ]
 
 
 def _view_warnings(movement: Movement, signals: BodySignals) -> list[str]:
     view = signals.view.view
     if view is movement.camera.preferred_view or view in movement.camera.acceptable_views:
         return []
-    return [f"The video was filmed from the {view.value}; for the {movement.name.lower()} some "
-            f"checks need another view. {movement.camera.advice}"]
+    return [
+        f"The video was filmed from the {view.value}; for the {movement.name.lower()} some "
+        f"checks need another view. {movement.camera.advice}"
+    ]

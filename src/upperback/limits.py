@@ -108,13 +108,27 @@ def check_load(value: float | None, unit: WeightUnit | None) -> float | None:
     return value
 
 
-def set_problems(*, reps: float | None = None, load: float | None = None, load_unit: WeightUnit | None = None,
-                 duration_s: float | None = None, distance_m: float | None = None, rpe: float | None = None,
-                 rir: float | None = None, set_number: float | None = None) -> list[str]:
+def set_problems(
+    *,
+    reps: float | None = None,
+    load: float | None = None,
+    load_unit: WeightUnit | None = None,
+    duration_s: float | None = None,
+    distance_m: float | None = None,
+    rpe: float | None = None,
+    rir: float | None = None,
+    set_number: float | None = None,
+) -> list[str]:
     """Every number of one set that is out of its range, described (empty when all are fine)."""
-    problems = [REPS.problem(reps), load_problem(load, load_unit), DURATION_S.problem(duration_s),
-                DISTANCE_M.problem(distance_m), RPE.problem(rpe), RIR.problem(rir),
-                SET_NUMBER.problem(set_number)]
+    problems = [
+        REPS.problem(reps),
+        load_problem(load, load_unit),
+        DURATION_S.problem(duration_s),
+        DISTANCE_M.problem(distance_m),
+        RPE.problem(rpe),
+        RIR.problem(rir),
+        SET_NUMBER.problem(set_number),
+    ]
     return [p for p in problems if p]
 
 

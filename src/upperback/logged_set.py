@@ -80,9 +80,16 @@ class LoggedSet:
             problems.append("the exercise name is empty")
         if len(self.exercise_name) > MAX_NAME_CHARS:
             problems.append(f"the exercise name is longer than {MAX_NAME_CHARS} characters")
-        return problems + set_problems(reps=self.reps, load=self.load, load_unit=self.load_unit,
-                                       duration_s=self.duration_s, distance_m=self.distance_m, rpe=self.rpe,
-                                       rir=self.rir, set_number=self.set_index)
+        return problems + set_problems(
+            reps=self.reps,
+            load=self.load,
+            load_unit=self.load_unit,
+            duration_s=self.duration_s,
+            distance_m=self.distance_m,
+            rpe=self.rpe,
+            rir=self.rir,
+            set_number=self.set_index,
+        )
 
     def validated(self) -> LoggedSet:
         """This set with ``performed_at`` in UTC; raise on values no real set can have."""
@@ -103,9 +110,17 @@ class LoggedSet:
         of the same history, adds only what is new.
         """
         at = self.performed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
-        parts = [at, " ".join(self.exercise_name.lower().split()), str(self.set_index), self.set_type.value,
-                 _num(self.reps), _num(self.load), self.load_unit.value if self.load_unit else "",
-                 _num(self.duration_s), _num(self.distance_m)]
+        parts = [
+            at,
+            " ".join(self.exercise_name.lower().split()),
+            str(self.set_index),
+            self.set_type.value,
+            _num(self.reps),
+            _num(self.load),
+            self.load_unit.value if self.load_unit else "",
+            _num(self.duration_s),
+            _num(self.distance_m),
+        ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     def _refused(self, problems: list[str]) -> UpperbackError:

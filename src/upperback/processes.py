@@ -90,8 +90,7 @@ def exit_with_parent() -> None:
         _ask_kernel_to_kill_on_parent_death()
     if os.getppid() != parent.pid:  # it died while this process was starting
         os._exit(PARENT_GONE_EXIT_CODE)
-    threading.Thread(target=_exit_when_ready, args=(parent.sentinel,), name="exit-with-parent",
-                     daemon=True).start()
+    threading.Thread(target=_exit_when_ready, args=(parent.sentinel,), name="exit-with-parent", daemon=True).start()
 
 
 def exit_with_starting_process() -> None:

@@ -16,12 +16,29 @@ if TYPE_CHECKING:
     from upperback.batch.ray_engine import RayEngine
     from upperback.batch.runner import BatchOptions, BatchResult, Engine, run_batch
 
-__all__ = ["BatchInput", "BatchOptions", "BatchResult", "Engine", "LocalEngine", "OutputLayout",
-           "RayEngine", "discover_inputs", "run_batch"]
+__all__ = [
+    "BatchInput",
+    "BatchOptions",
+    "BatchResult",
+    "Engine",
+    "LocalEngine",
+    "OutputLayout",
+    "RayEngine",
+    "discover_inputs",
+    "run_batch",
+]
 
-_HOMES = {"BatchInput": "inputs", "discover_inputs": "inputs", "OutputLayout": "layout", "LocalEngine": "local",
-          "RayEngine": "ray_engine", "BatchOptions": "runner", "BatchResult": "runner", "Engine": "runner",
-          "run_batch": "runner"}
+_HOMES = {
+    "BatchInput": "inputs",
+    "discover_inputs": "inputs",
+    "OutputLayout": "layout",
+    "LocalEngine": "local",
+    "RayEngine": "ray_engine",
+    "BatchOptions": "runner",
+    "BatchResult": "runner",
+    "Engine": "runner",
+    "run_batch": "runner",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -68,8 +68,9 @@ def discover_inputs(
         if path.is_dir():
             videos = list(_videos_under(path, exclude))
             if not videos:
-                problems.append(f"{path}: no videos found in this folder (looked for "
-                                f"{', '.join(sorted(VIDEO_EXTENSIONS))}).")
+                problems.append(
+                    f"{path}: no videos found in this folder (looked for {', '.join(sorted(VIDEO_EXTENSIONS))})."
+                )
             found += [BatchInput(_absolute(video), exercise) for video in videos]
         elif path.suffix.lower() == MANIFEST_EXTENSION and path.is_file():
             rows, row_problems = read_manifest(path, exercise)
@@ -101,8 +102,10 @@ def read_manifest(path: Path, default_exercise: str) -> tuple[list[BatchInput], 
             path_column = _first_of(PATH_COLUMNS, header)
             if path_column is None:
                 found = ", ".join(header) or "nothing"
-                return [], [f"{path}: a manifest needs a 'path' column naming each video (found: "
-                            f"{found}). Landmark CSVs are analysed with 'upperback analyze-landmarks'."]
+                return [], [
+                    f"{path}: a manifest needs a 'path' column naming each video (found: "
+                    f"{found}). Landmark CSVs are analysed with 'upperback analyze-landmarks'."
+                ]
             exercise_column = _first_of(EXERCISE_COLUMNS, header)
             client_column = _first_of(CLIENT_COLUMNS, header)
             rows: list[BatchInput] = []

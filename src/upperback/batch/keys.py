@@ -74,8 +74,12 @@ class DigestCache:
         stat = video.stat()
         name = os.fspath(video)
         entry = self._entries.get(name)
-        if (isinstance(entry, dict) and entry.get("size") == stat.st_size
-                and entry.get("mtime_ns") == stat.st_mtime_ns and isinstance(entry.get("sha256"), str)):
+        if (
+            isinstance(entry, dict)
+            and entry.get("size") == stat.st_size
+            and entry.get("mtime_ns") == stat.st_mtime_ns
+            and isinstance(entry.get("sha256"), str)
+        ):
             return str(entry["sha256"])
         digest = file_sha256(video)
         self._entries[name] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}

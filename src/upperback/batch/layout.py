@@ -52,9 +52,11 @@ class OutputLayout:
 
     def is_done(self, key: str, html: bool = False, video: bool = False) -> bool:
         """Whether the report, and every extra output asked for, exist."""
-        return (self.result_json(key).is_file()
-                and (not html or self.result_html(key).is_file())
-                and (not video or self.result_video(key).is_file()))
+        return (
+            self.result_json(key).is_file()
+            and (not html or self.result_html(key).is_file())
+            and (not video or self.result_video(key).is_file())
+        )
 
     def read_report(self, key: str) -> dict[str, Any]:
         return json.loads(self.result_json(key).read_text(encoding="utf-8"))

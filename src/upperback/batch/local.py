@@ -101,8 +101,12 @@ class LocalEngine:
 
 def _failed(job: Job, error: BaseException) -> JobOutcome:
     """The outcome of a job whose result never came back (e.g. it could not be pickled)."""
-    return JobOutcome(job.key, kind=FAILED, error=f"Internal error ({type(error).__name__}: {error}).",
-                      detail="".join(traceback.format_exception(error)))
+    return JobOutcome(
+        job.key,
+        kind=FAILED,
+        error=f"Internal error ({type(error).__name__}: {error}).",
+        detail="".join(traceback.format_exception(error)),
+    )
 
 
 def _may_start(job: Job, running: dict[Future[JobOutcome], Job], suspects: set[str]) -> bool:
@@ -113,9 +117,11 @@ def _may_start(job: Job, running: dict[Future[JobOutcome], Job], suspects: set[s
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=max(1, workers),
-                               mp_context=multiprocessing.get_context("spawn"),  # mediapipe dislikes fork
-                               initializer=_start_worker)
+    return ProcessPoolExecutor(
+        max_workers=max(1, workers),
+        mp_context=multiprocessing.get_context("spawn"),  # mediapipe dislikes fork
+        initializer=_start_worker,
+    )
 
 
 def _start_worker() -> None:

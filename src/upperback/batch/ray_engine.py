@@ -38,8 +38,7 @@ def import_ray() -> ModuleType:
         import ray
     except ImportError:
         raise UpperbackError(
-            "The ray engine needs Ray, which is not installed: pip install 'upperback[ray]'. "
-            "Or use --engine local."
+            "The ray engine needs Ray, which is not installed: pip install 'upperback[ray]'. Or use --engine local."
         ) from None
     return ray
 
@@ -60,9 +59,13 @@ class RayEngine:
 
     name = "ray"
 
-    def __init__(self, address: str | None = None, workers: int | None = None,
-                 cpus_per_task: float = CPUS_PER_TASK,
-                 job_function: Callable[[Job], JobOutcome] = run_job) -> None:
+    def __init__(
+        self,
+        address: str | None = None,
+        workers: int | None = None,
+        cpus_per_task: float = CPUS_PER_TASK,
+        job_function: Callable[[Job], JobOutcome] = run_job,
+    ) -> None:
         self.address = address
         self.workers = workers
         self.cpus_per_task = cpus_per_task
@@ -88,8 +91,9 @@ class RayEngine:
                     try:
                         outcome = ray.get(ref)
                     except ray.exceptions.RayTaskError as exc:  # raised by the task's own code
-                        outcome = JobOutcome(job.key, kind=FAILED, detail=str(exc),
-                                             error=f"Internal error ({_first_line(exc)}).")
+                        outcome = JobOutcome(
+                            job.key, kind=FAILED, detail=str(exc), error=f"Internal error ({_first_line(exc)})."
+                        )
                     except ray.exceptions.RayError as exc:  # the worker or its node died
                         outcome = crashed(job, f"Ray: {_first_line(exc)}")
                     yield outcome
@@ -110,15 +114,19 @@ class RayEngine:
             return False
         joining = bool(self.address or os.environ.get("RAY_ADDRESS"))  # RAY_ADDRESS: set in Ray jobs
         try:
-            ray.init(address=self.address,
-                     num_cpus=None if joining else self.workers,
-                     include_dashboard=False,
-                     log_to_driver=False,
-                     logging_level=logging.ERROR)
+            ray.init(
+                address=self.address,
+                num_cpus=None if joining else self.workers,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.ERROR,
+            )
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = f"the Ray cluster at {self.address}" if self.address else "a local Ray instance"
-            raise UpperbackError(f"Could not start or join {where}: {exc}. Check --address "
-                                 "(e.g. auto on a cluster node, or ray://HEAD:10001).") from exc
+            raise UpperbackError(
+                f"Could not start or join {where}: {exc}. Check --address "
+                "(e.g. auto on a cluster node, or ray://HEAD:10001)."
+            ) from exc
         return True
 
     def _window(self, ray: ModuleType) -> int:

@@ -109,9 +109,15 @@ def run_batch(
             elif layout.error_json(key).is_file() and not options.retry_failed:
                 result.failed_earlier += 1
             else:
-                jobs[key] = Job(key=key, video=str(item.path), exercise=item.exercise,
-                                rate_hz=options.rate_hz, out_root=str(layout.root),
-                                html=options.html, video_out=options.video_out)
+                jobs[key] = Job(
+                    key=key,
+                    video=str(item.path),
+                    exercise=item.exercise,
+                    rate_hz=options.rate_hz,
+                    out_root=str(layout.root),
+                    html=options.html,
+                    video_out=options.video_out,
+                )
         if jobs:
             _run_jobs(list(jobs.values()), engine, layout, result, progress, on_outcome)
         result.rows = [summary_row(item, key, layout) for item, key in zip(inputs, keys)]
@@ -135,8 +141,14 @@ def _keys(inputs: Sequence[BatchInput], layout: OutputLayout, options: BatchOpti
     return keys
 
 
-def _run_jobs(jobs: list[Job], engine: Engine, layout: OutputLayout, result: BatchResult,
-              progress: ProgressCallback | None, on_outcome: OutcomeCallback | None) -> None:
+def _run_jobs(
+    jobs: list[Job],
+    engine: Engine,
+    layout: OutputLayout,
+    result: BatchResult,
+    progress: ProgressCallback | None,
+    on_outcome: OutcomeCallback | None,
+) -> None:
     by_key = {job.key: job for job in jobs}
     if progress:
         progress(0, len(jobs))
@@ -168,5 +180,5 @@ def _error_record(job: Job, outcome: JobOutcome, engine: str) -> dict[str, Any]:
         "worker": outcome.worker,
         "engine": engine,
         "upperback": __version__,
-        "failed_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "failed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }

@@ -42,7 +42,8 @@ class JobOutcome:
 def crashed(job: Job, reason: str) -> JobOutcome:
     """The outcome of a job whose worker died under it."""
     return JobOutcome(
-        key=job.key, kind=CRASHED,
+        key=job.key,
+        kind=CRASHED,
         error=f"The worker analysing this video stopped unexpectedly ({reason}). It may have run out "
-              "of memory; try --workers 1, or re-export the video.",
+        "of memory; try --workers 1, or re-export the video.",
     )

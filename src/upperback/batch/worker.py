@@ -37,13 +37,18 @@ def run_job(job: Job) -> JobOutcome:
     try:
         video_s = _analyse(job)
     except UpperbackError as exc:
-        return JobOutcome(job.key, error=exc.message, kind=FAILED, worker=worker,
-                          elapsed_s=time.perf_counter() - started)
+        return JobOutcome(
+            job.key, error=exc.message, kind=FAILED, worker=worker, elapsed_s=time.perf_counter() - started
+        )
     except Exception as exc:  # a bug must cost one video, not the batch
-        return JobOutcome(job.key, kind=FAILED, worker=worker, detail=traceback.format_exc(),
-                          error=f"Internal error ({type(exc).__name__}: {exc}). Please report it, "
-                                "with the video if you can.",
-                          elapsed_s=time.perf_counter() - started)
+        return JobOutcome(
+            job.key,
+            kind=FAILED,
+            worker=worker,
+            detail=traceback.format_exc(),
+            error=f"Internal error ({type(exc).__name__}: {exc}). Please report it, with the video if you can.",
+            elapsed_s=time.perf_counter() - started,
+        )
     return JobOutcome(job.key, worker=worker, video_s=video_s, elapsed_s=time.perf_counter() - started)
 
 
@@ -58,8 +63,10 @@ def _analyse(job: Job) -> float:
     if job.shown_name is not None:
         report = shown_as(report, job.shown_name)
     # The report goes last (write_outputs does that) because its presence marks the job done.
-    paths = OutputPaths(report_json=layout.result_json(job.key),
-                        report_html=layout.result_html(job.key) if job.html else None,
-                        annotated_video=layout.result_video(job.key) if job.video_out else None)
+    paths = OutputPaths(
+        report_json=layout.result_json(job.key),
+        report_html=layout.result_html(job.key) if job.html else None,
+        annotated_video=layout.result_video(job.key) if job.video_out else None,
+    )
     write_outputs(report, track, video, paths)
     return report.source.duration_s

@@ -37,4 +37,3 @@ def main(args: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("Stopped. Nothing was saved.")
         sys.exit(130)
-

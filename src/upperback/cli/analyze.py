@@ -31,9 +31,13 @@ def register(app: typer.Typer) -> None:
 def pose(
     source: Annotated[Path, typer.Argument(help="A video, or a landmark CSV (<landmark>_x/_y/_z/_v columns).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the track (.npz).")],
-    rate: Annotated[float, typer.Option(help="Frames analysed per second of video; 0 = every frame.")] = DEFAULT_RATE_HZ,
+    rate: Annotated[
+        float, typer.Option(help="Frames analysed per second of video; 0 = every frame.")
+    ] = DEFAULT_RATE_HZ,
     workers: Annotated[int | None, typer.Option(help="Processes to use (default: all CPU cores).")] = None,
-    width: Annotated[int | None, typer.Option(help="CSV only: video width in pixels, for normalised coordinates.")] = None,
+    width: Annotated[
+        int | None, typer.Option(help="CSV only: video width in pixels, for normalised coordinates.")
+    ] = None,
     height: Annotated[int | None, typer.Option(help="CSV only: video height in pixels.")] = None,
 ) -> None:
     """Find the body's landmarks in every analysed frame and save them as a pose track."""
@@ -42,8 +46,7 @@ def pose(
 
     started = time.perf_counter()
     with progress_bar(f"Finding your pose in {source.name}") as update:
-        track = read_track(source, rate_hz=rate or None, workers=workers, width=width, height=height,
-                           progress=update)
+        track = read_track(source, rate_hz=rate or None, workers=workers, width=width, height=height, progress=update)
     save_track(track, output)
     elapsed = time.perf_counter() - started
     speed = f", {track.source.duration_s / elapsed:.1f}x real time" if elapsed > 0 else ""
@@ -58,15 +61,30 @@ def pose(
 
 def analyze(
     video: Annotated[Path, typer.Argument(help="The video of your set.")],
-    exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.")],
+    exercise: Annotated[
+        str,
+        typer.Option(
+            "--exercise",
+            "-x",
+            help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.",
+        ),
+    ],
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
     rate: Annotated[float, typer.Option(help="Frames analysed per second; 0 = every frame.")] = DEFAULT_RATE_HZ,
     workers: Annotated[int | None, typer.Option(help="Processes to use (default: all CPU cores).")] = None,
-    html_out: Annotated[Path | None, typer.Option("--html", help="Also write a report page (one offline HTML file).")] = None,
-    video_out: Annotated[Path | None, typer.Option(
-        "--video-out", help="Also write the video with skeleton, angle gauge, rep count and fault cues drawn (MP4).")] = None,
-    track_out: Annotated[Path | None, typer.Option(
-        "--track", help="Also save the pose track (.npz), to analyse again later with analyze-landmarks.")] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Also write a report page (one offline HTML file).")
+    ] = None,
+    video_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--video-out", help="Also write the video with skeleton, angle gauge, rep count and fault cues drawn (MP4)."
+        ),
+    ] = None,
+    track_out: Annotated[
+        Path | None,
+        typer.Option("--track", help="Also save the pose track (.npz), to analyse again later with analyze-landmarks."),
+    ] = None,
 ) -> None:
     """Count your reps, time them and check your form in a video."""
     from upperback.pose.sources import read_track
@@ -94,14 +112,29 @@ def analyze(
 
 
 def analyze_landmarks(
-    source: Annotated[Path, typer.Argument(help="A pose track (.npz), landmark CSV, or OpenPose COCO-18 keypoints (.npy).")],
-    exercise: Annotated[str, typer.Option("--exercise", "-x", help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.")],
+    source: Annotated[
+        Path, typer.Argument(help="A pose track (.npz), landmark CSV, or OpenPose COCO-18 keypoints (.npy).")
+    ],
+    exercise: Annotated[
+        str,
+        typer.Option(
+            "--exercise",
+            "-x",
+            help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.",
+        ),
+    ],
     width: Annotated[int | None, typer.Option(help="CSV: video width in pixels, for normalised coordinates.")] = None,
     height: Annotated[int | None, typer.Option(help="CSV: video height in pixels.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
-    html_out: Annotated[Path | None, typer.Option("--html", help="Also write a report page (one offline HTML file).")] = None,
-    per_frame: Annotated[Path | None, typer.Option(
-        "--per-frame", help="Also write one CSV row per input row with a 0/1 column per single-frame fault.")] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Also write a report page (one offline HTML file).")
+    ] = None,
+    per_frame: Annotated[
+        Path | None,
+        typer.Option(
+            "--per-frame", help="Also write one CSV row per input row with a 0/1 column per single-frame fault."
+        ),
+    ] = None,
 ) -> None:
     """Analyse landmarks saved earlier (upperback pose) or exported by another tool."""
     from upperback.analysis import AnalysisOptions, frame_faults, load_track_from
@@ -132,7 +165,11 @@ def _load_in_background(module: str) -> Future:
 
 
 def _say_written(paths: OutputPaths) -> None:
-    for path, what in ((paths.annotated_video, "Annotated video"), (paths.report_html, "Report page"),
-                       (paths.pose_track, "Pose track"), (paths.report_json, "Report")):
+    for path, what in (
+        (paths.annotated_video, "Annotated video"),
+        (paths.report_html, "Report page"),
+        (paths.pose_track, "Pose track"),
+        (paths.report_json, "Report"),
+    ):
         if path is not None:
             console.print(f"{what} written to [bold]{path}[/bold].")

@@ -29,25 +29,41 @@ def register(app: typer.Typer) -> None:
 
 
 def batch(
-    inputs: Annotated[list[Path], typer.Argument(
-        help="Videos, folders (searched recursively for videos) or CSV manifests with a path column "
-             "and optional exercise and client_id columns; relative paths are relative to the manifest.")],
-    exercise: Annotated[str, typer.Option(
-        "--exercise", "-x", help="Movement or variant id, or auto to recognise it, for inputs whose manifest row "
-                                 "does not name one.")],
-    out_dir: Annotated[Path, typer.Option(
-        "--out", "-o", help="Output folder: results/<key>.json per video, summary.csv, summary.parquet.")],
-    engine: Annotated[EngineName, typer.Option(help="local: a process pool on this machine; "
-                                               "ray: Ray tasks, here or on a cluster.")] = EngineName.local,
-    workers: Annotated[int | None, typer.Option(
-        min=1, help="Videos analysed at once (default: one per CPU core, or the Ray cluster's CPUs).")] = None,
-    address: Annotated[str | None, typer.Option(
-        help="Ray cluster to join, e.g. auto or ray://HEAD:10001 (with --engine ray).")] = None,
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Videos, folders (searched recursively for videos) or CSV manifests with a path column "
+            "and optional exercise and client_id columns; relative paths are relative to the manifest."
+        ),
+    ],
+    exercise: Annotated[
+        str,
+        typer.Option(
+            "--exercise",
+            "-x",
+            help="Movement or variant id, or auto to recognise it, for inputs whose manifest row does not name one.",
+        ),
+    ],
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Output folder: results/<key>.json per video, summary.csv, summary.parquet."),
+    ],
+    engine: Annotated[
+        EngineName, typer.Option(help="local: a process pool on this machine; ray: Ray tasks, here or on a cluster.")
+    ] = EngineName.local,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Videos analysed at once (default: one per CPU core, or the Ray cluster's CPUs)."),
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster to join, e.g. auto or ray://HEAD:10001 (with --engine ray).")
+    ] = None,
     html: Annotated[bool, typer.Option("--html", help="Also write an HTML report per video.")] = False,
     video_out: Annotated[bool, typer.Option("--video-out", help="Also write an annotated video per video.")] = False,
     rate: Annotated[float, typer.Option(min=0, help="Frames analysed per second; 0 = every frame.")] = DEFAULT_RATE_HZ,
-    retry_failed: Annotated[bool, typer.Option(
-        "--retry-failed", help="Analyse again the videos that failed in an earlier run.")] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Analyse again the videos that failed in an earlier run.")
+    ] = False,
 ) -> None:
     """Analyse many videos: one report per video and a summary table. Re-running skips finished work."""
     from upperback.batch import BatchOptions, LocalEngine, RayEngine, discover_inputs, run_batch
@@ -58,16 +74,14 @@ def batch(
     if engine is EngineName.ray:
         import_ray()  # before any work, if Ray is missing
     found = discover_inputs(inputs, exercise, exclude=out_dir)
-    runner = (RayEngine(address=address, workers=workers) if engine is EngineName.ray
-              else LocalEngine(workers=workers))
+    runner = RayEngine(address=address, workers=workers) if engine is EngineName.ray else LocalEngine(workers=workers)
     options = BatchOptions(rate_hz=rate or None, html=html, video_out=video_out, retry_failed=retry_failed)
 
     try:
         with progress_bar(f"Analysing videos ({engine.value})", unit="videos") as update:
             result = run_batch(found, out_dir, runner, options, progress=update)
     except KeyboardInterrupt:
-        err_console.print(f"Stopped. Finished videos are saved in {out_dir}; run the same command "
-                          "again to continue.")
+        err_console.print(f"Stopped. Finished videos are saved in {out_dir}; run the same command again to continue.")
         raise typer.Exit(130) from None
     _print_result(result)
     if result.failed_rows:
@@ -78,12 +92,19 @@ def _print_result(result: BatchResult) -> None:
     layout = result.layout
     speed = ""
     if result.analysed and result.elapsed_s > 0:
-        speed = (f" ({result.video_s:.0f} s of video in {result.elapsed_s:.0f} s, "
-                 f"{result.video_s / result.elapsed_s:.1f}x real time)")
-    console.print(f"Analysed {_videos(result.analysed)}{speed}; {result.skipped} already done; "
-                  f"{result.failed} failed now, {result.failed_earlier} failed before.", highlight=False)
-    console.print(f"Reports in [bold]{layout.results}[/bold]; summary in [bold]{layout.summary_csv}[/bold] "
-                  f"and [bold]{layout.summary_parquet.name}[/bold].")
+        speed = (
+            f" ({result.video_s:.0f} s of video in {result.elapsed_s:.0f} s, "
+            f"{result.video_s / result.elapsed_s:.1f}x real time)"
+        )
+    console.print(
+        f"Analysed {_videos(result.analysed)}{speed}; {result.skipped} already done; "
+        f"{result.failed} failed now, {result.failed_earlier} failed before.",
+        highlight=False,
+    )
+    console.print(
+        f"Reports in [bold]{layout.results}[/bold]; summary in [bold]{layout.summary_csv}[/bold] "
+        f"and [bold]{layout.summary_parquet.name}[/bold]."
+    )
     failed = result.failed_rows
     for row in failed[:MAX_FAILURES_LISTED]:
         error = row["error"] if row["error"].startswith(row["file"]) else f"{row['file']}: {row['error']}"

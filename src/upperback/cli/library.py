@@ -22,12 +22,14 @@ def register(app: typer.Typer) -> None:
 def exercises(
     equipment: Annotated[
         list[Equipment] | None,
-        typer.Option("--equipment", "-e", help="Show the variants you can do with this equipment "
-                     "(repeat for several items)."),
+        typer.Option(
+            "--equipment", "-e", help="Show the variants you can do with this equipment (repeat for several items)."
+        ),
     ] = None,
     muscle: Annotated[str | None, typer.Option(help="Only movements that train this muscle.")] = None,
-    action: Annotated[str | None, typer.Option(help="Only movements with this joint action, "
-                                               "e.g. scapular-retraction.")] = None,
+    action: Annotated[
+        str | None, typer.Option(help="Only movements with this joint action, e.g. scapular-retraction.")
+    ] = None,
 ) -> None:
     """List the movements, or the variants that fit your equipment."""
     from upperback.library import cards
@@ -102,4 +104,3 @@ def faq(
     from upperback.library import cards
 
     console.print(cards.faq_view(get_library(), entry))
-

@@ -73,9 +73,15 @@ def list_imports(timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP
     for column in ("Number", "Imported", "File", "App", "Sets added", "Still in the log", "Units"):
         table.add_column(column)
     for item in imports:
-        table.add_row(str(item.id), f"{item.imported_at.astimezone(zone):%Y-%m-%d %H:%M}", Path(item.file_name).name,
-                      item.format, str(item.sets_added), str(item.sets_now),
-                      " ".join(filter(None, (item.summary.get("units"), item.summary.get("unit_warning")))))
+        table.add_row(
+            str(item.id),
+            f"{item.imported_at.astimezone(zone):%Y-%m-%d %H:%M}",
+            Path(item.file_name).name,
+            item.format,
+            str(item.sets_added),
+            str(item.sets_now),
+            " ".join(filter(None, (item.summary.get("units"), item.summary.get("unit_warning")))),
+        )
     console.print(table)
 
 
@@ -86,8 +92,10 @@ def undo_import(batch: Annotated[int, typer.Argument(help="The import's number, 
     with open_store() as store:
         names = {i.id: Path(i.file_name).name for i in store.imports()}
         removed = store.undo_import(batch)
-    console.print(f"Undid the import of [bold]{names[batch]}[/bold]: removed {removed.sets} sets and "
-                  f"{removed.sessions} session(s). You can import the file again (e.g. with another --unit).")
+    console.print(
+        f"Undid the import of [bold]{names[batch]}[/bold]: removed {removed.sets} sets and "
+        f"{removed.sessions} session(s). You can import the file again (e.g. with another --unit)."
+    )
 
 
 def list_sets(
@@ -106,8 +114,14 @@ def list_sets(
     for column in ("Set number", "When", "Exercise", "Set", "What", "Session number"):
         table.add_column(column)
     for s in sets:
-        table.add_row(str(s.id), f"{s.performed_at.astimezone(zone):%Y-%m-%d %H:%M}", s.exercise_name,
-                      str(s.set_index), _describe(s), str(s.session_id or ""))
+        table.add_row(
+            str(s.id),
+            f"{s.performed_at.astimezone(zone):%Y-%m-%d %H:%M}",
+            s.exercise_name,
+            str(s.set_index),
+            _describe(s),
+            str(s.session_id or ""),
+        )
     console.print(table)
 
 
@@ -124,9 +138,19 @@ def edit_set(
     """Correct a logged set, e.g. upperback edit-set 812 --load 50 --unit lb."""
     from upperback.store import open_store
 
-    changes = {name: value for name, value in (
-        ("reps", reps), ("load", load), ("load_unit", unit), ("duration_s", duration),
-        ("rpe", rpe), ("set_type", set_type), ("notes", notes)) if value is not None}
+    changes = {
+        name: value
+        for name, value in (
+            ("reps", reps),
+            ("load", load),
+            ("load_unit", unit),
+            ("duration_s", duration),
+            ("rpe", rpe),
+            ("set_type", set_type),
+            ("notes", notes),
+        )
+        if value is not None
+    }
     if not changes:
         raise UpperbackError("Say what to change: --reps, --load, --unit, --duration, --rpe, --type or --notes.")
     with open_store() as store:
@@ -145,8 +169,9 @@ def delete_set(set_id: Annotated[int, typer.Argument(help="The set's number, fro
     console.print(f"Deleted set {removed.set_index} of [bold]{removed.exercise_name}[/bold] ({_describe(removed)}).")
 
 
-def delete_session(session_id: Annotated[int, typer.Argument(
-        help="The session's number, from 'upperback sets'.")]) -> None:
+def delete_session(
+    session_id: Annotated[int, typer.Argument(help="The session's number, from 'upperback sets'.")],
+) -> None:
     """Delete a training session and all its sets."""
     from upperback.store import open_store
 
@@ -154,8 +179,9 @@ def delete_session(session_id: Annotated[int, typer.Argument(
         sessions = {s.id: s for s in store.sessions()}
         removed = store.delete_session(session_id)
     session = sessions[session_id]
-    console.print(f"Deleted the session [bold]{session.name}[/bold] of {session.started_at:%Y-%m-%d} and its "
-                  f"{removed.sets} sets.")
+    console.print(
+        f"Deleted the session [bold]{session.name}[/bold] of {session.started_at:%Y-%m-%d} and its {removed.sets} sets."
+    )
 
 
 def list_analyses(timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None) -> None:
@@ -171,13 +197,18 @@ def list_analyses(timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HEL
     for column in ("Number", "When", "Movement", "Report"):
         table.add_column(column)
     for a in analyses:
-        table.add_row(str(a.id), f"{a.analysed_at.astimezone(zone):%Y-%m-%d %H:%M}",
-                      get_library().movement(a.exercise_id).name, a.report_path)
+        table.add_row(
+            str(a.id),
+            f"{a.analysed_at.astimezone(zone):%Y-%m-%d %H:%M}",
+            get_library().movement(a.exercise_id).name,
+            a.report_path,
+        )
     console.print(table)
 
 
-def delete_analysis(analysis_id: Annotated[int, typer.Argument(
-        help="The analysis' number, from 'upperback analyses'.")]) -> None:
+def delete_analysis(
+    analysis_id: Annotated[int, typer.Argument(help="The analysis' number, from 'upperback analyses'.")],
+) -> None:
     """Forget a form analysis (the report file itself is left where it is)."""
     from upperback.library import get_library
     from upperback.store import open_store
@@ -185,19 +216,32 @@ def delete_analysis(analysis_id: Annotated[int, typer.Argument(
     with open_store() as store:
         removed = store.delete_form_analysis(analysis_id)
     name = get_library().movement(removed.exercise_id).name
-    console.print(f"Deleted the analysis of {name} from {removed.analysed_at:%Y-%m-%d}; its report file "
-                  f"{removed.report_path} was left in place.")
+    console.print(
+        f"Deleted the analysis of {name} from {removed.analysed_at:%Y-%m-%d}; its report file "
+        f"{removed.report_path} was left in place."
+    )
 
 
 def import_log(
     file: Annotated[Path, typer.Argument(help="A Strong, Hevy or FitNotes CSV export, or an upperback JSON export.")],
-    file_format: Annotated[ImportFormat, typer.Option("--format", "-f", help="The app that wrote the file.")] = ImportFormat.AUTO,
-    mapping: Annotated[list[str] | None, typer.Option(
-        "--map", help='Map a name in the file to a movement or variant id: "Seal Row (Barbell)=bent-over-row". '
-        "Repeat for several; remembered for later imports.")] = None,
-    unit: Annotated[Unit, typer.Option(
-        help="Unit of a weight column that names none (Strong's usual file); the import warns when the "
-        "weights look like the other unit.")] = Unit.KG,
+    file_format: Annotated[
+        ImportFormat, typer.Option("--format", "-f", help="The app that wrote the file.")
+    ] = ImportFormat.AUTO,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help='Map a name in the file to a movement or variant id: "Seal Row (Barbell)=bent-over-row". '
+            "Repeat for several; remembered for later imports.",
+        ),
+    ] = None,
+    unit: Annotated[
+        Unit,
+        typer.Option(
+            help="Unit of a weight column that names none (Strong's usual file); the import warns when the "
+            "weights look like the other unit."
+        ),
+    ] = Unit.KG,
     timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and map, but save nothing.")] = False,
 ) -> None:
@@ -208,15 +252,24 @@ def import_log(
 
     mappings = parse_mappings(mapping or [])
     with open_store() as store:
-        report = import_file(store, file, file_format.value, zone=zone_named(timezone), weight_unit=unit,
-                             mappings=mappings, dry_run=dry_run)
+        report = import_file(
+            store,
+            file,
+            file_format.value,
+            zone=zone_named(timezone),
+            weight_unit=unit,
+            mappings=mappings,
+            dry_run=dry_run,
+        )
     _show_import(report, dry_run)
 
 
 def export_log(
     output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
-    file_format: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv (Strong layout) or json (everything, "
-                                                 "re-importable without loss).")] = ExportFormat.JSON,
+    file_format: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="csv (Strong layout) or json (everything, re-importable without loss)."),
+    ] = ExportFormat.JSON,
     unit: Annotated[Unit, typer.Option(help="CSV only: the unit every weight is written in.")] = Unit.KG,
     timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
 ) -> None:
@@ -262,8 +315,7 @@ def log_set(
     variant_id = _checked_variant(library, movement.id, variant)
     if reps is None and duration is None and distance is None:
         raise UpperbackError("Say what was done: give --reps, --duration or --distance.")
-    _check_numbers(reps=reps, load=load, load_unit=unit, duration_s=duration, distance_m=distance,
-                   rpe=rpe, rir=rir)
+    _check_numbers(reps=reps, load=load, load_unit=unit, duration_s=duration, distance_m=distance, rpe=rpe, rir=rir)
     if report is not None:  # check the report before anything is saved
         analysed = read_report(report)[0]["exercise"]
         if analysed != movement.id:
@@ -272,11 +324,25 @@ def log_set(
     when = _when(date, zone)
     with open_store() as store:
         day_start = datetime.combine(when.astimezone(zone).date(), datetime.min.time(), zone)
-        logged = store.log_next_set(LoggedSet(
-            performed_at=when, exercise_id=movement.id, exercise_name=movement.name, variant_id=variant_id,
-            set_type=set_type, reps=None if reps is None else int(reps), load=load,
-            load_unit=unit if load is not None else None, duration_s=duration, distance_m=distance,
-            rpe=rpe, rir=rir, notes=notes), since=day_start, until=day_start + timedelta(days=1))
+        logged = store.log_next_set(
+            LoggedSet(
+                performed_at=when,
+                exercise_id=movement.id,
+                exercise_name=movement.name,
+                variant_id=variant_id,
+                set_type=set_type,
+                reps=None if reps is None else int(reps),
+                load=load,
+                load_unit=unit if load is not None else None,
+                duration_s=duration,
+                distance_m=distance,
+                rpe=rpe,
+                rir=rir,
+                notes=notes,
+            ),
+            since=day_start,
+            until=day_start + timedelta(days=1),
+        )
         if report is not None:
             link_report(store, report, set_id=logged.id, analysed_at=when)
     local = when.astimezone(zone)
@@ -286,7 +352,8 @@ def log_set(
 
 def show_progress(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for progress.png and progress.html.")] = Path(
-        "upperback-progress"),
+        "upperback-progress"
+    ),
     exercise: Annotated[str | None, typer.Option(help="Only this movement id.")] = None,
     since: Annotated[str | None, typer.Option(help="Only sets from this date on (YYYY-MM-DD).")] = None,
     timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HELP)] = None,
@@ -308,8 +375,11 @@ def show_progress(
         sets = store.sets(exercise_id=exercise, since=start)
         analyses = [a for a in store.form_analyses(exercise) if start is None or a.analysed_at >= start]
     if not sets and not analyses:
-        raise UpperbackError("The log has no sets" + (" for that selection" if exercise or since else "")
-                             + " yet. Add some with 'upperback log' or 'upperback import'.")
+        raise UpperbackError(
+            "The log has no sets"
+            + (" for that selection" if exercise or since else "")
+            + " yet. Add some with 'upperback log' or 'upperback import'."
+        )
     progress = compute_progress(sets, analyses, library, zone)
     console.print(progress_summary(progress))
     png, html = write_png(progress, output / "progress.png"), write_html(progress, output / "progress.html")
@@ -366,8 +436,13 @@ def _describe(s: LoggedSet) -> str:
     return ", ".join(parts)
 
 
-MATCH_REASONS = {"alias": "you mapped it before", "exact": "a library name", "equipment": "a library name with "
-                 "its equipment", "words": "its words say so", "fuzzy": "a close spelling of a library name"}
+MATCH_REASONS = {
+    "alias": "you mapped it before",
+    "exact": "a library name",
+    "equipment": "a library name with its equipment",
+    "words": "its words say so",
+    "fuzzy": "a close spelling of a library name",
+}
 
 
 def _target_name(movement_id: str, variant_id: str | None) -> str:
@@ -378,25 +453,34 @@ def _target_name(movement_id: str, variant_id: str | None) -> str:
 
 
 def _show_import(report: ImportReport, dry_run: bool) -> None:
-    console.print(f"Read {report.sets_read} sets from {report.rows_read} rows of a {report.format} file "
-                  f"([bold]{report.path.name}[/bold])" + (f"; {report.rows_skipped} rows held no set "
-                                                          "(rest timers, notes)." if report.rows_skipped else "."))
+    console.print(
+        f"Read {report.sets_read} sets from {report.rows_read} rows of a {report.format} file "
+        f"([bold]{report.path.name}[/bold])"
+        + (f"; {report.rows_skipped} rows held no set (rest timers, notes)." if report.rows_skipped else ".")
+    )
     if report.units is not None:
         console.print(report.units.sentence)
         if report.units.warning:
             again = f'upperback import "{report.path}" --unit {report.units.suggested_unit}'
-            undo = (f"upperback undo-import {report.outcome.batch_id}, then " if report.outcome and
-                    report.outcome.batch_id else "")
-            console.print(f"[bold yellow]Check the unit:[/bold yellow] {report.units.warning} If they are, "
-                          f"import the file again in {report.units.suggested_unit}: {undo}{again}")
+            undo = (
+                f"upperback undo-import {report.outcome.batch_id}, then "
+                if report.outcome and report.outcome.batch_id
+                else ""
+            )
+            console.print(
+                f"[bold yellow]Check the unit:[/bold yellow] {report.units.warning} If they are, "
+                f"import the file again in {report.units.suggested_unit}: {undo}{again}"
+            )
     outcome = report.outcome
     if dry_run:
         console.print("Dry run: nothing was saved.")
     elif outcome.already_imported:
         console.print("This file was imported before; no sets were added.")
     else:
-        console.print(f"Added {outcome.sets_added} sets in {outcome.sessions_added} new session(s)"
-                      + (f"; {outcome.sets_skipped} were already in the log." if outcome.sets_skipped else "."))
+        console.print(
+            f"Added {outcome.sets_added} sets in {outcome.sessions_added} new session(s)"
+            + (f"; {outcome.sets_skipped} were already in the log." if outcome.sets_skipped else ".")
+        )
     if outcome is not None and outcome.sets_remapped:
         console.print(f"Gave {outcome.sets_remapped} stored sets their movement from your --map.")
     if report.matches:
@@ -404,8 +488,13 @@ def _show_import(report: ImportReport, dry_run: bool) -> None:
         for column in ("Name in the file", "Sets", "Logged as", "Because", "To change: --map NAME=..."):
             table.add_column(column)
         for name, match in sorted(report.matches.items()):
-            table.add_row(name, str(report.match_sets.get(name, "")), _target_name(match.exercise_id, match.variant_id),
-                          MATCH_REASONS[match.how], match.variant_id or match.exercise_id)
+            table.add_row(
+                name,
+                str(report.match_sets.get(name, "")),
+                _target_name(match.exercise_id, match.variant_id),
+                MATCH_REASONS[match.how],
+                match.variant_id or match.exercise_id,
+            )
         console.print(table)
     if report.unmapped:
         table = Table(title="Names kept as exercises of their own", title_justify="left")
@@ -415,5 +504,7 @@ def _show_import(report: ImportReport, dry_run: bool) -> None:
             close = "; ".join(f"{c.label} = {c.variant_id or c.exercise_id}" for c in unmapped.candidates) or "-"
             table.add_row(unmapped.name, str(unmapped.sets), close)
         console.print(table)
-        console.print('These sets are kept as they are. If a name is one of the library\'s movements, re-run '
-                      'with --map "NAME=MOVEMENT-OR-VARIANT-ID" (remembered for later imports).')
+        console.print(
+            "These sets are kept as they are. If a name is one of the library's movements, re-run "
+            'with --map "NAME=MOVEMENT-OR-VARIANT-ID" (remembered for later imports).'
+        )

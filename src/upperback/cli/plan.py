@@ -28,23 +28,34 @@ def register(app: typer.Typer) -> None:
 
 
 def profile(
-    equipment: Annotated[list[Equipment] | None, typer.Option(
-        "--equipment", "-e", help="What you have (repeat for several items); replaces the list.")] = None,
-    dumbbell_kg: Annotated[list[float] | None, typer.Option(
-        "--dumbbell-kg", help="A dumbbell weight you own, in kg (repeat for each).")] = None,
-    kettlebell_kg: Annotated[list[float] | None, typer.Option(
-        "--kettlebell-kg", help="A kettlebell weight you own, in kg (repeat for each).")] = None,
-    band: Annotated[list[str] | None, typer.Option(
-        "--band", help="A resistance band you own, lightest first (repeat for each).")] = None,
+    equipment: Annotated[
+        list[Equipment] | None,
+        typer.Option("--equipment", "-e", help="What you have (repeat for several items); replaces the list."),
+    ] = None,
+    dumbbell_kg: Annotated[
+        list[float] | None, typer.Option("--dumbbell-kg", help="A dumbbell weight you own, in kg (repeat for each).")
+    ] = None,
+    kettlebell_kg: Annotated[
+        list[float] | None,
+        typer.Option("--kettlebell-kg", help="A kettlebell weight you own, in kg (repeat for each)."),
+    ] = None,
+    band: Annotated[
+        list[str] | None, typer.Option("--band", help="A resistance band you own, lightest first (repeat for each).")
+    ] = None,
     level: Annotated[Level | None, typer.Option(help="Your training experience.")] = None,
     goal: Annotated[Goal | None, typer.Option(help="What you train for.")] = None,
     days: Annotated[int | None, typer.Option("--days", help="Days a week you can train.")] = None,
     minutes: Annotated[int | None, typer.Option("--minutes", help="Minutes per session.")] = None,
-    desk_worker: Annotated[bool | None, typer.Option(
-        "--desk-worker/--no-desk-worker", help="Add short desk-break routines.")] = None,
-    avoid: Annotated[list[str] | None, typer.Option(
-        "--avoid", help="A movement or variant id to avoid, or loaded-hinge (repeat); replaces the list.",
-    )] = None,
+    desk_worker: Annotated[
+        bool | None, typer.Option("--desk-worker/--no-desk-worker", help="Add short desk-break routines.")
+    ] = None,
+    avoid: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--avoid",
+            help="A movement or variant id to avoid, or loaded-hinge (repeat); replaces the list.",
+        ),
+    ] = None,
     clear_avoid: Annotated[bool, typer.Option("--clear-avoid", help="Remove everything from the avoid list.")] = False,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Answer questions instead.")] = False,
 ) -> None:
@@ -57,9 +68,15 @@ def profile(
         stored = store.load_profile()
         current = parse_profile(stored) if stored else Profile()
         changes: dict[str, Any] = {
-            "equipment": equipment, "dumbbell_kg": dumbbell_kg, "kettlebell_kg": kettlebell_kg,
-            "bands": band, "level": level, "goal": goal, "days_per_week": days,
-            "minutes_per_session": minutes, "desk_worker": desk_worker,
+            "equipment": equipment,
+            "dumbbell_kg": dumbbell_kg,
+            "kettlebell_kg": kettlebell_kg,
+            "bands": band,
+            "level": level,
+            "goal": goal,
+            "days_per_week": days,
+            "minutes_per_session": minutes,
+            "desk_worker": desk_worker,
             "avoid": [] if clear_avoid else avoid,
         }
         changes = {key: value for key, value in changes.items() if value is not None}
@@ -69,9 +86,11 @@ def profile(
             updated = merge_profile(current, changes)
         else:
             if stored is None:
-                console.print("No profile yet; these are the defaults. Set yours with options, e.g. "
-                              "[bold]upperback profile -e dumbbells --dumbbell-kg 4 --dumbbell-kg 8 "
-                              "--level beginner --goal posture[/bold], or with --interactive.")
+                console.print(
+                    "No profile yet; these are the defaults. Set yours with options, e.g. "
+                    "[bold]upperback profile -e dumbbells --dumbbell-kg 4 --dumbbell-kg 8 "
+                    "--level beginner --goal posture[/bold], or with --interactive."
+                )
             console.print(profile_table(current))
             return
         store.save_profile(updated.model_dump(mode="json"))
@@ -89,8 +108,11 @@ def merge_profile(current: Profile, changes: dict[str, Any]) -> Profile:
     data = current.model_dump(mode="json") | changes
     if "equipment" in changes:
         listed = {Equipment(e) for e in changes["equipment"]}
-        for field, item in (("dumbbell_kg", Equipment.DUMBBELLS), ("kettlebell_kg", Equipment.KETTLEBELL),
-                            ("bands", Equipment.RESISTANCE_BAND)):
+        for field, item in (
+            ("dumbbell_kg", Equipment.DUMBBELLS),
+            ("kettlebell_kg", Equipment.KETTLEBELL),
+            ("bands", Equipment.RESISTANCE_BAND),
+        ):
             if item not in listed and field not in changes:
                 data[field] = []
     return parse_profile(data)
@@ -101,26 +123,30 @@ def _ask_profile(current: Profile) -> Profile:
     answers = current.model_dump(mode="json")
     while True:
         answers["equipment"] = _ask_list(
-            "Equipment (" + ", ".join(e.value for e in Equipment) + ")", answers["equipment"])
+            "Equipment (" + ", ".join(e.value for e in Equipment) + ")", answers["equipment"]
+        )
         have = set(answers["equipment"])
-        answers["dumbbell_kg"] = _ask_numbers("Dumbbell weights in kg", answers["dumbbell_kg"]) \
-            if "dumbbells" in have else []
-        answers["kettlebell_kg"] = _ask_numbers("Kettlebell weights in kg", answers["kettlebell_kg"]) \
-            if "kettlebell" in have else []
-        answers["bands"] = _ask_list("Bands, lightest first", answers["bands"]) \
-            if "resistance-band" in have else []
-        answers["level"] = Prompt.ask("Level", choices=[x.value for x in Level], default=answers["level"],
-                                      console=console)
-        answers["goal"] = Prompt.ask("Goal", choices=[x.value for x in Goal], default=answers["goal"],
-                                     console=console)
-        answers["days_per_week"] = Prompt.ask("Days per week", default=str(answers["days_per_week"]),
-                                              console=console)
-        answers["minutes_per_session"] = Prompt.ask("Minutes per session",
-                                                    default=str(answers["minutes_per_session"]),
-                                                    console=console)
-        answers["desk_worker"] = Prompt.ask("Desk worker", choices=["yes", "no"],
-                                            default="yes" if answers["desk_worker"] else "no",
-                                            console=console) == "yes"
+        answers["dumbbell_kg"] = (
+            _ask_numbers("Dumbbell weights in kg", answers["dumbbell_kg"]) if "dumbbells" in have else []
+        )
+        answers["kettlebell_kg"] = (
+            _ask_numbers("Kettlebell weights in kg", answers["kettlebell_kg"]) if "kettlebell" in have else []
+        )
+        answers["bands"] = _ask_list("Bands, lightest first", answers["bands"]) if "resistance-band" in have else []
+        answers["level"] = Prompt.ask(
+            "Level", choices=[x.value for x in Level], default=answers["level"], console=console
+        )
+        answers["goal"] = Prompt.ask("Goal", choices=[x.value for x in Goal], default=answers["goal"], console=console)
+        answers["days_per_week"] = Prompt.ask("Days per week", default=str(answers["days_per_week"]), console=console)
+        answers["minutes_per_session"] = Prompt.ask(
+            "Minutes per session", default=str(answers["minutes_per_session"]), console=console
+        )
+        answers["desk_worker"] = (
+            Prompt.ask(
+                "Desk worker", choices=["yes", "no"], default="yes" if answers["desk_worker"] else "no", console=console
+            )
+            == "yes"
+        )
         answers["avoid"] = _ask_list("Avoid (movement or variant ids, or loaded-hinge)", answers["avoid"])
         try:
             return parse_profile(answers)
@@ -129,8 +155,9 @@ def _ask_profile(current: Profile) -> Profile:
 
 
 def _ask_list(question: str, default: list) -> list[str]:
-    text = Prompt.ask(f"{question}, comma-separated", default=", ".join(str(v) for v in default) or "-",
-                      console=console)
+    text = Prompt.ask(
+        f"{question}, comma-separated", default=", ".join(str(v) for v in default) or "-", console=console
+    )
     return [part.strip() for part in text.split(",") if part.strip() and part.strip() != "-"]
 
 
@@ -162,8 +189,10 @@ def plan(
         console.print(overview_table(programme))
     else:
         console.print(programme_view(programme))
-    console.print(f"Saved as plan {plan_id}. Next: [bold]upperback session[/bold] guides you through "
-                  "the first day; [bold]upperback export-plan -o plan.ics[/bold] puts it in your calendar.")
+    console.print(
+        f"Saved as plan {plan_id}. Next: [bold]upperback session[/bold] guides you through "
+        "the first day; [bold]upperback export-plan -o plan.ics[/bold] puts it in your calendar."
+    )
 
 
 def session(
@@ -182,8 +211,10 @@ def session(
         stopped = unfinished_session(programme, history)
         if stopped is not None and not preview:
             left = stopped.sets_left
-            console.print(f"[bold]{stopped.session.title}[/bold] stopped with {left} planned "
-                          f"set{'' if left == 1 else 's'} still to do.")
+            console.print(
+                f"[bold]{stopped.session.title}[/bold] stopped with {left} planned "
+                f"set{'' if left == 1 else 's'} still to do."
+            )
             answer = console.input("Carry on with it? [bold][Y/n][/bold] ").strip().lower()
             if answer in ("", "y", "yes"):
                 result = GuidedSession(stopped.session, store, TerminalIO(console), console, resume=stopped).run()
@@ -204,12 +235,14 @@ def _after(result) -> None:
 
 def export_plan(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    fmt: Annotated[str | None, typer.Option(
-        "--format", "-f",
-        help="ics (calendar), md (Markdown) or html (printable); default: from the file name.")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="ics (calendar), md (Markdown) or html (printable); default: from the file name."
+        ),
+    ] = None,
     weeks: Annotated[int | None, typer.Option("--weeks", "-w", help="Plan this many weeks afresh first.")] = None,
-    start: Annotated[str | None, typer.Option(
-        help="Calendar: first day, YYYY-MM-DD (default: next Monday).")] = None,
+    start: Annotated[str | None, typer.Option(help="Calendar: first day, YYYY-MM-DD (default: next Monday).")] = None,
     at: Annotated[str, typer.Option("--at", help="Calendar: start time of each session, HH:MM.")] = "18:00",
 ) -> None:
     """Export your plan to a calendar file (.ics), Markdown (.md) or printable HTML (.html)."""
@@ -219,8 +252,10 @@ def export_plan(
 
     chosen = (fmt or output.suffix.lstrip(".")).lower()
     if chosen not in FORMATS:
-        raise UpperbackError(f"Cannot tell the export format from '{output.name}'; add --format "
-                             f"{'|'.join(FORMATS)} or use a .ics, .md or .html file name.")
+        raise UpperbackError(
+            f"Cannot tell the export format from '{output.name}'; add --format "
+            f"{'|'.join(FORMATS)} or use a .ics, .md or .html file name."
+        )
     first_day = _parse(date.fromisoformat, start, "--start", "a date like 2026-06-01") if start else None
     clock = _parse(time.fromisoformat, at, "--at", "a time like 07:30")
     with open_store() as store:
@@ -240,8 +275,10 @@ def export_plan(
 def _stored_profile(store) -> Profile:
     data = store.load_profile()
     if data is None:
-        raise UpperbackError("There is no profile yet. Create one first, e.g. 'upperback profile -e "
-                             "resistance-band --level beginner --goal posture', or 'upperback profile -i'.")
+        raise UpperbackError(
+            "There is no profile yet. Create one first, e.g. 'upperback profile -e "
+            "resistance-band --level beginner --goal posture', or 'upperback profile -i'."
+        )
     return parse_profile(data)
 
 
@@ -258,8 +295,7 @@ def _current_programme(store, current: Profile) -> Programme:
             programme = None
         if programme is not None and programme.profile == current:
             return programme
-        console.print("Your profile changed since the last plan (or it was made by an older version); "
-                      "planning afresh.")
+        console.print("Your profile changed since the last plan (or it was made by an older version); planning afresh.")
     programme = build_programme(current, 4, history=store.sets())
     store.save_plan(programme.model_dump(mode="json"), name="4-week plan")
     return programme

@@ -22,18 +22,37 @@ from upperback.web.settings import (
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on. Anything but this computer "
-                                      "(127.0.0.1) needs --allow-remote and --password-file.")] = DEFAULT_HOST,
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on. Anything but this computer "
+            "(127.0.0.1) needs --allow-remote and --password-file."
+        ),
+    ] = DEFAULT_HOST,
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = DEFAULT_PORT,
-    allow_remote: Annotated[bool, typer.Option("--allow-remote", help="Allow listening on a network "
-                                               "address (other computers can connect).")] = False,
-    password_file: Annotated[Path | None, typer.Option(help="File holding the password people must "
-                                                       "enter (required with --allow-remote).")] = None,
-    max_upload_mb: Annotated[int, typer.Option(min=1, max=4096, help="Largest video accepted, in MB.")] = DEFAULT_MAX_UPLOAD_MB,
-    engine: Annotated[str, typer.Option(help="Where uploads are analysed: local (this computer) or ray "
-                                        "(a Ray cluster; the data folder must be on shared storage).")] = "local",
-    ray_address: Annotated[str | None, typer.Option(help="With --engine ray: the cluster to join, e.g. auto "
-                                                    "or ray://HEAD:10001 (default: a local Ray instance).")] = None,
+    allow_remote: Annotated[
+        bool, typer.Option("--allow-remote", help="Allow listening on a network address (other computers can connect).")
+    ] = False,
+    password_file: Annotated[
+        Path | None, typer.Option(help="File holding the password people must enter (required with --allow-remote).")
+    ] = None,
+    max_upload_mb: Annotated[
+        int, typer.Option(min=1, max=4096, help="Largest video accepted, in MB.")
+    ] = DEFAULT_MAX_UPLOAD_MB,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="Where uploads are analysed: local (this computer) or ray "
+            "(a Ray cluster; the data folder must be on shared storage)."
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine ray: the cluster to join, e.g. auto "
+            "or ray://HEAD:10001 (default: a local Ray instance)."
+        ),
+    ] = None,
 ) -> None:
     """Start the web app: learn the movements, follow your plan, log sets and check your form."""
     password = read_password_file(password_file) if password_file is not None else None
@@ -48,13 +67,23 @@ def serve(
 
     from upperback.web import create_app
 
-    settings = WebSettings(host=host, port=port, password=password, max_upload_bytes=max_upload_mb * 1024 * 1024,
-                           allowed_hosts=_allowed_hosts(host), engine=engine, ray_address=ray_address)
-    console.print(f"upperback is running at [bold]{_url(host, port)}[/bold]: open it in your browser. "
-                  "Press Ctrl-C to stop.")
+    settings = WebSettings(
+        host=host,
+        port=port,
+        password=password,
+        max_upload_bytes=max_upload_mb * 1024 * 1024,
+        allowed_hosts=_allowed_hosts(host),
+        engine=engine,
+        ray_address=ray_address,
+    )
+    console.print(
+        f"upperback is running at [bold]{_url(host, port)}[/bold]: open it in your browser. Press Ctrl-C to stop."
+    )
     if not is_loopback(host):
-        console.print("Other computers can reach it with the password. The connection is not encrypted: "
-                      "outside a network you trust, put it behind an HTTPS reverse proxy.")
+        console.print(
+            "Other computers can reach it with the password. The connection is not encrypted: "
+            "outside a network you trust, put it behind an HTTPS reverse proxy."
+        )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 

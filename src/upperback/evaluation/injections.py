@@ -63,8 +63,10 @@ def raise_shoulders(track: PoseTrack, fraction: float, progress: np.ndarray) -> 
 def shorten_range(track: PoseTrack, keep: float) -> PoseTrack:
     """Keep only ``keep`` (0–1) of each elbow's bend: the weights stop short of the ribs."""
     image, world = track.image.copy(), track.world.copy()
-    for shoulder, elbow, wrist in ((L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
-                                   (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST)):
+    for shoulder, elbow, wrist in (
+        (L.LEFT_SHOULDER, L.LEFT_ELBOW, L.LEFT_WRIST),
+        (L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST),
+    ):
         for points in (image, world):
             upper = points[:, elbow] - points[:, shoulder]
             forearm = points[:, wrist] - points[:, elbow]
@@ -116,12 +118,41 @@ def after_first_rep(times_s: np.ndarray, reps: list[Rep]) -> np.ndarray:
 
 # --- Windowed changes (the farmer's carry and cat-cow have no reps to scale by) ----------------
 
-HEAD = [L.NOSE, L.LEFT_EYE_INNER, L.LEFT_EYE, L.LEFT_EYE_OUTER, L.RIGHT_EYE_INNER, L.RIGHT_EYE,
-        L.RIGHT_EYE_OUTER, L.LEFT_EAR, L.RIGHT_EAR, L.MOUTH_LEFT, L.MOUTH_RIGHT]
-HANDS = [L.LEFT_WRIST, L.RIGHT_WRIST, L.LEFT_PINKY, L.RIGHT_PINKY, L.LEFT_INDEX, L.RIGHT_INDEX,
-         L.LEFT_THUMB, L.RIGHT_THUMB]
-LEGS = [L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE,
-        L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX]
+HEAD = [
+    L.NOSE,
+    L.LEFT_EYE_INNER,
+    L.LEFT_EYE,
+    L.LEFT_EYE_OUTER,
+    L.RIGHT_EYE_INNER,
+    L.RIGHT_EYE,
+    L.RIGHT_EYE_OUTER,
+    L.LEFT_EAR,
+    L.RIGHT_EAR,
+    L.MOUTH_LEFT,
+    L.MOUTH_RIGHT,
+]
+HANDS = [
+    L.LEFT_WRIST,
+    L.RIGHT_WRIST,
+    L.LEFT_PINKY,
+    L.RIGHT_PINKY,
+    L.LEFT_INDEX,
+    L.RIGHT_INDEX,
+    L.LEFT_THUMB,
+    L.RIGHT_THUMB,
+]
+LEGS = [
+    L.LEFT_HIP,
+    L.RIGHT_HIP,
+    L.LEFT_KNEE,
+    L.RIGHT_KNEE,
+    L.LEFT_ANKLE,
+    L.RIGHT_ANKLE,
+    L.LEFT_HEEL,
+    L.RIGHT_HEEL,
+    L.LEFT_FOOT_INDEX,
+    L.RIGHT_FOOT_INDEX,
+]
 
 
 def between(track: PoseTrack, start_s: float, end_s: float) -> np.ndarray:
@@ -129,8 +160,7 @@ def between(track: PoseTrack, start_s: float, end_s: float) -> np.ndarray:
     return (track.times_s >= start_s) & (track.times_s <= end_s)
 
 
-def tilt_shoulders(track: PoseTrack, degrees: float, start_s: float, end_s: float,
-                   absolute: bool = False) -> PoseTrack:
+def tilt_shoulders(track: PoseTrack, degrees: float, start_s: float, end_s: float, absolute: bool = False) -> PoseTrack:
     """Lower the left shoulder so the shoulder line tilts ``degrees`` more (or, ``absolute``,
     so that it sits ``degrees`` below the right one in the picture): leaning to one side."""
     image = track.image.copy()

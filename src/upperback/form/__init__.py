@@ -75,7 +75,8 @@ def form_module(movement_id: str) -> FormModule:
         raise UpperbackError(
             f"Form analysis for '{movement_id}' is not available yet (available: {available}). "
             f"Add it as {module_name(movement_id)} ending with form.register(...) "
-            f"(docs/architecture.md), or run 'upperback exercise {movement_id}' for its coaching cues meanwhile.")
+            f"(docs/architecture.md), or run 'upperback exercise {movement_id}' for its coaching cues meanwhile."
+        )
     return found
 
 

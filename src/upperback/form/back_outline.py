@@ -18,13 +18,17 @@ from upperback.library.models import View
 
 OUTLINE_FAULTS = ("rounded_back", "arched_lower_back")
 
-NO_OUTLINE = ("needs the body's outline, which only a video gives; landmark files have none. "
-              "Analyse the video itself to have it checked.")
+NO_OUTLINE = (
+    "needs the body's outline, which only a video gives; landmark files have none. "
+    "Analyse the video itself to have it checked."
+)
 
 
-NOT_SIDE_ON = ("the body's outline shows the spine's shape only when the camera sees "
-               "the back side-on, and this video was filmed from the {view}. Film from the side "
-               "to have it checked.")
+NOT_SIDE_ON = (
+    "the body's outline shows the spine's shape only when the camera sees "
+    "the back side-on, and this video was filmed from the {view}. Film from the side "
+    "to have it checked."
+)
 MIN_SIDE_ON_SHARE = 0.5
 """The outline is read only when at least half the frames are side-on (turned 60° or more from
 the camera): turned toward the camera, the mask's edge on the back side runs over the shoulder
@@ -46,12 +50,12 @@ def outline_unavailable(signals: BodySignals) -> dict[str, str]:
         Fault code to the reason it cannot be judged; empty when the outline was measured.
     """
     if not np.isfinite(signals["back_curve_ratio"]).any():
-        return {code: NO_OUTLINE for code in OUTLINE_FAULTS}
+        return dict.fromkeys(OUTLINE_FAULTS, NO_OUTLINE)
     views = np.asarray(signals.view.per_frame, dtype=object).astype(str)
     seen = views != ""
     if seen.any() and np.mean(views[seen] == View.SIDE.value) < MIN_SIDE_ON_SHARE:
         reason = NOT_SIDE_ON.format(view=signals.view.view.value)
-        return {code: reason for code in OUTLINE_FAULTS}
+        return dict.fromkeys(OUTLINE_FAULTS, reason)
     return {}
 
 

@@ -6,28 +6,28 @@ from collections.abc import Callable
 
 import numpy as np
 
-from upperback.form import FormModule, register
 from upperback.arrays import AnyArray
+from upperback.form import FormModule, register
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
-    no_reps_reason,
-    posture_without_reps,
-    rep_view,
     finite_stat,
     frame_flags,
     make_rep,
+    no_reps_reason,
     phase_metrics,
     plan_checks,
+    posture_without_reps,
     rep_limit_faults,
+    rep_view,
     set_summary,
     sustained_faults,
     window,
 )
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
-from upperback.form.reps import RepTiming
 from upperback.form.report import FaultEvent
+from upperback.form.reps import RepTiming
 from upperback.form.rounded_back import load_rounded_back_model, rounded_back_features
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
@@ -87,21 +87,43 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         all_metrics.append(metrics)
     faults = settle_rep_faults(events, len(timings))
     reps = [make_rep(i, timing, all_metrics[i], faults, i in counted.partial) for i, timing in enumerate(timings)]
-    skipped = plan.skipped_after({c for t in timings for c in plan.for_rep(movement, rep_view(signals, t.start_s, t.end_s))})
+    skipped = plan.skipped_after(
+        {c for t in timings for c in plan.for_rep(movement, rep_view(signals, t.start_s, t.end_s))}
+    )
     if reps:
-        faults.extend(sustained_faults(signals, movement, plan.runnable, reps, [
-            ("neck_not_neutral", "neck_deg", "max_neck_angle_deg"),
-            ("stood_up_mid_set", "torso_deg", "standing_torso_angle_deg"),
-        ]))
+        faults.extend(
+            sustained_faults(
+                signals,
+                movement,
+                plan.runnable,
+                reps,
+                [
+                    ("neck_not_neutral", "neck_deg", "max_neck_angle_deg"),
+                    ("stood_up_mid_set", "torso_deg", "standing_torso_angle_deg"),
+                ],
+            )
+        )
     else:
-        faults.extend(posture_without_reps(signals, movement, plan.runnable, [
-            ("torso_too_upright", "torso_deg", "max_torso_angle_deg"),
-        ]))
+        faults.extend(
+            posture_without_reps(
+                signals,
+                movement,
+                plan.runnable,
+                [
+                    ("torso_too_upright", "torso_deg", "max_torso_angle_deg"),
+                ],
+            )
+        )
     faults.sort(key=lambda f: (f.start_s, f.code))
     summary = set_summary(reps, ["concentric_s", "eccentric_s", "torso_deg", "elbow_range_deg"])
-    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=skipped,
-                          notes=counted.notes + no_reps_reason(signals, movement, counted),
-                          shots=counted.shots)
+    return MovementResult(
+        reps=reps,
+        faults=faults,
+        metrics=summary,
+        skipped=skipped,
+        notes=counted.notes + no_reps_reason(signals, movement, counted),
+        shots=counted.shots,
+    )
 
 
 def shrug_ratio(signals: BodySignals, timing: RepTiming) -> float:
@@ -157,10 +179,15 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray
         return movement.fault(code).thresholds[key]
 
     probability = load_rounded_back_model().predict_probability(
-        rounded_back_features(signals.track.image, signals.track.visibility))
+        rounded_back_features(signals.track.image, signals.track.visibility)
+    )
     flags: dict[str, Callable[[], AnyArray]] = {
-        "torso_too_upright": lambda: frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
-        "neck_not_neutral": lambda: frame_flags(signals.raw["neck_deg"], limit("neck_not_neutral", "max_neck_angle_deg")),
+        "torso_too_upright": lambda: frame_flags(
+            signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")
+        ),
+        "neck_not_neutral": lambda: frame_flags(
+            signals.raw["neck_deg"], limit("neck_not_neutral", "max_neck_angle_deg")
+        ),
         "rounded_back": lambda: frame_flags(probability, limit("rounded_back", "min_probability")),
     }
     return {code: flag() for code, flag in flags.items() if code in judged}

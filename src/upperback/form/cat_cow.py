@@ -29,9 +29,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form import FormModule, register
 from upperback.arrays import AnyArray
-from upperback.form.common import count_reps, finite_stat, frame_flags, make_rep, plan_checks, rep_limit_faults, set_summary, window
+from upperback.form import FormModule, register
+from upperback.form.common import (
+    count_reps,
+    finite_stat,
+    frame_flags,
+    make_rep,
+    plan_checks,
+    rep_limit_faults,
+    set_summary,
+    window,
+)
 from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
@@ -80,11 +89,18 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             "to_cat_s": timing.top_s - timing.start_s,
             "to_cow_s": timing.end_s - timing.top_s,
         }
-        rep_faults = rep_limit_faults(movement, plan.runnable, timing, index, [
-            ("small_range", "min_spine_curve_range_deg", metrics["range_deg"], "min"),
-            ("hands_not_under_shoulders", "max_hand_offset_ratio", abs(metrics["hand_offset_ratio"]), "max"),
-            ("knees_not_under_hips", "max_knee_offset_ratio", abs(metrics["knee_offset_ratio"]), "max"),
-        ], signals.view.view)
+        rep_faults = rep_limit_faults(
+            movement,
+            plan.runnable,
+            timing,
+            index,
+            [
+                ("small_range", "min_spine_curve_range_deg", metrics["range_deg"], "min"),
+                ("hands_not_under_shoulders", "max_hand_offset_ratio", abs(metrics["hand_offset_ratio"]), "max"),
+                ("knees_not_under_hips", "max_knee_offset_ratio", abs(metrics["knee_offset_ratio"]), "max"),
+            ],
+            signals.view.view,
+        )
         events.extend(rep_faults)
         all_metrics.append(metrics)
     faults = settle_rep_faults(events, len(cycles))

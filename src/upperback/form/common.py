@@ -9,14 +9,13 @@ from typing import Any
 import numpy as np
 
 from upperback.arrays import AnyArray
+from upperback.form.counting import ShotCounting, frame_of
 from upperback.form.evidence import MIN_REPORTED, graded, margin_confidence, noise_for
 from upperback.form.report import FaultEvent, Rep
-from upperback.form.counting import ShotCounting, frame_of
 from upperback.form.reps import RepTiming
 from upperback.form.shots import ShotWatch
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Counting, Fault, Movement, View
-
 
 SIGNAL_WORDS = {
     "elbow_deg": "elbow angle",
@@ -87,8 +86,13 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
     raw = {n: signals.raw.get(n, signals[n]) for n in names}
     for index, time_s in enumerate(t):
         person, cut = watch.update(float(time_s), signals.track.image[index])
-        frame = frame_of(float(time_s), {n: float(v[index]) for n, v in values.items()},
-                         {n: float(v[index]) for n, v in raw.items()}, counter.options, bool(gate[index]))
+        frame = frame_of(
+            float(time_s),
+            {n: float(v[index]) for n, v in values.items()},
+            {n: float(v[index]) for n, v in raw.items()},
+            counter.options,
+            bool(gate[index]),
+        )
         counter.update(frame, person, cut)
     counter.close()
     timings: list[RepTiming] = []
@@ -97,12 +101,15 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
     shots = counter.shots
     if len(shots) > 1:
         cuts = ", ".join(f"{shot.start_s:.1f} s" for shot in shots[1:])
-        notes.append(f"The video cuts to another shot (at {cuts}); reps were counted within each shot "
-                     "and none across a cut.")
+        notes.append(
+            f"The video cuts to another shot (at {cuts}); reps were counted within each shot and none across a cut."
+        )
     for shot in shots:
         if shot.signal is not None and shot.signal.signal != counting.signal:
-            notes.append(f"From {shot.start_s:.1f} s to {shot.end_s:.1f} s the {_words(counting.signal)} could not "
-                         f"be seen; reps there were counted from the {_words(shot.signal.signal)} instead.")
+            notes.append(
+                f"From {shot.start_s:.1f} s to {shot.end_s:.1f} s the {_words(counting.signal)} could not "
+                f"be seen; reps there were counted from the {_words(shot.signal.signal)} instead."
+            )
         for rep in shot.timings:
             if shot.cut_short(rep):
                 partial.add(len(timings))
@@ -185,8 +192,9 @@ def window(times_s: AnyArray, start_s: float, end_s: float) -> AnyArray:
     return (times_s >= start_s - 1e-9) & (times_s <= end_s + 1e-9)
 
 
-def fault_event(fault: Fault, start_s: float, end_s: float, value: float, threshold: float,
-                rep: int | None, confidence: float = 1.0) -> FaultEvent:
+def fault_event(
+    fault: Fault, start_s: float, end_s: float, value: float, threshold: float, rep: int | None, confidence: float = 1.0
+) -> FaultEvent:
     """A fault event for ``fault`` over [start_s, end_s], with its measured value and threshold.
 
     Parameters
@@ -211,10 +219,18 @@ def fault_event(fault: Fault, start_s: float, end_s: float, value: float, thresh
     FaultEvent
         The event.
     """
-    return FaultEvent(code=fault.code, severity=fault.severity.value, rep=rep,
-                      start_s=float(start_s), end_s=float(end_s), value=float(value),
-                      threshold=float(threshold), message=fault.explanation, cue=fault.cue,
-                      confidence=round(float(confidence), 3))
+    return FaultEvent(
+        code=fault.code,
+        severity=fault.severity.value,
+        rep=rep,
+        start_s=float(start_s),
+        end_s=float(end_s),
+        value=float(value),
+        threshold=float(threshold),
+        message=fault.explanation,
+        cue=fault.cue,
+        confidence=round(float(confidence), 3),
+    )
 
 
 @dataclass(frozen=True)
@@ -311,8 +327,9 @@ def plan_checks(movement: Movement, view: View, unavailable: dict[str, str] | No
             skipped.append(f"{fault.code}: {missing[fault.code]}")
         elif view not in fault.views:
             views = " or ".join(v.value for v in fault.views)
-            skipped.append(f"{fault.code}: cannot be judged from a {view.value} view; "
-                           f"film from the {views} to have it checked.")
+            skipped.append(
+                f"{fault.code}: cannot be judged from a {view.value} view; film from the {views} to have it checked."
+            )
             by_view.add(fault.code)
         else:
             runnable.add(fault.code)
@@ -346,8 +363,14 @@ Limit = tuple[str, str, float, str]
 threshold ("max") or fall below it ("min")."""
 
 
-def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTiming, index: int,
-                     limits: list[Limit], view: View | None = None) -> list[FaultEvent]:
+def rep_limit_faults(
+    movement: Movement,
+    runnable: frozenset[str],
+    timing: RepTiming,
+    index: int,
+    limits: list[Limit],
+    view: View | None = None,
+) -> list[FaultEvent]:
     """Fault events for one rep whose measures break their thresholds; one event per code, with
     the confidence its margin beyond the threshold gives (:mod:`upperback.form.evidence`).
 
@@ -378,14 +401,23 @@ def rep_limit_faults(movement: Movement, runnable: frozenset[str], timing: RepTi
         threshold = movement.fault(code).thresholds[key]
         if (value > threshold) if kind == "max" else (value < threshold):
             confidence = margin_confidence(value, threshold, noise_for(key, view), kind)
-            found[code] = fault_event(movement.fault(code), timing.start_s, timing.end_s, value,
-                                      threshold, index, confidence)
+            found[code] = fault_event(
+                movement.fault(code), timing.start_s, timing.end_s, value, threshold, index, confidence
+            )
     return list(found.values())
 
 
-def beyond_faults(fault: Fault, values: AnyArray, times_s: AnyArray, where: AnyArray,
-                  threshold: float, kind: str = "max", reps: list[Rep] | None = None,
-                  noise: float = 0.0, min_duration_s: float | None = None) -> list[FaultEvent]:
+def beyond_faults(
+    fault: Fault,
+    values: AnyArray,
+    times_s: AnyArray,
+    where: AnyArray,
+    threshold: float,
+    kind: str = "max",
+    reps: list[Rep] | None = None,
+    noise: float = 0.0,
+    min_duration_s: float | None = None,
+) -> list[FaultEvent]:
     """One event per stretch (within ``where``) where ``values`` pass ``threshold`` — above it
     (``kind="max"``) or below it (``"min"``) — for the fault's ``min_duration_s``. The event's
     value is the worst one in the stretch; its rep is the rep the stretch starts in, if any; its
@@ -425,13 +457,24 @@ def beyond_faults(fault: Fault, values: AnyArray, times_s: AnyArray, where: AnyA
     for start, stop in spans(beyond, times_s, min_duration_s):
         rep = rep_at(reps, float(times_s[start])) if reps else None
         confidence = margin_confidence(finite_stat(values[start:stop], "median"), threshold, noise, kind)
-        found.append(graded(fault_event(fault, times_s[start], times_s[stop - 1],
-                                        finite_stat(values[start:stop], kind), threshold, rep), confidence))
+        found.append(
+            graded(
+                fault_event(
+                    fault, times_s[start], times_s[stop - 1], finite_stat(values[start:stop], kind), threshold, rep
+                ),
+                confidence,
+            )
+        )
     return [event for event in found if event.confidence >= MIN_REPORTED]
 
 
-def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozenset[str],
-                     reps: list[Rep], checks: list[tuple[str, str, str]]) -> list[FaultEvent]:
+def sustained_faults(
+    signals: BodySignals,
+    movement: Movement,
+    runnable: frozenset[str],
+    reps: list[Rep],
+    checks: list[tuple[str, str, str]],
+) -> list[FaultEvent]:
     """Faults for stretches within the set (first rep start to last rep end) where a signal
     stays above a threshold for the fault's ``min_duration_s``.
 
@@ -460,8 +503,16 @@ def sustained_faults(signals: BodySignals, movement: Movement, runnable: frozens
     for code, signal, key in checks:
         if code in runnable:
             fault = movement.fault(code)
-            found += beyond_faults(fault, signals[signal], signals.times_s, in_set,
-                                   fault.thresholds[key], "max", reps, noise_for(key, signals.view.view))
+            found += beyond_faults(
+                fault,
+                signals[signal],
+                signals.times_s,
+                in_set,
+                fault.thresholds[key],
+                "max",
+                reps,
+                noise_for(key, signals.view.view),
+            )
     return found
 
 
@@ -470,8 +521,9 @@ WORKING_STRETCH_S = 2.0
 than one rep of a brisk set, so a passing moment is not judged as the set's posture."""
 
 
-def posture_without_reps(signals: BodySignals, movement: Movement, runnable: frozenset[str],
-                         checks: list[tuple[str, str, str]]) -> list[FaultEvent]:
+def posture_without_reps(
+    signals: BodySignals, movement: Movement, runnable: frozenset[str], checks: list[tuple[str, str, str]]
+) -> list[FaultEvent]:
     """Posture faults over the working stretch (in the working position, e.g. hinged) of a set
     whose reps could not be counted. ``checks`` holds (fault code, signal name, threshold key).
 
@@ -497,8 +549,17 @@ def posture_without_reps(signals: BodySignals, movement: Movement, runnable: fro
     for code, signal, key in checks:
         if code in runnable:
             fault = movement.fault(code)
-            found += beyond_faults(fault, signals[signal], signals.times_s, working, fault.thresholds[key],
-                                   "max", None, noise_for(key, signals.view.view), WORKING_STRETCH_S)
+            found += beyond_faults(
+                fault,
+                signals[signal],
+                signals.times_s,
+                working,
+                fault.thresholds[key],
+                "max",
+                None,
+                noise_for(key, signals.view.view),
+                WORKING_STRETCH_S,
+            )
     return found
 
 
@@ -524,8 +585,7 @@ def no_reps_reason(signals: BodySignals, movement: Movement, counted: Counted) -
         return []
     working = posture_gate(signals, counting)
     if not working.any():
-        return [f"No rep was counted: you were never in the working position for the "
-                f"{movement.name.lower()}."]
+        return [f"No rep was counted: you were never in the working position for the {movement.name.lower()}."]
     options = [(counting.signal, counting.min_depth), *((o.signal, o.min_depth) for o in counting.alternatives)]
     for name, floor in options:
         values = signals[name][working]
@@ -535,15 +595,20 @@ def no_reps_reason(signals: BodySignals, movement: Movement, counted: Counted) -
             unit = "°" if name.endswith("_deg") else " torso lengths"
             what = _words(name)
             if high - low < floor:
-                return [f"No rep was counted: in the working position the {what} moved by {high - low:.2g}{unit}, "
-                        f"less than one rep needs ({floor:g}{unit})."]
-            return [f"No rep was counted: the {what} moved, but never away from rest and back within "
-                    f"{counting.min_rep_s:g}–{counting.max_rep_s:g} s as a rep does."]
+                return [
+                    f"No rep was counted: in the working position the {what} moved by {high - low:.2g}{unit}, "
+                    f"less than one rep needs ({floor:g}{unit})."
+                ]
+            return [
+                f"No rep was counted: the {what} moved, but never away from rest and back within "
+                f"{counting.min_rep_s:g}–{counting.max_rep_s:g} s as a rep does."
+            ]
     return ["No rep was counted: the working arm was not seen clearly enough in the working position."]
 
 
-def make_rep(index: int, timing: RepTiming, metrics: dict[str, float], faults: list[FaultEvent],
-             partial: bool = False) -> Rep:
+def make_rep(
+    index: int, timing: RepTiming, metrics: dict[str, float], faults: list[FaultEvent], partial: bool = False
+) -> Rep:
     """A ``Rep`` with the timing of the counter and the codes of its faults.
 
     Parameters
@@ -564,8 +629,15 @@ def make_rep(index: int, timing: RepTiming, metrics: dict[str, float], faults: l
     Rep
         The rep.
     """
-    return Rep(index=index, start_s=timing.start_s, top_s=timing.top_s, end_s=timing.end_s,
-               metrics=metrics, faults=sorted({f.code for f in faults if f.rep == index}), partial=partial)
+    return Rep(
+        index=index,
+        start_s=timing.start_s,
+        top_s=timing.top_s,
+        end_s=timing.end_s,
+        metrics=metrics,
+        faults=sorted({f.code for f in faults if f.rep == index}),
+        partial=partial,
+    )
 
 
 def phase_metrics(timing: RepTiming) -> dict[str, float]:

@@ -140,8 +140,9 @@ class ShotCounting:
             self.close()
         if self._open is None:
             rules = [RepRules.from_counting(self.counting, option) for option in self.options]
-            self._open = _OpenShot(frame.time_s, frame.time_s, [RepCounter(r) for r in rules],
-                                   [[] for _ in rules], seen=[0] * len(rules))
+            self._open = _OpenShot(
+                frame.time_s, frame.time_s, [RepCounter(r) for r in rules], [[] for _ in rules], seen=[0] * len(rules)
+            )
         for held in self._held:
             self._feed(held)
         self._held = []
@@ -160,8 +161,9 @@ class ShotCounting:
         if shot.end_s - shot.start_s >= MIN_SHOT_S:
             choice = self._choice(shot)
             timings = [] if choice is None else shot.found[choice]
-            self.shots.append(Shot(shot.start_s, shot.end_s, None if choice is None else self.options[choice],
-                                   list(timings)))
+            self.shots.append(
+                Shot(shot.start_s, shot.end_s, None if choice is None else self.options[choice], list(timings))
+            )
 
     @property
     def timings(self) -> list[RepTiming]:
@@ -206,8 +208,9 @@ class ShotCounting:
         return None
 
 
-def frame_of(time_s: float, values: Mapping[str, float], raw: Mapping[str, float], options: list[CountingSignal],
-             working: bool) -> Frame:
+def frame_of(
+    time_s: float, values: Mapping[str, float], raw: Mapping[str, float], options: list[CountingSignal], working: bool
+) -> Frame:
     """The counter's view of one frame from its cleaned and raw signals.
 
     Parameters

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from upperback.form import FormModule, register
 from upperback.arrays import AnyArray
-from upperback.form.evidence import noise_for
+from upperback.form import FormModule, register
 from upperback.form.common import beyond_faults, fault_event, finite_stat, frame_flags, plan_checks, spans, window
+from upperback.form.evidence import noise_for
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
 from upperback.kinematics.signals import BodySignals
@@ -91,28 +91,48 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     if "leaning_sideways" in runnable:
         fault = movement.fault("leaning_sideways")
         side_lean = np.fmax(abs_lateral, abs_tilt)
-        faults += beyond_faults(fault, side_lean, t, walk & in_views(views, fault),
-                                fault.thresholds["max_lateral_lean_deg"], "max")
+        faults += beyond_faults(
+            fault, side_lean, t, walk & in_views(views, fault), fault.thresholds["max_lateral_lean_deg"], "max"
+        )
     if "leaning_forward" in runnable:
         fault = movement.fault("leaning_forward")
         limit = 90.0 - fault.thresholds["max_forward_lean_deg"]
         faults += beyond_faults(fault, signals["torso_deg"], t, walk & in_views(views, fault), limit, "min")
     if "head_forward" in runnable:
         fault = movement.fault("head_forward")
-        faults += beyond_faults(fault, signals["neck_deg"], t, walk & in_views(views, fault),
-                                fault.thresholds["max_head_forward_deg"], "max")
+        faults += beyond_faults(
+            fault,
+            signals["neck_deg"],
+            t,
+            walk & in_views(views, fault),
+            fault.thresholds["max_head_forward_deg"],
+            "max",
+        )
     if "shrugging" in runnable:
         fault = movement.fault("shrugging")
         facing = elevation_views(signals)
         # the smaller of the falls in the picture and in world landmarks (see bent_over_row.shrug_ratio)
-        drop = np.fmin(elevation_drop_ratio(signals["elevation_ratio"], facing, walk, t),
-                       elevation_drop_ratio(signals["elevation_world_ratio"], facing, walk, t))
-        faults += beyond_faults(fault, drop, t, walk & (facing != ""),
-                                fault.thresholds["max_elevation_change_ratio"], "max",
-                                noise=noise_for("max_elevation_change_ratio"))
+        drop = np.fmin(
+            elevation_drop_ratio(signals["elevation_ratio"], facing, walk, t),
+            elevation_drop_ratio(signals["elevation_world_ratio"], facing, walk, t),
+        )
+        faults += beyond_faults(
+            fault,
+            drop,
+            t,
+            walk & (facing != ""),
+            fault.thresholds["max_elevation_change_ratio"],
+            "max",
+            noise=noise_for("max_elevation_change_ratio"),
+        )
     if "stooped_pickup" in runnable:
-        faults += stooped_faults(movement.fault("stooped_pickup"), lean_deg, signals["knee_flexion_deg"], t,
-                                 in_views(views, movement.fault("stooped_pickup")))
+        faults += stooped_faults(
+            movement.fault("stooped_pickup"),
+            lean_deg,
+            signals["knee_flexion_deg"],
+            t,
+            in_views(views, movement.fault("stooped_pickup")),
+        )
     faults.sort(key=lambda f: (f.start_s, f.code))
     return MovementResult(reps=[], faults=faults, metrics=metrics, skipped=skipped)
 
@@ -160,8 +180,7 @@ def settle_views(labels: AnyArray, t: AnyArray) -> AnyArray:
     half = int(round(VIEW_SETTLE_S / step)) if step > 0 else 0
     settled = views.copy()
     for shift in range(1, min(half, len(views) - 1) + 1):
-        for near, here in ((views[shift:], slice(0, len(views) - shift)),
-                           (views[:-shift], slice(shift, len(views)))):
+        for near, here in ((views[shift:], slice(0, len(views) - shift)), (views[:-shift], slice(shift, len(views)))):
             differs = (near != "") & (near != views[here])
             settled[here][differs] = ""
     return settled
@@ -185,8 +204,9 @@ def in_views(views: AnyArray, fault: Fault) -> AnyArray:
     return np.isin(views, [v.value for v in fault.views])
 
 
-def plan_by_frames(movement: Movement, main_view: View, views: AnyArray, times_s: AnyArray
-                   ) -> tuple[frozenset[str], list[str]]:
+def plan_by_frames(
+    movement: Movement, main_view: View, views: AnyArray, times_s: AnyArray
+) -> tuple[frozenset[str], list[str]]:
     """``plan_checks`` for the clip's main view, widened to the checks that another view
     allows when that view fills at least ``MIN_VIEW_COVERAGE_S`` of the clip.
 
@@ -345,8 +365,7 @@ def elevation_views(signals: BodySignals) -> AnyArray:
     return settle_views(grouped.astype(object).astype(str), signals.times_s)
 
 
-def elevation_drop_ratio(elevation: AnyArray, views: AnyArray, walk: AnyArray,
-                         times_s: AnyArray) -> AnyArray:
+def elevation_drop_ratio(elevation: AnyArray, views: AnyArray, walk: AnyArray, times_s: AnyArray) -> AnyArray:
     """(T,) fall of the ear-to-shoulder ratio below its relaxed value in the walk.
 
     Parameters
@@ -383,8 +402,9 @@ def elevation_drop_ratio(elevation: AnyArray, views: AnyArray, walk: AnyArray,
     return drop
 
 
-def stooped_faults(fault: Fault, lean_deg: AnyArray, flexion_deg: AnyArray, times_s: AnyArray,
-                   where: AnyArray) -> list[FaultEvent]:
+def stooped_faults(
+    fault: Fault, lean_deg: AnyArray, flexion_deg: AnyArray, times_s: AnyArray, where: AnyArray
+) -> list[FaultEvent]:
     """Bends (stretches where the trunk leans past ``max_trunk_lean_deg``) in which the knees
     never bend as far as ``min_knee_flexion_deg``: reaching the floor by folding over straight
     legs. If the knees bend deeply during the bend it is a squat, and fine.
@@ -420,13 +440,15 @@ def stooped_faults(fault: Fault, lean_deg: AnyArray, flexion_deg: AnyArray, time
     for start, stop in spans(bent, times_s, fault.thresholds.get("min_duration_s", 0.0)):
         knees = finite_stat(flexion_deg[start:stop], "max")
         if np.isfinite(knees) and knees < min_flexion:
-            found.append(fault_event(fault, times_s[start], times_s[stop - 1],
-                                     finite_stat(lean_deg[start:stop], "max"), max_lean, None))
+            found.append(
+                fault_event(
+                    fault, times_s[start], times_s[stop - 1], finite_stat(lean_deg[start:stop], "max"), max_lean, None
+                )
+            )
     return found
 
 
-def mean_torso_deg(torso_deg: AnyArray, lean_deg: AnyArray, views: AnyArray, walk: AnyArray
-                   ) -> float:
+def mean_torso_deg(torso_deg: AnyArray, lean_deg: AnyArray, views: AnyArray, walk: AnyArray) -> float:
     """Mean torso angle above horizontal over the walk (90 upright): from the picture where the
     walk was filmed from the side, else from the 3D trunk lean (the picture's torso angle
     means little from the front or back).
@@ -481,8 +503,11 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray
         side_lean = np.fmax(np.abs(raw["lateral_lean_deg"]), np.abs(raw["shoulder_tilt_deg"]))
     checks = {
         "leaning_sideways": (side_lean, movement.fault("leaning_sideways").thresholds["max_lateral_lean_deg"], "max"),
-        "leaning_forward": (raw["torso_deg"], 90.0 - movement.fault("leaning_forward").thresholds["max_forward_lean_deg"],
-                            "min"),
+        "leaning_forward": (
+            raw["torso_deg"],
+            90.0 - movement.fault("leaning_forward").thresholds["max_forward_lean_deg"],
+            "min",
+        ),
         "head_forward": (raw["neck_deg"], movement.fault("head_forward").thresholds["max_head_forward_deg"], "max"),
     }
     flags = {}

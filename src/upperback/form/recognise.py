@@ -42,16 +42,18 @@ def recognise(signals: BodySignals) -> Recognition:
     winner, if there is one."""
     features = measure(signals)
     rules = {m.id: m.recognition for m in get_library().movements if m.recognition is not None}
-    scores = {name: float(np.nan_to_num(_product([*rule.posture, *rule.motion], features)))
-              for name, rule in rules.items()}
+    scores = {
+        name: float(np.nan_to_num(_product([*rule.posture, *rule.motion], features))) for name, rule in rules.items()
+    }
     ranked = sorted(scores, key=lambda name: scores[name], reverse=True)
     best = ranked[0] if ranked else None
     runner_up = scores[ranked[1]] if len(ranked) > 1 else 0.0
     clear = best is not None and scores[best] >= 0.3 and scores[best] - runner_up >= MIN_MARGIN
     if clear:
         return Recognition(best, True, scores)
-    fallback = next((name for name, rule in rules.items()
-                     if rule.fallback and _product(rule.posture, features) == 1.0), None)
+    fallback = next(
+        (name for name, rule in rules.items() if rule.fallback and _product(rule.posture, features) == 1.0), None
+    )
     return Recognition(fallback, False, scores)
 
 
@@ -109,17 +111,22 @@ def _lying_on_side(signals: BodySignals) -> float:
     with np.errstate(invalid="ignore", divide="ignore"):
         legs_level = np.degrees(np.arctan2(np.abs(legs[:, 1]), np.abs(legs[:, 0])))
         stack = np.abs(p[:, L.LEFT_SHOULDER, 1] - p[:, L.RIGHT_SHOULDER, 1]) / np.linalg.norm(
-            p[:, L.LEFT_SHOULDER, :2] - p[:, L.RIGHT_SHOULDER, :2], axis=-1)
+            p[:, L.LEFT_SHOULDER, :2] - p[:, L.RIGHT_SHOULDER, :2], axis=-1
+        )
     torso = finite_stat(signals["torso_deg"], "median")
-    return float(_between(torso, -1, 30) * _between(finite_stat(legs_level, "median"), -1, 30)
-                 * _ramp(finite_stat(stack, "median"), 0.5, 0.8))
+    return float(
+        _between(torso, -1, 30)
+        * _between(finite_stat(legs_level, "median"), -1, 30)
+        * _ramp(finite_stat(stack, "median"), 0.5, 0.8)
+    )
 
 
 def _hands_below_shoulders(signals: BodySignals) -> float:
     """How far the wrists hang below the shoulders in the picture, in torso lengths (median)."""
     p = signals.track.image
     drop = np.nanmean(p[:, [L.LEFT_WRIST, L.RIGHT_WRIST], 1], axis=1) - np.nanmean(
-        p[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1], axis=1)
+        p[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1], axis=1
+    )
     torso_len = np.linalg.norm(p[:, L.LEFT_SHOULDER, :2] - p[:, L.LEFT_HIP, :2], axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return float(finite_stat(drop / torso_len, "median"))
@@ -129,8 +136,9 @@ def _travel(signals: BodySignals) -> float:
     """How much the hips travel across (or toward) the camera, in body heights: walking."""
     p = signals.track.image
     mid_hip = (p[:, L.LEFT_HIP, :2] + p[:, L.RIGHT_HIP, :2]) / 2
-    height = finite_stat(np.linalg.norm(p[:, L.NOSE, :2] - (p[:, L.LEFT_ANKLE, :2] + p[:, L.RIGHT_ANKLE, :2]) / 2,
-                                        axis=-1), "median")
+    height = finite_stat(
+        np.linalg.norm(p[:, L.NOSE, :2] - (p[:, L.LEFT_ANKLE, :2] + p[:, L.RIGHT_ANKLE, :2]) / 2, axis=-1), "median"
+    )
     size = np.linalg.norm(p[:, L.LEFT_SHOULDER, :2] - p[:, L.RIGHT_HIP, :2], axis=-1)
     moved = _spread(mid_hip[:, 0]) / height if height > 0 else 0.0
     scale_change = _spread(size) / finite_stat(size, "median") if np.isfinite(size).any() else 0.0

@@ -89,9 +89,17 @@ class Rep:
         dict[str, Any]
             The rep's fields by name.
         """
-        return {"index": self.index, "start_s": self.start_s, "top_s": self.top_s, "end_s": self.end_s,
-                "concentric_s": self.concentric_s, "eccentric_s": self.eccentric_s,
-                "metrics": self.metrics, "faults": self.faults, "partial": self.partial}
+        return {
+            "index": self.index,
+            "start_s": self.start_s,
+            "top_s": self.top_s,
+            "end_s": self.end_s,
+            "concentric_s": self.concentric_s,
+            "eccentric_s": self.eccentric_s,
+            "metrics": self.metrics,
+            "faults": self.faults,
+            "partial": self.partial,
+        }
 
 
 @dataclass(frozen=True)
@@ -150,18 +158,20 @@ class FormReport:
         dict[str, Any]
             The report as JSON-ready values.
         """
-        out: dict[str, Any] = json_ready({
-            "schema_version": self.schema_version,
-            "exercise": self.exercise,
-            "variant": self.variant,
-            "source": asdict(self.source),
-            "view": self.view,
-            "rep_count": self.rep_count,
-            "reps": [r.to_dict() for r in self.reps],
-            "faults": [asdict(f) for f in self.faults],
-            "metrics": self.metrics,
-            "quality": asdict(self.quality),
-        })
+        out: dict[str, Any] = json_ready(
+            {
+                "schema_version": self.schema_version,
+                "exercise": self.exercise,
+                "variant": self.variant,
+                "source": asdict(self.source),
+                "view": self.view,
+                "rep_count": self.rep_count,
+                "reps": [r.to_dict() for r in self.reps],
+                "faults": [asdict(f) for f in self.faults],
+                "metrics": self.metrics,
+                "quality": asdict(self.quality),
+            }
+        )
         return out
 
 

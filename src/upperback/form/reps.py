@@ -72,10 +72,16 @@ class RepRules:
         RepRules
             The rules.
         """
-        main = signal or CountingSignal(signal=counting.signal, direction=counting.direction,
-                                        min_depth=counting.min_depth)
-        return cls(direction=main.direction, min_depth=main.min_depth, relative_depth=counting.relative_depth,
-                   min_rep_s=counting.min_rep_s, max_rep_s=counting.max_rep_s)
+        main = signal or CountingSignal(
+            signal=counting.signal, direction=counting.direction, min_depth=counting.min_depth
+        )
+        return cls(
+            direction=main.direction,
+            min_depth=main.min_depth,
+            relative_depth=counting.relative_depth,
+            min_rep_s=counting.min_rep_s,
+            max_rep_s=counting.max_rep_s,
+        )
 
 
 @dataclass(frozen=True)
@@ -224,8 +230,9 @@ class RepCounter:
         if pending is None:
             return None
         sign = -1.0 if self.rules.direction > 0 else 1.0
-        return RepTiming(pending.start_s, pending.top_s, pending.end_s,
-                         sign * pending.rest_value, sign * pending.top_value)
+        return RepTiming(
+            pending.start_s, pending.top_s, pending.end_s, sign * pending.rest_value, sign * pending.top_value
+        )
 
     def _settle(self, time_s: float, v: float) -> RepTiming | None:
         """Move a recognised rep's end on while the signal keeps returning toward rest."""
@@ -233,8 +240,9 @@ class RepCounter:
             return None
         settle = self.rules.settle_fraction * self.rules.min_depth
         if v > self._pending_value + 1e-9:
-            self._pending = RepTiming(self._pending.start_s, self._pending.top_s, time_s,
-                                      self._pending.rest_value, self._pending.top_value)
+            self._pending = RepTiming(
+                self._pending.start_s, self._pending.top_s, time_s, self._pending.rest_value, self._pending.top_value
+            )
             self._pending_value = v
         returned = v >= self._pending.rest_value - settle
         turned_back = v < self._pending_value - settle

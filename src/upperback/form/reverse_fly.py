@@ -6,20 +6,20 @@ from collections.abc import Callable
 
 import numpy as np
 
-from upperback.form import FormModule, register
 from upperback.arrays import AnyArray
+from upperback.form import FormModule, register
 from upperback.form.back_outline import back_metrics, first_rep_back, outline_limits, outline_unavailable
 from upperback.form.common import (
     count_reps,
-    no_reps_reason,
-    posture_without_reps,
-    rep_view,
     finite_stat,
     frame_flags,
     make_rep,
+    no_reps_reason,
     phase_metrics,
     plan_checks,
+    posture_without_reps,
     rep_limit_faults,
+    rep_view,
     set_summary,
     sustained_faults,
     window,
@@ -29,6 +29,7 @@ from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Movement
+
 
 def check(signals: BodySignals, movement: Movement) -> MovementResult:
     """Count reverse flies and judge each against the movement's thresholds.
@@ -46,8 +47,9 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         The reps, fault events, metrics and skipped checks.
     """
     assert movement.counting is not None
-    plan = plan_checks(movement, signals.view.view,
-                       {k: v for k, v in outline_unavailable(signals).items() if k == "arched_lower_back"})
+    plan = plan_checks(
+        movement, signals.view.view, {k: v for k, v in outline_unavailable(signals).items() if k == "arched_lower_back"}
+    )
     runnable, skipped = plan.runnable, list(plan.skipped)
     bench = frozenset({"torso_too_upright"}) if chest_supported(signals, movement) else frozenset()
     if bench:
@@ -89,20 +91,40 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     faults = settle_rep_faults(events, len(timings))
     reps = [make_rep(i, timing, all_metrics[i], faults, i in counted.partial) for i, timing in enumerate(timings)]
     if reps:
-        faults.extend(sustained_faults(signals, movement, runnable, reps, [
-            ("elbows_locked", "elbow_deg", "max_elbow_angle_deg"),
-        ]))
+        faults.extend(
+            sustained_faults(
+                signals,
+                movement,
+                runnable,
+                reps,
+                [
+                    ("elbows_locked", "elbow_deg", "max_elbow_angle_deg"),
+                ],
+            )
+        )
     else:
-        faults.extend(posture_without_reps(signals, movement, runnable, [
-            ("torso_too_upright", "torso_deg", "max_torso_angle_deg"),
-        ]))
+        faults.extend(
+            posture_without_reps(
+                signals,
+                movement,
+                runnable,
+                [
+                    ("torso_too_upright", "torso_deg", "max_torso_angle_deg"),
+                ],
+            )
+        )
     faults.sort(key=lambda f: (f.start_s, f.code))
     summary = set_summary(reps, ["concentric_s", "eccentric_s", "top_spread_deg", "torso_deg"])
     judged = {c for t in timings for c in plan.for_rep(movement, rep_view(signals, t.start_s, t.end_s)) - bench}
     skipped = [note for note in skipped if note.split(":", 1)[0] not in judged]
-    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=skipped,
-                          notes=counted.notes + no_reps_reason(signals, movement, counted),
-                          shots=counted.shots)
+    return MovementResult(
+        reps=reps,
+        faults=faults,
+        metrics=summary,
+        skipped=skipped,
+        notes=counted.notes + no_reps_reason(signals, movement, counted),
+        shots=counted.shots,
+    )
 
 
 def chest_supported(signals: BodySignals, movement: Movement) -> bool:
@@ -170,7 +192,9 @@ def frame_faults(signals: BodySignals, movement: Movement) -> dict[str, AnyArray
         return movement.fault(code).thresholds[key]
 
     flags: dict[str, Callable[[], AnyArray]] = {
-        "torso_too_upright": lambda: frame_flags(signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")),
+        "torso_too_upright": lambda: frame_flags(
+            signals.raw["torso_deg"], limit("torso_too_upright", "max_torso_angle_deg")
+        ),
         "elbows_locked": lambda: frame_flags(signals.raw["elbow_deg"], limit("elbows_locked", "max_elbow_angle_deg")),
     }
     return {code: flag() for code, flag in flags.items() if code in judged}

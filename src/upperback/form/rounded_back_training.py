@@ -51,10 +51,22 @@ DEFAULT_C = 1.0
 CLIP_QUANTILE = 0.005
 
 _SIDES = {
-    "left": (Landmark.LEFT_SHOULDER, Landmark.LEFT_ELBOW, Landmark.LEFT_WRIST,
-             Landmark.LEFT_HIP, Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE),
-    "right": (Landmark.RIGHT_SHOULDER, Landmark.RIGHT_ELBOW, Landmark.RIGHT_WRIST,
-              Landmark.RIGHT_HIP, Landmark.RIGHT_KNEE, Landmark.RIGHT_ANKLE),
+    "left": (
+        Landmark.LEFT_SHOULDER,
+        Landmark.LEFT_ELBOW,
+        Landmark.LEFT_WRIST,
+        Landmark.LEFT_HIP,
+        Landmark.LEFT_KNEE,
+        Landmark.LEFT_ANKLE,
+    ),
+    "right": (
+        Landmark.RIGHT_SHOULDER,
+        Landmark.RIGHT_ELBOW,
+        Landmark.RIGHT_WRIST,
+        Landmark.RIGHT_HIP,
+        Landmark.RIGHT_KNEE,
+        Landmark.RIGHT_ANKLE,
+    ),
 }
 # Bones of one side, as (from, to) positions in the tuples above: upper arm, forearm, thigh,
 # shank, torso.
@@ -142,8 +154,9 @@ def read_labelled_frames(path: str | Path) -> LabelledFrames:
     labels = np.array([label == POSITIVE_LABEL for label in raw])
     if len(labels) != len(track):
         raise UpperbackError(f"{path}: {len(labels)} labels for {len(track)} landmark rows.")
-    return LabelledFrames(image_norm=track.image.astype(float), visibility=track.visibility.astype(float),
-                          labels=labels, source=path.name)
+    return LabelledFrames(
+        image_norm=track.image.astype(float), visibility=track.visibility.astype(float), labels=labels, source=path.name
+    )
 
 
 def to_pixels(image_norm: AnyArray, aspect_ratio: float, height_px: float = REFERENCE_HEIGHT_PX) -> AnyArray:
@@ -190,8 +203,9 @@ def near_side_bone_lengths(image_norm: AnyArray, visibility: AnyArray, aspect_ra
     """
     side_vis = {s: visibility[:, list(lms)].sum(axis=1) for s, lms in _SIDES.items()}
     left_near = side_vis["left"] >= side_vis["right"]
-    points = np.where(left_near[:, None, None],
-                      image_norm[:, list(_SIDES["left"]), :2], image_norm[:, list(_SIDES["right"]), :2])
+    points = np.where(
+        left_near[:, None, None], image_norm[:, list(_SIDES["left"]), :2], image_norm[:, list(_SIDES["right"]), :2]
+    )
     points = points * np.array([aspect_ratio, 1.0])
     return np.stack([np.linalg.norm(points[:, b] - points[:, a], axis=1) for a, b in _BONES], axis=1)
 
@@ -214,8 +228,9 @@ def near_side_visibility(visibility: AnyArray) -> AnyArray:
     return np.where(left_near[:, None], side_vis["left"], side_vis["right"])
 
 
-def aspect_ratio_cost(image_norm: AnyArray, visibility: AnyArray, groups: AnyArray,
-                      aspect_ratios: AnyArray, min_visibility: float = 0.5) -> AnyArray:
+def aspect_ratio_cost(
+    image_norm: AnyArray, visibility: AnyArray, groups: AnyArray, aspect_ratios: AnyArray, min_visibility: float = 0.5
+) -> AnyArray:
     """How much bone-length proportions vary within groups, for each candidate aspect ratio.
 
     For each frame whose better-seen side is well seen, the five log bone lengths are taken
@@ -257,9 +272,14 @@ def aspect_ratio_cost(image_norm: AnyArray, visibility: AnyArray, groups: AnyArr
     return cost
 
 
-def estimate_aspect_ratio(image_norm: AnyArray, visibility: AnyArray, groups: AnyArray,
-                          lowest: float = 0.4, highest: float = 2.5, steps: int = 211
-                          ) -> tuple[float, AnyArray, AnyArray]:
+def estimate_aspect_ratio(
+    image_norm: AnyArray,
+    visibility: AnyArray,
+    groups: AnyArray,
+    lowest: float = 0.4,
+    highest: float = 2.5,
+    steps: int = 211,
+) -> tuple[float, AnyArray, AnyArray]:
     """The picture aspect ratio (width / height) that keeps bone proportions most constant.
 
     Parameters
@@ -305,6 +325,7 @@ def scene_signature(image_norm: AnyArray) -> AnyArray:
     AnyArray
         (N, 8) signatures.
     """
+
     def mid(a: Landmark, b: Landmark) -> AnyArray:  # numpydoc ignore=GL08
         out: AnyArray = 0.5 * (image_norm[:, a, :2] + image_norm[:, b, :2])
         return out
@@ -359,16 +380,32 @@ def pose_groups(image_norm: AnyArray, n_groups: int = DEFAULT_GROUPS) -> AnyArra
     """
     from sklearn.cluster import AgglomerativeClustering
 
-    body = [Landmark.NOSE, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP,
-            Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE, Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE]
+    body = [
+        Landmark.NOSE,
+        Landmark.LEFT_SHOULDER,
+        Landmark.RIGHT_SHOULDER,
+        Landmark.LEFT_HIP,
+        Landmark.RIGHT_HIP,
+        Landmark.LEFT_KNEE,
+        Landmark.RIGHT_KNEE,
+        Landmark.LEFT_ANKLE,
+        Landmark.RIGHT_ANKLE,
+    ]
     coords = image_norm[:, body, :2].reshape(len(image_norm), -1)
     out: AnyArray = AgglomerativeClustering(n_clusters=n_groups, linkage="ward").fit_predict(coords)
     return out
 
 
 # --------------------------------------------------------------------------- fitting
-def fit_rounded_back(features: AnyArray, labels: AnyArray, *, aspect_ratio: float, threshold: float = 0.5,
-                     c: float = DEFAULT_C, info: dict[str, Any] | None = None) -> RoundedBackModel:
+def fit_rounded_back(
+    features: AnyArray,
+    labels: AnyArray,
+    *,
+    aspect_ratio: float,
+    threshold: float = 0.5,
+    c: float = DEFAULT_C,
+    info: dict[str, Any] | None = None,
+) -> RoundedBackModel:
     """Fit the logistic model on the frames with finite features.
 
     Features are clipped to their [0.5 %, 99.5 %] training quantiles, standardised, and fitted
@@ -403,9 +440,18 @@ def fit_rounded_back(features: AnyArray, labels: AnyArray, *, aspect_ratio: floa
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
     fit = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y)
-    return RoundedBackModel(feature_names=FEATURE_NAMES, mean=mean, scale=scale, clip_low=low, clip_high=high,
-                            coefficients=fit.coef_[0].astype(float), intercept=float(fit.intercept_[0]),
-                            threshold=float(threshold), aspect_ratio=float(aspect_ratio), info=dict(info or {}))
+    return RoundedBackModel(
+        feature_names=FEATURE_NAMES,
+        mean=mean,
+        scale=scale,
+        clip_low=low,
+        clip_high=high,
+        coefficients=fit.coef_[0].astype(float),
+        intercept=float(fit.intercept_[0]),
+        threshold=float(threshold),
+        aspect_ratio=float(aspect_ratio),
+        info=dict(info or {}),
+    )
 
 
 def best_f1_threshold(labels: AnyArray, probability: AnyArray) -> tuple[float, float]:
@@ -534,8 +580,9 @@ def _splitter(groups: AnyArray | None, n_splits: int, seed: int) -> Any:  # skle
     return StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
 
 
-def out_of_fold_probability(features: AnyArray, labels: AnyArray, groups: AnyArray | None, *,
-                            n_splits: int, seed: int, c: float = DEFAULT_C) -> AnyArray:
+def out_of_fold_probability(
+    features: AnyArray, labels: AnyArray, groups: AnyArray | None, *, n_splits: int, seed: int, c: float = DEFAULT_C
+) -> AnyArray:
     """Out-of-fold probabilities (all rows must have finite features).
 
     Parameters
@@ -565,9 +612,17 @@ def out_of_fold_probability(features: AnyArray, labels: AnyArray, groups: AnyArr
     return probability
 
 
-def cross_validate(features: AnyArray, labels: AnyArray, groups: AnyArray | None = None, *,
-                   n_splits: int = DEFAULT_SPLITS, inner_splits: int = 4, seed: int = DEFAULT_SEED,
-                   c: float = DEFAULT_C, test_features: AnyArray | None = None) -> CVResult:
+def cross_validate(
+    features: AnyArray,
+    labels: AnyArray,
+    groups: AnyArray | None = None,
+    *,
+    n_splits: int = DEFAULT_SPLITS,
+    inner_splits: int = 4,
+    seed: int = DEFAULT_SEED,
+    c: float = DEFAULT_C,
+    test_features: AnyArray | None = None,
+) -> CVResult:
     """K-fold CV of the rounded-back model with the decision threshold picked inside each fold.
 
     Parameters
@@ -611,21 +666,29 @@ def cross_validate(features: AnyArray, labels: AnyArray, groups: AnyArray | None
     predicted = np.zeros(len(y), bool)
     fold_f1, thresholds = [], []
     for train, test in _splitter(g, n_splits, seed).split(x, y, g):
-        inner = out_of_fold_probability(x[train], y[train], None if g is None else g[train],
-                                        n_splits=inner_splits, seed=seed, c=c)
+        inner = out_of_fold_probability(
+            x[train], y[train], None if g is None else g[train], n_splits=inner_splits, seed=seed, c=c
+        )
         threshold, _ = best_f1_threshold(y[train], inner)
         model = fit_rounded_back(x[train], y[train], aspect_ratio=1.0, c=c)
         probability[test] = model.predict_probability(xt[test])
         predicted[test] = probability[test] >= threshold
         fold_f1.append(Scores.of(y[test], predicted[test], probability[test]).f1)
         thresholds.append(threshold)
-    return CVResult(scheme="shuffled" if groups is None else "grouped",
-                    pooled=Scores.of(y, predicted, probability), fold_f1=tuple(fold_f1),
-                    fold_thresholds=tuple(thresholds), probability=probability, labels=y, used=used)
+    return CVResult(
+        scheme="shuffled" if groups is None else "grouped",
+        pooled=Scores.of(y, predicted, probability),
+        fold_f1=tuple(fold_f1),
+        fold_thresholds=tuple(thresholds),
+        probability=probability,
+        labels=y,
+        used=used,
+    )
 
 
-def nearest_neighbour_probe(frames: LabelledFrames, groups: AnyArray | None, *, n_splits: int = DEFAULT_SPLITS,
-                            seed: int = DEFAULT_SEED) -> float:
+def nearest_neighbour_probe(
+    frames: LabelledFrames, groups: AnyArray | None, *, n_splits: int = DEFAULT_SPLITS, seed: int = DEFAULT_SEED
+) -> float:
     """F1 of a 1-nearest-neighbour classifier on the raw normalised x/y of all present landmarks.
 
     Such a model can only remember, so a high score means the folds leak near-copies; a grouping
@@ -652,6 +715,7 @@ def nearest_neighbour_probe(frames: LabelledFrames, groups: AnyArray | None, *, 
     coords = frames.image_norm[:, frames.present_landmarks(), :2].reshape(len(frames), -1)
     predicted = np.empty(len(frames), bool)
     for train, test in _splitter(groups, n_splits, seed).split(coords, frames.labels, groups):
-        predicted[test] = KNeighborsClassifier(n_neighbors=1).fit(coords[train], frames.labels[train]).predict(
-            coords[test])
+        predicted[test] = (
+            KNeighborsClassifier(n_neighbors=1).fit(coords[train], frames.labels[train]).predict(coords[test])
+        )
     return Scores.of(frames.labels, predicted, predicted.astype(float)).f1

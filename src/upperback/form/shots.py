@@ -51,8 +51,13 @@ def body_in_picture(image: AnyArray) -> tuple[AnyArray, AnyArray]:
     return hip, np.linalg.norm(shoulder - hip, axis=-1)
 
 
-def is_cut(gap_s: float, hip_before: AnyArray, hip_after: AnyArray, torso_before: np.floating[Any],
-           torso_after: np.floating[Any]) -> bool:
+def is_cut(
+    gap_s: float,
+    hip_before: AnyArray,
+    hip_after: AnyArray,
+    torso_before: np.floating[Any],
+    torso_after: np.floating[Any],
+) -> bool:
     """Whether two frames with a person, ``gap_s`` apart, lie in different shots: nobody in the
     picture for ``MIN_EMPTY_S``, or the person moved or changed size faster than a body can.
 
@@ -76,8 +81,11 @@ def is_cut(gap_s: float, hip_before: AnyArray, hip_after: AnyArray, torso_before
     """
     jump = float(np.linalg.norm(hip_after - hip_before) / max(torso_before, torso_after))
     scale = float(max(torso_after, torso_before) / min(torso_after, torso_before))
-    return (gap_s >= MIN_EMPTY_S or jump > MAX_JUMP_TORSO_LENGTHS_PER_S * gap_s
-            or (gap_s <= MAX_SCALE_STEP_S and scale > MAX_SCALE_STEP))
+    return (
+        gap_s >= MIN_EMPTY_S
+        or jump > MAX_JUMP_TORSO_LENGTHS_PER_S * gap_s
+        or (gap_s <= MAX_SCALE_STEP_S and scale > MAX_SCALE_STEP)
+    )
 
 
 class ShotWatch:

@@ -17,9 +17,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from upperback.form import FormModule, register
 from upperback.arrays import AnyArray
-from upperback.form.common import count_reps, finite_stat, make_rep, phase_metrics, plan_checks, rep_limit_faults, window
+from upperback.form import FormModule, register
+from upperback.form.common import (
+    count_reps,
+    finite_stat,
+    make_rep,
+    phase_metrics,
+    plan_checks,
+    rep_limit_faults,
+    window,
+)
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.reps import RepTiming
@@ -65,7 +73,9 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         shift = np.linalg.norm(knee - knee[0], axis=-1) / thigh_m
         left_on_top = bool(finite_stat(top[inside].astype(float), "median") >= 0.5)
         with np.errstate(invalid="ignore", divide="ignore"):
-            head_ratio = head_turn / chest_turn if chest_turn >= movement.thresholds["min_chest_turn_for_head_deg"] else np.nan
+            head_ratio = (
+                head_turn / chest_turn if chest_turn >= movement.thresholds["min_chest_turn_for_head_deg"] else np.nan
+            )
         metrics = {
             "rotation_deg": timing.top_value,
             "rotation_range_deg": timing.depth,
@@ -77,14 +87,20 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             "top_side": 0.0 if left_on_top else 1.0,
             **phase_metrics(timing),
         }
-        rep_faults = rep_limit_faults(movement, plan.runnable, timing, index, [
-            ("small_rotation", "min_arm_spread_deg", metrics["rotation_deg"], "min"),
-            ("small_rotation", "min_chest_turn_deg", metrics["chest_turn_deg"], "min"),
-            ("top_knee_drifted", "max_knee_shift_ratio", metrics["knee_shift_ratio"], "max"),
-            ("top_knee_drifted", "min_knee_flexion_deg", metrics["knee_flexion_deg"], "min"),
-            ("top_knee_drifted", "max_knee_flexion_deg", metrics["knee_flexion_deg"], "max"),
-            ("head_not_following", "min_head_turn_ratio", metrics["head_turn_ratio"], "min"),
-        ])
+        rep_faults = rep_limit_faults(
+            movement,
+            plan.runnable,
+            timing,
+            index,
+            [
+                ("small_rotation", "min_arm_spread_deg", metrics["rotation_deg"], "min"),
+                ("small_rotation", "min_chest_turn_deg", metrics["chest_turn_deg"], "min"),
+                ("top_knee_drifted", "max_knee_shift_ratio", metrics["knee_shift_ratio"], "max"),
+                ("top_knee_drifted", "min_knee_flexion_deg", metrics["knee_flexion_deg"], "min"),
+                ("top_knee_drifted", "max_knee_flexion_deg", metrics["knee_flexion_deg"], "max"),
+                ("head_not_following", "min_head_turn_ratio", metrics["head_turn_ratio"], "min"),
+            ],
+        )
         faults.extend(rep_faults)
         reps.append(make_rep(index, timing, metrics, rep_faults))
     faults.sort(key=lambda f: (f.start_s, f.code))

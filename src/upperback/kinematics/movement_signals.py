@@ -52,8 +52,9 @@ a quick step's sharp peak is no glitch."""
 AXES = ("x", "y", "z")
 
 
-def build_signals(track: PoseTrack, near: str, working: str, first: Cleaner, second: Cleaner
-                  ) -> tuple[dict[str, AnyArray], dict[str, AnyArray]]:
+def build_signals(
+    track: PoseTrack, near: str, working: str, first: Cleaner, second: Cleaner
+) -> tuple[dict[str, AnyArray], dict[str, AnyArray]]:
     """Every signal of a track, raw and cleaned: ``(raw, cleaned)``.
 
     Parameters
@@ -70,8 +71,12 @@ def build_signals(track: PoseTrack, near: str, working: str, first: Cleaner, sec
     tuple[dict[str, AnyArray], dict[str, AnyArray]]
         The raw signals and the cleaned ones, by name.
     """
-    raw = (raw_signals(track, near, working) | all_fours_signals(track, near) | carry_signals(track)
-           | {"hip_drop_px": hip_drop_px(track)})
+    raw = (
+        raw_signals(track, near, working)
+        | all_fours_signals(track, near)
+        | carry_signals(track)
+        | {"hip_drop_px": hip_drop_px(track)}
+    )
     values = first(raw, track.times_s)
     top_is_left = ~(values["hip_drop_px"] > 0)
     lying = side_lying_signals(track, top_is_left)
@@ -158,8 +163,11 @@ def combined_signals(signals: dict[str, AnyArray], top_is_left: AnyArray) -> dic
         The combined signals by name.
     """
     pelvis = 90.0 - signals["hip_deg"]
-    return {"pelvis_tuck_deg": pelvis, "spine_curve_deg": signals["head_flexion_deg"] + pelvis,
-            "top_is_left": top_is_left.astype(float)}
+    return {
+        "pelvis_tuck_deg": pelvis,
+        "spine_curve_deg": signals["head_flexion_deg"] + pelvis,
+        "top_is_left": top_is_left.astype(float),
+    }
 
 
 def all_fours_signals(track: PoseTrack, side: str) -> dict[str, AnyArray]:
@@ -286,8 +294,11 @@ def carry_signals(track: PoseTrack) -> dict[str, AnyArray]:
     dict[str, AnyArray]
         The signals by name, each (T,).
     """
-    return {"trunk_lean_deg": trunk_lean_deg(track), "knee_flexion_deg": knee_flexion_deg(track),
-            "feet_apart_ratio": feet_apart_ratio(track)}
+    return {
+        "trunk_lean_deg": trunk_lean_deg(track),
+        "knee_flexion_deg": knee_flexion_deg(track),
+        "feet_apart_ratio": feet_apart_ratio(track),
+    }
 
 
 def trunk_lean_deg(track: PoseTrack) -> AnyArray:
@@ -310,8 +321,9 @@ def trunk_lean_deg(track: PoseTrack) -> AnyArray:
     landmarks) fall back to the picture, which is right for side views.
     """
     points = track.world if np.isfinite(track.world[:, L.LEFT_SHOULDER]).any() else track.image
-    trunk = ((points[:, L.LEFT_SHOULDER] + points[:, L.RIGHT_SHOULDER])
-             - (points[:, L.LEFT_HIP] + points[:, L.RIGHT_HIP])) / 2
+    trunk = (
+        (points[:, L.LEFT_SHOULDER] + points[:, L.RIGHT_SHOULDER]) - (points[:, L.LEFT_HIP] + points[:, L.RIGHT_HIP])
+    ) / 2
     trunk = trunk[:, :3] if points is track.world else trunk[:, :2]
     up = np.zeros(trunk.shape[1])
     up[1] = -1.0  # image and BlazePose world y both grow downward
@@ -319,8 +331,9 @@ def trunk_lean_deg(track: PoseTrack) -> AnyArray:
         cosine = trunk @ up / np.linalg.norm(trunk, axis=-1)
         lean = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
     with np.errstate(invalid="ignore"):
-        seen = np.all(track.visibility[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]]
-                      > VISIBLE, axis=1)
+        seen = np.all(
+            track.visibility[:, [L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP]] > VISIBLE, axis=1
+        )
     return np.where(seen, lean, np.nan)
 
 
@@ -344,8 +357,7 @@ def knee_flexion_deg(track: PoseTrack) -> AnyArray:
     coords = slice(0, 3) if points is track.world else slice(0, 2)
     legs = ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE))
     for hip, knee, ankle in legs:
-        bend = 180.0 - joint_angle_deg(points[:, hip, coords], points[:, knee, coords],
-                                       points[:, ankle, coords])
+        bend = 180.0 - joint_angle_deg(points[:, hip, coords], points[:, knee, coords], points[:, ankle, coords])
         with np.errstate(invalid="ignore"):
             seen = np.all(track.visibility[:, [hip, knee, ankle]] > VISIBLE, axis=1)
         bends.append(np.where(seen, bend, np.nan))
@@ -376,8 +388,10 @@ def feet_apart_ratio(track: PoseTrack) -> AnyArray:
     image, vis = track.image, track.visibility
     with np.errstate(invalid="ignore"):
         seen = np.all(vis[:, [L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HIP, L.RIGHT_HIP]] > VISIBLE, axis=1)
-    leg_px = (np.linalg.norm(image[:, L.LEFT_HIP, :2] - image[:, L.LEFT_ANKLE, :2], axis=-1)
-              + np.linalg.norm(image[:, L.RIGHT_HIP, :2] - image[:, L.RIGHT_ANKLE, :2], axis=-1)) / 2
+    leg_px = (
+        np.linalg.norm(image[:, L.LEFT_HIP, :2] - image[:, L.LEFT_ANKLE, :2], axis=-1)
+        + np.linalg.norm(image[:, L.RIGHT_HIP, :2] - image[:, L.RIGHT_ANKLE, :2], axis=-1)
+    ) / 2
     with np.errstate(invalid="ignore", divide="ignore"):
         apart = (image[:, L.LEFT_ANKLE, 1] - image[:, L.RIGHT_ANKLE, 1]) / leg_px
     return np.where(seen & np.isfinite(apart), apart, np.nan).astype(float)

@@ -32,10 +32,24 @@ limits)."""
 SIDE_YAW_DEG = 60.0
 
 SIDE_LANDMARKS = {
-    "left": {"ear": L.LEFT_EAR, "shoulder": L.LEFT_SHOULDER, "elbow": L.LEFT_ELBOW,
-             "wrist": L.LEFT_WRIST, "hip": L.LEFT_HIP, "knee": L.LEFT_KNEE, "ankle": L.LEFT_ANKLE},
-    "right": {"ear": L.RIGHT_EAR, "shoulder": L.RIGHT_SHOULDER, "elbow": L.RIGHT_ELBOW,
-              "wrist": L.RIGHT_WRIST, "hip": L.RIGHT_HIP, "knee": L.RIGHT_KNEE, "ankle": L.RIGHT_ANKLE},
+    "left": {
+        "ear": L.LEFT_EAR,
+        "shoulder": L.LEFT_SHOULDER,
+        "elbow": L.LEFT_ELBOW,
+        "wrist": L.LEFT_WRIST,
+        "hip": L.LEFT_HIP,
+        "knee": L.LEFT_KNEE,
+        "ankle": L.LEFT_ANKLE,
+    },
+    "right": {
+        "ear": L.RIGHT_EAR,
+        "shoulder": L.RIGHT_SHOULDER,
+        "elbow": L.RIGHT_ELBOW,
+        "wrist": L.RIGHT_WRIST,
+        "hip": L.RIGHT_HIP,
+        "knee": L.RIGHT_KNEE,
+        "ankle": L.RIGHT_ANKLE,
+    },
 }
 
 
@@ -106,7 +120,11 @@ def body_signals(track: PoseTrack, smooth: bool = True) -> BodySignals:
     view = estimate_view(track.image, track.world, track.visibility)
     near = view.near_side
     working = working_arm(track, default=near)
-    from upperback.kinematics.movement_signals import build_signals, no_cleaning, offline_cleaner  # it builds on this module
+    from upperback.kinematics.movement_signals import (  # it builds on this module
+        build_signals,
+        no_cleaning,
+        offline_cleaner,
+    )
 
     cleaner = offline_cleaner if smooth else no_cleaning
     raw, values = build_signals(track, near, working, cleaner, cleaner)
@@ -156,31 +174,44 @@ def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, FloatArr
     w = track.world
     with np.errstate(invalid="ignore", divide="ignore"):
         elevation = ear_to_shoulder / torso_len
-        elevation_world = (np.linalg.norm(w[:, n["ear"]] - w[:, n["shoulder"]], axis=-1)
-                           / np.linalg.norm(w[:, n["shoulder"]] - w[:, n["hip"]], axis=-1))
+        elevation_world = np.linalg.norm(w[:, n["ear"]] - w[:, n["shoulder"]], axis=-1) / np.linalg.norm(
+            w[:, n["shoulder"]] - w[:, n["hip"]], axis=-1
+        )
         lean = 90.0 - inclination_deg(mid_hip, mid_shoulder)
         lean = np.sign(mid_shoulder[:, 0] - mid_hip[:, 0]) * lean
     profiles = track.extras.get(BACK_PROFILE)
     curve = back_curve(profiles, p) if profiles is not None else np.full(len(track), np.nan)
     return {
         "torso_deg": masked(torso_angle_deg(track, n), n["hip"], n["shoulder"]),
-        "hip_deg": masked(joint_angle_deg(p[:, n["shoulder"]], p[:, n["hip"]], p[:, n["knee"]]),
-                          n["shoulder"], n["hip"], n["knee"]),
-        "knee_deg": masked(joint_angle_deg(p[:, n["hip"]], p[:, n["knee"]], p[:, n["ankle"]]),
-                           n["hip"], n["knee"], n["ankle"]),
-        "elbow_deg": masked(joint_angle_deg(arm[:, a["shoulder"]], arm[:, a["elbow"]], arm[:, a["wrist"]]),
-                            a["shoulder"], a["elbow"], a["wrist"]),
-        "shoulder_deg": masked(joint_angle_deg(arm[:, a["hip"]], arm[:, a["shoulder"]], arm[:, a["elbow"]]),
-                               a["hip"], a["shoulder"], a["elbow"]),
+        "hip_deg": masked(
+            joint_angle_deg(p[:, n["shoulder"]], p[:, n["hip"]], p[:, n["knee"]]), n["shoulder"], n["hip"], n["knee"]
+        ),
+        "knee_deg": masked(
+            joint_angle_deg(p[:, n["hip"]], p[:, n["knee"]], p[:, n["ankle"]]), n["hip"], n["knee"], n["ankle"]
+        ),
+        "elbow_deg": masked(
+            joint_angle_deg(arm[:, a["shoulder"]], arm[:, a["elbow"]], arm[:, a["wrist"]]),
+            a["shoulder"],
+            a["elbow"],
+            a["wrist"],
+        ),
+        "shoulder_deg": masked(
+            joint_angle_deg(arm[:, a["hip"]], arm[:, a["shoulder"]], arm[:, a["elbow"]]),
+            a["hip"],
+            a["shoulder"],
+            a["elbow"],
+        ),
         "hand_drop_ratio": masked(hand_drop_ratio(p, a, frontal(track)), a["shoulder"], a["hip"], a["wrist"]),
         "neck_deg": masked(angle_between_deg(torso_dir, neck_dir), n["ear"], n["shoulder"], n["hip"]),
         "elevation_ratio": masked(elevation, n["ear"], n["shoulder"], n["hip"]),
         "elevation_world_ratio": masked(elevation_world, n["ear"], n["shoulder"], n["hip"]),
-        "shoulder_tilt_deg": masked(signed_tilt_deg(p[:, L.LEFT_SHOULDER], p[:, L.RIGHT_SHOULDER]),
-                                    L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+        "shoulder_tilt_deg": masked(
+            signed_tilt_deg(p[:, L.LEFT_SHOULDER], p[:, L.RIGHT_SHOULDER]), L.LEFT_SHOULDER, L.RIGHT_SHOULDER
+        ),
         "lateral_lean_deg": masked(lean, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP),
-        "arm_spread_deg": masked(angle_between_deg(left_arm, right_arm), L.LEFT_SHOULDER,
-                                 L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW),
+        "arm_spread_deg": masked(
+            angle_between_deg(left_arm, right_arm), L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW
+        ),
         "back_curve_ratio": masked(curve, n["shoulder"], n["hip"]),
     }
 
@@ -288,11 +319,11 @@ def working_arm(track: PoseTrack, default: str) -> str:
     spread: dict[str, float] = {}
     for side, marks in SIDE_LANDMARKS.items():
         with np.errstate(invalid="ignore"):
-            seen = np.all(track.visibility[:, [marks["shoulder"], marks["elbow"], marks["wrist"]]] > VISIBLE,
-                          axis=1)
+            seen = np.all(track.visibility[:, [marks["shoulder"], marks["elbow"], marks["wrist"]]] > VISIBLE, axis=1)
         points = track.world if np.isfinite(track.world[:, marks["elbow"]]).any() else track.image
-        angle = joint_angle_deg(points[:, marks["shoulder"]], points[:, marks["elbow"]],
-                                points[:, marks["wrist"]])[seen]
+        angle = joint_angle_deg(points[:, marks["shoulder"]], points[:, marks["elbow"]], points[:, marks["wrist"]])[
+            seen
+        ]
         spread[side] = float(np.subtract(*np.percentile(angle, [90, 10]))) if seen.sum() >= 10 else 0.0
     if max(spread.values()) - min(spread.values()) < 15.0:
         return default

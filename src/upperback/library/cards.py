@@ -29,10 +29,13 @@ def movements_table(library: Library, movements: list[Movement] | None = None) -
     table.add_column("mainly trains", ratio=3)
     table.add_column("film from", no_wrap=True)
     for m in library.movements if movements is None else movements:
-        groups = dict.fromkeys(
-            library.muscle(use.muscle).group for use in m.muscles if use.role is Role.TARGET)
-        table.add_row(m.id, Text.assemble(m.name, (f"\n{m.category.value}, {len(m.variants)} variants", "dim")),
-                      ", ".join(groups), m.camera.preferred_view.value)
+        groups = dict.fromkeys(library.muscle(use.muscle).group for use in m.muscles if use.role is Role.TARGET)
+        table.add_row(
+            m.id,
+            Text.assemble(m.name, (f"\n{m.category.value}, {len(m.variants)} variants", "dim")),
+            ", ".join(groups),
+            m.camera.preferred_view.value,
+        )
     return table
 
 
@@ -44,8 +47,7 @@ def variants_table(library: Library, rows: list[tuple[Movement, Variant]], title
     table.add_column("level", no_wrap=True)
     table.add_column("needs")
     for movement, variant in rows:
-        table.add_row(movement.id, variant.id, variant.kind.value, variant.level.value,
-                      equipment_text(variant))
+        table.add_row(movement.id, variant.id, variant.kind.value, variant.level.value, equipment_text(variant))
     return table
 
 
@@ -58,17 +60,26 @@ def movement_card(library: Library, m: Movement) -> RenderableType:
     parts.append(_section("How to do it", _steps(m)))
     parts.append(_section("Stay safe", _safety(m)))
     parts.append(_section("Variants and home options", _variants(m)))
-    parts.append(_section("Filming for a form check",
-                          Text(f"Best view: {m.camera.preferred_view.value}"
-                               + (f" (also fine: {', '.join(v.value for v in m.camera.acceptable_views)})"
-                                  if m.camera.acceptable_views else "")
-                               + f". {m.camera.advice}")))
+    parts.append(
+        _section(
+            "Filming for a form check",
+            Text(
+                f"Best view: {m.camera.preferred_view.value}"
+                + (
+                    f" (also fine: {', '.join(v.value for v in m.camera.acceptable_views)})"
+                    if m.camera.acceptable_views
+                    else ""
+                )
+                + f". {m.camera.advice}"
+            ),
+        )
+    )
     parts.append(_section("What the video check looks for", _faults(m)))
     if m.loaded:
-        parts.append(_section("Before you lift", _bullets(
-            [f"{g.title}: {g.text}" for g in library.guidance.before_lifting])))
-    return Panel(Group(*parts), title=f"[bold]{m.name}[/bold]  ({m.id}, {m.category.value})",
-                 title_align="left")
+        parts.append(
+            _section("Before you lift", _bullets([f"{g.title}: {g.text}" for g in library.guidance.before_lifting]))
+        )
+    return Panel(Group(*parts), title=f"[bold]{m.name}[/bold]  ({m.id}, {m.category.value})", title_align="left")
 
 
 def muscle_card(library: Library, muscle: Muscle) -> RenderableType:
@@ -83,8 +94,7 @@ def muscle_card(library: Library, muscle: Muscle) -> RenderableType:
     trained = library.movements_for_muscle(muscle.id)
     if trained:
         lines.append("**Trained by:** " + ", ".join(f"{m.name} ({role.value})" for m, role in trained))
-    return Panel(Markdown("\n\n".join(lines)), title=f"[bold]{muscle.name}[/bold] ({muscle.group})",
-                 title_align="left")
+    return Panel(Markdown("\n\n".join(lines)), title=f"[bold]{muscle.name}[/bold] ({muscle.group})", title_align="left")
 
 
 def muscles_table(library: Library) -> Table:
@@ -107,8 +117,16 @@ def muscles_table(library: Library) -> Table:
 
 def faq_view(library: Library, entry_id: str | None = None) -> RenderableType:
     entries = library.faq.entries if entry_id is None else [library.faq_entry(entry_id)]
-    panels = [Panel(Markdown("\n\n".join(e.answer)), title=f"[bold]{e.question}[/bold]",
-                    subtitle=e.id, title_align="left", subtitle_align="right") for e in entries]
+    panels = [
+        Panel(
+            Markdown("\n\n".join(e.answer)),
+            title=f"[bold]{e.question}[/bold]",
+            subtitle=e.id,
+            title_align="left",
+            subtitle_align="right",
+        )
+        for e in entries
+    ]
     return Group(*panels)
 
 
@@ -129,8 +147,7 @@ def _muscle_table(library: Library, m: Movement) -> Table:
     table.add_column("role")
     table.add_column("note", style="dim")
     for use in m.muscles:
-        table.add_row(library.muscle(use.muscle).name,
-                      Text(use.role.value, style=ROLE_STYLE[use.role]), use.note or "")
+        table.add_row(library.muscle(use.muscle).name, Text(use.role.value, style=ROLE_STYLE[use.role]), use.note or "")
     return table
 
 
@@ -139,19 +156,22 @@ def _actions_table(library: Library, m: Movement) -> Table:
     table.add_column("kind", style="bold")
     table.add_column("actions")
     groups: list[tuple[str, list[ActionUse]]] = [
-        ("shoulder blades", m.scapular_actions), ("spine", m.spinal_actions),
+        ("shoulder blades", m.scapular_actions),
+        ("spine", m.spinal_actions),
         ("other joints", m.other_actions),
     ]
     for label, uses in groups:
         if uses:
-            table.add_row(label, "; ".join(
-                library.action(u.action).name + (f" ({u.note})" if u.note else "") for u in uses))
+            table.add_row(
+                label, "; ".join(library.action(u.action).name + (f" ({u.note})" if u.note else "") for u in uses)
+            )
     return table
 
 
 def _steps(m: Movement) -> RenderableType:
-    return Group(*(Text.assemble((f"{i}. ", "bold"), (f"[{s.phase}] ", "dim"), s.text)
-                   for i, s in enumerate(m.steps, start=1)))
+    return Group(
+        *(Text.assemble((f"{i}. ", "bold"), (f"[{s.phase}] ", "dim"), s.text) for i, s in enumerate(m.steps, start=1))
+    )
 
 
 def _safety(m: Movement) -> RenderableType:
@@ -166,9 +186,13 @@ def _safety(m: Movement) -> RenderableType:
 def _variants(m: Movement) -> RenderableType:
     blocks: list[RenderableType] = []
     for v in m.variants:
-        blocks.append(Text.assemble(
-            ("▸ " + v.name, "bold"), (f"  {v.id}", "dim"),
-            f"  ({v.kind.value}, {v.level.value}; needs: {equipment_text(v)})"))
+        blocks.append(
+            Text.assemble(
+                ("▸ " + v.name, "bold"),
+                (f"  {v.id}", "dim"),
+                f"  ({v.kind.value}, {v.level.value}; needs: {equipment_text(v)})",
+            )
+        )
         blocks.append(Text(f"  {v.summary} {v.why}"))
         blocks.extend(Text(f"    - {line}") for line in v.how)
     return Group(*blocks)
@@ -181,6 +205,5 @@ def _faults(m: Movement) -> Table:
     table.add_column("the fix")
     table.add_column("severity")
     for f in m.faults:
-        table.add_row(f.code, f.explanation, f.cue,
-                      Text(f.severity.value, style=SEVERITY_STYLE[f.severity.value]))
+        table.add_row(f.code, f.explanation, f.cue, Text(f.severity.value, style=SEVERITY_STYLE[f.severity.value]))
     return table

@@ -70,8 +70,9 @@ class Library:
         for movement in self.movements:
             if movement.id == movement_id:
                 return movement
-        raise _unknown("exercise", movement_id, [m.id for m in self.movements],
-                       "Run 'upperback exercises' to list them.")
+        raise _unknown(
+            "exercise", movement_id, [m.id for m in self.movements], "Run 'upperback exercises' to list them."
+        )
 
     def variant(self, variant_id: str) -> tuple[Movement, Variant]:
         """The movement and variant for a variant id (ids are unique across the library)."""
@@ -92,8 +93,12 @@ class Library:
                 if variant.id == exercise:
                     return movement.for_variant(variant), variant
         choices = [m.id for m in self.movements] + [v.id for m in self.movements for v in m.variants]
-        raise _unknown("exercise", exercise, choices,
-                       "Run 'upperback exercises' for the movements and 'upperback exercise ID' for their variants.")
+        raise _unknown(
+            "exercise",
+            exercise,
+            choices,
+            "Run 'upperback exercises' for the movements and 'upperback exercise ID' for their variants.",
+        )
 
     def muscle(self, name: str) -> Muscle:
         """A muscle by id or by name, case-insensitive (``rhomboids``, ``Upper trapezius``)."""
@@ -121,9 +126,7 @@ class Library:
 
     # ------------------------------------------------------------------ queries
 
-    def movements_for_muscle(
-        self, name: str, roles: Iterable[Role] = tuple(Role)
-    ) -> list[tuple[Movement, Role]]:
+    def movements_for_muscle(self, name: str, roles: Iterable[Role] = tuple(Role)) -> list[tuple[Movement, Role]]:
         """Movements that train a muscle (by id or name), with the muscle's role in each."""
         muscle = self.muscle(name)
         allowed = set(roles)
@@ -140,10 +143,7 @@ class Library:
         return [
             m
             for m in self.movements
-            if any(
-                use.action == action.id
-                for use in (*m.scapular_actions, *m.spinal_actions, *m.other_actions)
-            )
+            if any(use.action == action.id for use in (*m.scapular_actions, *m.spinal_actions, *m.other_actions))
         ]
 
     def variants_for_equipment(
@@ -211,6 +211,8 @@ def get_library() -> Library:
     else the packaged one. (``get_library.cache_clear()`` reads it again.)"""
     folder = os.environ.get(LIBRARY_ENV)
     if folder and not Path(folder).is_dir():
-        raise LibraryDataError(f"{LIBRARY_ENV}={folder}: no such folder. Point it at a library folder "
-                               "(anatomy.yaml, guidance.yaml, faq.yaml, movements/) or unset it.")
+        raise LibraryDataError(
+            f"{LIBRARY_ENV}={folder}: no such folder. Point it at a library folder "
+            "(anatomy.yaml, guidance.yaml, faq.yaml, movements/) or unset it."
+        )
     return load_library(Path(folder)) if folder else load_library()

@@ -33,7 +33,7 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise LibraryDataError(f"{path}: cannot read the file ({exc.strerror}).") from exc
     try:
-        return yaml.load(text, Loader=safe_loader)  # noqa: S506 (a safe loader)
+        return yaml.load(text, Loader=safe_loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -41,9 +41,7 @@ def read_yaml(path: Path) -> Any:
         raise LibraryDataError(f"{path}: not valid YAML{where}: {problem}.") from exc
 
 
-def validate_file(
-    path: Path, model: type[ModelT], context: dict[str, Any] | None = None
-) -> ModelT:
+def validate_file(path: Path, model: type[ModelT], context: dict[str, Any] | None = None) -> ModelT:
     """Load ``path`` and validate it as ``model``; errors name file, field and problem."""
     data = read_yaml(path)
     if not isinstance(data, dict):
@@ -90,8 +88,7 @@ def load_movements(anatomy: Anatomy, data_dir: Path = DATA_DIR) -> list[Movement
         movement = validate_file(path, Movement, context)
         if movement.id != path.stem:
             raise LibraryDataError(
-                f"{path}: field 'id' is '{movement.id}' but the file is named '{path.name}'; "
-                "they must match."
+                f"{path}: field 'id' is '{movement.id}' but the file is named '{path.name}'; they must match."
             )
         movements.append(movement)
     return movements

@@ -234,9 +234,9 @@ class Variant(Strict):
     loaded_hinge: bool = Field(
         default=False,
         description="The trunk holds an unsupported hip hinge under external load (bent-over work); "
-        "plans skip it for people who must avoid loaded hinging.")
-    per_side: bool = Field(
-        default=False, description="A set is done once for each side; reps and times are per side.")
+        "plans skip it for people who must avoid loaded hinging.",
+    )
+    per_side: bool = Field(default=False, description="A set is done once for each side; reps and times are per side.")
     analysis: VariantAnalysis | None = None
     dose: MobilityDose | None = Field(default=None, description="A mobility variant's own dose (else the movement's).")
     tempo: Tempo | None = Field(default=None, description="The tempo the variant's card asks for, if it sets one.")
@@ -333,8 +333,10 @@ class Counting(Strict):
     @model_validator(mode="after")
     def _knows_when_standing(self) -> Counting:
         if self.standing_torso_deg is None and not (self.gate_signal == "torso_deg" and self.gate_max is not None):
-            raise ValueError("needs 'standing_torso_deg' (the torso angle at which a live set ends) "
-                             "when reps are not gated on the torso angle")
+            raise ValueError(
+                "needs 'standing_torso_deg' (the torso angle at which a live set ends) "
+                "when reps are not gated on the torso angle"
+            )
         return self
 
     @property
@@ -383,7 +385,9 @@ class RecognitionTerm(Strict):
     def _one_shape(self) -> RecognitionTerm:
         shapes = [name for name in ("between", "near", "ramp", "any_of") if getattr(self, name) is not None]
         if len(shapes) != 1:
-            raise ValueError(f"give exactly one of between, near, ramp or any_of (found: {', '.join(shapes) or 'none'})")
+            raise ValueError(
+                f"give exactly one of between, near, ramp or any_of (found: {', '.join(shapes) or 'none'})"
+            )
         if (self.any_of is None) == (self.feature is None):
             raise ValueError("'feature' goes with between, near or ramp, and not with any_of")
         if (self.near is None) != (self.tolerance is None):
@@ -431,7 +435,8 @@ class Movement(Strict):
     thresholds: dict[str, float] = Field(
         default_factory=dict,
         description="Movement-wide limits the form module reads that belong to no one fault; "
-        "units are in the key names.")
+        "units are in the key names.",
+    )
     recognition: Recognition | None = Field(default=None, description="None: never recognised by --exercise auto.")
     dose: MobilityDose | None = Field(default=None, description="A mobility drill's dose in plans.")
 
@@ -448,9 +453,7 @@ class Movement(Strict):
         cue_ids = {c.id for c in self.safety}
         for fault in self.faults:
             if fault.enforces not in cue_ids:
-                raise ValueError(
-                    f"fault '{fault.code}' enforces unknown safety cue '{fault.enforces}'"
-                )
+                raise ValueError(f"fault '{fault.code}' enforces unknown safety cue '{fault.enforces}'")
         codes = {f.code: f for f in self.faults}
         for variant in self.variants:
             changes = variant.analysis or VariantAnalysis()
@@ -460,15 +463,17 @@ class Movement(Strict):
             for code, values in changes.thresholds.items():
                 unknown = set(values) - set(codes[code].thresholds)
                 if unknown:
-                    raise ValueError(f"variant '{variant.id}' sets unknown thresholds {sorted(unknown)} "
-                                     f"of fault '{code}'")
+                    raise ValueError(
+                        f"variant '{variant.id}' sets unknown thresholds {sorted(unknown)} of fault '{code}'"
+                    )
         if self.counting is not None:
             phases = {step.phase for step in self.steps}
             for name in ("working", "returning"):
                 phase = getattr(self.counting.step_phases, name)
                 if phase not in phases:
-                    raise ValueError(f"counting.step_phases.{name} '{phase}' is no phase of the steps "
-                                     f"({', '.join(sorted(phases))})")
+                    raise ValueError(
+                        f"counting.step_phases.{name} '{phase}' is no phase of the steps ({', '.join(sorted(phases))})"
+                    )
         if self.category in (Category.MOBILITY, Category.WARM_UP) and self.dose is None:
             raise ValueError("a mobility movement needs a 'dose' (reps, short_reps, rep_s) for plans")
         enforced = {f.enforces for f in self.faults}
@@ -497,8 +502,11 @@ class Movement(Strict):
         """This movement as the analysis judges ``variant``: its thresholds in place of the
         movement's, and the faults it does not judge left out (``not_judged`` says why)."""
         changes = variant.analysis or VariantAnalysis()
-        faults = [fault.model_copy(update={"thresholds": {**fault.thresholds, **changes.thresholds.get(fault.code, {})}})
-                  for fault in self.faults if fault.code not in changes.not_judged]
+        faults = [
+            fault.model_copy(update={"thresholds": {**fault.thresholds, **changes.thresholds.get(fault.code, {})}})
+            for fault in self.faults
+            if fault.code not in changes.not_judged
+        ]
         return self.model_copy(update={"faults": faults})
 
     @property

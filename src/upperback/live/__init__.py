@@ -11,5 +11,4 @@ from upperback.live.cues import Cue
 from upperback.live.session import LiveSession, LiveState, SetSummary
 from upperback.live.set_end import EndReason
 
-__all__ = ["CameraCheck", "Cue", "EndReason", "LiveSession", "LiveState", "Phase", "SetSummary",
-           "check_camera"]
+__all__ = ["CameraCheck", "Cue", "EndReason", "LiveSession", "LiveState", "Phase", "SetSummary", "check_camera"]

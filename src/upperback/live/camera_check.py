@@ -20,9 +20,12 @@ READY_S = 1.0
 
 HEAD = (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR)
 FEET = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL)
-VIEW_WORDS = {View.SIDE: "Turn side-on to the camera.", View.FRONT: "Face the camera.",
-              View.BACK: "Turn your back to the camera.",
-              View.OBLIQUE: "Turn half-way toward the camera (about 45 degrees)."}
+VIEW_WORDS = {
+    View.SIDE: "Turn side-on to the camera.",
+    View.FRONT: "Face the camera.",
+    View.BACK: "Turn your back to the camera.",
+    View.OBLIQUE: "Turn half-way toward the camera (about 45 degrees).",
+}
 
 
 @dataclass(frozen=True)
@@ -42,9 +45,14 @@ def mean_luma(rgb: np.ndarray) -> float:
     return float(np.mean(sample @ np.array([0.299, 0.587, 0.114], np.float32)))
 
 
-def check_camera(movement: Movement, image: np.ndarray | None, world: np.ndarray | None,
-                 visibility: np.ndarray | None, frame_size: tuple[int, int] | None,
-                 luma: float | None = None) -> CameraCheck:
+def check_camera(
+    movement: Movement,
+    image: np.ndarray | None,
+    world: np.ndarray | None,
+    visibility: np.ndarray | None,
+    frame_size: tuple[int, int] | None,
+    luma: float | None = None,
+) -> CameraCheck:
     """Check one frame's landmarks (None: nobody found) and brightness against what the
     movement needs; the first problem found is the one reported."""
     if luma is not None and luma < MIN_LUMA:
@@ -52,21 +60,19 @@ def check_camera(movement: Movement, image: np.ndarray | None, world: np.ndarray
     if image is None or visibility is None:
         return CameraCheck(False, "Step into the picture so the camera can see you.", "no_person", luma)
     if not (_inside(image, visibility, HEAD, frame_size) and _inside(image, visibility, FEET, frame_size)):
-        return CameraCheck(False, "Move back until your head and feet are both in the picture.",
-                           "body_cut_off", luma)
+        return CameraCheck(False, "Move back until your head and feet are both in the picture.", "body_cut_off", luma)
     view = None
     if world is not None and np.isfinite(world).any():
         view = View(estimate_view(image[None], world[None], visibility[None]).view)
         allowed = {movement.camera.preferred_view, *movement.camera.acceptable_views}
         if view not in allowed:
-            return CameraCheck(False, VIEW_WORDS[movement.camera.preferred_view], "wrong_view", luma,
-                               view.value)
-    return CameraCheck(True, "Camera is set: start when you are ready.", None, luma,
-                       view.value if view else None)
+            return CameraCheck(False, VIEW_WORDS[movement.camera.preferred_view], "wrong_view", luma, view.value)
+    return CameraCheck(True, "Camera is set: start when you are ready.", None, luma, view.value if view else None)
 
 
-def _inside(image: np.ndarray, visibility: np.ndarray, marks: tuple[L, ...],
-            frame_size: tuple[int, int] | None) -> bool:
+def _inside(
+    image: np.ndarray, visibility: np.ndarray, marks: tuple[L, ...], frame_size: tuple[int, int] | None
+) -> bool:
     """Whether any of ``marks`` is visible and inside the picture (away from its edges)."""
     with np.errstate(invalid="ignore"):
         seen = visibility[list(marks)] > VISIBLE
@@ -74,8 +80,12 @@ def _inside(image: np.ndarray, visibility: np.ndarray, marks: tuple[L, ...],
         return bool(seen.any())
     width, height = frame_size
     xy = image[list(marks), :2]
-    inside = ((xy[:, 0] > EDGE_MARGIN * width) & (xy[:, 0] < (1 - EDGE_MARGIN) * width)
-              & (xy[:, 1] > EDGE_MARGIN * height) & (xy[:, 1] < (1 - EDGE_MARGIN) * height))
+    inside = (
+        (xy[:, 0] > EDGE_MARGIN * width)
+        & (xy[:, 0] < (1 - EDGE_MARGIN) * width)
+        & (xy[:, 1] > EDGE_MARGIN * height)
+        & (xy[:, 1] < (1 - EDGE_MARGIN) * height)
+    )
     return bool((seen & inside).any())
 
 

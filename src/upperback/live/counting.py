@@ -61,8 +61,7 @@ class LiveCounter:
             return True
         return bool(signals[self.counting.gate_signal] < self.counting.gate_max)  # NaN: not in position
 
-    def update(self, time_s: float, signals: dict[str, float], raw: dict[str, float],
-               image: np.ndarray | None) -> None:
+    def update(self, time_s: float, signals: dict[str, float], raw: dict[str, float], image: np.ndarray | None) -> None:
         """Feed one frame: its filtered and raw signals and its (33, 3) landmarks (None: nobody)."""
         working = self.working(signals)
         person, cut = self._watch.update(time_s, image)
@@ -103,5 +102,9 @@ class LiveCounter:
     def phase_label(self) -> str:
         """The phase in the library's words (``counting.step_phases``, e.g. ``pull`` / ``lower`` for a row)."""
         working, returning = self.counting.step_phases.working, self.counting.step_phases.returning
-        return {Phase.WAITING: "get in position", Phase.REST: "ready",
-                Phase.WORKING: working, Phase.RETURNING: returning}[self.phase]
+        return {
+            Phase.WAITING: "get in position",
+            Phase.REST: "ready",
+            Phase.WORKING: working,
+            Phase.RETURNING: returning,
+        }[self.phase]

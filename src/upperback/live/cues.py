@@ -38,8 +38,9 @@ class CuePicker:
     not repeated within ``repeat_after_s`` unless it is an error (a safety issue).
     """
 
-    def __init__(self, order: list[str], min_gap_s: float = MIN_CUE_GAP_S,
-                 repeat_after_s: float = REPEAT_AFTER_S) -> None:
+    def __init__(
+        self, order: list[str], min_gap_s: float = MIN_CUE_GAP_S, repeat_after_s: float = REPEAT_AFTER_S
+    ) -> None:
         self._order = {code: index for index, code in enumerate(order)}
         self.min_gap_s = min_gap_s
         self.repeat_after_s = repeat_after_s
@@ -52,14 +53,24 @@ class CuePicker:
         """The cue to say now for these faults, or None (nothing to say, or too soon)."""
         if not faults or time_s - self._last_s < self.min_gap_s:
             return None
-        fresh = [f for f in faults
-                 if f.severity == "error" or time_s - self._said.get(f.code, -math.inf) >= self.repeat_after_s]
+        fresh = [
+            f
+            for f in faults
+            if f.severity == "error" or time_s - self._said.get(f.code, -math.inf) >= self.repeat_after_s
+        ]
         if not fresh:
             return None
-        best = min(fresh, key=lambda f: (SEVERITY_RANK.get(f.severity, len(SEVERITY_RANK)),
-                                         self._count.get(f.code, 0), self._order.get(f.code, len(self._order))))
-        cue = Cue(number=len(self.cues) + 1, code=best.code, text=best.cue, severity=best.severity,
-                  rep=rep, time_s=time_s)
+        best = min(
+            fresh,
+            key=lambda f: (
+                SEVERITY_RANK.get(f.severity, len(SEVERITY_RANK)),
+                self._count.get(f.code, 0),
+                self._order.get(f.code, len(self._order)),
+            ),
+        )
+        cue = Cue(
+            number=len(self.cues) + 1, code=best.code, text=best.cue, severity=best.severity, rep=rep, time_s=time_s
+        )
         self._said[best.code] = time_s
         self._count[best.code] = self._count.get(best.code, 0) + 1
         self._last_s = time_s

@@ -43,8 +43,14 @@ class FrameHistory:
         self.visibility = GrowingArray((NUM_LANDMARKS,), np.float32)
         self.profile = GrowingArray((len(STATIONS),), np.float32)
 
-    def append(self, time_s: float, image: np.ndarray | None, world: np.ndarray | None,
-               visibility: np.ndarray | None, profile: np.ndarray | None) -> None:
+    def append(
+        self,
+        time_s: float,
+        image: np.ndarray | None,
+        world: np.ndarray | None,
+        visibility: np.ndarray | None,
+        profile: np.ndarray | None,
+    ) -> None:
         missing = np.nan
         self.times_s.append(time_s)
         self.image.append(missing if image is None else image)
@@ -58,11 +64,18 @@ class FrameHistory:
     def track(self, copy: bool = True) -> PoseTrack:
         """The frames so far as a ``PoseTrack``; ``copy=False`` shares the buffers (use it at
         once: the next append may change them)."""
+
         def take(rows: GrowingArray) -> np.ndarray:
             return rows.view().copy() if copy else rows.view()
 
         profiles = take(self.profile)
         extras = {BACK_PROFILE: profiles} if np.isfinite(profiles).any() else {}
-        return PoseTrack(times_s=take(self.times_s), image=take(self.image), world=take(self.world),
-                         visibility=take(self.visibility), frame_index=np.arange(len(self), dtype=np.int64),
-                         source=self.source, extras=extras)
+        return PoseTrack(
+            times_s=take(self.times_s),
+            image=take(self.image),
+            world=take(self.world),
+            visibility=take(self.visibility),
+            frame_index=np.arange(len(self), dtype=np.int64),
+            source=self.source,
+            extras=extras,
+        )

@@ -69,12 +69,18 @@ class SetSummary:
         return sorted({f.code for f in self.faults})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"exercise": self.exercise, "rep_count": len(self.reps),
-                "reps": [json_ready(r.to_dict(), 2) for r in self.reps],
-                "faults": [{"code": f.code, "severity": f.severity, "rep": f.rep, "cue": f.cue,
-                            "message": f.message} for f in self.faults],
-                "metrics": {k: round(v, 3) for k, v in self.metrics.items() if math.isfinite(v)},
-                "reason": self.reason.value, "message": END_MESSAGES[self.reason]}
+        return {
+            "exercise": self.exercise,
+            "rep_count": len(self.reps),
+            "reps": [json_ready(r.to_dict(), 2) for r in self.reps],
+            "faults": [
+                {"code": f.code, "severity": f.severity, "rep": f.rep, "cue": f.cue, "message": f.message}
+                for f in self.faults
+            ],
+            "metrics": {k: round(v, 3) for k, v in self.metrics.items() if math.isfinite(v)},
+            "reason": self.reason.value,
+            "message": END_MESSAGES[self.reason],
+        }
 
 
 @dataclass(frozen=True)
@@ -105,17 +111,25 @@ class LiveState:
             skeleton = np.round(np.nan_to_num(self.skeleton, nan=-1.0), 3).tolist()
         cue = self.cue
         return {
-            "time_s": round(self.time_s, 3), "exercise": self.exercise, "analysed": self.analysed,
-            "found": self.found, "reps": self.reps, "phase": self.phase.value,
+            "time_s": round(self.time_s, 3),
+            "exercise": self.exercise,
+            "analysed": self.analysed,
+            "found": self.found,
+            "reps": self.reps,
+            "phase": self.phase.value,
             "phase_label": self.phase_label,
             "last_rep": json_ready(self.last_rep.to_dict(), 2) if self.last_rep else None,
-            "cue": None if cue is None else {"number": cue.number, "code": cue.code, "text": cue.text,
-                                             "severity": cue.severity, "rep": cue.rep},
-            "fault_codes": list(self.fault_codes), "set_finished": self.set_finished,
+            "cue": None
+            if cue is None
+            else {"number": cue.number, "code": cue.code, "text": cue.text, "severity": cue.severity, "rep": cue.rep},
+            "fault_codes": list(self.fault_codes),
+            "set_finished": self.set_finished,
             "end_reason": self.end_reason.value if self.end_reason else None,
-            "skeleton": skeleton, "frame_size": list(self.frame_size) if self.frame_size else None,
-            "camera": None if self.camera is None else {"ok": self.camera.ok, "message": self.camera.message,
-                                                        "problem": self.camera.problem},
+            "skeleton": skeleton,
+            "frame_size": list(self.frame_size) if self.frame_size else None,
+            "camera": None
+            if self.camera is None
+            else {"ok": self.camera.ok, "message": self.camera.message, "problem": self.camera.problem},
             "camera_ready": self.camera_ready,
             "summary": self.summary.to_dict() if self.summary else None,
         }
@@ -144,11 +158,19 @@ class LiveSession:
         one, ``process_frame`` loads its own and :meth:`close` releases it.
     """
 
-    def __init__(self, exercise: str, *, frame_size: tuple[int, int] | None = None,
-                 rate_hz: float = DEFAULT_RATE_HZ, max_width_px: int | None = MAX_WIDTH_PX,
-                 min_cue_gap_s: float = MIN_CUE_GAP_S, still_s: float = STILL_S,
-                 stand_s: float = STAND_S, gone_s: float = GONE_S,
-                 estimator: BlazePose | None = None) -> None:
+    def __init__(
+        self,
+        exercise: str,
+        *,
+        frame_size: tuple[int, int] | None = None,
+        rate_hz: float = DEFAULT_RATE_HZ,
+        max_width_px: int | None = MAX_WIDTH_PX,
+        min_cue_gap_s: float = MIN_CUE_GAP_S,
+        still_s: float = STILL_S,
+        stand_s: float = STAND_S,
+        gone_s: float = GONE_S,
+        estimator: BlazePose | None = None,
+    ) -> None:
         self.movement = get_library().movement(exercise)
         if self.movement.id not in FORM_MODULES:
             raise UpperbackError(f"Live coaching for '{self.movement.id}' is not available.")
@@ -156,9 +178,16 @@ class LiveSession:
         self.frame_size = frame_size
         self.rate_hz = rate_hz
         self.max_width_px = max_width_px
-        self.history = FrameHistory(SourceInfo(name="live camera", width=frame_size[0] if frame_size else 0,
-                                               height=frame_size[1] if frame_size else 0, fps=rate_hz,
-                                               frames=0, duration_s=0.0))
+        self.history = FrameHistory(
+            SourceInfo(
+                name="live camera",
+                width=frame_size[0] if frame_size else 0,
+                height=frame_size[1] if frame_size else 0,
+                fps=rate_hz,
+                frames=0,
+                duration_s=0.0,
+            )
+        )
         self._signals = LiveSignals(self.movement)
         counting = self.movement.counting
         self._counter = LiveCounter(self.movement) if counting is not None else None
@@ -186,9 +215,15 @@ class LiveSession:
 
     # ------------------------------------------------------------------ frames in
 
-    def push(self, time_s: float, image: np.ndarray | None, world: np.ndarray | None,
-             visibility: np.ndarray | None, back_profile: np.ndarray | None = None,
-             luma: float | None = None) -> LiveState:
+    def push(
+        self,
+        time_s: float,
+        image: np.ndarray | None,
+        world: np.ndarray | None,
+        visibility: np.ndarray | None,
+        back_profile: np.ndarray | None = None,
+        luma: float | None = None,
+    ) -> LiveState:
         """Feed one frame's landmarks (``None``: nobody found) and get the updated state.
 
         ``image`` is (33, 3) in pixels, ``world`` (33, 3) in metres, ``visibility`` (33,);
@@ -196,8 +231,10 @@ class LiveSession:
         and ``luma`` its mean brightness, when known.
         """
         if time_s <= self._last_time_s:
-            raise UpperbackError(f"Frames must come in time order: {time_s:.3f} s came after "
-                                 f"{self._last_time_s:.3f} s. Restart the live session.")
+            raise UpperbackError(
+                f"Frames must come in time order: {time_s:.3f} s came after "
+                f"{self._last_time_s:.3f} s. Restart the live session."
+            )
         if image is not None and visibility is None:
             raise UpperbackError("A frame's landmarks came without their visibility; pass both, or neither.")
         self._last_time_s = time_s
@@ -243,8 +280,9 @@ class LiveSession:
         if detection is None:
             return self.push(time_s, None, None, None, None, luma)
         profile = back_profile(detection.mask, detection.image) if detection.mask is not None else None
-        image = detection.image * np.array([width / small.shape[1], height / small.shape[0],
-                                            width / small.shape[1]], np.float32)  # full-size pixels
+        image = detection.image * np.array(
+            [width / small.shape[1], height / small.shape[0], width / small.shape[1]], np.float32
+        )  # full-size pixels
         return self.push(time_s, image, detection.world, detection.visibility, profile, luma)
 
     def finish(self, reason: EndReason = EndReason.STOPPED) -> LiveState:
@@ -258,14 +296,30 @@ class LiveSession:
     def state(self, time_s: float, analysed: bool = False) -> LiveState:
         counter = self._counter
         phase = Phase.WAITING if counter is None or self._end is not None else counter.phase
-        label = counter.phase_label() if counter is not None and self._end is None else \
-            ("done" if self._end is not None else "walk")
+        label = (
+            counter.phase_label()
+            if counter is not None and self._end is None
+            else ("done" if self._end is not None else "walk")
+        )
         return LiveState(
-            time_s=time_s, exercise=self.exercise, analysed=analysed, found=self._skeleton is not None,
-            reps=len(self.reps), phase=phase, phase_label=label, last_rep=self._last_rep, cue=self._cue,
-            fault_codes=tuple(sorted({f.code for f in self.faults})), set_finished=self._end is not None,
-            end_reason=self._end, skeleton=self._skeleton, frame_size=self.frame_size,
-            camera=self._camera_check, camera_ready=self._camera.ready, summary=self._summary)
+            time_s=time_s,
+            exercise=self.exercise,
+            analysed=analysed,
+            found=self._skeleton is not None,
+            reps=len(self.reps),
+            phase=phase,
+            phase_label=label,
+            last_rep=self._last_rep,
+            cue=self._cue,
+            fault_codes=tuple(sorted({f.code for f in self.faults})),
+            set_finished=self._end is not None,
+            end_reason=self._end,
+            skeleton=self._skeleton,
+            frame_size=self.frame_size,
+            camera=self._camera_check,
+            camera_ready=self._camera.ready,
+            summary=self._summary,
+        )
 
     @property
     def cues(self) -> list[Cue]:
@@ -293,8 +347,7 @@ class LiveSession:
         codes = self._rep_faults.get(index, set())
         self._last_rep = rep_record(index, timing, codes)
 
-    def _offer(self, result: MovementResult, time_s: float, rep: int | None, cue: bool = True
-               ) -> list[FaultEvent]:
+    def _offer(self, result: MovementResult, time_s: float, rep: int | None, cue: bool = True) -> list[FaultEvent]:
         """Keep the faults not seen before (one per code and rep; for a rep, only those of reps
         up to it) and, if ``cue``, cue the most important of them."""
         new = []
@@ -322,9 +375,12 @@ class LiveSession:
             self._counter = LiveCounter(self.movement)
             filtered, raw = self._signals.filtered, self._signals.raw
             for index, time_s in enumerate(track.times_s):
-                self._counter.update(float(time_s), {name: values[index] for name, values in filtered.items()},
-                                     {name: values[index] for name, values in raw.items()},
-                                     track.image[index] if track.detected[index] else None)
+                self._counter.update(
+                    float(time_s),
+                    {name: values[index] for name, values in filtered.items()},
+                    {name: values[index] for name, values in raw.items()},
+                    track.image[index] if track.detected[index] else None,
+                )
             self.reps = list(self._counter.timings)
         self._rejudge(float(track.times_s[-1]))
 
@@ -333,7 +389,7 @@ class LiveSession:
         on another signal (its reps changed), take the new count and judge the set again."""
         counted = self._counter.timings if self._counter is not None else []
         if counted[: len(self.reps)] == self.reps:
-            for timing in counted[len(self.reps):]:
+            for timing in counted[len(self.reps) :]:
                 self._rep_done(timing, time_s)
         else:
             self.reps = list(counted)
@@ -350,8 +406,7 @@ class LiveSession:
         latest = self._signals.latest()
         value = self._counter.reading_depths if self._counter is not None else math.nan
         last_end = self.reps[-1].end_s if self.reps else math.nan
-        reason = self._set_end.update(time_s, found, latest.get("torso_deg", math.nan), value,
-                                      len(self.reps), last_end)
+        reason = self._set_end.update(time_s, found, latest.get("torso_deg", math.nan), value, len(self.reps), last_end)
         if reason is not None:
             self._finish(reason, time_s)
 

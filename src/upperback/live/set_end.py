@@ -42,8 +42,14 @@ class SetEndDetector:
         Largest swing of the counted signal (its unit) that still counts as not moving.
     """
 
-    def __init__(self, standing_torso_deg: float, still_band: float, stand_s: float = STAND_S,
-                 still_s: float = STILL_S, gone_s: float = GONE_S) -> None:
+    def __init__(
+        self,
+        standing_torso_deg: float,
+        still_band: float,
+        stand_s: float = STAND_S,
+        still_s: float = STILL_S,
+        gone_s: float = GONE_S,
+    ) -> None:
         self.standing_torso_deg = standing_torso_deg
         self.still_band = still_band
         self.stand_s, self.still_s, self.gone_s = stand_s, still_s, gone_s
@@ -51,13 +57,15 @@ class SetEndDetector:
         self._gone_since = math.nan
         self._recent: deque[tuple[float, float]] = deque()
 
-    def update(self, time_s: float, found: bool, torso_deg: float, value: float, reps: int,
-               last_rep_end_s: float) -> EndReason | None:
+    def update(
+        self, time_s: float, found: bool, torso_deg: float, value: float, reps: int, last_rep_end_s: float
+    ) -> EndReason | None:
         """Feed one frame; returns why the set ended, once it has (only after a rep)."""
         self._gone_since = math.nan if found else (time_s if math.isnan(self._gone_since) else self._gone_since)
         standing = found and torso_deg >= self.standing_torso_deg
-        self._standing_since = (math.nan if not standing else
-                                time_s if math.isnan(self._standing_since) else self._standing_since)
+        self._standing_since = (
+            math.nan if not standing else time_s if math.isnan(self._standing_since) else self._standing_since
+        )
         self._recent.append((time_s, value))
         while len(self._recent) > 1 and self._recent[1][0] <= time_s - self.still_s:
             self._recent.popleft()  # keep one frame at or before the window's start
@@ -68,7 +76,11 @@ class SetEndDetector:
         if time_s - self._standing_since >= self.stand_s:
             return EndReason.STOOD_UP
         values = [v for _, v in self._recent]
-        if (time_s - last_rep_end_s >= self.still_s and time_s - self._recent[0][0] >= self.still_s
-                and all(math.isfinite(v) for v in values) and max(values) - min(values) < self.still_band):
+        if (
+            time_s - last_rep_end_s >= self.still_s
+            and time_s - self._recent[0][0] >= self.still_s
+            and all(math.isfinite(v) for v in values)
+            and max(values) - min(values) < self.still_band
+        ):
             return EndReason.STOPPED_MOVING
         return None

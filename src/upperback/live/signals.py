@@ -26,10 +26,15 @@ from upperback.pose.track import PoseTrack
 def one_frame(track: PoseTrack, index: int) -> PoseTrack:
     """Frame ``index`` of ``track`` as a one-frame track."""
     pick = slice(index, index + 1)
-    return PoseTrack(times_s=track.times_s[pick], image=track.image[pick], world=track.world[pick],
-                     visibility=track.visibility[pick], frame_index=track.frame_index[pick],
-                     source=track.source,
-                     extras={name: values[pick] for name, values in track.extras.items()})
+    return PoseTrack(
+        times_s=track.times_s[pick],
+        image=track.image[pick],
+        world=track.world[pick],
+        visibility=track.visibility[pick],
+        frame_index=track.frame_index[pick],
+        source=track.source,
+        extras={name: values[pick] for name, values in track.extras.items()},
+    )
 
 
 @dataclass(frozen=True)
@@ -81,10 +86,14 @@ class LiveSignals:
     def body_signals(self, track: PoseTrack) -> BodySignals:
         """The history as the ``BodySignals`` the movement modules read, causally filtered."""
         assert self.sides is not None
-        return BodySignals(times_s=track.times_s,
-                           values={n: np.array(v) for n, v in self.filtered.items()},
-                           view=self.sides.view, working_side=self.sides.working, track=track,
-                           raw={n: np.array(v) for n, v in self.raw.items()})
+        return BodySignals(
+            times_s=track.times_s,
+            values={n: np.array(v) for n, v in self.filtered.items()},
+            view=self.sides.view,
+            working_side=self.sides.working,
+            track=track,
+            raw={n: np.array(v) for n, v in self.raw.items()},
+        )
 
     def _start(self, sides: Sides) -> None:
         self.sides = sides

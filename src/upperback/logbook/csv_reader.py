@@ -108,12 +108,14 @@ def parse_csv(text: str, path: Path, fmt: str, options: ReadOptions) -> ParsedEx
         more = f"\n  ... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
         raise UpperbackError(
             f"{path} has {len(problems)} row(s) that cannot be read; nothing was imported. "
-            "Fix them (or export again) and import the file again:\n  " + "\n  ".join(shown) + more)
+            "Fix them (or export again) and import the file again:\n  " + "\n  ".join(shown) + more
+        )
     source = module.weight_column(set(headers))
     if source is not None:  # named as the file writes it ("Weight (lbs)")
         source = replace(source, column=written[headers.index(source.column)])
-    return ParsedExport(format=module.FORMAT, sets=sets, rows_read=rows_read, rows_skipped=skipped,
-                        weight_source=source)
+    return ParsedExport(
+        format=module.FORMAT, sets=sets, rows_read=rows_read, rows_skipped=skipped, weight_source=source
+    )
 
 
 def _records(reader, path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -125,8 +127,9 @@ def _records(reader, path: Path) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise UpperbackError(f"{path} line {reader.line_num}: {exc}; nothing was imported. "
-                                 "Export the file again or fix that line.") from None
+            raise UpperbackError(
+                f"{path} line {reader.line_num}: {exc}; nothing was imported. Export the file again or fix that line."
+            ) from None
         start_line, line = line, reader.line_num + 1
         if any(f.strip() for f in fields):
             yield start_line, fields
@@ -142,7 +145,7 @@ def _fit(fields: list[str], headers: list[str], free_text: str | None) -> list[s
     if surplus <= 0 or free_text not in headers:
         return fields
     at = headers.index(free_text)
-    return fields[:at] + [",".join(fields[at:at + surplus + 1])] + fields[at + surplus + 1:]
+    return fields[:at] + [",".join(fields[at : at + surplus + 1])] + fields[at + surplus + 1 :]
 
 
 def detect_format(headers: set[str]) -> str | None:
@@ -159,12 +162,15 @@ def _reader_for(fmt: str, headers: set[str], path: Path) -> ModuleType:
         if detected is None:
             raise NotAnExportError(
                 f"{path} does not look like a Strong, Hevy or FitNotes export (columns: "
-                f"{', '.join(sorted(headers))}). Pass --format if it is one of them.")
+                f"{', '.join(sorted(headers))}). Pass --format if it is one of them."
+            )
         return READERS[detected]
     if fmt not in READERS:
         raise UpperbackError(f"Unknown import format '{fmt}'; use auto, strong, hevy, fitnotes or json.")
     if not READERS[fmt].matches(headers):
         raise NotAnExportError(
             f"{path} does not have the columns of a {fmt} export"
-            + (f"; it looks like a {detected} export (try --format {detected})." if detected else "."), detected)
+            + (f"; it looks like a {detected} export (try --format {detected})." if detected else "."),
+            detected,
+        )
     return READERS[fmt]

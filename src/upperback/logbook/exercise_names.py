@@ -80,8 +80,10 @@ class WordRule:
 
     def judge(self, text: str) -> tuple[str | None, bool] | None:
         """(variant id, sure) for a name in :func:`words` form that this rule fits; None if it does not."""
+
         def has(phrases: list[str]) -> bool:
             return any(f" {words(p)} " in f" {text} " for p in phrases)
+
         if has(self.never) or not all(has(group) for group in self.needs):
             return None
         variant = next((v for v, phrases in self.variants.items() if has(phrases)), None)
@@ -91,9 +93,17 @@ class WordRule:
 @cache
 def word_rules(path: Path = NAME_WORDS) -> list[WordRule]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [WordRule(movement_id=entry.get("movement", key), needs=entry["needs"], never=entry["never"],
-                     review=entry["review"], sure=entry["sure"], variants=entry.get("variants") or {})
-            for key, entry in data.items()]
+    return [
+        WordRule(
+            movement_id=entry.get("movement", key),
+            needs=entry["needs"],
+            never=entry["never"],
+            review=entry["review"],
+            sure=entry["sure"],
+            variants=entry.get("variants") or {},
+        )
+        for key, entry in data.items()
+    ]
 
 
 class NameMatcher:
@@ -122,8 +132,11 @@ class NameMatcher:
         for candidate, how in ((key, "exact"), (normalise(suffix["base"]) if suffix else None, "equipment")):
             if candidate in self._names:
                 movement_id, variant_id = self._names[candidate]
-                variant_id = variant_id or self._variant_for(movement_id, equipment) or next(
-                    (v for m, v, _ in judged if m == movement_id), None)
+                variant_id = (
+                    variant_id
+                    or self._variant_for(movement_id, equipment)
+                    or next((v for m, v, _ in judged if m == movement_id), None)
+                )
                 return Match(movement_id, variant_id, how=how)
         sure = [(m, v) for m, v, certain in judged if certain]
         if len({m for m, _ in sure}) == 1:
@@ -147,8 +160,9 @@ class NameMatcher:
         suffix = _SUFFIX.match(name.strip())
         base = normalise(suffix["base"] if suffix else name)
         if not found:
-            for choice, score, _ in process.extract(base, self._choices, scorer=fuzz.token_sort_ratio,
-                                                    limit=limit * 4, score_cutoff=CANDIDATE_CUTOFF):
+            for choice, score, _ in process.extract(
+                base, self._choices, scorer=fuzz.token_sort_ratio, limit=limit * 4, score_cutoff=CANDIDATE_CUTOFF
+            ):
                 found.setdefault(self._names[choice], score)
         ranked = sorted(found.items(), key=lambda item: -item[1])[:limit]
         return [Candidate(*target, label=self._label(*target), score=score) for target, score in ranked]

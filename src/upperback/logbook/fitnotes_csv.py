@@ -28,8 +28,12 @@ DATE_COLUMNS = ("date",)
 FORMAT = "fitnotes"
 WORKOUT_NAME = "FitNotes workout"
 FREE_TEXT_COLUMN = "exercise"
-_WEIGHT_COLUMNS = {"weight (kgs)": WeightUnit.KG, "weight (kg)": WeightUnit.KG, "weight (lbs)": WeightUnit.LB,
-                   "weight (lb)": WeightUnit.LB}
+_WEIGHT_COLUMNS = {
+    "weight (kgs)": WeightUnit.KG,
+    "weight (kg)": WeightUnit.KG,
+    "weight (lbs)": WeightUnit.LB,
+    "weight (lb)": WeightUnit.LB,
+}
 
 
 def matches(headers: set[str]) -> bool:
@@ -48,8 +52,7 @@ def read_row(row: dict[str, str], line: int, options: ReadOptions) -> ParsedSet 
     load, load_unit = _load(row, options)
     distance = positive(number(cell(row, "distance"), "Distance"))
     if distance is not None:
-        distance = metres(distance, distance_unit(cell(row, "distance unit"), "Distance Unit",
-                                                  options.distance_unit))
+        distance = metres(distance, distance_unit(cell(row, "distance unit"), "Distance Unit", options.distance_unit))
     day = local_datetime(cell(row, "date") or "", options.zone, "Date", options.day_first)
     parsed = ParsedSet(
         line=line,

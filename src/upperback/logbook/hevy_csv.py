@@ -21,11 +21,25 @@ from upperback.units import WeightUnit
 
 DATE_COLUMNS = ("start_time", "end_time")
 FORMAT = "hevy"
-SET_TYPES = {"normal": SetType.NORMAL, "warmup": SetType.WARMUP, "dropset": SetType.DROP, "failure": SetType.FAILURE,
-             "": SetType.NORMAL}
+SET_TYPES = {
+    "normal": SetType.NORMAL,
+    "warmup": SetType.WARMUP,
+    "dropset": SetType.DROP,
+    "failure": SetType.FAILURE,
+    "": SetType.NORMAL,
+}
 _WEIGHT_COLUMNS = {"weight_kg": WeightUnit.KG, "weight_lbs": WeightUnit.LB}
-_SET_COLUMNS = ("set_index", "set_type", "weight_kg", "weight_lbs", "reps", "distance_km", "distance_miles",
-                "duration_seconds", "rpe")
+_SET_COLUMNS = (
+    "set_index",
+    "set_type",
+    "weight_kg",
+    "weight_lbs",
+    "reps",
+    "distance_km",
+    "distance_miles",
+    "duration_seconds",
+    "rpe",
+)
 
 
 def matches(headers: set[str]) -> bool:
@@ -56,18 +70,21 @@ def repair(headers: list[str], records: Iterable[tuple[int, list[str]]]) -> Iter
             notes = split[notes_at]
             if note_line and note_line not in notes.splitlines():
                 notes = f"{notes}\n{note_line}" if notes else note_line
-            rest = fields[1:1 + tail]
+            rest = fields[1 : 1 + tail]
             if any(f.strip() for f in rest):
                 yield start, split[:notes_at] + [notes] + rest
                 pending = None
             else:
-                pending = start, split[:notes_at] + [notes] + split[notes_at + 1:]
+                pending = start, split[:notes_at] + [notes] + split[notes_at + 1 :]
             continue
         if pending is not None:
             yield pending
             pending = None
-        if len(fields) == len(headers) and looks_like_date(fields[time_at]) and not any(
-                f.strip() for f in fields[notes_at + 1:]):
+        if (
+            len(fields) == len(headers)
+            and looks_like_date(fields[time_at])
+            and not any(f.strip() for f in fields[notes_at + 1 :])
+        ):
             pending = line, fields
         else:
             yield line, fields

@@ -53,8 +53,10 @@ def parse_mappings(entries: list[str], library: Library | None = None) -> dict[s
     for entry in entries:
         name, sep, target = entry.rpartition("=")
         if not sep or not name.strip() or not target.strip():
-            raise UpperbackError(f"--map '{entry}' should look like \"Name in the file=movement-id\", "
-                                 "e.g. --map \"Seal Row (Barbell)=bent-over-row\".")
+            raise UpperbackError(
+                f"--map '{entry}' should look like \"Name in the file=movement-id\", "
+                'e.g. --map "Seal Row (Barbell)=bent-over-row".'
+            )
         mappings[name.strip()] = resolve_target(target.strip(), library)
     return mappings
 
@@ -71,9 +73,17 @@ def resolve_target(target: str, library: Library) -> tuple[str, str | None]:
         return movement.id, variant.id
 
 
-def import_file(store: Store, path: Path, fmt: str = "auto", *, zone: tzinfo, weight_unit: WeightUnit = WeightUnit.KG,
-                mappings: dict[str, tuple[str, str | None]] | None = None, dry_run: bool = False,
-                library: Library | None = None) -> ImportReport:
+def import_file(
+    store: Store,
+    path: Path,
+    fmt: str = "auto",
+    *,
+    zone: tzinfo,
+    weight_unit: WeightUnit = WeightUnit.KG,
+    mappings: dict[str, tuple[str, str | None]] | None = None,
+    dry_run: bool = False,
+    library: Library | None = None,
+) -> ImportReport:
     """Import a Strong, Hevy or FitNotes CSV, or an upperback JSON export, into ``store``.
 
     Rows that cannot be read stop the import before anything is written. Names that map to no
@@ -83,13 +93,23 @@ def import_file(store: Store, path: Path, fmt: str = "auto", *, zone: tzinfo, we
         data = path.read_bytes()
     except OSError as exc:
         raise UpperbackError(f"Cannot read {path}: {exc.strerror}.") from None
-    return import_data(store, data, path, fmt, zone=zone, weight_unit=weight_unit, mappings=mappings,
-                       dry_run=dry_run, library=library)
+    return import_data(
+        store, data, path, fmt, zone=zone, weight_unit=weight_unit, mappings=mappings, dry_run=dry_run, library=library
+    )
 
 
-def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zone: tzinfo,
-                weight_unit: WeightUnit = WeightUnit.KG, mappings: dict[str, tuple[str, str | None]] | None = None,
-                dry_run: bool = False, library: Library | None = None) -> ImportReport:
+def import_data(
+    store: Store,
+    data: bytes,
+    path: Path,
+    fmt: str = "auto",
+    *,
+    zone: tzinfo,
+    weight_unit: WeightUnit = WeightUnit.KG,
+    mappings: dict[str, tuple[str, str | None]] | None = None,
+    dry_run: bool = False,
+    library: Library | None = None,
+) -> ImportReport:
     """:func:`import_file` for a file already read; ``path`` names it in messages and in the log."""
     if fmt not in FORMATS:
         raise UpperbackError(f"Unknown import format '{fmt}'; use one of {', '.join(FORMATS)}.")
@@ -102,8 +122,14 @@ def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zon
     if fmt == "json" or (fmt == "auto" and text.lstrip().startswith("{")):
         bundle = json_io.read_bundle(text, path, digest)
         bundle.aliases.update(mappings)
-        report = ImportReport(path=path, format="json", rows_read=bundle.rows_read, rows_skipped=0,
-                              sets_read=bundle.set_count, outcome=None)
+        report = ImportReport(
+            path=path,
+            format="json",
+            rows_read=bundle.rows_read,
+            rows_skipped=0,
+            sets_read=bundle.set_count,
+            outcome=None,
+        )
     else:
         parsed = parse_csv(text, path, fmt, ReadOptions(zone=zone, weight_unit=weight_unit))
         matcher = NameMatcher(library or get_library(), {**store.aliases(), **mappings})
@@ -111,13 +137,20 @@ def import_data(store: Store, data: bytes, path: Path, fmt: str = "auto", *, zon
         bundle = _bundle(parsed.format, path, digest, parsed.rows_read, parsed.sets, matches)
         bundle.aliases.update(mappings)
         units = units_read(parsed, weight_unit)
-        report = ImportReport(path=path, format=parsed.format, rows_read=parsed.rows_read,
-                              rows_skipped=parsed.rows_skipped, sets_read=len(parsed.sets), outcome=None,
-                              matches=matches, unmapped=unmapped,
-                              match_sets={name: n for name, n in
-                                          Counter(s.set.exercise_name for s in parsed.sets).items()
-                                          if name in matches},
-                              units=units)
+        report = ImportReport(
+            path=path,
+            format=parsed.format,
+            rows_read=parsed.rows_read,
+            rows_skipped=parsed.rows_skipped,
+            sets_read=len(parsed.sets),
+            outcome=None,
+            matches=matches,
+            unmapped=unmapped,
+            match_sets={
+                name: n for name, n in Counter(s.set.exercise_name for s in parsed.sets).items() if name in matches
+            },
+            units=units,
+        )
         bundle.summary = {"units": units.sentence, "unit_warning": units.warning}
     if not dry_run:
         report.outcome = store.add_import(bundle)
@@ -138,24 +171,39 @@ def _match_names(sets: list[ParsedSet], matcher: NameMatcher) -> tuple[dict[str,
     return matches, unmapped
 
 
-def _bundle(fmt: str, path: Path, digest: str, rows_read: int, sets: list[ParsedSet],
-            matches: dict[str, Match]) -> ImportBundle:
+def _bundle(
+    fmt: str, path: Path, digest: str, rows_read: int, sets: list[ParsedSet], matches: dict[str, Match]
+) -> ImportBundle:
     """Group parsed sets into workouts; number each exercise's sets within its workout from 1."""
     source = f"import:{fmt}"
     workouts: dict[tuple, tuple[SessionRecord, list[LoggedSet]]] = {}
     positions: Counter[tuple] = Counter()
     for s in sets:
         if s.workout_key not in workouts:
-            workouts[s.workout_key] = (SessionRecord(name=s.workout_name, started_at=s.started_at,
-                                                     ended_at=s.ended_at, source=source,
-                                                     notes=s.workout_notes), [])
+            workouts[s.workout_key] = (
+                SessionRecord(
+                    name=s.workout_name,
+                    started_at=s.started_at,
+                    ended_at=s.ended_at,
+                    source=source,
+                    notes=s.workout_notes,
+                ),
+                [],
+            )
         # numbered by start time and name as the natural key sees them, so that no two sets of a
         # file share a key (two workouts begun the same minute, "Pushups" and "pushups")
         position = (s.started_at, normalise_name(s.set.exercise_name))
         positions[position] += 1
         match = matches.get(s.set.exercise_name)
-        workouts[s.workout_key][1].append(replace(
-            s.set, exercise_id=match.exercise_id if match else None, variant_id=match.variant_id if match else None,
-            set_index=positions[position], source=source))
-    return ImportBundle(format=fmt, file_name=str(path), file_sha256=digest, rows_read=rows_read,
-                        workouts=list(workouts.values()))
+        workouts[s.workout_key][1].append(
+            replace(
+                s.set,
+                exercise_id=match.exercise_id if match else None,
+                variant_id=match.variant_id if match else None,
+                set_index=positions[position],
+                source=source,
+            )
+        )
+    return ImportBundle(
+        format=fmt, file_name=str(path), file_sha256=digest, rows_read=rows_read, workouts=list(workouts.values())
+    )

@@ -109,13 +109,23 @@ def build_document(store: Store) -> LogDocument:
         profile=store.load_profile(),
         plans=[ExportedPlan(name=p.name, created_at=p.created_at, data=p.data) for p in store.plans()],
         aliases=store.aliases(),
-        sessions=[ExportedSession(name=s.name, started_at=s.started_at, ended_at=s.ended_at, source=s.source,
-                                  notes=s.notes) for s in sessions],
+        sessions=[
+            ExportedSession(name=s.name, started_at=s.started_at, ended_at=s.ended_at, source=s.source, notes=s.notes)
+            for s in sessions
+        ],
         sets=[ExportedSet(session=session_position.get(s.session_id), **_set_fields(s)) for s in sets],
-        form_analyses=[ExportedAnalysis(set=set_position.get(a.set_id), session=session_position.get(a.session_id),
-                                        exercise_id=a.exercise_id, analysed_at=a.analysed_at,
-                                        report_path=a.report_path, report_sha256=a.report_sha256,
-                                        summary=a.summary) for a in store.form_analyses()],
+        form_analyses=[
+            ExportedAnalysis(
+                set=set_position.get(a.set_id),
+                session=session_position.get(a.session_id),
+                exercise_id=a.exercise_id,
+                analysed_at=a.analysed_at,
+                report_path=a.report_path,
+                report_sha256=a.report_sha256,
+                summary=a.summary,
+            )
+            for a in store.form_analyses()
+        ],
     )
 
 
@@ -131,22 +141,31 @@ def read_bundle(text: str, path: Path, file_sha256: str) -> ImportBundle:
         document = LogDocument.model_validate_json(text)
     except ValidationError as exc:
         places = [f"{'.'.join(str(p) for p in e['loc']) or 'document'}: {e['msg']}" for e in exc.errors()[:20]]
-        raise UpperbackError(f"{path} is not a valid upperback JSON export; nothing was imported:\n  "
-                             + "\n  ".join(places)) from None
+        raise UpperbackError(
+            f"{path} is not a valid upperback JSON export; nothing was imported:\n  " + "\n  ".join(places)
+        ) from None
     if document.format != DOCUMENT_FORMAT or document.version > DOCUMENT_VERSION:
-        raise UpperbackError(f"{path} is a '{document.format}' document version {document.version}; this "
-                             f"upperback reads '{DOCUMENT_FORMAT}' up to version {DOCUMENT_VERSION}.")
+        raise UpperbackError(
+            f"{path} is a '{document.format}' document version {document.version}; this "
+            f"upperback reads '{DOCUMENT_FORMAT}' up to version {DOCUMENT_VERSION}."
+        )
     _check_positions(document, path)
-    sessions = [SessionRecord(name=s.name, started_at=s.started_at, ended_at=s.ended_at, source=s.source,
-                              notes=s.notes) for s in document.sessions]
+    sessions = [
+        SessionRecord(name=s.name, started_at=s.started_at, ended_at=s.ended_at, source=s.source, notes=s.notes)
+        for s in document.sessions
+    ]
     sets = [LoggedSet(**s.model_dump(exclude={"session"})) for s in document.sets]
     workouts: list[tuple[SessionRecord, list[LoggedSet]]] = [(s, []) for s in sessions]
     loose: list[LoggedSet] = []
     for exported, logged in zip(document.sets, sets, strict=True):
         (loose if exported.session is None else workouts[exported.session][1]).append(logged)
     return ImportBundle(
-        format="json", file_name=str(path), file_sha256=file_sha256, rows_read=len(sets),
-        workouts=workouts, loose_sets=loose,
+        format="json",
+        file_name=str(path),
+        file_sha256=file_sha256,
+        rows_read=len(sets),
+        workouts=workouts,
+        loose_sets=loose,
         analyses=[_analysis_link(a, sets, sessions) for a in document.form_analyses],
         profile=document.profile,
         plans=[PlanRecord(name=p.name, data=p.data, created_at=p.created_at) for p in document.plans],
@@ -159,23 +178,39 @@ def _set_fields(s: LoggedSet) -> dict[str, Any]:
 
 
 def _check_positions(document: LogDocument, path: Path) -> None:
-    problems = [f"sets.{i}.session: there is no session {s.session}" for i, s in enumerate(document.sets)
-                if s.session is not None and not 0 <= s.session < len(document.sessions)]
-    problems += [f"form_analyses.{i}.set: there is no set {a.set}" for i, a in enumerate(document.form_analyses)
-                 if a.set is not None and not 0 <= a.set < len(document.sets)]
-    problems += [f"form_analyses.{i}.session: there is no session {a.session}"
-                 for i, a in enumerate(document.form_analyses)
-                 if a.session is not None and not 0 <= a.session < len(document.sessions)]
+    problems = [
+        f"sets.{i}.session: there is no session {s.session}"
+        for i, s in enumerate(document.sets)
+        if s.session is not None and not 0 <= s.session < len(document.sessions)
+    ]
+    problems += [
+        f"form_analyses.{i}.set: there is no set {a.set}"
+        for i, a in enumerate(document.form_analyses)
+        if a.set is not None and not 0 <= a.set < len(document.sets)
+    ]
+    problems += [
+        f"form_analyses.{i}.session: there is no session {a.session}"
+        for i, a in enumerate(document.form_analyses)
+        if a.session is not None and not 0 <= a.session < len(document.sessions)
+    ]
     if problems:
-        raise UpperbackError(f"{path} refers to missing entries; nothing was imported:\n  " + "\n  ".join(problems[:20]))
+        raise UpperbackError(
+            f"{path} refers to missing entries; nothing was imported:\n  " + "\n  ".join(problems[:20])
+        )
 
 
 def _analysis_link(analysis: ExportedAnalysis, sets: list[LoggedSet], sessions: list[SessionRecord]) -> AnalysisLink:
-    record = FormAnalysisRecord(exercise_id=analysis.exercise_id, analysed_at=analysis.analysed_at,
-                                report_path=analysis.report_path, report_sha256=analysis.report_sha256,
-                                summary=analysis.summary)
+    record = FormAnalysisRecord(
+        exercise_id=analysis.exercise_id,
+        analysed_at=analysis.analysed_at,
+        report_path=analysis.report_path,
+        report_sha256=analysis.report_sha256,
+        summary=analysis.summary,
+    )
     session = sessions[analysis.session] if analysis.session is not None else None
-    return AnalysisLink(record=record,
-                        set_key=sets[analysis.set].natural_key() if analysis.set is not None else None,
-                        session_started_at=session.started_at if session else None,
-                        session_name=session.name if session else None)
+    return AnalysisLink(
+        record=record,
+        set_key=sets[analysis.set].natural_key() if analysis.set is not None else None,
+        session_started_at=session.started_at if session else None,
+        session_name=session.name if session else None,
+    )

@@ -65,8 +65,9 @@ class ParsedSet:
         return not any((s.reps, s.load, s.duration_s, s.distance_m))
 
 
-def weight_source(headers: set[str], columns: dict[str, WeightUnit],
-                  unit_column: str = "weight unit") -> WeightSource | None:
+def weight_source(
+    headers: set[str], columns: dict[str, WeightUnit], unit_column: str = "weight unit"
+) -> WeightSource | None:
     """The first of ``columns`` (header -> unit) in ``headers``, else the per-row unit column; None if neither."""
     for column, column_unit in columns.items():
         if column in headers:

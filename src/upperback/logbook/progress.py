@@ -139,11 +139,21 @@ class Progress:
         for record in self.records:
             by_exercise[record.exercise][record.kind] = record
         wanted = " ".join(search.lower().split())
-        names = sorted((name for name in by_exercise if wanted in name.lower()),
-                       key=lambda name: (-self.sets_per_exercise.get(name, 0), name))
-        rows = [RecordRow(exercise=name, sets=self.sets_per_exercise.get(name, 0), e1rm=by_exercise[name].get("e1rm"),
-                          heaviest=by_exercise[name].get("heaviest"), most_reps=by_exercise[name].get("most_reps"),
-                          longest=by_exercise[name].get("longest")) for name in names[:limit]]
+        names = sorted(
+            (name for name in by_exercise if wanted in name.lower()),
+            key=lambda name: (-self.sets_per_exercise.get(name, 0), name),
+        )
+        rows = [
+            RecordRow(
+                exercise=name,
+                sets=self.sets_per_exercise.get(name, 0),
+                e1rm=by_exercise[name].get("e1rm"),
+                heaviest=by_exercise[name].get("heaviest"),
+                most_reps=by_exercise[name].get("most_reps"),
+                longest=by_exercise[name].get("longest"),
+            )
+            for name in names[:limit]
+        ]
         return rows, len(names)
 
 
@@ -154,13 +164,18 @@ def binned_volume(weeks: list[WeekVolume], max_bins: int = MAX_BINS) -> list[Vol
     size = next((n for n in BIN_WEEKS if -(-len(weeks) // n) <= max_bins), BIN_WEEKS[-1])
     bins = []
     for start in range(0, len(weeks), size):
-        chunk = weeks[start:start + size]
+        chunk = weeks[start : start + size]
         totals: dict[str, float] = defaultdict(float)
         for week in chunk:
             for muscle, sets in week.hard_sets.items():
                 totals[muscle] += sets
-        bins.append(VolumeBin(start=chunk[0].week_start, weeks=len(chunk),
-                              hard_sets={m: round(total / len(chunk), 1) for m, total in totals.items()}))
+        bins.append(
+            VolumeBin(
+                start=chunk[0].week_start,
+                weeks=len(chunk),
+                hard_sets={m: round(total / len(chunk), 1) for m, total in totals.items()},
+            )
+        )
     return bins
 
 
@@ -183,8 +198,10 @@ def e1rm_history(sets: list[LoggedSet], zone: tzinfo) -> dict[str, list[E1rmPoin
 
 def weekly_volume(sets: list[LoggedSet], library: Library, zone: tzinfo) -> list[WeekVolume]:
     """Hard sets per muscle per ISO week (weeks without training are included as empty)."""
-    roles = {m.id: [(use.muscle, ROLE_WEIGHT[use.role]) for use in m.muscles if use.role in ROLE_WEIGHT]
-             for m in library.movements}
+    roles = {
+        m.id: [(use.muscle, ROLE_WEIGHT[use.role]) for use in m.muscles if use.role in ROLE_WEIGHT]
+        for m in library.movements
+    }
     weeks: dict[date, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for s in sets:
         if s.exercise_id not in roles or not is_hard_set(s):
@@ -210,8 +227,14 @@ def personal_records(sets: list[LoggedSet], labels: dict[str, str], zone: tzinfo
             return
         current = best.get((key, kind))
         if current is None or value > current.value:
-            best[(key, kind)] = PersonalRecord(exercise=labels.get(key, key), kind=kind, value=value, unit=unit,
-                                               day=s.performed_at.astimezone(zone).date(), detail=detail)
+            best[(key, kind)] = PersonalRecord(
+                exercise=labels.get(key, key),
+                kind=kind,
+                value=value,
+                unit=unit,
+                day=s.performed_at.astimezone(zone).date(),
+                detail=detail,
+            )
 
     for s in sets:
         if s.set_type is SetType.WARMUP:
@@ -255,13 +278,20 @@ def exercise_labels(sets: list[LoggedSet], library: Library) -> dict[str, str]:
     return {exercise_key(s): names.get(exercise_key(s), s.exercise_name) for s in sets}
 
 
-def compute_progress(sets: list[LoggedSet], analyses: list[FormAnalysisRecord], library: Library,
-                     zone: tzinfo) -> Progress:
+def compute_progress(
+    sets: list[LoggedSet], analyses: list[FormAnalysisRecord], library: Library, zone: tzinfo
+) -> Progress:
     labels = exercise_labels(sets, library)
     labels.update({m.id: m.name for m in library.movements if m.id not in labels})
     counts: dict[str, int] = defaultdict(int)
     for s in sets:
         counts[labels[exercise_key(s)]] += 1
-    return Progress(labels=labels, e1rm=e1rm_history(sets, zone), weekly_volume=weekly_volume(sets, library, zone),
-                    records=personal_records(sets, labels, zone), fault_trends=fault_trends(analyses),
-                    set_count=len(sets), sets_per_exercise=dict(counts))
+    return Progress(
+        labels=labels,
+        e1rm=e1rm_history(sets, zone),
+        weekly_volume=weekly_volume(sets, library, zone),
+        records=personal_records(sets, labels, zone),
+        fault_trends=fault_trends(analyses),
+        set_count=len(sets),
+        sets_per_exercise=dict(counts),
+    )

@@ -40,8 +40,13 @@ def fault_series(progress: Progress) -> list[tuple[str, list, list[float]]]:
     series = []
     for exercise, points in sorted(progress.fault_trends.items()):
         for code in sorted({c for p in points for c in p.rates}):
-            series.append((f"{progress.labels.get(exercise, exercise)}: {code}",
-                           [p.analysed_at for p in points], [p.rates.get(code, 0.0) for p in points]))
+            series.append(
+                (
+                    f"{progress.labels.get(exercise, exercise)}: {code}",
+                    [p.analysed_at for p in points],
+                    [p.rates.get(code, 0.0) for p in points],
+                )
+            )
     return series
 
 
@@ -68,11 +73,11 @@ def png_figure(progress: Progress) -> Figure:
     for n, muscle in enumerate(muscles):
         width = bins[0].weeks * 7 * 0.8 / len(muscles) if bins else 1
         starts = [b.start + timedelta(days=bins[0].weeks * 7 * 0.1 + n * width) for b in bins]
-        volume_axes.bar(starts, [b.hard_sets.get(muscle, 0.0) for b in bins], width=width, align="edge",
-                        label=muscle)
+        volume_axes.bar(starts, [b.hard_sets.get(muscle, 0.0) for b in bins], width=width, align="edge", label=muscle)
     if bins:
-        volume_axes.set_xlim(bins[0].start - timedelta(days=EDGE_DAYS),
-                             bins[-1].start + timedelta(weeks=bins[-1].weeks, days=EDGE_DAYS))
+        volume_axes.set_xlim(
+            bins[0].start - timedelta(days=EDGE_DAYS), bins[-1].start + timedelta(weeks=bins[-1].weeks, days=EDGE_DAYS)
+        )
         if bins[0].weeks > 1:
             volume_axes.set_title(f"{PANEL_TITLES[1]} ({bins[0].weeks}-week averages)")
     for label, times, rates in fault_series(progress):
@@ -92,16 +97,35 @@ def write_html(progress: Progress, path: Path) -> Path:
     figure = make_subplots(rows=3, cols=1, subplot_titles=PANEL_TITLES, vertical_spacing=0.08)
     for key in top_exercises(progress):
         points = progress.e1rm[key]
-        figure.add_trace(go.Scatter(x=[p.day for p in points], y=[round(p.e1rm_kg, 1) for p in points],
-                                    mode="lines+markers", name=progress.labels[key], legendgroup="e1rm",
-                                    customdata=[f"{p.load_kg:.1f} kg x {p.reps}" for p in points],
-                                    hovertemplate="%{x}: %{y} kg (%{customdata})"), row=1, col=1)
+        figure.add_trace(
+            go.Scatter(
+                x=[p.day for p in points],
+                y=[round(p.e1rm_kg, 1) for p in points],
+                mode="lines+markers",
+                name=progress.labels[key],
+                legendgroup="e1rm",
+                customdata=[f"{p.load_kg:.1f} kg x {p.reps}" for p in points],
+                hovertemplate="%{x}: %{y} kg (%{customdata})",
+            ),
+            row=1,
+            col=1,
+        )
     weeks = [w.week_start for w in progress.weekly_volume]
     for muscle in top_muscles(progress):
-        figure.add_trace(go.Scatter(x=weeks, y=[w.hard_sets.get(muscle, 0.0) for w in progress.weekly_volume],
-                                    mode="lines", name=muscle, legendgroup="volume"), row=2, col=1)
+        figure.add_trace(
+            go.Scatter(
+                x=weeks,
+                y=[w.hard_sets.get(muscle, 0.0) for w in progress.weekly_volume],
+                mode="lines",
+                name=muscle,
+                legendgroup="volume",
+            ),
+            row=2,
+            col=1,
+        )
     for label, times, rates in fault_series(progress):
-        figure.add_trace(go.Scatter(x=times, y=rates, mode="lines+markers", name=label, legendgroup="faults"),
-                         row=3, col=1)
+        figure.add_trace(
+            go.Scatter(x=times, y=rates, mode="lines+markers", name=label, legendgroup="faults"), row=3, col=1
+        )
     figure.update_layout(height=1100, title="upperback progress", legend={"groupclick": "toggleitem"})
     return atomic_write_text(path, figure.to_html(include_plotlyjs=True, full_html=True))

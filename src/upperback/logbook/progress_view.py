@@ -27,8 +27,14 @@ def _e1rm_table(progress: Progress) -> Table:
         first, latest = points[0], points[-1]
         best = max(p.e1rm_kg for p in points)
         change = (latest.e1rm_kg - first.e1rm_kg) / first.e1rm_kg
-        table.add_row(progress.labels.get(key, key), f"{first.e1rm_kg:.1f} kg", f"{latest.e1rm_kg:.1f} kg",
-                      f"{best:.1f} kg", f"{change:+.0%}", str(len(points)))
+        table.add_row(
+            progress.labels.get(key, key),
+            f"{first.e1rm_kg:.1f} kg",
+            f"{latest.e1rm_kg:.1f} kg",
+            f"{best:.1f} kg",
+            f"{change:+.0%}",
+            str(len(points)),
+        )
     return table
 
 
@@ -52,8 +58,9 @@ def _records_table(progress: Progress) -> Table:
     for column in ("Exercise", "Sets", "Estimated 1RM", "Heaviest", "Most reps", "Longest"):
         table.add_column(column)
     for row in rows:
-        table.add_row(row.exercise, str(row.sets), *(_record(r) for r in (row.e1rm, row.heaviest, row.most_reps,
-                                                                          row.longest)))
+        table.add_row(
+            row.exercise, str(row.sets), *(_record(r) for r in (row.e1rm, row.heaviest, row.most_reps, row.longest))
+        )
     return table
 
 
@@ -71,8 +78,9 @@ def _faults_table(progress: Progress) -> Table:
     for exercise, points in sorted(progress.fault_trends.items()):
         for code in sorted({c for p in points for c in p.rates}):
             first, latest = points[0], points[-1]
-            table.add_row(progress.labels.get(exercise, exercise), code, _rate(first, code), _rate(latest, code),
-                          str(len(points)))
+            table.add_row(
+                progress.labels.get(exercise, exercise), code, _rate(first, code), _rate(latest, code), str(len(points))
+            )
     return table
 
 

@@ -36,14 +36,32 @@ from upperback.units import WeightUnit
 
 DATE_COLUMNS = ("date",)
 FORMAT = "strong"
-SET_TYPES = {"w": SetType.WARMUP, "warm_up": SetType.WARMUP, "warmup": SetType.WARMUP, "d": SetType.DROP,
-             "drop_set": SetType.DROP, "dropset": SetType.DROP, "f": SetType.FAILURE, "failure": SetType.FAILURE,
-             "normal": SetType.NORMAL}
+SET_TYPES = {
+    "w": SetType.WARMUP,
+    "warm_up": SetType.WARMUP,
+    "warmup": SetType.WARMUP,
+    "d": SetType.DROP,
+    "drop_set": SetType.DROP,
+    "dropset": SetType.DROP,
+    "f": SetType.FAILURE,
+    "failure": SetType.FAILURE,
+    "normal": SetType.NORMAL,
+}
 NOT_A_SET = {"rest timer", "note", "notes"}
-_WEIGHT_COLUMNS = {"weight (kg)": WeightUnit.KG, "weight (kgs)": WeightUnit.KG, "weight (lbs)": WeightUnit.LB,
-                   "weight (lb)": WeightUnit.LB}
-_DISTANCE_COLUMNS = {"distance (meters)": "m", "distance (m)": "m", "distance (km)": "km",
-                     "distance (miles)": "mi", "distance (mi)": "mi", "distance (feet)": "ft"}
+_WEIGHT_COLUMNS = {
+    "weight (kg)": WeightUnit.KG,
+    "weight (kgs)": WeightUnit.KG,
+    "weight (lbs)": WeightUnit.LB,
+    "weight (lb)": WeightUnit.LB,
+}
+_DISTANCE_COLUMNS = {
+    "distance (meters)": "m",
+    "distance (m)": "m",
+    "distance (km)": "km",
+    "distance (miles)": "mi",
+    "distance (mi)": "mi",
+    "distance (feet)": "ft",
+}
 
 
 def matches(headers: set[str]) -> bool:
@@ -91,8 +109,7 @@ def _set_type(order: str) -> SetType:
         return SetType.NORMAL
     kind = SET_TYPES.get(order.lower())
     if kind is None:
-        raise ValueProblem(f"Set Order '{order}' is neither a set number nor W, D or F (WARM_UP, DROP_SET, "
-                           "FAILURE)")
+        raise ValueProblem(f"Set Order '{order}' is neither a set number nor W, D or F (WARM_UP, DROP_SET, FAILURE)")
     return kind
 
 

@@ -18,14 +18,27 @@ from upperback.files import atomic_write_text
 from upperback.store import LoggedSet, SessionRecord, SetType, Store
 from upperback.units import METRES_PER, WeightUnit, weight_in
 
-HEADER = ["Date", "Workout Name", "Duration", "Exercise Name", "Set Order", "Weight", "Reps", "Distance",
-          "Seconds", "Notes", "Workout Notes", "RPE"]
+HEADER = [
+    "Date",
+    "Workout Name",
+    "Duration",
+    "Exercise Name",
+    "Set Order",
+    "Weight",
+    "Reps",
+    "Distance",
+    "Seconds",
+    "Notes",
+    "Workout Notes",
+    "RPE",
+]
 SET_ORDER_LETTERS = {SetType.WARMUP: "W", SetType.DROP: "D", SetType.FAILURE: "F"}
 LOOSE_WORKOUT_NAME = "upperback log"
 
 
-def strong_rows(sets: list[LoggedSet], sessions: list[SessionRecord], zone: tzinfo,
-                unit: WeightUnit = WeightUnit.KG) -> list[list[str]]:
+def strong_rows(
+    sets: list[LoggedSet], sessions: list[SessionRecord], zone: tzinfo, unit: WeightUnit = WeightUnit.KG
+) -> list[list[str]]:
     """One CSV row per set; sets without a session are grouped into one workout per day."""
     by_id = {s.id: s for s in sessions}
     first_loose: dict = {}
@@ -40,12 +53,24 @@ def strong_rows(sets: list[LoggedSet], sessions: list[SessionRecord], zone: tzin
         if s.set_type is SetType.NORMAL:
             normal_count[(workout, s.exercise_name)] += 1
         order = SET_ORDER_LETTERS.get(s.set_type) or str(normal_count[(workout, s.exercise_name)])
-        rows.append([
-            session.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), session.name,
-            _duration(session), s.exercise_name, order, _number(_load_in(s, unit), "0"), _number(s.reps, "0"),
-            _number(s.distance_m / METRES_PER["km" if unit == WeightUnit.KG else "mi"] if s.distance_m else None, "0"),
-            _number(s.duration_s, "0"), s.notes, session.notes, _number(s.rpe),
-        ])
+        rows.append(
+            [
+                session.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                session.name,
+                _duration(session),
+                s.exercise_name,
+                order,
+                _number(_load_in(s, unit), "0"),
+                _number(s.reps, "0"),
+                _number(
+                    s.distance_m / METRES_PER["km" if unit == WeightUnit.KG else "mi"] if s.distance_m else None, "0"
+                ),
+                _number(s.duration_s, "0"),
+                s.notes,
+                session.notes,
+                _number(s.rpe),
+            ]
+        )
     return rows
 
 
@@ -77,5 +102,3 @@ def _duration(session: SessionRecord) -> str:
     minutes = round((session.ended_at - session.started_at).total_seconds() / 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h {minutes}m" if hours else f"{minutes}m"
-
-

@@ -47,15 +47,18 @@ def units_read(parsed: ParsedExport, assumed_unit: WeightUnit) -> UnitsRead:
     if source is not None:
         counts = ", ".join(f"{n:,} sets in {u}" for u, n in units.most_common())
         return UnitsRead(f"Weights read in the unit each row names in its '{source.column}' column: {counts}.", True)
-    sentence = (f"The file does not say which unit its weights are in; they were read as {assumed_unit} "
-                f"(--unit {assumed_unit}).")
+    sentence = (
+        f"The file does not say which unit its weights are in; they were read as {assumed_unit} "
+        f"(--unit {assumed_unit})."
+    )
     other = WeightUnit.LB if assumed_unit == WeightUnit.KG else WeightUnit.KG
     loads = [s.set.load for s in parsed.sets if s.set.load]
     reasons = _looks_like_pounds(loads) if assumed_unit == WeightUnit.KG else []
     if not reasons:
         return UnitsRead(sentence, False)
-    return UnitsRead(sentence, False, warning=f"These weights look like pounds: {'; '.join(reasons)}.",
-                     suggested_unit=other)
+    return UnitsRead(
+        sentence, False, warning=f"These weights look like pounds: {'; '.join(reasons)}.", suggested_unit=other
+    )
 
 
 def _looks_like_pounds(loads: list[float]) -> list[str]:
@@ -67,8 +70,10 @@ def _looks_like_pounds(loads: list[float]) -> list[str]:
     whole = [round(v) for v in loads if _multiple(v, 1.0)]
     odd_fives = sum(1 for v in whole if v % 10 == 5) / len(whole) if whole else 0.0
     if fives >= POUND_STEP_SHARE and odd_fives >= POUND_ODD_FIVE_SHARE:
-        reasons.append(f"{fives:.0%} are in 5 lb plate steps and {odd_fives:.0%} of them end in 5, like a "
-                       "45 lb bar with pairs of plates")
+        reasons.append(
+            f"{fives:.0%} are in 5 lb plate steps and {odd_fives:.0%} of them end in 5, like a "
+            "45 lb bar with pairs of plates"
+        )
     return reasons
 
 

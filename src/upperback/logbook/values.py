@@ -11,13 +11,30 @@ from dateutil import parser as date_parser
 from upperback.units import METRES_PER, WeightUnit
 
 _UNIT_WORDS = {
-    "kg": "kg", "kgs": "kg", "kilograms": "kg", "lb": "lb", "lbs": "lb", "pounds": "lb",
-    "m": "m", "meters": "m", "metres": "m", "km": "km", "kilometers": "km", "kilometres": "km",
-    "mi": "mi", "mile": "mi", "miles": "mi", "ft": "ft", "feet": "ft", "yd": "yd", "yards": "yd",
+    "kg": "kg",
+    "kgs": "kg",
+    "kilograms": "kg",
+    "lb": "lb",
+    "lbs": "lb",
+    "pounds": "lb",
+    "m": "m",
+    "meters": "m",
+    "metres": "m",
+    "km": "km",
+    "kilometers": "km",
+    "kilometres": "km",
+    "mi": "mi",
+    "mile": "mi",
+    "miles": "mi",
+    "ft": "ft",
+    "feet": "ft",
+    "yd": "yd",
+    "yards": "yd",
 }
 _DURATION_PART = re.compile(r"(\d+(?:[.,]\d+)?)\s*(h|m|s)\b")
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
 _SPACES = re.compile(r"[\s\u202f\u00a0]+")
+
 
 class _Months(date_parser.parserinfo):
     """dateutil's English names plus the month names apps write in other languages (German,
@@ -25,10 +42,33 @@ class _Months(date_parser.parserinfo):
 
     # dateutil's stub allows 2 or 3 names a month; its parser reads any number.
     MONTHS: list[tuple[str, ...]] = [  # type: ignore[assignment]
-        ("Jan", "January", "Januar", "Jänner", "janv", "janvier", "ene", "enero", "gen", "gennaio", "janeiro",
-         "januari"),
-        ("Feb", "February", "Februar", "févr", "fevr", "février", "febrero", "febbraio", "fev", "fevereiro",
-         "februari"),
+        (
+            "Jan",
+            "January",
+            "Januar",
+            "Jänner",
+            "janv",
+            "janvier",
+            "ene",
+            "enero",
+            "gen",
+            "gennaio",
+            "janeiro",
+            "januari",
+        ),
+        (
+            "Feb",
+            "February",
+            "Februar",
+            "févr",
+            "fevr",
+            "février",
+            "febrero",
+            "febbraio",
+            "fev",
+            "fevereiro",
+            "februari",
+        ),
         ("Mar", "March", "Mär", "Mrz", "März", "mars", "marzo", "março", "mrt", "maart"),
         ("Apr", "April", "avr", "avril", "abr", "abril", "aprile"),
         ("May", "Mai", "mei", "mayo", "mag", "maggio", "maio"),
@@ -38,8 +78,20 @@ class _Months(date_parser.parserinfo):
         ("Sep", "Sept", "September", "sept", "septembre", "septiembre", "set", "settembre", "setembro"),
         ("Oct", "October", "Okt", "Oktober", "octobre", "octubre", "ott", "ottobre", "out", "outubro", "okt"),
         ("Nov", "November", "novembre", "noviembre", "novembro"),
-        ("Dec", "December", "Dez", "Dezember", "déc", "dec", "décembre", "dic", "diciembre", "dicembre", "dez",
-         "dezembro"),
+        (
+            "Dec",
+            "December",
+            "Dez",
+            "Dezember",
+            "déc",
+            "dec",
+            "décembre",
+            "dic",
+            "diciembre",
+            "dicembre",
+            "dez",
+            "dezembro",
+        ),
     ]
 
 
@@ -144,15 +196,19 @@ def local_datetime(text: str, zone: tzinfo, what: str = "date", day_first: bool 
         raise ValueProblem(f"{what} '{text}' is not a date with a year (e.g. 2024-03-05 18:30:00)")
     numeric = _NUMERIC_DAY_MONTH.match(cleaned)
     if day_first is None and numeric and numeric.group(1) != numeric.group(2) and max(map(int, numeric.groups())) <= 12:
-        raise ValueProblem(f"{what} '{text}' could be day/month or month/day and no date in the file tells "
-                           "which; export the file again from the app (it writes dates like 2024-03-05 or "
-                           "5 Mar 2024)")
+        raise ValueProblem(
+            f"{what} '{text}' could be day/month or month/day and no date in the file tells "
+            "which; export the file again from the app (it writes dates like 2024-03-05 or "
+            "5 Mar 2024)"
+        )
     try:
-        parsed = date_parser.parse(_ABBREVIATION_DOT.sub(" ", cleaned) if not numeric else cleaned,
-                                   parserinfo=_MONTH_NAMES, dayfirst=bool(day_first))
+        parsed = date_parser.parse(
+            _ABBREVIATION_DOT.sub(" ", cleaned) if not numeric else cleaned,
+            parserinfo=_MONTH_NAMES,
+            dayfirst=bool(day_first),
+        )
     except (ValueError, ArithmeticError):  # dateutil's Decimal maths fails on huge numbers, too
-        raise ValueProblem(f"{what} '{text}' is not a date this importer can read "
-                           "(e.g. 2024-03-05 18:30:00)") from None
+        raise ValueProblem(f"{what} '{text}' is not a date this importer can read (e.g. 2024-03-05 18:30:00)") from None
     if parsed.tzinfo is not None:
         return parsed.astimezone(zone)
     return parsed.replace(tzinfo=zone)

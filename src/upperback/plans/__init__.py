@@ -32,11 +32,18 @@ __all__ = [
 ]
 
 _HOMES = {
-    "Item": "models", "Programme": "models", "PlannedSession": "models",
-    "LOADED_HINGE": "profile", "Goal": "profile", "Profile": "profile", "parse_profile": "profile",
+    "Item": "models",
+    "Programme": "models",
+    "PlannedSession": "models",
+    "LOADED_HINGE": "profile",
+    "Goal": "profile",
+    "Profile": "profile",
+    "parse_profile": "profile",
     "update_profile": "profile",
     "build_programme": "programme",
-    "DayPlan": "session", "ImpossibleProfileError": "session", "build_session": "session",
+    "DayPlan": "session",
+    "ImpossibleProfileError": "session",
+    "build_session": "session",
 }
 
 

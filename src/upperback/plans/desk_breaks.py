@@ -37,8 +37,10 @@ def desk_breaks(profile: Profile, library: Library) -> list[DeskBreak]:
     ]
     routines = []
     for name, parts in plans:
-        items = [_item(profile, library, movement, variant, reps) for (movement, variant), reps in
-                 ((part, reps) for part, reps in parts if part is not None)]
+        items = [
+            _item(profile, library, movement, variant, reps)
+            for (movement, variant), reps in ((part, reps) for part, reps in parts if part is not None)
+        ]
         if items:
             routines.append(DeskBreak(name=name, when=WHEN, items=items, seconds=session_seconds(items)))
     return routines
@@ -48,9 +50,13 @@ def _seated(profile: Profile, movement: Movement, have: set[Equipment]) -> tuple
     """The movement's easiest variant that is done on a chair."""
     if profile.avoids(movement):
         return None
-    seated = [v for v in movement.variants
-              if variant_fits(v, have) and not profile.avoids(movement, v)
-              and any(Equipment.CHAIR in need.any_of for need in v.needs)]
+    seated = [
+        v
+        for v in movement.variants
+        if variant_fits(v, have)
+        and not profile.avoids(movement, v)
+        and any(Equipment.CHAIR in need.any_of for need in v.needs)
+    ]
     return (movement, min(seated, key=lambda v: v.difficulty)) if seated else None
 
 
@@ -63,8 +69,11 @@ def _band_only(profile: Profile, library: Library, have: set[Equipment]) -> tupl
             continue
         for variant in movement.variants:
             needs = {item for need in variant.needs for item in need.any_of}
-            if needs == {Equipment.RESISTANCE_BAND} and not variant.loaded_hinge \
-                    and not profile.avoids(movement, variant):
+            if (
+                needs == {Equipment.RESISTANCE_BAND}
+                and not variant.loaded_hinge
+                and not profile.avoids(movement, variant)
+            ):
                 return movement, variant
     return None
 
@@ -73,11 +82,25 @@ def _item(profile: Profile, library: Library, movement: Movement, variant: Varia
     cls = exercise_class(movement, library)
     loaded = movement.category is Category.STRENGTH
     pace = 4.0 if loaded else mobility_dose(movement.id, variant.id).rep_s
-    reason = ("Light: stop with five or more reps to spare; this is a break, not a work set."
-              if loaded else f"{variant.summary}")
-    item = Item(movement_id=movement.id, movement_name=movement.name, variant_id=variant.id,
-                variant_name=variant.name, block="desk-break", exercise_class=cls, sets=1,
-                work=Span(reps, reps), unit="reps", per_side=variant.per_side, rest_s=0, pace_s=pace,
-                load=make_load(profile, variant, cls, band_index=0) if loaded else None,
-                reasons=[Reason(topic="dose", text=reason)])
+    reason = (
+        "Light: stop with five or more reps to spare; this is a break, not a work set."
+        if loaded
+        else f"{variant.summary}"
+    )
+    item = Item(
+        movement_id=movement.id,
+        movement_name=movement.name,
+        variant_id=variant.id,
+        variant_name=variant.name,
+        block="desk-break",
+        exercise_class=cls,
+        sets=1,
+        work=Span(reps, reps),
+        unit="reps",
+        per_side=variant.per_side,
+        rest_s=0,
+        pace_s=pace,
+        load=make_load(profile, variant, cls, band_index=0) if loaded else None,
+        reasons=[Reason(topic="dose", text=reason)],
+    )
     return timed(item)

@@ -74,8 +74,7 @@ class Tempo:
     def slower(self, steps: int) -> Tempo:
         """The tempo made harder by ``steps`` progression steps: each adds a second to the
         lowering; the second step also lengthens the hold at the top."""
-        return Tempo(self.lift_s, self.hold_s + (1 if steps >= 2 else 0), self.lower_s + steps,
-                     self.pause_s)
+        return Tempo(self.lift_s, self.hold_s + (1 if steps >= 2 else 0), self.lower_s + steps, self.pause_s)
 
     def __str__(self) -> str:
         parts = [f"lift {self.lift_s:g} s"]

@@ -23,35 +23,74 @@ def _kg(first: float, last: float, step: float) -> list[float]:
 EXAMPLE_PROFILES: dict[str, tuple[str, Profile]] = {
     "desk-worker-band": (
         "A desk worker with only a resistance band and 15 minutes",
-        parse_profile({"equipment": ["resistance-band"], "bands": ["medium"], "level": "beginner",
-                       "goal": "posture", "days_per_week": 3, "minutes_per_session": 15,
-                       "desk_worker": True}),
+        parse_profile(
+            {
+                "equipment": ["resistance-band"],
+                "bands": ["medium"],
+                "level": "beginner",
+                "goal": "posture",
+                "days_per_week": 3,
+                "minutes_per_session": 15,
+                "desk_worker": True,
+            }
+        ),
     ),
     "beginner-light-dumbbells": (
         "A beginner with a set of light dumbbells and a chair",
-        parse_profile({"equipment": ["dumbbells", "chair"], "dumbbell_kg": [2, 3, 4, 5, 6, 8],
-                       "level": "beginner", "goal": "muscle", "days_per_week": 3,
-                       "minutes_per_session": 30}),
+        parse_profile(
+            {
+                "equipment": ["dumbbells", "chair"],
+                "dumbbell_kg": [2, 3, 4, 5, 6, 8],
+                "level": "beginner",
+                "goal": "muscle",
+                "days_per_week": 3,
+                "minutes_per_session": 30,
+            }
+        ),
     ),
     "intermediate-barbell": (
         "An intermediate gym-goer with a barbell, dumbbells and a bench, training for strength",
-        parse_profile({"equipment": ["barbell", "dumbbells", "bench"], "dumbbell_kg": _kg(2.5, 30, 2.5),
-                       "level": "intermediate", "goal": "strength", "days_per_week": 3,
-                       "minutes_per_session": 60}),
+        parse_profile(
+            {
+                "equipment": ["barbell", "dumbbells", "bench"],
+                "dumbbell_kg": _kg(2.5, 30, 2.5),
+                "level": "intermediate",
+                "goal": "strength",
+                "days_per_week": 3,
+                "minutes_per_session": 60,
+            }
+        ),
     ),
     "advanced-lifter": (
         "An advanced lifter in a full gym, training for muscle five days a week",
-        parse_profile({"equipment": ["barbell", "dumbbells", "kettlebell", "bench", "resistance-band"],
-                       "dumbbell_kg": _kg(2, 40, 2), "kettlebell_kg": _kg(8, 32, 4),
-                       "bands": ["light", "medium", "heavy"], "level": "advanced", "goal": "muscle",
-                       "days_per_week": 5, "minutes_per_session": 60}),
+        parse_profile(
+            {
+                "equipment": ["barbell", "dumbbells", "kettlebell", "bench", "resistance-band"],
+                "dumbbell_kg": _kg(2, 40, 2),
+                "kettlebell_kg": _kg(8, 32, 4),
+                "bands": ["light", "medium", "heavy"],
+                "level": "advanced",
+                "goal": "muscle",
+                "days_per_week": 5,
+                "minutes_per_session": 60,
+            }
+        ),
     ),
     "no-loaded-hinge": (
         "Someone who must avoid loaded hinging, with dumbbells, a band and a chair at home",
-        parse_profile({"equipment": ["dumbbells", "resistance-band", "chair"],
-                       "dumbbell_kg": _kg(4, 20, 2), "bands": ["light", "medium", "heavy"],
-                       "level": "intermediate", "goal": "muscle", "days_per_week": 3,
-                       "minutes_per_session": 40, "avoid": ["loaded-hinge"], "desk_worker": True}),
+        parse_profile(
+            {
+                "equipment": ["dumbbells", "resistance-band", "chair"],
+                "dumbbell_kg": _kg(4, 20, 2),
+                "bands": ["light", "medium", "heavy"],
+                "level": "intermediate",
+                "goal": "muscle",
+                "days_per_week": 3,
+                "minutes_per_session": 40,
+                "avoid": ["loaded-hinge"],
+                "desk_worker": True,
+            }
+        ),
     ),
 }
 
@@ -68,8 +107,11 @@ def examples_document(weeks: int = 6, now: datetime | None = None) -> str:
         f"`upperback plan --weeks {weeks}` prints for that profile before any training is logged "
         "(loads are then worked out from the log, one step at a time).",
         "",
-        "Contents: " + "; ".join(f"[{title}](#{n}-{_anchor(title)})"
-                                 for n, (title, _) in enumerate(EXAMPLE_PROFILES.values(), start=1)) + ".",
+        "Contents: "
+        + "; ".join(
+            f"[{title}](#{n}-{_anchor(title)})" for n, (title, _) in enumerate(EXAMPLE_PROFILES.values(), start=1)
+        )
+        + ".",
         "",
     ]
     for number, (title, profile) in enumerate(EXAMPLE_PROFILES.values(), start=1):
@@ -95,13 +137,22 @@ def plan_checks(programme: Programme, library: Library) -> list[str]:
         "Weekly hard sets for the rhomboids and middle trapezius in build weeks: "
         + ", ".join(f"{value:g}" for value in build)
         + f" (target {MIN_WEEKLY_SETS}-{MAX_WEEKLY_SETS}); "
-        + (f"deload week{'s' if len(deloads) > 1 else ''} "
-           + ", ".join(str(w.number) for w in deloads) + ": "
-           + ", ".join(f"{key_muscle_sets(w.back_sets):g}" for w in deloads) + "."
-           if deloads else "no deload within these weeks."),
-        "Every exercise is possible with: " + ", ".join(e.value for e in profile.equipment)
-        + (" (plus the desk chair for desk breaks)." if profile.desk_worker
-           and Equipment.CHAIR not in profile.equipment_set else "."),
+        + (
+            f"deload week{'s' if len(deloads) > 1 else ''} "
+            + ", ".join(str(w.number) for w in deloads)
+            + ": "
+            + ", ".join(f"{key_muscle_sets(w.back_sets):g}" for w in deloads)
+            + "."
+            if deloads
+            else "no deload within these weeks."
+        ),
+        "Every exercise is possible with: "
+        + ", ".join(e.value for e in profile.equipment)
+        + (
+            " (plus the desk chair for desk breaks)."
+            if profile.desk_worker and Equipment.CHAIR not in profile.equipment_set
+            else "."
+        ),
         "Variants used: " + ", ".join(sorted(library.variant(v)[1].name for v in variants)) + ".",
     ]
     if profile.avoids_loaded_hinge:

@@ -70,8 +70,9 @@ def to_ics(programme: Programme, start: date, at: time = DEFAULT_TIME) -> bytes:
 
 def to_markdown(programme: Programme, heading_level: int = 1) -> str:
     """The programme as Markdown; ``heading_level`` shifts all headings (for embedding)."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
-                      keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True
+    )
     text = env.get_template("plan.md.j2").render(**_context(programme), heading="#" * heading_level)
     text = "\n".join(line.rstrip() for line in text.splitlines())
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
@@ -83,8 +84,9 @@ def to_html(programme: Programme) -> str:
     return env.get_template("plan.html.j2").render(**_context(programme))
 
 
-def write_export(programme: Programme, fmt: Format, path: Path, start: date | None = None,
-                 at: time = DEFAULT_TIME) -> None:
+def write_export(
+    programme: Programme, fmt: Format, path: Path, start: date | None = None, at: time = DEFAULT_TIME
+) -> None:
     """Write the export atomically: a reader never sees half a file and an old one survives errors."""
     if fmt not in FORMATS:
         raise UpperbackError(f"Unknown export format '{fmt}'; use one of {', '.join(FORMATS)}.")
@@ -103,10 +105,19 @@ def _context(programme: Programme) -> dict:
     weeks = []
     for week in programme.weeks:
         key = min(week.back_sets.get(m, 0.0) for m in KEY_BACK_MUSCLES)
-        days = ", ".join(f"day {d.offset_days + 1} " + (d.session.label if d.session.kind == "training"
-                                                        else "mobility") for d in week.days)
-        weeks.append({"number": week.number, "focus": "deload" if week.deload else "build",
-                      "rir": week.rir, "key_sets": f"{key:g}", "days": days})
+        days = ", ".join(
+            f"day {d.offset_days + 1} " + (d.session.label if d.session.kind == "training" else "mobility")
+            for d in week.days
+        )
+        weeks.append(
+            {
+                "number": week.number,
+                "focus": "deload" if week.deload else "build",
+                "rir": week.rir,
+                "key_sets": f"{key:g}",
+                "days": days,
+            }
+        )
     sessions, seen = [], set()
     for day in first.days:
         key = (day.session.kind, day.session.label)
@@ -121,6 +132,13 @@ def _context(programme: Programme) -> dict:
                 break
     rows = profile_rows(programme.profile)
     muscles = ", ".join(f"{name} {sets:g}" for name, sets in first.back_sets.items())
-    return {"title": f"Upper-back programme: {len(programme.weeks)} weeks", "programme": programme,
-            "profile_rows": rows, "weeks": weeks, "sessions": sessions, "deload_session": deload_session,
-            "deload_weeks": [w for w in programme.weeks if w.deload_reason], "muscles": muscles}
+    return {
+        "title": f"Upper-back programme: {len(programme.weeks)} weeks",
+        "programme": programme,
+        "profile_rows": rows,
+        "weeks": weeks,
+        "sessions": sessions,
+        "deload_session": deload_session,
+        "deload_weeks": [w for w in programme.weeks if w.deload_reason],
+        "muscles": muscles,
+    }

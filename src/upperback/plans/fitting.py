@@ -29,7 +29,6 @@ from upperback.plans.models import Item
 from upperback.plans.profile import Goal
 from upperback.plans.timing import item_seconds, session_seconds
 
-
 FILL_TOLERANCE_S = 5 * 60
 """A session within this of the user's minutes fills them; a shorter one says why it is short."""
 
@@ -48,8 +47,9 @@ def timed(item: Item, **changes) -> Item:
     return updated.model_copy(update={"seconds": item_seconds(updated)})
 
 
-def fit_session(items: list[Item], limit_s: int, goal: Goal, short_warm_up: Callable[[Item], Item]
-                ) -> tuple[list[Item], list[str]]:
+def fit_session(
+    items: list[Item], limit_s: int, goal: Goal, short_warm_up: Callable[[Item], Item]
+) -> tuple[list[Item], list[str]]:
     """The items trimmed until they fit ``limit_s``, with one note per trim made."""
     notes: list[str] = []
     items = list(items)
@@ -95,14 +95,16 @@ def fit_session(items: list[Item], limit_s: int, goal: Goal, short_warm_up: Call
             return items, notes
 
     while not fits():
-        main = [i for i, item in enumerate(items)
-                if item.hard and item.sets > MIN_HARD_SETS_PER_EXERCISE]
+        main = [i for i, item in enumerate(items) if item.hard and item.sets > MIN_HARD_SETS_PER_EXERCISE]
         if not main:
             raise SessionTooLong(session_seconds(items))
         index = max(main, key=lambda i: (items[i].sets, items[i].exercise_class is ExerciseClass.ISOLATION))
         items[index] = timed(items[index], sets=items[index].sets - 1)
-    notes.append("Fewer working sets than planned, to fit your time: "
-                 + ", ".join(f"{item.variant_name} {item.sets}" for item in items if item.hard) + ".")
+    notes.append(
+        "Fewer working sets than planned, to fit your time: "
+        + ", ".join(f"{item.variant_name} {item.sets}" for item in items if item.hard)
+        + "."
+    )
     return items, notes
 
 
@@ -115,7 +117,7 @@ def fill_session(items: list[Item], limit_s: int, why_short: str) -> tuple[list[
     if carry is not None and limit_s - session_seconds(items) > FILL_TOLERANCE_S:
         added = 0
         while items[carry].sets < MAX_CARRY_SETS:
-            longer = items[:carry] + [timed(items[carry], sets=items[carry].sets + 1)] + items[carry + 1:]
+            longer = items[:carry] + [timed(items[carry], sets=items[carry].sets + 1)] + items[carry + 1 :]
             if session_seconds(longer) > limit_s:
                 break
             items, added = longer, added + 1

@@ -92,10 +92,16 @@ class _Quit(Exception):
 class GuidedSession:
     """Walks through one planned session, logging every set to ``store`` as it is entered."""
 
-    def __init__(self, session: PlannedSession, store: Store, io: SessionIO, console: Console,
-                 library: Library | None = None,
-                 wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 resume: Unfinished | None = None) -> None:
+    def __init__(
+        self,
+        session: PlannedSession,
+        store: Store,
+        io: SessionIO,
+        console: Console,
+        library: Library | None = None,
+        wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        resume: Unfinished | None = None,
+    ) -> None:
         """With ``resume``, carry on with that stopped session: its logged sets are skipped and
         new ones join the same training session."""
         self.session = resume.session if resume else session
@@ -112,8 +118,9 @@ class GuidedSession:
         if self.resume is not None:
             session_id = self.resume.session_id
         else:
-            session_id = self.store.start_session(f"upperback: {self.session.title}", source="session",
-                                                  started_at=self.wall_clock())
+            session_id = self.store.start_session(
+                f"upperback: {self.session.title}", source="session", started_at=self.wall_clock()
+            )
         finished = False
         try:
             self._intro()
@@ -135,16 +142,20 @@ class GuidedSession:
 
     def _intro(self) -> None:
         tips = [f"• {tip.title}" for tip in self.library.guidance.before_lifting]
-        plan = [f"{n}. {item.variant_name}: {item.dose_text}" for n, item in
-                enumerate(self.session.items, start=1)]
-        body = Group(Text(f"About {self.session.minutes} minutes.", style="bold"), Text("\n".join(plan)),
-                     Text("\nBefore you start:\n" + "\n".join(tips), style="dim"))
+        plan = [f"{n}. {item.variant_name}: {item.dose_text}" for n, item in enumerate(self.session.items, start=1)]
+        body = Group(
+            Text(f"About {self.session.minutes} minutes.", style="bold"),
+            Text("\n".join(plan)),
+            Text("\nBefore you start:\n" + "\n".join(tips), style="dim"),
+        )
         title = self.session.title + (" (deload)" if self.session.deload else "")
         self.console.print(Panel(body, title=title))
         if self.resume is not None:
             saved = self.resume.planned_sets - self.resume.sets_left
-            self.console.print(f"Carrying on: {saved} of {self.resume.planned_sets} sets are already saved; "
-                               "the next one is where you stopped.")
+            self.console.print(
+                f"Carrying on: {saved} of {self.resume.planned_sets} sets are already saved; "
+                "the next one is where you stopped."
+            )
         self.console.print("Press Enter at a timer to skip it; type q at any prompt to stop.")
         self._ask("Press Enter to begin ")
 
@@ -204,14 +215,24 @@ class GuidedSession:
 
         band = item.load.band if item.load else None
         load = values["load"]
-        self.store.log_set(LoggedSet(
-            performed_at=self.wall_clock(), exercise_id=item.movement_id,
-            exercise_name=item.movement_name, variant_id=item.variant_id, set_index=number,
-            set_type="warmup" if item.block == "warm-up" else "normal", reps=values["reps"],
-            load=load, load_unit="kg" if load is not None else None, duration_s=values["duration"],
-            rpe=values["rpe"], notes=set_notes(band, item.tempo_step, self.session.deload),
-            session_id=session_id,
-            source="session"))
+        self.store.log_set(
+            LoggedSet(
+                performed_at=self.wall_clock(),
+                exercise_id=item.movement_id,
+                exercise_name=item.movement_name,
+                variant_id=item.variant_id,
+                set_index=number,
+                set_type="warmup" if item.block == "warm-up" else "normal",
+                reps=values["reps"],
+                load=load,
+                load_unit="kg" if load is not None else None,
+                duration_s=values["duration"],
+                rpe=values["rpe"],
+                notes=set_notes(band, item.tempo_step, self.session.deload),
+                session_id=session_id,
+                source="session",
+            )
+        )
         self.logged += 1
 
     # ------------------------------------------------------------------ timers and prompts
@@ -220,8 +241,7 @@ class GuidedSession:
         """Count ``seconds`` down on a live display; Enter ends it early. Returns seconds elapsed."""
         start = self.io.now()
         end = start + seconds
-        with Live(self._timer(label, seconds), console=self.console, transient=True,
-                  auto_refresh=False) as live:
+        with Live(self._timer(label, seconds), console=self.console, transient=True, auto_refresh=False) as live:
             while (left := end - self.io.now()) > 0:
                 live.update(self._timer(label, left), refresh=True)
                 if self.io.wait_for_enter(min(TICK_S, left)):
@@ -231,8 +251,9 @@ class GuidedSession:
     @staticmethod
     def _timer(label: str, left_s: float) -> Panel:
         minutes, seconds = divmod(int(round(left_s)), 60)
-        return Panel(Text(f"{minutes}:{seconds:02d}", style="bold cyan", justify="center"),
-                     title=label, subtitle="Enter to skip")
+        return Panel(
+            Text(f"{minutes}:{seconds:02d}", style="bold cyan", justify="center"), title=label, subtitle="Enter to skip"
+        )
 
     def _ask(self, prompt: str) -> str:
         answer = self.io.ask(prompt).strip()
@@ -243,11 +264,11 @@ class GuidedSession:
     def _ask_load(self, item: Item) -> float | None:
         if item.load is None or item.load.kg is None:
             return None
-        return self._ask_number(f"Weight in kg [{item.load.kg:g}] ", LOAD_KG,
-                                default=item.load.kg)
+        return self._ask_number(f"Weight in kg [{item.load.kg:g}] ", LOAD_KG, default=item.load.kg)
 
-    def _ask_number(self, prompt: str, limit: Limit, *, default: float | None = None,
-                    optional: bool = False) -> float | None:
+    def _ask_number(
+        self, prompt: str, limit: Limit, *, default: float | None = None, optional: bool = False
+    ) -> float | None:
         """A number within ``limit`` (see :mod:`upperback.limits`), asked again until it is one."""
         whole = limit.whole
         while True:

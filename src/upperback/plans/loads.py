@@ -87,8 +87,9 @@ def first_kg(profile: Profile, variant: Variant, cls: ExerciseClass, implement: 
     return snap(kg, steps)
 
 
-def describe_load(implement: Implement, kg: float | None, band: str | None, variant: Variant,
-                  cls: ExerciseClass) -> str:
+def describe_load(
+    implement: Implement, kg: float | None, band: str | None, variant: Variant, cls: ExerciseClass
+) -> str:
     """How to read the load, e.g. '8 kg in each hand' or 'one 10 kg dumbbell'."""
     if implement == "barbell":
         return f"{kg:g} kg on the bar"
@@ -105,22 +106,21 @@ def describe_load(implement: Implement, kg: float | None, band: str | None, vari
     return "body weight"
 
 
-def make_load(profile: Profile, variant: Variant, cls: ExerciseClass, *, kg: float | None = None,
-              band_index: int | None = None) -> Load:
+def make_load(
+    profile: Profile, variant: Variant, cls: ExerciseClass, *, kg: float | None = None, band_index: int | None = None
+) -> Load:
     """The load for a variant: ``kg`` (snapped to an owned weight) or ``band_index``, or the
     first load for the user's level when neither is given."""
     implement = implement_for(variant, profile)
     if implement in ("dumbbell", "kettlebell", "barbell"):
         steps = load_steps(profile, implement)
         value = snap(kg, steps) if kg is not None else first_kg(profile, variant, cls, implement)
-        return Load(implement=implement, kg=value,
-                    text=describe_load(implement, value, None, variant, cls))
+        return Load(implement=implement, kg=value, text=describe_load(implement, value, None, variant, cls))
     if implement == "band":
         bands = profile.band_names
         index = band_index if band_index is not None else _first_band(len(bands), profile.level)
         index = min(max(index, 0), len(bands) - 1)
-        return Load(implement="band", band=bands[index],
-                    text=describe_load("band", None, bands[index], variant, cls))
+        return Load(implement="band", band=bands[index], text=describe_load("band", None, bands[index], variant, cls))
     return Load(implement=implement, text=describe_load(implement, None, None, variant, cls))
 
 

@@ -51,10 +51,15 @@ class Profile(BaseModel):
     dumbbell_kg: list[float] = Field(default_factory=list, max_length=MAX_WEIGHTS)
     kettlebell_kg: list[float] = Field(default_factory=list, max_length=MAX_WEIGHTS)
     bands: list[str] = Field(default_factory=list)
-    barbell_kg: float = Field(default=20.0, ge=BARBELL_KG.low, le=BARBELL_KG.high,
-                              description="Weight of the empty bar.")
-    barbell_step_kg: float = Field(default=2.5, ge=BARBELL_STEP_KG.low, le=BARBELL_STEP_KG.high,
-                                   description="Smallest total increase your plates allow.")
+    barbell_kg: float = Field(
+        default=20.0, ge=BARBELL_KG.low, le=BARBELL_KG.high, description="Weight of the empty bar."
+    )
+    barbell_step_kg: float = Field(
+        default=2.5,
+        ge=BARBELL_STEP_KG.low,
+        le=BARBELL_STEP_KG.high,
+        description="Smallest total increase your plates allow.",
+    )
     level: Level = Level.BEGINNER
     goal: Goal = Goal.POSTURE
     days_per_week: int = Field(default=3, ge=DAYS_PER_WEEK.low, le=DAYS_PER_WEEK.high)
@@ -75,8 +80,9 @@ class Profile(BaseModel):
     def _weights(cls, value: list[float]) -> list[float]:
         for kg in value:
             if OWNED_WEIGHT_KG.problem(kg):
-                raise ValueError(f"{kg:g} kg is not a usable weight; give each weight in kg, "
-                                 f"{OWNED_WEIGHT_KG.describe()}")
+                raise ValueError(
+                    f"{kg:g} kg is not a usable weight; give each weight in kg, {OWNED_WEIGHT_KG.describe()}"
+                )
         return sorted(set(float(kg) for kg in value))
 
     @field_validator("bands")
@@ -86,8 +92,10 @@ class Profile(BaseModel):
         if len(names) > MAX_BANDS:
             raise ValueError(f"list at most {MAX_BANDS} bands")
         if any(len(name) > MAX_BAND_NAME_CHARS for name in names):
-            raise ValueError(f"a band name may have at most {MAX_BAND_NAME_CHARS} characters, e.g. light, "
-                             "medium, heavy or the colour")
+            raise ValueError(
+                f"a band name may have at most {MAX_BAND_NAME_CHARS} characters, e.g. light, "
+                "medium, heavy or the colour"
+            )
         if any(not name for name in names):
             raise ValueError("band names cannot be empty; name them lightest first, e.g. light, medium, heavy")
         if len(set(names)) != len(names):
@@ -106,22 +114,27 @@ class Profile(BaseModel):
             if item not in known:
                 close = difflib.get_close_matches(item, sorted(known), n=2, cutoff=0.6)
                 hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-                raise ValueError(f"'{item}' is neither a movement or variant id nor "
-                                 f"'{LOADED_HINGE}'.{hint}")
+                raise ValueError(f"'{item}' is neither a movement or variant id nor '{LOADED_HINGE}'.{hint}")
             cleaned.append(item)
         return list(dict.fromkeys(cleaned))
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
         have = set(self.equipment)
-        for items, implement, flag in ((self.dumbbell_kg, Equipment.DUMBBELLS, "--dumbbell-kg"),
-                                       (self.kettlebell_kg, Equipment.KETTLEBELL, "--kettlebell-kg")):
+        for items, implement, flag in (
+            (self.dumbbell_kg, Equipment.DUMBBELLS, "--dumbbell-kg"),
+            (self.kettlebell_kg, Equipment.KETTLEBELL, "--kettlebell-kg"),
+        ):
             if implement in have and not items:
-                raise ValueError(f"list the {implement.value} you own in kg, e.g. {flag} 4 {flag} 8, "
-                                 "so the plan can choose weights and the next step up")
+                raise ValueError(
+                    f"list the {implement.value} you own in kg, e.g. {flag} 4 {flag} 8, "
+                    "so the plan can choose weights and the next step up"
+                )
             if items and implement not in have:
-                raise ValueError(f"weights are listed for {implement.value} but '{implement.value}' "
-                                 "is not in your equipment; add it or remove the weights")
+                raise ValueError(
+                    f"weights are listed for {implement.value} but '{implement.value}' "
+                    "is not in your equipment; add it or remove the weights"
+                )
         if self.bands and Equipment.RESISTANCE_BAND not in have:
             raise ValueError("bands are listed but 'resistance-band' is not in your equipment")
         return self

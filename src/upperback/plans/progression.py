@@ -119,6 +119,7 @@ def is_deload(sets: Sequence[LoggedSet]) -> bool:
 
 # --------------------------------------------------------------------------- reading the log
 
+
 def working_sets(sets: Iterable[LoggedSet]) -> list[LoggedSet]:
     return [s for s in sets if s.set_type in WORKING_SET_TYPES]
 
@@ -132,8 +133,9 @@ def set_rir(s: LoggedSet) -> float | None:
     return None
 
 
-def sessions_of(sets: Iterable[LoggedSet], variant_ids: set[str] | None = None,
-                movement_id: str | None = None) -> list[list[LoggedSet]]:
+def sessions_of(
+    sets: Iterable[LoggedSet], variant_ids: set[str] | None = None, movement_id: str | None = None
+) -> list[list[LoggedSet]]:
     """Working sets grouped by training session (session id, else calendar day), oldest first."""
     groups: dict[object, list[LoggedSet]] = {}
     for s in sorted(working_sets(sets), key=lambda s: s.performed_at):
@@ -146,8 +148,7 @@ def sessions_of(sets: Iterable[LoggedSet], variant_ids: set[str] | None = None,
     return sorted(groups.values(), key=lambda group: group[0].performed_at)
 
 
-def state_from_sets(sets: Sequence[LoggedSet], bands: Sequence[str], kg_steps: Sequence[float]
-                    ) -> ExerciseState:
+def state_from_sets(sets: Sequence[LoggedSet], bands: Sequence[str], kg_steps: Sequence[float]) -> ExerciseState:
     """The state a session's sets show: their variant, top weight (snapped to an owned one),
     band and tempo step."""
     last = sets[-1]
@@ -156,11 +157,16 @@ def state_from_sets(sets: Sequence[LoggedSet], bands: Sequence[str], kg_steps: S
     kg = snap(max(kgs), list(kg_steps)) if kgs and kg_steps else None
     band_index = bands.index(notes["band"]) if notes.get("band") in bands else None
     tempo = notes.get("tempo", "+0").lstrip("+")
-    return ExerciseState(variant_id=last.variant_id or "", kg=kg, band_index=band_index,
-                         tempo_step=min(int(tempo) if tempo.isdigit() else 0, MAX_TEMPO_STEPS))
+    return ExerciseState(
+        variant_id=last.variant_id or "",
+        kg=kg,
+        band_index=band_index,
+        tempo_step=min(int(tempo) if tempo.isdigit() else 0, MAX_TEMPO_STEPS),
+    )
 
 
 # --------------------------------------------------------------------------- the decision
+
 
 def assess(sets: Sequence[LoggedSet], work: Span, unit: str, rir_target: int | None) -> Assessment:
     """Double progression with an effort check, judged on the last session's working sets."""
@@ -174,23 +180,32 @@ def assess(sets: Sequence[LoggedSet], work: Span, unit: str, rir_target: int | N
     if all(value >= work.high for value in done):
         easy = rirs and min(rirs) >= (rir_target or 0) + 2
         spare = f" with {min(rirs):g}+ reps to spare" if easy else ""
-        return Assessment(Verdict.ADD, f"Every set reached the top of the range ({shown} {label}{spare}): "
-                                       "move up one step (double progression).")
+        return Assessment(
+            Verdict.ADD,
+            f"Every set reached the top of the range ({shown} {label}{spare}): move up one step (double progression).",
+        )
     short = sum(value < work.low for value in done)
     if short * 2 >= len(done):
         if rirs and min(rirs) >= 2:
-            return Assessment(Verdict.HOLD, f"Sets stopped below {work.low} {label} with reps still in "
-                                            "reserve; same load, and push each set to the planned effort.")
+            return Assessment(
+                Verdict.HOLD,
+                f"Sets stopped below {work.low} {label} with reps still in "
+                "reserve; same load, and push each set to the planned effort.",
+            )
         if not rirs or max(rirs) <= 1:
-            return Assessment(Verdict.REDUCE, f"Most sets fell short of {work.low} {label} ({shown}) at "
-                                              "full effort: go down one step and rebuild.")
+            return Assessment(
+                Verdict.REDUCE,
+                f"Most sets fell short of {work.low} {label} ({shown}) at full effort: go down one step and rebuild.",
+            )
     mean_rir = sum(rirs) / len(rirs) if rirs else None
     if rir_target is not None and mean_rir is not None and mean_rir < rir_target - 1:
-        return Assessment(Verdict.HOLD, f"Last time was harder than planned (about RPE {10 - mean_rir:.1f} "
-                                        f"against {10 - rir_target:g}); same load, aim for the same {label} "
-                                        "with cleaner form.")
-    return Assessment(Verdict.HOLD, f"Same load; add {label} until every set reaches {work.high} "
-                                    f"(last time {shown}).")
+        return Assessment(
+            Verdict.HOLD,
+            f"Last time was harder than planned (about RPE {10 - mean_rir:.1f} "
+            f"against {10 - rir_target:g}); same load, aim for the same {label} "
+            "with cleaner form.",
+        )
+    return Assessment(Verdict.HOLD, f"Same load; add {label} until every set reaches {work.high} (last time {shown}).")
 
 
 def advance(state: ExerciseState, verdict: Verdict, ladder: Ladder) -> tuple[ExerciseState, str]:
@@ -240,6 +255,7 @@ def step_distance(before: ExerciseState, after: ExerciseState, ladder: Ladder) -
 
 # --------------------------------------------------------------------------- deload signal
 
+
 def session_score(sets: Sequence[LoggedSet]) -> float:
     """The session's best set as an estimated one-rep max (Epley), counting reps in reserve as
     reps the lifter could have done; for timed sets, load x seconds."""
@@ -287,8 +303,10 @@ def performance_drop(history: Iterable[LoggedSet], movement_ids: Sequence[str]) 
         recent = [session_score(group) for group in same[-2:]]
         if earlier_best > 0 and all(score < DROP_FRACTION * earlier_best for score in recent):
             drop = 1 - max(recent) / earlier_best
-            return (f"Your {movement_id.replace('-', ' ')} fell about {math.floor(drop * 100)} % below "
-                    "your recent best in each of the last two sessions: a deload week lets you recover.")
+            return (
+                f"Your {movement_id.replace('-', ' ')} fell about {math.floor(drop * 100)} % below "
+                "your recent best in each of the last two sessions: a deload week lets you recover."
+            )
     return None
 
 

@@ -37,17 +37,24 @@ def profile_table(profile: Profile) -> Table:
 
 
 def item_row(item: Item) -> list[str]:
-    return [item.variant_name, item.dose_text, item.load.text if item.load else "-",
-            f"{item.rest_s} s" if item.rest_s else "-", str(item.tempo) if item.tempo else "-",
-            str(item.rir) if item.rir is not None else "-"]
+    return [
+        item.variant_name,
+        item.dose_text,
+        item.load.text if item.load else "-",
+        f"{item.rest_s} s" if item.rest_s else "-",
+        str(item.tempo) if item.tempo else "-",
+        str(item.rir) if item.rir is not None else "-",
+    ]
 
 
 def session_view(session: PlannedSession, reasons: bool = True) -> RenderableType:
     """A table of the session's items, then (optionally) every choice with its reason."""
     kind = "deload" if session.deload else session.kind
-    table = Table(title=f"{session.title} ({kind}{', ' + session.label if session.kind == 'training' else ''}): "
-                        f"about {session.minutes} of {session.minutes_available} min",
-                  title_justify="left")
+    table = Table(
+        title=f"{session.title} ({kind}{', ' + session.label if session.kind == 'training' else ''}): "
+        f"about {session.minutes} of {session.minutes_available} min",
+        title_justify="left",
+    )
     for column in ("exercise", "sets × work", "load", "rest", "tempo", "RIR"):
         table.add_column(column)
     for item in session.items:
@@ -71,11 +78,11 @@ def overview_table(programme: Programme) -> Table:
         overview.add_column(column)
     for week in programme.weeks:
         key = min(week.back_sets.get(m, 0.0) for m in KEY_BACK_MUSCLES)
-        days = ", ".join(f"day {d.offset_days + 1} "
-                         + (d.session.label if d.session.kind == "training" else "mobility")
-                         for d in week.days)
-        overview.add_row(str(week.number), "deload" if week.deload else "build", str(week.rir),
-                         f"{key:g}", days)
+        days = ", ".join(
+            f"day {d.offset_days + 1} " + (d.session.label if d.session.kind == "training" else "mobility")
+            for d in week.days
+        )
+        overview.add_row(str(week.number), "deload" if week.deload else "build", str(week.rir), f"{key:g}", days)
     return overview
 
 

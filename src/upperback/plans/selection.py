@@ -34,8 +34,7 @@ class VariantChoice:
     reason: str
 
 
-def usable_variants(profile: Profile, movement: Movement, extra: frozenset[Equipment] = frozenset()
-                    ) -> list[Variant]:
+def usable_variants(profile: Profile, movement: Movement, extra: frozenset[Equipment] = frozenset()) -> list[Variant]:
     """Variants the user's equipment allows and their limits do not rule out."""
     if profile.avoids(movement):
         return []
@@ -43,8 +42,9 @@ def usable_variants(profile: Profile, movement: Movement, extra: frozenset[Equip
     return [v for v in movement.variants if variant_fits(v, have) and not profile.avoids(movement, v)]
 
 
-def choose_variant(profile: Profile, movement: Movement, cls: ExerciseClass, *,
-                   alternate_to: Variant | None = None) -> VariantChoice | None:
+def choose_variant(
+    profile: Profile, movement: Movement, cls: ExerciseClass, *, alternate_to: Variant | None = None
+) -> VariantChoice | None:
     """The best variant for the user, or ``None`` when no variant is possible.
 
     ``alternate_to`` asks for a second variant for another day of the week (a different one,
@@ -53,14 +53,17 @@ def choose_variant(profile: Profile, movement: Movement, cls: ExerciseClass, *,
     """
     candidates = usable_variants(profile, movement)
     if alternate_to is not None:
-        candidates = [v for v in candidates if v.id != alternate_to.id
-                      and LEVEL_RANK[v.level] <= LEVEL_RANK[profile.level]
-                      and v.difficulty >= alternate_to.difficulty - 2]
+        candidates = [
+            v
+            for v in candidates
+            if v.id != alternate_to.id
+            and LEVEL_RANK[v.level] <= LEVEL_RANK[profile.level]
+            and v.difficulty >= alternate_to.difficulty - 2
+        ]
     if not candidates:
         return None
     if cls is ExerciseClass.MOBILITY:
-        variant = min(candidates, key=lambda v: (v.kind is not VariantKind.STANDARD,
-                                                 abs(v.difficulty - 2), v.id))
+        variant = min(candidates, key=lambda v: (v.kind is not VariantKind.STANDARD, abs(v.difficulty - 2), v.id))
     else:
         variant = min(candidates, key=lambda v: _score(profile, v, cls, alternate_to))
     reason = _reason(profile, movement, cls, variant, candidates, alternate_to)
@@ -74,30 +77,47 @@ def _score(profile: Profile, variant: Variant, cls: ExerciseClass, alternate_to:
     implement = _IMPLEMENT_RANK[profile.goal][implement_for(variant, profile)]
     unsupported = variant.loaded_hinge if alternate_to is not None else False
     if profile.level is Level.BEGINNER and cls is not ExerciseClass.CARRY:
-        kind = variant.kind is not VariantKind.EASIER   # supported options teach the position first
+        kind = variant.kind is not VariantKind.EASIER  # supported options teach the position first
     else:
         kind = variant.kind not in (VariantKind.STANDARD, VariantKind.HOME)
-    return (above_level, harder, unsupported, implement, kind, below_level,
-            abs(variant.difficulty - TARGET_DIFFICULTY[profile.level]), variant.id)
+    return (
+        above_level,
+        harder,
+        unsupported,
+        implement,
+        kind,
+        below_level,
+        abs(variant.difficulty - TARGET_DIFFICULTY[profile.level]),
+        variant.id,
+    )
 
 
-def _reason(profile: Profile, movement: Movement, cls: ExerciseClass, variant: Variant,
-            candidates: list[Variant], alternate_to: Variant | None) -> str:
+def _reason(
+    profile: Profile,
+    movement: Movement,
+    cls: ExerciseClass,
+    variant: Variant,
+    candidates: list[Variant],
+    alternate_to: Variant | None,
+) -> str:
     implement = implement_for(variant, profile)
     if alternate_to is not None:
         if alternate_to.loaded_hinge and not variant.loaded_hinge:
-            return ("Second variant of the week: your chest or hand is supported, so the lower back "
-                    "recovers from the heavier bent-over day while the upper back keeps working.")
+            return (
+                "Second variant of the week: your chest or hand is supported, so the lower back "
+                "recovers from the heavier bent-over day while the upper back keeps working."
+            )
         return f"Second variant of the week, a different angle on the same muscles: {_sentence(variant.why)}"
     if LEVEL_RANK[variant.level] > LEVEL_RANK[profile.level]:
-        return (f"The easiest option your equipment allows; it is rated {variant.level.value}, so start "
-                "with the lightest weight and stop well short of failure.")
+        return (
+            f"The easiest option your equipment allows; it is rated {variant.level.value}, so start "
+            "with the lightest weight and stop well short of failure."
+        )
     if profile.avoids_loaded_hinge and _has_loaded_hinge(movement) and not variant.loaded_hinge:
         return f"No loaded hinge, as you asked: {_sentence(variant.why)}"
     if len(candidates) == 1 and variant.kind is VariantKind.HOME:
         return f"The option that fits your equipment: {_sentence(variant.why)}"
-    if (profile.level is Level.BEGINNER and variant.kind is VariantKind.EASIER
-            and cls is not ExerciseClass.CARRY):
+    if profile.level is Level.BEGINNER and variant.kind is VariantKind.EASIER and cls is not ExerciseClass.CARRY:
         return f"The easiest way in for a beginner: {_sentence(variant.why)}"
     if profile.goal is Goal.STRENGTH and implement == "barbell":
         return f"Suits a strength goal: {_sentence(variant.why)}"

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from upperback.plans.dose import ExerciseClass
 from upperback.plans.models import Item
 
-SETUP_S = {"barbell": 90, "dumbbell": 45, "kettlebell": 45, "household": 45, "band": 20,
-           "bodyweight": 15}
+SETUP_S = {"barbell": 90, "dumbbell": 45, "kettlebell": 45, "household": 45, "band": 20, "bodyweight": 15}
 """Getting the kit and the position ready before the first set (loading a bar takes longest)."""
 SIDE_SWITCH_S = 10
 """Changing sides within a set of a one-sided exercise."""

@@ -19,12 +19,16 @@ if TYPE_CHECKING:
 
 def sessions_done_since(history: Sequence[LoggedSet], since: datetime) -> int:
     """Guided sessions with at least one set logged since ``since`` (the plan's creation)."""
-    return len({s.session_id for s in history
-                if s.source == "session" and s.session_id is not None and s.performed_at >= since})
+    return len(
+        {
+            s.session_id
+            for s in history
+            if s.source == "session" and s.session_id is not None and s.performed_at >= since
+        }
+    )
 
 
-def next_session(programme: Programme, history: Sequence[LoggedSet],
-                 library: Library | None = None) -> PlannedSession:
+def next_session(programme: Programme, history: Sequence[LoggedSet], library: Library | None = None) -> PlannedSession:
     """The next planned day's session, rebuilt so that loads follow the latest log entries and a
     drop in performance turns it into a deload session."""
     library = library or get_library()
@@ -32,8 +36,10 @@ def next_session(programme: Programme, history: Sequence[LoggedSet],
     days = programme.days()
     done = sessions_done_since(history, programme.created_at)
     if done >= len(days):
-        raise UpperbackError(f"Your {len(programme.weeks)}-week plan is complete ({done} sessions). "
-                             "Run 'upperback plan' to start the next block.")
+        raise UpperbackError(
+            f"Your {len(programme.weeks)}-week plan is complete ({done} sessions). "
+            "Run 'upperback plan' to start the next block."
+        )
     week, day = days[done]
     profile = programme.profile
     drop = None
@@ -54,11 +60,17 @@ def history_change(planned: PlannedSession, today: PlannedSession, drop_reason: 
     if today.deload and not planned.deload:
         return f"Your log made today an easier (deload) session: {drop_reason or 'recent sessions fell short.'}"
     planned_loads = {item.movement_id: item for item in planned.items}
-    moved = [f"{item.variant_name.lower()} {item.load.text}" for item in today.items
-             if item.load is not None and item.movement_id in planned_loads
-             and (planned_loads[item.movement_id].load is None
-                  or planned_loads[item.movement_id].load.text != item.load.text
-                  or planned_loads[item.movement_id].variant_id != item.variant_id)]
+    moved = [
+        f"{item.variant_name.lower()} {item.load.text}"
+        for item in today.items
+        if item.load is not None
+        and item.movement_id in planned_loads
+        and (
+            planned_loads[item.movement_id].load is None
+            or planned_loads[item.movement_id].load.text != item.load.text
+            or planned_loads[item.movement_id].variant_id != item.variant_id
+        )
+    ]
     if not moved:
         return None
     return f"Today follows your log rather than the first plan: {', '.join(moved)}."
@@ -81,15 +93,23 @@ class Unfinished:
     @property
     def sets_left(self) -> int:
         """Planned sets not logged yet."""
-        return sum(1 for item in self.session.items for number in range(1, item.sets + 1)
-                   if (item.variant_id, number) not in self.done)
+        return sum(
+            1
+            for item in self.session.items
+            for number in range(1, item.sets + 1)
+            if (item.variant_id, number) not in self.done
+        )
 
 
-def unfinished_session(programme: Programme, history: Sequence[LoggedSet],
-                       library: Library | None = None) -> Unfinished | None:
+def unfinished_session(
+    programme: Programme, history: Sequence[LoggedSet], library: Library | None = None
+) -> Unfinished | None:
     """The plan's latest guided session if it stopped with sets still to do, else None."""
-    guided = [s for s in history if s.source == "session" and s.session_id is not None
-              and s.performed_at >= programme.created_at]
+    guided = [
+        s
+        for s in history
+        if s.source == "session" and s.session_id is not None and s.performed_at >= programme.created_at
+    ]
     if not guided:
         return None
     latest = max(guided, key=lambda s: (s.performed_at, s.session_id)).session_id

@@ -38,8 +38,9 @@ def muscle_sets(sessions: Iterable[PlannedSession], library: Library) -> dict[st
     return dict(sorted(totals.items(), key=lambda pair: (-pair[1], pair[0])))
 
 
-def plan_sets_per_session(goal: Goal, level: Level, compound_ids: list[str], isolation_ids: list[str],
-                          training_days: int) -> dict[str, int]:
+def plan_sets_per_session(
+    goal: Goal, level: Level, compound_ids: list[str], isolation_ids: list[str], training_days: int
+) -> dict[str, int]:
     """Working sets per session for each strength movement, so that the key back muscles
     (targets of every pull) get ``weekly_sets_target`` hard sets a week, kept within 10-20.
 

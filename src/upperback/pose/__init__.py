@@ -15,8 +15,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Landmark", "PoseTrack", "SourceInfo"]
 
-_HOMES = {"Landmark": "upperback.pose.landmarks", "PoseTrack": "upperback.pose.track",
-          "SourceInfo": "upperback.pose.track"}
+_HOMES = {
+    "Landmark": "upperback.pose.landmarks",
+    "PoseTrack": "upperback.pose.track",
+    "SourceInfo": "upperback.pose.track",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -14,12 +14,30 @@ from pathlib import Path
 import numpy as np
 
 from upperback.errors import UpperbackError
-from upperback.pose.landmarks import NUM_LANDMARKS, Landmark as L
+from upperback.pose.landmarks import NUM_LANDMARKS
+from upperback.pose.landmarks import Landmark as L
 from upperback.pose.track import PoseTrack, SourceInfo
 
-COCO18 = (L.NOSE, None, L.RIGHT_SHOULDER, L.RIGHT_ELBOW, L.RIGHT_WRIST, L.LEFT_SHOULDER, L.LEFT_ELBOW,
-          L.LEFT_WRIST, L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE,
-          L.RIGHT_EYE, L.LEFT_EYE, L.RIGHT_EAR, L.LEFT_EAR)
+COCO18 = (
+    L.NOSE,
+    None,
+    L.RIGHT_SHOULDER,
+    L.RIGHT_ELBOW,
+    L.RIGHT_WRIST,
+    L.LEFT_SHOULDER,
+    L.LEFT_ELBOW,
+    L.LEFT_WRIST,
+    L.RIGHT_HIP,
+    L.RIGHT_KNEE,
+    L.RIGHT_ANKLE,
+    L.LEFT_HIP,
+    L.LEFT_KNEE,
+    L.LEFT_ANKLE,
+    L.RIGHT_EYE,
+    L.LEFT_EYE,
+    L.RIGHT_EAR,
+    L.LEFT_EAR,
+)
 """BlazePose landmark of each COCO-18 keypoint, in OpenPose's order (index 1, the neck, has none)."""
 
 DEFAULT_FPS = 30.0
@@ -42,8 +60,10 @@ def read_coco18(path: str | Path, fps: float = DEFAULT_FPS) -> PoseTrack:
     except (OSError, ValueError) as exc:
         raise UpperbackError(f"{path}: cannot read it as a NumPy keypoint array ({exc}).") from None
     if keypoints.ndim != 3 or keypoints.shape[1:] != (18, 3) or len(keypoints) == 0:
-        raise UpperbackError(f"{path}: expected OpenPose COCO-18 keypoints of shape (frames, 18, 3), "
-                             f"found {keypoints.shape}. Export the body keypoints of the COCO model.")
+        raise UpperbackError(
+            f"{path}: expected OpenPose COCO-18 keypoints of shape (frames, 18, 3), "
+            f"found {keypoints.shape}. Export the body keypoints of the COCO model."
+        )
     n = len(keypoints)
     image = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
     visibility = np.full((n, NUM_LANDMARKS), np.nan, np.float32)
@@ -58,5 +78,11 @@ def read_coco18(path: str | Path, fps: float = DEFAULT_FPS) -> PoseTrack:
     width, height = (int(np.ceil(seen[:, 0].max())), int(np.ceil(seen[:, 1].max()))) if len(seen) else (0, 0)
     times = np.arange(n) / fps
     source = SourceInfo(name=path.name, width=width, height=height, fps=fps, frames=n, duration_s=n / fps)
-    return PoseTrack(times_s=times, image=image, world=np.full_like(image, np.nan), visibility=visibility,
-                     frame_index=np.arange(n), source=source)
+    return PoseTrack(
+        times_s=times,
+        image=image,
+        world=np.full_like(image, np.nan),
+        visibility=visibility,
+        frame_index=np.arange(n),
+        source=source,
+    )

@@ -139,8 +139,7 @@ def _landmark_columns(path: Path, header: list[str]) -> dict[tuple[Landmark, str
     return columns
 
 
-def _numeric_column(path: Path, rows: list[list[str]], lines: list[int], col: int, name: str
-                    ) -> np.ndarray:
+def _numeric_column(path: Path, rows: list[list[str]], lines: list[int], col: int, name: str) -> np.ndarray:
     values = np.empty(len(rows), np.float32)
     for i, row in enumerate(rows):
         text = row[col].strip()
@@ -153,8 +152,7 @@ def _numeric_column(path: Path, rows: list[list[str]], lines: list[int], col: in
     return values
 
 
-def _pixel_size(path: Path, image: np.ndarray, width: int | None, height: int | None
-                ) -> tuple[int | None, int | None]:
+def _pixel_size(path: Path, image: np.ndarray, width: int | None, height: int | None) -> tuple[int | None, int | None]:
     if (width is None) != (height is None):
         raise UpperbackError("Give both --width and --height, or neither.")
     if width is not None:
@@ -174,8 +172,7 @@ def _extent(values: np.ndarray) -> float:
     return float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
 
 
-def _times(path: Path, header: list[str], rows: list[list[str]], lines: list[int], fps: float
-           ) -> np.ndarray:
+def _times(path: Path, header: list[str], rows: list[list[str]], lines: list[int], fps: float) -> np.ndarray:
     if fps <= 0:
         raise UpperbackError("--fps must be positive.")
     lowered = [h.lower() for h in header]

@@ -68,8 +68,15 @@ def probe_video(path: str | os.PathLike[str]) -> SourceInfo:
         frames = stream.frames or round(duration_s * fps)
     if rotation % 180:
         width, height = height, width
-    return SourceInfo(name=path.name, width=width, height=height, fps=fps,
-                      frames=int(frames), duration_s=duration_s, rotation_deg=rotation)
+    return SourceInfo(
+        name=path.name,
+        width=width,
+        height=height,
+        fps=fps,
+        frames=int(frames),
+        duration_s=duration_s,
+        rotation_deg=rotation,
+    )
 
 
 def iter_frames(
@@ -151,11 +158,11 @@ class SampledFrames:
 
     def _seek(self, start_s: float) -> None:
         if start_s > 0:
-            self._container.seek(int((self._origin + start_s) / self._stream.time_base),
-                                 stream=self._stream, backward=True)
+            self._container.seek(
+                int((self._origin + start_s) / self._stream.time_base), stream=self._stream, backward=True
+            )
         elif self._decoded is not None:
-            self._container.seek(int(self._origin / self._stream.time_base), stream=self._stream,
-                                 backward=True)
+            self._container.seek(int(self._origin / self._stream.time_base), stream=self._stream, backward=True)
         self._decoded = self._decode()
         self._pending = None
         self._last_slot = None
@@ -189,8 +196,7 @@ class SampledFrames:
                 time_s = float(packet.pts * time_base) - self._origin
                 slot = _slot(time_s, self.rate_hz)
                 earlier = earliest_in_slot.get(slot)
-                if (earlier is not None and earlier < packet.pts
-                        and _is_non_reference(packet, self._nal_length_size)):
+                if earlier is not None and earlier < packet.pts and _is_non_reference(packet, self._nal_length_size):
                     continue
                 if packet.pts >= first_pts and (earlier is None or packet.pts < earlier):
                     earliest_in_slot[slot] = packet.pts
@@ -228,7 +234,7 @@ def _is_non_reference(packet: av.Packet, length_size: int | None) -> bool:
     data = bytes(packet)
     position, slices = 0, 0
     while position + length_size < len(data):
-        length = int.from_bytes(data[position:position + length_size], "big")
+        length = int.from_bytes(data[position : position + length_size], "big")
         header = data[position + length_size]
         if header & 0x1F in (1, 5):  # a coded slice (IDR or not)
             if header & 0x60:
@@ -261,9 +267,7 @@ def _open(path: Path) -> av.container.InputContainer:
 def _video_stream(path: Path, container: av.container.InputContainer) -> av.VideoStream:
     if not container.streams.video:
         kinds = sorted({s.type for s in container.streams}) or ["nothing"]
-        raise UpperbackError(
-            f"{path}: has no video track (it holds {', '.join(kinds)}). {SUPPORTED_HINT}"
-        )
+        raise UpperbackError(f"{path}: has no video track (it holds {', '.join(kinds)}). {SUPPORTED_HINT}")
     return container.streams.video[0]
 
 
@@ -275,8 +279,7 @@ def _duration_s(container: av.container.InputContainer, stream: av.VideoStream) 
     return 0.0
 
 
-def _first_frame(path: Path, container: av.container.InputContainer, stream: av.VideoStream
-                 ) -> av.VideoFrame:
+def _first_frame(path: Path, container: av.container.InputContainer, stream: av.VideoStream) -> av.VideoFrame:
     try:
         for frame in container.decode(stream):
             return frame

@@ -49,8 +49,7 @@ def quiet_native_logs() -> None:
     if _native_logs_quiet or os.environ.get("UPPERBACK_NATIVE_LOGS") == "1":
         return
     sys.stderr.flush()
-    python_stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding=sys.stderr.encoding,
-                              errors="backslashreplace")
+    python_stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
     with open(os.devnull, "wb") as devnull:
         os.dup2(devnull.fileno(), 2)
     sys.stderr = python_stderr
@@ -99,8 +98,9 @@ class BlazePose:
         crop_mask, crop = getattr(result, _CROP_MASK), result.pose_rect
         if self.segmentation and crop_mask is not None and crop is not None:
             values = np.array(crop_mask, np.float32).reshape(crop_mask.shape[:2])
-            to_mask = crop_to_mask(crop.x_center, crop.y_center, crop.width, crop.height, crop.rotation,
-                                   (height, width), values.shape)
+            to_mask = crop_to_mask(
+                crop.x_center, crop.y_center, crop.width, crop.height, crop.rotation, (height, width), values.shape
+            )
             mask = PersonMask(values, to_mask, (height, width))
         return Detection(image=image, world=world, visibility=visibility, mask=mask)
 
@@ -123,8 +123,10 @@ class BlazePose:
 _CROP_MASK = "poselandmarkbyroicpu__roi_segmentation_mask"
 """The mask as BlazePose made it, on the 256 x 256 crop ``pose_rect`` around the person."""
 
-_FULL_SIZE_MASK_NODES = ("poselandmarkbyroicpu__poselandmarksandsegmentationinverseprojection__WarpAffineCalculator",
-                         "poselandmarkbyroicpu__poselandmarksandsegmentationinverseprojection__InverseMatrixCalculator")
+_FULL_SIZE_MASK_NODES = (
+    "poselandmarkbyroicpu__poselandmarksandsegmentationinverseprojection__WarpAffineCalculator",
+    "poselandmarkbyroicpu__poselandmarksandsegmentationinverseprojection__InverseMatrixCalculator",
+)
 """The nodes that warp the crop's mask onto a picture as large as the frame (and smooth it over
 time, which is off here); left out, the landmarks stay the same to the bit."""
 
@@ -141,14 +143,19 @@ def _pose_graph(segmentation: bool):
         def __init__(self) -> None:
             super().__init__(
                 graph_config=config,
-                side_inputs={"model_complexity": MODEL_COMPLEXITY, "smooth_landmarks": False,
-                             "enable_segmentation": segmentation, "use_prev_landmarks": True},
+                side_inputs={
+                    "model_complexity": MODEL_COMPLEXITY,
+                    "smooth_landmarks": False,
+                    "enable_segmentation": segmentation,
+                    "use_prev_landmarks": True,
+                },
                 calculator_params={
                     "posedetectioncpu__TensorsToDetectionsCalculator.min_score_thresh": 0.5,
                     "poselandmarkbyroicpu__tensorstoposelandmarksandsegmentation__"
                     "ThresholdingCalculator.threshold": 0.5,
                 },
-                outputs=["pose_landmarks", "pose_world_landmarks", "pose_rect", _CROP_MASK])
+                outputs=["pose_landmarks", "pose_world_landmarks", "pose_rect", _CROP_MASK],
+            )
 
     return CropMaskPose()
 
@@ -168,12 +175,18 @@ def _crop_mask_graph():
     config = calculator_pb2.CalculatorGraphConfig()
     config.ParseFromString(graph.binary_config)
     mask_streams = {"unfiltered_segmentation_mask", "filtered_segmentation_mask", "segmentation_mask"}
-    dropped = [node for node in config.node
-               if node.name in _FULL_SIZE_MASK_NODES or node.name.startswith("posesegmentationfiltering__")
-               or any(stream.split(":")[-1] in mask_streams for stream in node.input_stream)]
+    dropped = [
+        node
+        for node in config.node
+        if node.name in _FULL_SIZE_MASK_NODES
+        or node.name.startswith("posesegmentationfiltering__")
+        or any(stream.split(":")[-1] in mask_streams for stream in node.input_stream)
+    ]
     if len(dropped) != 6:
-        raise RuntimeError(f"mediapipe's Pose graph is not the one upperback was built for "
-                           f"(found {len(dropped)} of the 6 mask nodes it replaces)")
+        raise RuntimeError(
+            f"mediapipe's Pose graph is not the one upperback was built for "
+            f"(found {len(dropped)} of the 6 mask nodes it replaces)"
+        )
     for node in dropped:
         config.node.remove(node)
     outputs = [s for s in config.output_stream if s.split(":")[-1] not in mask_streams]

@@ -40,8 +40,15 @@ class PersonMask:
         return ndimage.map_coordinates(self.values, [rows, columns], order=1, mode="constant", cval=0.0)
 
 
-def crop_to_mask(x_center: float, y_center: float, width: float, height: float, rotation: float,
-                 picture_shape: tuple[int, int], mask_shape: tuple[int, int]) -> np.ndarray:
+def crop_to_mask(
+    x_center: float,
+    y_center: float,
+    width: float,
+    height: float,
+    rotation: float,
+    picture_shape: tuple[int, int],
+    mask_shape: tuple[int, int],
+) -> np.ndarray:
     """The (2, 3) map from picture pixels to the pixels of a mask made on a crop.
 
     The crop is MediaPipe's normalised rotated rectangle (centre, size as fractions of the

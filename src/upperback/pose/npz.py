@@ -58,14 +58,12 @@ def load_track(path: str | os.PathLike[str]) -> PoseTrack:
                 frame_index=data["frame_index"],
                 source=SourceInfo(**json.loads(str(data["source"]))),
                 analysis_rate_hz=None if np.isnan(rate) else rate,
-                extras={k.removeprefix(_EXTRA_PREFIX): data[k] for k in data.files
-                        if k.startswith(_EXTRA_PREFIX)},
+                extras={k.removeprefix(_EXTRA_PREFIX): data[k] for k in data.files if k.startswith(_EXTRA_PREFIX)},
                 warnings=tuple(json.loads(str(data["warnings"]))),
             )
     except FileNotFoundError as exc:
         raise UpperbackError(f"{path}: no such file.") from exc
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
         raise UpperbackError(
-            f"{path}: not a readable upperback pose track ({exc}). "
-            "Create one with 'upperback pose VIDEO -o track.npz'."
+            f"{path}: not a readable upperback pose track ({exc}). Create one with 'upperback pose VIDEO -o track.npz'."
         ) from exc

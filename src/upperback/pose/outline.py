@@ -82,8 +82,7 @@ def back_profile(mask: PersonMask | np.ndarray, image: np.ndarray) -> np.ndarray
     return profile
 
 
-def _backward_normal(axis: np.ndarray, hips: np.ndarray, shoulders: np.ndarray,
-                     image: np.ndarray) -> np.ndarray | None:
+def _backward_normal(axis: np.ndarray, hips: np.ndarray, shoulders: np.ndarray, image: np.ndarray) -> np.ndarray | None:
     """The unit normal of the torso line that points out of the back.
 
     The front is where the knees (bent forward of the torso in a hinge, a quadruped or a
@@ -120,8 +119,9 @@ def arm_over_back(image: np.ndarray) -> np.ndarray:
         axis = axis / length[:, None]
         normal = np.stack([-axis[:, 1], axis[:, 0]], axis=1)
         knees = image[:, [Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE], :2].mean(axis=1)
-        front = (np.nan_to_num(np.sum((knees - hips) * normal, axis=1))
-                 + np.nan_to_num(np.sum((image[:, Landmark.NOSE, :2] - shoulders) * normal, axis=1)))
+        front = np.nan_to_num(np.sum((knees - hips) * normal, axis=1)) + np.nan_to_num(
+            np.sum((image[:, Landmark.NOSE, :2] - shoulders) * normal, axis=1)
+        )
         back = normal * -np.sign(front)[:, None]
         covered = np.zeros((len(image), len(STATIONS)), bool)
         for point in ARM_POINTS:

@@ -104,8 +104,9 @@ def extract_pose(
     return check_track(track)
 
 
-def split_chunks(duration_s: float, rate_hz: float | None, runs: int = 1,
-                 chunk_s: float = CHUNK_S) -> list[list[Segment]]:
+def split_chunks(
+    duration_s: float, rate_hz: float | None, runs: int = 1, chunk_s: float = CHUNK_S
+) -> list[list[Segment]]:
     """``runs`` consecutive runs covering the video, each cut into chunks of about ``chunk_s``;
     every cut on the sampling clock."""
     bounds = _cuts(0.0, duration_s, runs, rate_hz) if duration_s > 0 else [0.0, math.inf]
@@ -151,8 +152,15 @@ class _ChunkQueue:
 class _ChunkRun:
     """One extraction: this process and ``process_count - 1`` workers share the chunks."""
 
-    def __init__(self, path: Path, rate_hz: float | None, chunks: list[Segment], run_lengths: list[int],
-                 report: _ProgressTotal, cancel: threading.Event | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        rate_hz: float | None,
+        chunks: list[Segment],
+        run_lengths: list[int],
+        report: _ProgressTotal,
+        cancel: threading.Event | None,
+    ) -> None:
         self.path, self.rate_hz, self.chunks = path, rate_hz, chunks
         self.queue = _ChunkQueue(run_lengths)
         self.process_count = len(run_lengths)
@@ -164,8 +172,10 @@ class _ChunkRun:
 
     def run(self) -> list[Row]:
         processes = [_start_worker() for _ in range(self.process_count - 1)]
-        threads = [threading.Thread(target=self._feed, args=(index, process), daemon=True)
-                   for index, process in enumerate(processes, start=1)]
+        threads = [
+            threading.Thread(target=self._feed, args=(index, process), daemon=True)
+            for index, process in enumerate(processes, start=1)
+        ]
         try:
             for thread in threads:
                 thread.start()
@@ -194,8 +204,10 @@ class _ChunkRun:
 
     def _analyse_here(self) -> None:
         """This process's share: chunks analysed in this thread with its own BlazePose."""
-        with video_estimator(segmentation=True) as pose, SampledFrames(
-                self.path, self.rate_hz, threads=0 if self.process_count == 1 else 1) as frames:
+        with (
+            video_estimator(segmentation=True) as pose,
+            SampledFrames(self.path, self.rate_hz, threads=0 if self.process_count == 1 else 1) as frames,
+        ):
             previous = None
             while (index := self.queue.next_for(0)) is not None:
                 chunk = self.chunks[index]
@@ -204,8 +216,9 @@ class _ChunkRun:
                     self._check_stopped()
                     self.report.update(index, time_s)
 
-                self.results[index] = chunk_rows(pose, frames, chunk.start_s, chunk.end_s, on_frame,
-                                                 self.cancel, restart=previous != index - 1)
+                self.results[index] = chunk_rows(
+                    pose, frames, chunk.start_s, chunk.end_s, on_frame, self.cancel, restart=previous != index - 1
+                )
                 previous = index
 
     def _feed(self, process_number: int, process: subprocess.Popen) -> None:
@@ -226,9 +239,8 @@ class _ChunkRun:
                     break
         except (EOFError, OSError, pickle.UnpicklingError):
             if not self.stop.is_set():
-                self._fail(UpperbackError("A pose worker process stopped unexpectedly; try again with "
-                                          "--workers 1."))
-        except BaseException as exc:  # noqa: BLE001 (raised again in the main thread)
+                self._fail(UpperbackError("A pose worker process stopped unexpectedly; try again with --workers 1."))
+        except BaseException as exc:
             self._fail(exc)
 
     def _fail(self, error: BaseException) -> None:
@@ -242,11 +254,11 @@ def _start_worker() -> subprocess.Popen:
     process found it (a source checkout as well as an installed package)."""
     package_root = str(Path(upperback.__file__).resolve().parent.parent)
     environment = dict(os.environ)
-    environment["PYTHONPATH"] = os.pathsep.join(
-        p for p in (package_root, environment.get("PYTHONPATH", "")) if p)
+    environment["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, environment.get("PYTHONPATH", "")) if p)
     environment[PARENT_PID_VARIABLE] = str(os.getpid())
-    return subprocess.Popen([sys.executable, "-m", "upperback.pose.worker"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, env=environment)
+    return subprocess.Popen(
+        [sys.executable, "-m", "upperback.pose.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment
+    )
 
 
 def _close_quietly(pipe) -> None:
@@ -260,8 +272,7 @@ def _close_quietly(pipe) -> None:
 class _ProgressTotal:
     """Adds up the progress of all chunks into one (done, total) callback (thread-safe)."""
 
-    def __init__(self, segments: list[Segment], total_s: float,
-                 callback: ProgressCallback | None) -> None:
+    def __init__(self, segments: list[Segment], total_s: float, callback: ProgressCallback | None) -> None:
         self._starts = [seg.start_s for seg in segments]
         self._done = [0.0] * len(segments)
         self._total = total_s

@@ -44,9 +44,7 @@ def check_track(track: PoseTrack) -> PoseTrack:
         raise UpperbackError(f"{track.source.name}: no frames could be analysed. {FRAMING_ADVICE}")
     detected = track.detected
     if not detected.any():
-        raise UpperbackError(
-            f"{track.source.name}: no person was found in the video. {FRAMING_ADVICE}"
-        )
+        raise UpperbackError(f"{track.source.name}: no person was found in the video. {FRAMING_ADVICE}")
     warnings = list(track.warnings)
     step = 1 / (track.analysis_rate_hz or track.source.fps or 1.0)
     end_s, duration_s = float(track.times_s[-1]), track.source.duration_s
@@ -57,9 +55,7 @@ def check_track(track: PoseTrack) -> PoseTrack:
             "that was checked."
         )
     if detected.mean() < FEW_DETECTIONS_FRACTION:
-        warnings.append(
-            f"A person was found in only {detected.mean():.0%} of the analysed frames. {FRAMING_ADVICE}"
-        )
+        warnings.append(f"A person was found in only {detected.mean():.0%} of the analysed frames. {FRAMING_ADVICE}")
     hidden = set(hidden_landmarks(track))
     # In a side view the far arm and leg are hidden behind the body, which is fine; a body
     # part is missing only when both of its sides are.

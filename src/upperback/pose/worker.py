@@ -64,8 +64,16 @@ def chunk_rows(
         if found is None:
             rows.append((frame.time_s, frame.index, None, None, None, None))
         else:
-            rows.append((frame.time_s, frame.index, found.image, found.world, found.visibility,
-                         back_profile(found.mask, found.image)))
+            rows.append(
+                (
+                    frame.time_s,
+                    frame.index,
+                    found.image,
+                    found.world,
+                    found.visibility,
+                    back_profile(found.mask, found.image),
+                )
+            )
         on_frame(frame.time_s)
     return rows
 

@@ -87,8 +87,9 @@ class Painter:
 
     # ------------------------------------------------------------------ skeleton
 
-    def skeleton(self, rgb: np.ndarray, points: np.ndarray, seen: np.ndarray,
-                 highlight: Sequence[tuple[int, int]] = ()) -> None:
+    def skeleton(
+        self, rgb: np.ndarray, points: np.ndarray, seen: np.ndarray, highlight: Sequence[tuple[int, int]] = ()
+    ) -> None:
         """Bones (left side orange, right blue) and joints of the landmarks ``seen``;
         ``highlight`` pairs are drawn thicker in the accent colour."""
         bone = self.px(3, least=2)
@@ -141,8 +142,9 @@ class Painter:
             origin = 270.0 if gauge.low == -gauge.high else 180.0
             end = 180.0 + 180.0 * fraction
             if abs(end - origin) >= 1:
-                cv2.ellipse(rgb, (cx, cy), (r, r), 0, min(origin, end), max(origin, end), gauge.colour,
-                            thick, cv2.LINE_AA)
+                cv2.ellipse(
+                    rgb, (cx, cy), (r, r), 0, min(origin, end), max(origin, end), gauge.colour, thick, cv2.LINE_AA
+                )
             tip = (int(round(cx + r * np.cos(np.radians(end)))), int(round(cy + r * np.sin(np.radians(end)))))
             cv2.circle(rgb, tip, thick // 2 + self.px(2, least=1), WHITE, -1, cv2.LINE_AA)
         self.text((cx, cy - r * 0.12), gauge.text, self.font_px(26), True, WHITE, "ms")
@@ -190,11 +192,14 @@ class Painter:
         title_font, cue_font = font(self.font_px(22), True), font(self.font_px(19))
         box_width = min(self.width - 2 * margin, self.px(980))
         text_width = box_width - 2 * pad - bar
-        blocks: list[tuple[tuple[int, int, int], list[tuple[str, ImageFont.FreeTypeFont, tuple[int, int, int]]],
-                           str | None]] = []
+        blocks: list[
+            tuple[tuple[int, int, int], list[tuple[str, ImageFont.FreeTypeFont, tuple[int, int, int]]], str | None]
+        ] = []
         for caption in captions[:with_cue]:
-            lines = [(line, title_font, SEVERITY_RGB.get(caption.severity, WHITE))
-                     for line in _wrap(caption.title, title_font, text_width)]
+            lines = [
+                (line, title_font, SEVERITY_RGB.get(caption.severity, WHITE))
+                for line in _wrap(caption.title, title_font, text_width)
+            ]
             lines += [(line, cue_font, WHITE) for line in _wrap(caption.cue, cue_font, text_width)]
             blocks.append((SEVERITY_RGB.get(caption.severity, WHITE), lines, caption.text))
         rest = captions[with_cue:]
@@ -230,8 +235,7 @@ class Painter:
 
     # ------------------------------------------------------------------ primitives
 
-    def text(self, xy: tuple[float, float], text: str, size: int, bold: bool, colour: RGB,
-             anchor: str = "la") -> None:
+    def text(self, xy: tuple[float, float], text: str, size: int, bold: bool, colour: RGB, anchor: str = "la") -> None:
         self._texts.append((xy, text, font(size, bold), colour, anchor))
 
     def shade_box(self, rgb: np.ndarray, x0: int, y0: int, x1: int, y1: int, alpha: float) -> None:
@@ -294,10 +298,13 @@ def _clusters(boxes: list[tuple[float, float, float, float]], gap: float) -> lis
         bounds, members = list(box), [index]
         for group in list(groups):
             area = group[0]
-            if (box[0] - gap < area[2] and area[0] - gap < box[2]
-                    and box[1] - gap < area[3] and area[1] - gap < box[3]):
-                bounds = [min(bounds[0], area[0]), min(bounds[1], area[1]),
-                          max(bounds[2], area[2]), max(bounds[3], area[3])]
+            if box[0] - gap < area[2] and area[0] - gap < box[2] and box[1] - gap < area[3] and area[1] - gap < box[3]:
+                bounds = [
+                    min(bounds[0], area[0]),
+                    min(bounds[1], area[1]),
+                    max(bounds[2], area[2]),
+                    max(bounds[3], area[3]),
+                ]
                 members += group[1]
                 groups.remove(group)
         groups.append((bounds, members))

@@ -64,9 +64,17 @@ def fault_kinds(report: FormReport, movement: Movement) -> list[FaultKind]:
             severity.setdefault(code, fault_severity(movement, code))
             times.setdefault(code, 1)
             reps.setdefault(code, set()).add(rep.index + 1)
-    kinds = [FaultKind(code=code, title=fault_title(movement, code), severity=severity[code],
-                       reps=tuple(sorted(reps[code])), times=times[code],
-                       possible=possible.get(code, False)) for code in reps]
+    kinds = [
+        FaultKind(
+            code=code,
+            title=fault_title(movement, code),
+            severity=severity[code],
+            reps=tuple(sorted(reps[code])),
+            times=times[code],
+            possible=possible.get(code, False),
+        )
+        for code in reps
+    ]
     return sorted(kinds, key=lambda k: (SEVERITY_RANK.get(k.severity, 9), -len(k.reps), -k.times))
 
 

@@ -34,8 +34,7 @@ from upperback.report.fault_kinds import (
 from upperback.report.key_frames import RankedReps, key_frames, rank_reps
 from upperback.report.key_signals import plotted_signals
 from upperback.report.plots import SEVERITY_HEX, plots
-from upperback.report.timeline import (SEVERITY_RANK, fault_severity, fault_title, phase_words,
-                                       skipped_check_text)
+from upperback.report.timeline import SEVERITY_RANK, fault_severity, fault_title, phase_words, skipped_check_text
 
 VIEW_WORDS = {"side": "the side", "front": "the front", "back": "behind", "oblique": "a diagonal (oblique)"}
 """Where the camera stood, as the page says it."""
@@ -90,12 +89,19 @@ def render_html_report(report: FormReport, track: PoseTrack, video: Path | None 
         "fault_groups": groups,
         "headline": headline(fault_kinds(report, movement), report.rep_count),
         "safety": [
-            {"id": cue.id, "text": cue.text, "coaching_only": cue.coaching_only,
-             "flagged": _safety_flag(cue.id, groups)}
+            {
+                "id": cue.id,
+                "text": cue.text,
+                "coaching_only": cue.coaching_only,
+                "flagged": _safety_flag(cue.id, groups),
+            }
             for cue in movement.safety
         ],
-        "measured": [metric_text(name, value) for name, value in report.metrics.items()
-                     if isinstance(value, float | int) and math.isfinite(value)],
+        "measured": [
+            metric_text(name, value)
+            for name, value in report.metrics.items()
+            if isinstance(value, float | int) and math.isfinite(value)
+        ],
         "rep_table": rep_table(report, movement, ranked),
         "plots": plots(report, movement, signals, shown),
         "key_frames": key_frames(report, track, movement, ranked, video) if video is not None else [],
@@ -146,10 +152,22 @@ def fault_groups(report: FormReport, movement: Movement) -> list[FaultGroup]:
         where = _where(events) if events else rep_list(kind.reps)
         how_much = reach(len(kind.reps), report.rep_count, kind.times)
         every_rep = len(kind.reps) == report.rep_count > 1
-        groups.append(FaultGroup(code=kind.code, severity=kind.severity, title=kind.label, where=where,
-                                 explanation=fault.explanation, cue=fault.cue, why=fault.why_it_matters,
-                                 safety_id=cue.id, safety_text=cue.text, count=len(events),
-                                 place=how_much if every_rep else f"{how_much} · {where}", events=events))
+        groups.append(
+            FaultGroup(
+                code=kind.code,
+                severity=kind.severity,
+                title=kind.label,
+                where=where,
+                explanation=fault.explanation,
+                cue=fault.cue,
+                why=fault.why_it_matters,
+                safety_id=cue.id,
+                safety_text=cue.text,
+                count=len(events),
+                place=how_much if every_rep else f"{how_much} · {where}",
+                events=events,
+            )
+        )
     return groups
 
 
@@ -181,10 +199,8 @@ def summary_stats(report: FormReport, movement: Movement) -> list[dict[str, str]
     whole = [r for r in report.reps if not is_partial(r)]  # a rep cut by the clip's edge has no tempo
     if whole:
         up, _, down = phase_words(movement)
-        stats.append({"value": f"{np.mean([r.concentric_s for r in whole]):.1f} s",
-                      "label": f"{up}, per rep"})
-        stats.append({"value": f"{np.mean([r.eccentric_s for r in whole]):.1f} s",
-                      "label": f"{down}, per rep"})
+        stats.append({"value": f"{np.mean([r.concentric_s for r in whole]):.1f} s", "label": f"{up}, per rep"})
+        stats.append({"value": f"{np.mean([r.eccentric_s for r in whole]):.1f} s", "label": f"{down}, per rep"})
     duration = report.metrics.get("set_duration_s", report.metrics.get("carry_duration_s", float("nan")))
     if math.isfinite(duration):
         stats.append({"value": f"{duration:.0f} s", "label": "set" if report.reps else "carrying"})
@@ -219,25 +235,33 @@ def format_value(name: str, value: float) -> str:
 def rep_table(report: FormReport, movement: Movement, ranked: RankedReps) -> dict:
     """Header and rows of the per-rep table."""
     names = dict.fromkeys(name for rep in report.reps for name in rep.metrics)
-    columns = [name for name in names if name not in ("concentric_s", "eccentric_s")
-               and any(math.isfinite(rep.metrics.get(name, float("nan"))) for rep in report.reps)]
+    columns = [
+        name
+        for name in names
+        if name not in ("concentric_s", "eccentric_s")
+        and any(math.isfinite(rep.metrics.get(name, float("nan"))) for rep in report.reps)
+    ]
     columns = columns[:REP_METRIC_COLUMNS]
     up, _, down = phase_words(movement)
     header = ["rep", "start", up, down] + [metric_text(c, 0.0)["label"] for c in columns] + ["faults"]
     rows = []
     for rep in report.reps:
         severities = {f.code: f.severity for f in report.faults if f.rep == rep.index}
-        faults = sorted(((c, severities.get(c) or fault_severity(movement, c)) for c in rep_fault_codes(report, rep)),
-                        key=lambda cs: SEVERITY_RANK.get(cs[1], 9))
-        rows.append({
-            "number": rep.index + 1,
-            "cells": [f"{rep.start_s:.1f} s"]
-            + (["–", "–"] if is_partial(rep) else [f"{rep.concentric_s:.1f} s", f"{rep.eccentric_s:.1f} s"])
-            + [metric_text(c, rep.metrics.get(c, float("nan")))["value"] for c in columns],
-            "faults": [{"title": fault_title(movement, code), "severity": severity} for code, severity in faults],
-            "tag": _rep_tag(rep, ranked, len(report.reps)),
-            "partial": is_partial(rep),
-        })
+        faults = sorted(
+            ((c, severities.get(c) or fault_severity(movement, c)) for c in rep_fault_codes(report, rep)),
+            key=lambda cs: SEVERITY_RANK.get(cs[1], 9),
+        )
+        rows.append(
+            {
+                "number": rep.index + 1,
+                "cells": [f"{rep.start_s:.1f} s"]
+                + (["–", "–"] if is_partial(rep) else [f"{rep.concentric_s:.1f} s", f"{rep.eccentric_s:.1f} s"])
+                + [metric_text(c, rep.metrics.get(c, float("nan")))["value"] for c in columns],
+                "faults": [{"title": fault_title(movement, code), "severity": severity} for code, severity in faults],
+                "tag": _rep_tag(rep, ranked, len(report.reps)),
+                "partial": is_partial(rep),
+            }
+        )
     return {"header": header, "rows": rows}
 
 
@@ -259,7 +283,9 @@ def filming_advice(report: FormReport, movement: Movement) -> dict | None:
     checks from running or the analysis left notes; None when filming was fine. Checks the
     view ruled out are named once, by title; other skipped checks keep the analysis's reason."""
     blocked = {f.code: f.title for f in movement.faults if report.view not in {v.value for v in f.views}}
-    view_ok = report.view in {movement.camera.preferred_view.value} | {v.value for v in movement.camera.acceptable_views}
+    view_ok = report.view in {movement.camera.preferred_view.value} | {
+        v.value for v in movement.camera.acceptable_views
+    }
     other_skips = [note for note in report.quality.skipped_checks if note.split(":", 1)[0] not in blocked]
     if view_ok and not blocked and not report.quality.warnings and not other_skips:
         return None

@@ -52,8 +52,10 @@ def rank_reps(report: FormReport, signals: BodySignals, movement: Movement) -> R
     ranges: dict[int, float] = {}
     for rep in report.reps:
         severities = {f.code: f.severity for f in report.faults if f.rep == rep.index}
-        weights = [SEVERITY_WEIGHT.get(severities.get(c) or fault_severity(movement, c), 1)
-                   for c in rep_fault_codes(report, rep)]
+        weights = [
+            SEVERITY_WEIGHT.get(severities.get(c) or fault_severity(movement, c), 1)
+            for c in rep_fault_codes(report, rep)
+        ]
         order[rep.index] = (max(weights, default=0), len(weights), float(sum(weights)))
         inside = values[(signals.times_s >= rep.start_s) & (signals.times_s <= rep.end_s)]
         finite = inside[np.isfinite(inside)]
@@ -63,8 +65,7 @@ def rank_reps(report: FormReport, signals: BodySignals, movement: Movement) -> R
     return RankedReps(best, worst, {i: o[2] for i, o in order.items()})
 
 
-def key_frames(report: FormReport, track: PoseTrack, movement: Movement, ranked: RankedReps,
-               video: Path) -> list[dict]:
+def key_frames(report: FormReport, track: PoseTrack, movement: Movement, ranked: RankedReps, video: Path) -> list[dict]:
     """The best and the worst rep at their turning point, with the skeleton and the gauge of the
     annotated video, cropped to the body (JPEG, base64). Without reps: the most serious fault's
     moment and a moment without one."""
@@ -86,8 +87,9 @@ def key_frames(report: FormReport, track: PoseTrack, movement: Movement, ranked:
         if rgb is None:
             continue
         if scale > 1:
-            rgb = cv2.resize(rgb, (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)),
-                             interpolation=cv2.INTER_CUBIC)
+            rgb = cv2.resize(
+                rgb, (round(rgb.shape[1] * scale), round(rgb.shape[0] * scale)), interpolation=cv2.INTER_CUBIC
+            )
         box = overlay.focus_box(rgb, time_s)
         overlay.draw(rgb, time_s, panels=False)
         if box is not None:
@@ -103,8 +105,9 @@ def _scaled(track: PoseTrack, scale: float) -> PoseTrack:
         return track
     image = track.image.copy()
     image[..., :2] *= scale
-    source = dataclasses.replace(track.source, width=round(track.source.width * scale),
-                                 height=round(track.source.height * scale))
+    source = dataclasses.replace(
+        track.source, width=round(track.source.width * scale), height=round(track.source.height * scale)
+    )
     return dataclasses.replace(track, image=image, source=source)
 
 
@@ -156,8 +159,9 @@ def _frame_at(video: Path, time_s: float) -> np.ndarray | None:
 def _jpeg_data_uri(rgb: np.ndarray) -> str:
     image = Image.fromarray(rgb)
     if image.width > KEY_FRAME_WIDTH:
-        image = image.resize((KEY_FRAME_WIDTH, round(image.height * KEY_FRAME_WIDTH / image.width)),
-                             Image.Resampling.LANCZOS)
+        image = image.resize(
+            (KEY_FRAME_WIDTH, round(image.height * KEY_FRAME_WIDTH / image.width)), Image.Resampling.LANCZOS
+        )
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=84, optimize=True)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -47,39 +47,85 @@ class SignalSpec:
 
 
 SIGNALS: dict[str, SignalSpec] = {
-    "elbow_deg": SignalSpec("Elbow angle", "The bend of the working elbow: 180° is a straight arm, "
-                            "smaller numbers a deeper bend.", 0, 180, (("working", "elbow"),),
-                            (("working", "shoulder", "elbow"), ("working", "elbow", "wrist"))),
-    "torso_deg": SignalSpec("Torso angle", "The torso's angle above the horizontal: 0° is flat, "
-                            "90° is standing upright.", 0, 90, (("near", "hip"),),
-                            (("near", "hip", "shoulder"),)),
-    "arm_spread_deg": SignalSpec("Arm opening", "The angle between the two upper arms: it widens as "
-                                 "the arms rise, and 180° is one straight line.", 0, 180,
-                                 (("both", "shoulder"),), (("both", "shoulder", "elbow"),)),
-    "spine_curve_deg": SignalSpec("Spine curve", "Above zero the back is rounded (cat), below zero "
-                                  "it is arched (cow).", -90, 90, (("near", "shoulder"), ("near", "hip")),
-                                  (("near", "ear", "shoulder"), ("near", "shoulder", "hip"),
-                                   ("near", "hip", "knee"))),
-    "rotation_deg": SignalSpec("Rotation", "The angle between the two arms around the body's long "
-                               "axis: near 0° with the palms together, near 180° fully open.", 0, 180,
-                               (("both", "shoulder"),),
-                               (("both", "shoulder", "elbow"), ("both", "elbow", "wrist"))),
-    "neck_deg": SignalSpec("Neck angle", "The angle of the neck against the torso line: 0° keeps the "
-                           "head in line with the back.", 0, 90, (("near", "ear"),),
-                           (("near", "ear", "shoulder"), ("near", "shoulder", "hip"))),
-    "elevation_ratio": SignalSpec("Shoulder height", "Distance from ear to shoulder over torso length: "
-                                  "it drops when the shoulders creep up.", 0, 1, (("near", "shoulder"),),
-                                  (("near", "ear", "shoulder"),)),
-    "lateral_lean_deg": SignalSpec("Sideways lean", "The trunk's tilt to either side of vertical: "
-                                   "0° is straight up.", -30, 30, (("both", "shoulder"),),
-                                   (("both", "hip", "shoulder"),)),
-    "shoulder_tilt_deg": SignalSpec("Shoulder tilt", "The slope of the line between the shoulders: "
-                                    "0° is level.", -30, 30, (("both", "shoulder"),)),
-    "hip_deg": SignalSpec("Hip angle", "The angle at the hip between torso and thigh: 180° is "
-                          "straight.", 0, 180, (("near", "hip"),),
-                          (("near", "shoulder", "hip"), ("near", "hip", "knee"))),
+    "elbow_deg": SignalSpec(
+        "Elbow angle",
+        "The bend of the working elbow: 180° is a straight arm, smaller numbers a deeper bend.",
+        0,
+        180,
+        (("working", "elbow"),),
+        (("working", "shoulder", "elbow"), ("working", "elbow", "wrist")),
+    ),
+    "torso_deg": SignalSpec(
+        "Torso angle",
+        "The torso's angle above the horizontal: 0° is flat, 90° is standing upright.",
+        0,
+        90,
+        (("near", "hip"),),
+        (("near", "hip", "shoulder"),),
+    ),
+    "arm_spread_deg": SignalSpec(
+        "Arm opening",
+        "The angle between the two upper arms: it widens as the arms rise, and 180° is one straight line.",
+        0,
+        180,
+        (("both", "shoulder"),),
+        (("both", "shoulder", "elbow"),),
+    ),
+    "spine_curve_deg": SignalSpec(
+        "Spine curve",
+        "Above zero the back is rounded (cat), below zero it is arched (cow).",
+        -90,
+        90,
+        (("near", "shoulder"), ("near", "hip")),
+        (("near", "ear", "shoulder"), ("near", "shoulder", "hip"), ("near", "hip", "knee")),
+    ),
+    "rotation_deg": SignalSpec(
+        "Rotation",
+        "The angle between the two arms around the body's long "
+        "axis: near 0° with the palms together, near 180° fully open.",
+        0,
+        180,
+        (("both", "shoulder"),),
+        (("both", "shoulder", "elbow"), ("both", "elbow", "wrist")),
+    ),
+    "neck_deg": SignalSpec(
+        "Neck angle",
+        "The angle of the neck against the torso line: 0° keeps the head in line with the back.",
+        0,
+        90,
+        (("near", "ear"),),
+        (("near", "ear", "shoulder"), ("near", "shoulder", "hip")),
+    ),
+    "elevation_ratio": SignalSpec(
+        "Shoulder height",
+        "Distance from ear to shoulder over torso length: it drops when the shoulders creep up.",
+        0,
+        1,
+        (("near", "shoulder"),),
+        (("near", "ear", "shoulder"),),
+    ),
+    "lateral_lean_deg": SignalSpec(
+        "Sideways lean",
+        "The trunk's tilt to either side of vertical: 0° is straight up.",
+        -30,
+        30,
+        (("both", "shoulder"),),
+        (("both", "hip", "shoulder"),),
+    ),
+    "shoulder_tilt_deg": SignalSpec(
+        "Shoulder tilt", "The slope of the line between the shoulders: 0° is level.", -30, 30, (("both", "shoulder"),)
+    ),
+    "hip_deg": SignalSpec(
+        "Hip angle",
+        "The angle at the hip between torso and thigh: 180° is straight.",
+        0,
+        180,
+        (("near", "hip"),),
+        (("near", "shoulder", "hip"), ("near", "hip", "knee")),
+    ),
 }
 """Every signal a report can show."""
+
 
 def fault_signals(movement: Movement) -> dict[str, str]:
     """The signal that shows each of the movement's faults (the library's ``signal`` of each);

@@ -29,8 +29,13 @@ class OutputPaths:
     pose_track: Path | None = None
 
 
-def write_outputs(report: FormReport, track: PoseTrack, video: Path | None, paths: OutputPaths,
-                  video_progress: ProgressCallback | None = None) -> None:
+def write_outputs(
+    report: FormReport,
+    track: PoseTrack,
+    video: Path | None,
+    paths: OutputPaths,
+    video_progress: ProgressCallback | None = None,
+) -> None:
     """Write the outputs ``paths`` asks for.
 
     Parameters
@@ -56,8 +61,11 @@ def write_outputs(report: FormReport, track: PoseTrack, video: Path | None, path
     if paths.pose_track is not None:
         save_track(track, paths.pose_track)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-page") as pool:
-        page = (pool.submit(write_html_report, report, track, paths.report_html, video)
-                if paths.report_html is not None else None)
+        page = (
+            pool.submit(write_html_report, report, track, paths.report_html, video)
+            if paths.report_html is not None
+            else None
+        )
         if paths.annotated_video is not None:
             write_annotated_video(video, track, report, paths.annotated_video, progress=video_progress)
         if page is not None:

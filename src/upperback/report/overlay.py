@@ -78,8 +78,11 @@ class FrameOverlay:
         self.timeline = Timeline(report, self.movement, _step_times(signals, report))
         near, working = signals.view.near_side, signals.working_side
         self.anchor_marks = [m for side, part in self.spec.anchor for m in _marks(side, part, near, working)]
-        self.highlight = [(a, b) for side, first, second in self.spec.segments
-                          for a, b in zip(_marks(side, first, near, working), _marks(side, second, near, working))]
+        self.highlight = [
+            (a, b)
+            for side, first, second in self.spec.segments
+            for a, b in zip(_marks(side, first, near, working), _marks(side, second, near, working))
+        ]
         times = track.times_s
         self.step_s = float(np.median(np.diff(times))) if len(times) > 1 else 1.0 / max(track.source.fps, 1.0)
         self._centres = self._gauge_centres()
@@ -96,8 +99,15 @@ class FrameOverlay:
         if points is not None:
             sampled = _sample(self.track.times_s, self.values[:, None], time_s, self.step_s)
             value = float(sampled[0]) if sampled is not None else float("nan")
-        return OverlayState(time_s, points, seen, value, self.timeline.moment(time_s),
-                            self.timeline.captions(time_s), frozenset(self.timeline.active_codes(time_s)))
+        return OverlayState(
+            time_s,
+            points,
+            seen,
+            value,
+            self.timeline.moment(time_s),
+            self.timeline.captions(time_s),
+            frozenset(self.timeline.active_codes(time_s)),
+        )
 
     def _landmarks_at(self, time_s: float) -> tuple[np.ndarray, np.ndarray] | None:
         sampled = _sample(self.track.times_s, self._landmarks, time_s, self.step_s, self.track.detected)
@@ -122,8 +132,9 @@ class FrameOverlay:
         with np.errstate(invalid="ignore"):
             seen = np.nan_to_num(track.visibility) > VISIBLE
         points = track.image[..., :2].astype(float)
-        anchors = np.where(seen[:, self.anchor_marks].all(axis=1)[:, None],
-                           points[:, self.anchor_marks].mean(axis=1), np.nan)
+        anchors = np.where(
+            seen[:, self.anchor_marks].all(axis=1)[:, None], points[:, self.anchor_marks].mean(axis=1), np.nan
+        )
         steady = _moving_mean(anchors, max(1, int(round(GAUGE_FOLLOW_S / self.step_s))))
         body, body_seen = _body_samples(points, seen)
         frames = np.isfinite(steady[:, 0])
@@ -131,8 +142,9 @@ class FrameOverlay:
         low, high = margin, np.array([painter.width, painter.height]) - margin
         angles = np.linspace(0, 2 * np.pi, GAUGE_DIRECTIONS, endpoint=False)
         # nearer first; a place below the joint counts as further away (above the body reads best)
-        candidates = sorted((d + GAUGE_BELOW_COST * max(0.0, float(np.sin(a))), d, a)
-                            for d in GAUGE_DISTANCES for a in angles)
+        candidates = sorted(
+            (d + GAUGE_BELOW_COST * max(0.0, float(np.sin(a))), d, a) for d in GAUGE_DISTANCES for a in angles
+        )
         best, best_score = np.array([0.0, -radius * GAUGE_DISTANCES[0]]), -np.inf
         for _, distance, angle in candidates if frames.any() else []:
             offset = np.array([np.cos(angle), np.sin(angle)]) * radius * distance
@@ -201,14 +213,24 @@ class FrameOverlay:
             return None
         unit = "°" if self.key.endswith("_deg") else ""
         text = f"{state.value:.0f}{unit}" if unit else f"{state.value:.2f}"
-        return GaugeDraw((float(anchor[0]), float(anchor[1])), (float(centre[0]), float(centre[1])),
-                         state.value, self.spec.low, self.spec.high, self.spec.label.lower(), text,
-                         self._gauge_colour(state.active_codes))
+        return GaugeDraw(
+            (float(anchor[0]), float(anchor[1])),
+            (float(centre[0]), float(centre[1])),
+            state.value,
+            self.spec.low,
+            self.spec.high,
+            self.spec.label.lower(),
+            text,
+            self._gauge_colour(state.active_codes),
+        )
 
     def _gauge_colour(self, codes: frozenset[str]) -> tuple[int, int, int]:
         """The accent colour, or the severity colour of a fault of the key signal under way."""
-        severities = [f.severity for f in self.report.faults
-                      if f.code in codes and fault_signals(self.movement).get(f.code) == self.key]
+        severities = [
+            f.severity
+            for f in self.report.faults
+            if f.code in codes and fault_signals(self.movement).get(f.code) == self.key
+        ]
         if not severities:
             return ACCENT
         return SEVERITY_RGB[min(severities, key=lambda s: SEVERITY_RANK.get(s, 9))]
@@ -251,8 +273,9 @@ def _step_times(signals: BodySignals, report: FormReport) -> np.ndarray | None:
     return find_steps(signals).times_s
 
 
-def _sample(times_s: np.ndarray, values: np.ndarray, time_s: float, step_s: float,
-            present: np.ndarray | None = None) -> np.ndarray | None:
+def _sample(
+    times_s: np.ndarray, values: np.ndarray, time_s: float, step_s: float, present: np.ndarray | None = None
+) -> np.ndarray | None:
     """``values`` (T, ...) at ``time_s``: linear between the two analysed frames around it
     when both are known, else the nearer known one within half a step (a whole step before the
     first or after the last analysed frame), else None. A frame is known where ``present`` is

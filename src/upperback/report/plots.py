@@ -41,38 +41,82 @@ def plots(report: FormReport, movement: Movement, signals: BodySignals, shown: l
         for lane, (code, events) in enumerate(ordered):
             _shade_fault(figure, movement, code, events, lane, shaded)
         for start, end in report.quality.low_confidence_spans:
-            figure.add_vrect(x0=start, x1=max(end, start + 0.1), fillcolor="#9ca3af", opacity=0.35, line_width=0,
-                             layer="below")
+            figure.add_vrect(
+                x0=start, x1=max(end, start + 0.1), fillcolor="#9ca3af", opacity=0.35, line_width=0, layer="below"
+            )
         unit = "°" if name.endswith("_deg") else ""
         number_format = ".0f" if unit else ".2f"
-        figure.add_trace(go.Scatter(
-            x=times.round(3).tolist(), y=[None if not math.isfinite(v) else round(float(v), 3) for v in values],
-            mode="lines", name=spec.label, showlegend=False, line={"color": "#0f766e", "width": 2.5},
-            hovertemplate=f"%{{x:.1f}} s: %{{y:{number_format}}}{unit}<extra></extra>", connectgaps=False))
-        figure.update_layout(
-            height=PLOT_HEIGHT_PX, margin={"l": 48, "r": 12, "t": 46, "b": 40}, template="plotly_white",
-            font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
-            hovermode="closest", showlegend=bool(lanes),
-            legend={"orientation": "h", "x": 0, "y": 1.1, "xanchor": "left", "yanchor": "bottom",
-                    "font": {"size": 11}, "bgcolor": "rgba(0,0,0,0)"},
-            yaxis2={"domain": [1 - LANE_HEIGHT * len(lanes), 1], "range": [len(lanes) - 0.5, -0.5],
-                    "visible": False, "fixedrange": True},
-            xaxis={"title": {"text": "time (s)", "standoff": 4}, "range": [0, max(report.source.duration_s, 0.1)],
-                   "fixedrange": False},
-            yaxis={"title": {"text": f"{spec.label} ({unit or 'ratio'})"}, "fixedrange": True,
-                   "range": _value_range(values, MIN_SPAN_DEG if unit else MIN_SPAN_RATIO),
-                   "domain": [0, 1 - LANE_HEIGHT * len(lanes) - (0.02 if lanes else 0)]},
+        figure.add_trace(
+            go.Scatter(
+                x=times.round(3).tolist(),
+                y=[None if not math.isfinite(v) else round(float(v), 3) for v in values],
+                mode="lines",
+                name=spec.label,
+                showlegend=False,
+                line={"color": "#0f766e", "width": 2.5},
+                hovertemplate=f"%{{x:.1f}} s: %{{y:{number_format}}}{unit}<extra></extra>",
+                connectgaps=False,
+            )
         )
-        html = figure.to_html(full_html=False, include_plotlyjs=number == 0, div_id=f"plot-{name}",
-                              default_width="100%", default_height=f"{PLOT_HEIGHT_PX}px",
-                              config={"responsive": True, "displaylogo": False, "scrollZoom": False,
-                                      "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]})
+        figure.update_layout(
+            height=PLOT_HEIGHT_PX,
+            margin={"l": 48, "r": 12, "t": 46, "b": 40},
+            template="plotly_white",
+            font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
+            hovermode="closest",
+            showlegend=bool(lanes),
+            legend={
+                "orientation": "h",
+                "x": 0,
+                "y": 1.1,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 11},
+                "bgcolor": "rgba(0,0,0,0)",
+            },
+            yaxis2={
+                "domain": [1 - LANE_HEIGHT * len(lanes), 1],
+                "range": [len(lanes) - 0.5, -0.5],
+                "visible": False,
+                "fixedrange": True,
+            },
+            xaxis={
+                "title": {"text": "time (s)", "standoff": 4},
+                "range": [0, max(report.source.duration_s, 0.1)],
+                "fixedrange": False,
+            },
+            yaxis={
+                "title": {"text": f"{spec.label} ({unit or 'ratio'})"},
+                "fixedrange": True,
+                "range": _value_range(values, MIN_SPAN_DEG if unit else MIN_SPAN_RATIO),
+                "domain": [0, 1 - LANE_HEIGHT * len(lanes) - (0.02 if lanes else 0)],
+            },
+        )
+        html = figure.to_html(
+            full_html=False,
+            include_plotlyjs=number == 0,
+            div_id=f"plot-{name}",
+            default_width="100%",
+            default_height=f"{PLOT_HEIGHT_PX}px",
+            config={
+                "responsive": True,
+                "displaylogo": False,
+                "scrollZoom": False,
+                "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+            },
+        )
         found.append({"name": name, "label": spec.label, "meaning": spec.meaning, "html": html})
     return found
 
 
-def _shade_fault(figure: go.Figure, movement: Movement, code: str, events: list[FaultEvent], lane: int,
-                 shaded: list[tuple[float, float]]) -> None:
+def _shade_fault(
+    figure: go.Figure,
+    movement: Movement,
+    code: str,
+    events: list[FaultEvent],
+    lane: int,
+    shaded: list[tuple[float, float]],
+) -> None:
     """A bar for each stretch of one fault in its own lane at the top of the plot, with its
     title in the legend and on hover, and a band behind the curve where no more severe fault
     (shaded earlier, listed in ``shaded``) has one already."""
@@ -85,8 +129,17 @@ def _shade_fault(figure: go.Figure, movement: Movement, code: str, events: list[
             shaded.append((event.start_s, end))
         xs += [event.start_s, end, None]
     title = fault_title(movement, code)
-    figure.add_trace(go.Scatter(x=xs, y=[lane if x is not None else None for x in xs], yaxis="y2", mode="lines",
-                                line={"color": colour, "width": 7}, name=title, hovertemplate=f"{title}<extra></extra>"))
+    figure.add_trace(
+        go.Scatter(
+            x=xs,
+            y=[lane if x is not None else None for x in xs],
+            yaxis="y2",
+            mode="lines",
+            line={"color": colour, "width": 7},
+            name=title,
+            hovertemplate=f"{title}<extra></extra>",
+        )
+    )
 
 
 def _value_range(values: np.ndarray, min_span: float) -> list[float] | None:
@@ -102,8 +155,21 @@ def _value_range(values: np.ndarray, min_span: float) -> list[float] | None:
 def _shade_reps(figure: go.Figure, reps: list[Rep]) -> None:
     """A light band over each rep, its number above it, and a dotted line at its turning point."""
     for rep in reps:
-        figure.add_vrect(x0=rep.start_s, x1=rep.end_s, fillcolor="#0f766e" if rep.index % 2 == 0 else "#64748b",
-                         opacity=0.07, line_width=0, layer="below")
+        figure.add_vrect(
+            x0=rep.start_s,
+            x1=rep.end_s,
+            fillcolor="#0f766e" if rep.index % 2 == 0 else "#64748b",
+            opacity=0.07,
+            line_width=0,
+            layer="below",
+        )
         figure.add_vline(x=rep.top_s, line={"color": "#94a3b8", "width": 1, "dash": "dot"}, layer="below")
-        figure.add_annotation(x=(rep.start_s + rep.end_s) / 2, y=1, yref="paper", yanchor="bottom",
-                              text=str(rep.index + 1), showarrow=False, font={"size": 10, "color": "#64748b"})
+        figure.add_annotation(
+            x=(rep.start_s + rep.end_s) / 2,
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            text=str(rep.index + 1),
+            showarrow=False,
+            font={"size": 10, "color": "#64748b"},
+        )

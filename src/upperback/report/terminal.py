@@ -17,12 +17,18 @@ SEVERITY_STYLE = {"info": "blue", "warning": "yellow", "error": "bold red"}
 def report_summary(report: FormReport) -> RenderableType:
     """Reps and timing, then each kind of fault with its cue, then quality notes."""
     movement = get_library().movement(report.exercise)
-    counted = (f"{report.metrics['steps']:.0f} steps" if "steps" in report.metrics and not report.reps
-               else f"{report.rep_count} reps")
-    parts: list[RenderableType] = [Text.assemble(
-        (f"{movement.name}: {counted}", "bold"),
-        f"  (filmed from the {report.view}, {report.source.duration_s:.1f} s, person found in "
-        f"{report.quality.pose_detected_fraction:.0%} of frames)")]
+    counted = (
+        f"{report.metrics['steps']:.0f} steps"
+        if "steps" in report.metrics and not report.reps
+        else f"{report.rep_count} reps"
+    )
+    parts: list[RenderableType] = [
+        Text.assemble(
+            (f"{movement.name}: {counted}", "bold"),
+            f"  (filmed from the {report.view}, {report.source.duration_s:.1f} s, person found in "
+            f"{report.quality.pose_detected_fraction:.0%} of frames)",
+        )
+    ]
     if report.metrics:
         parts.append(Text("Measured: " + ", ".join(_metric_text(k, v) for k, v in report.metrics.items())))
     if report.reps:
@@ -52,9 +58,15 @@ def report_summary(report: FormReport) -> RenderableType:
                 where += f": {rep_list(kind.reps)}"
             elif first is not None and not kind.reps:
                 where += f", from {first.start_s:.1f} s"
-            lines.append(Text.assemble((f"• {kind.label}", SEVERITY_STYLE.get(kind.severity, "")),
-                                       f" ({where}): ",
-                                       f"{fault.explanation} ", ("Fix: ", "bold"), fault.cue))
+            lines.append(
+                Text.assemble(
+                    (f"• {kind.label}", SEVERITY_STYLE.get(kind.severity, "")),
+                    f" ({where}): ",
+                    f"{fault.explanation} ",
+                    ("Fix: ", "bold"),
+                    fault.cue,
+                )
+            )
         parts.append(Group(*lines))
     elif report.reps:
         parts.append(Text("No form faults found. Well done.", style="green"))

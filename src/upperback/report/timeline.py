@@ -146,8 +146,7 @@ class Timeline:
         counts: dict[str, int] = {}
         for event in self.report.faults:
             counts[event.code] = counts.get(event.code, 0) + 1
-        events = sorted(self.report.faults,
-                        key=lambda f: (SEVERITY_RANK.get(f.severity, 9), counts[f.code], f.start_s))
+        events = sorted(self.report.faults, key=lambda f: (SEVERITY_RANK.get(f.severity, 9), counts[f.code], f.start_s))
         found: dict[str, Caption] = {}
         for event in events:
             if event.start_s <= time_s <= self.caption_end_s(event) and event.code not in found:

@@ -45,8 +45,9 @@ FRAMES_AHEAD = 8
 """Decoded pictures waiting for the drawing at most (about 3 MB each at 720p)."""
 
 
-def write_annotated_video(video: Path, track: PoseTrack, report: FormReport, path: Path,
-                          progress: ProgressCallback | None = None) -> Path:
+def write_annotated_video(
+    video: Path, track: PoseTrack, report: FormReport, path: Path, progress: ProgressCallback | None = None
+) -> Path:
     """Draw the analysis onto every frame of ``video`` and save it as an MP4 at ``path``.
 
     Parameters
@@ -120,7 +121,7 @@ def frames_ahead(frames: Iterator[Frame], depth: int) -> Iterator[Frame]:
                 if stop.is_set():
                     return
             waiting.put(end)
-        except BaseException as exc:  # noqa: BLE001 (raised again in the caller)
+        except BaseException as exc:
             waiting.put(exc)
 
     thread = threading.Thread(target=produce, name="decode-ahead", daemon=True)

@@ -60,8 +60,7 @@ class AnalysisJob(Base):
     annotated_video: Mapped[str | None] = mapped_column(String(300))
     rep_count: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[dict[str, Any] | None]
-    form_analysis_id: Mapped[int | None] = mapped_column(
-        ForeignKey("form_analyses.id", ondelete="SET NULL"))
+    form_analysis_id: Mapped[int | None] = mapped_column(ForeignKey("form_analyses.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
@@ -117,14 +116,23 @@ def _record(row: AnalysisJob) -> JobRecord:
     return JobRecord(**values)
 
 
-def add_job(engine: Engine, *, public_id: str, exercise_requested: str, original_name: str,
-            upload_file: str, upload_bytes: int) -> JobRecord:
+def add_job(
+    engine: Engine, *, public_id: str, exercise_requested: str, original_name: str, upload_file: str, upload_bytes: int
+) -> JobRecord:
     """Queue a job for a file already saved under the data folder."""
     with _write(engine) as session:
-        row = AnalysisJob(public_id=public_id, state=JobState.QUEUED.value,
-                          exercise_requested=exercise_requested, original_name=original_name[:255],
-                          upload_file=upload_file, upload_bytes=upload_bytes, progress=0.0,
-                          stage="Waiting for its turn", attempts=0, created_at=utc_now())
+        row = AnalysisJob(
+            public_id=public_id,
+            state=JobState.QUEUED.value,
+            exercise_requested=exercise_requested,
+            original_name=original_name[:255],
+            upload_file=upload_file,
+            upload_bytes=upload_bytes,
+            progress=0.0,
+            stage="Waiting for its turn",
+            attempts=0,
+            created_at=utc_now(),
+        )
         session.add(row)
         session.flush()
         return _record(row)
@@ -146,8 +154,14 @@ def list_jobs(engine: Engine, limit: int = 200) -> list[JobRecord]:
 def count_queued_before(engine: Engine, job: JobRecord) -> int:
     """How many queued jobs will run before this one."""
     with Session(engine) as session:
-        return session.scalar(select(func.count()).select_from(AnalysisJob).where(
-            AnalysisJob.state == JobState.QUEUED.value, AnalysisJob.id < job.id)) or 0
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(AnalysisJob)
+                .where(AnalysisJob.state == JobState.QUEUED.value, AnalysisJob.id < job.id)
+            )
+            or 0
+        )
 
 
 def claim_next(engine: Engine) -> JobRecord | None:
@@ -157,8 +171,13 @@ def claim_next(engine: Engine) -> JobRecord | None:
     PostgreSQL locks the row and other workers skip it), so two workers never take the same job.
     """
     with _write(engine) as session:
-        row = session.scalars(select(AnalysisJob).where(AnalysisJob.state == JobState.QUEUED.value)
-                              .order_by(AnalysisJob.id).limit(1).with_for_update(skip_locked=True)).first()
+        row = session.scalars(
+            select(AnalysisJob)
+            .where(AnalysisJob.state == JobState.QUEUED.value)
+            .order_by(AnalysisJob.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
         if row is None:
             return None
         row.state = JobState.RUNNING.value
@@ -172,37 +191,65 @@ def claim_next(engine: Engine) -> JobRecord | None:
 
 def set_progress(engine: Engine, public_id: str, progress: float, stage: str) -> None:
     with _write(engine) as session:
-        session.execute(update(AnalysisJob).where(AnalysisJob.public_id == public_id,
-                                                  AnalysisJob.state == JobState.RUNNING.value)
-                        .values(progress=max(0.0, min(1.0, progress)), stage=stage[:200]))
+        session.execute(
+            update(AnalysisJob)
+            .where(AnalysisJob.public_id == public_id, AnalysisJob.state == JobState.RUNNING.value)
+            .values(progress=max(0.0, min(1.0, progress)), stage=stage[:200])
+        )
 
 
-def finish_job(engine: Engine, public_id: str, *, exercise_id: str, rep_count: int, summary: dict,
-               report_json: str, report_html: str | None, annotated_video: str | None,
-               form_analysis_id: int | None) -> None:
+def finish_job(
+    engine: Engine,
+    public_id: str,
+    *,
+    exercise_id: str,
+    rep_count: int,
+    summary: dict,
+    report_json: str,
+    report_html: str | None,
+    annotated_video: str | None,
+    form_analysis_id: int | None,
+) -> None:
     with _write(engine) as session:
-        session.execute(update(AnalysisJob).where(AnalysisJob.public_id == public_id).values(
-            state=JobState.DONE.value, progress=1.0, stage="Finished", exercise_id=exercise_id,
-            rep_count=rep_count, summary=summary, report_json=report_json, report_html=report_html,
-            annotated_video=annotated_video, form_analysis_id=form_analysis_id, finished_at=utc_now(),
-            error=None, error_kind=None))
+        session.execute(
+            update(AnalysisJob)
+            .where(AnalysisJob.public_id == public_id)
+            .values(
+                state=JobState.DONE.value,
+                progress=1.0,
+                stage="Finished",
+                exercise_id=exercise_id,
+                rep_count=rep_count,
+                summary=summary,
+                report_json=report_json,
+                report_html=report_html,
+                annotated_video=annotated_video,
+                form_analysis_id=form_analysis_id,
+                finished_at=utc_now(),
+                error=None,
+                error_kind=None,
+            )
+        )
 
 
 def fail_job(engine: Engine, public_id: str, message: str, kind: str) -> None:
     """Record a failure; ``kind`` is ``user`` (the message says what to change) or ``internal``."""
     with _write(engine) as session:
-        session.execute(update(AnalysisJob).where(AnalysisJob.public_id == public_id).values(
-            state=JobState.FAILED.value, stage="Stopped", error=message, error_kind=kind,
-            finished_at=utc_now()))
+        session.execute(
+            update(AnalysisJob)
+            .where(AnalysisJob.public_id == public_id)
+            .values(state=JobState.FAILED.value, stage="Stopped", error=message, error_kind=kind, finished_at=utc_now())
+        )
 
 
 def requeue(engine: Engine, public_id: str) -> None:
     """Put a running job back in the queue (the server is stopping; it will run again)."""
     with _write(engine) as session:
-        session.execute(update(AnalysisJob).where(AnalysisJob.public_id == public_id,
-                                                  AnalysisJob.state == JobState.RUNNING.value)
-                        .values(state=JobState.QUEUED.value, progress=0.0,
-                                stage="Waiting for its turn (the server restarted)"))
+        session.execute(
+            update(AnalysisJob)
+            .where(AnalysisJob.public_id == public_id, AnalysisJob.state == JobState.RUNNING.value)
+            .values(state=JobState.QUEUED.value, progress=0.0, stage="Waiting for its turn (the server restarted)")
+        )
 
 
 def requeue_interrupted(engine: Engine) -> tuple[list[str], list[str]]:
@@ -216,8 +263,10 @@ def requeue_interrupted(engine: Engine) -> tuple[list[str], list[str]]:
         for row in rows:
             if row.attempts >= MAX_ATTEMPTS:
                 row.state = JobState.FAILED.value
-                row.error = (f"The analysis of this video stopped the server {row.attempts} times, so it "
-                             "was given up. Try a shorter clip, or convert it to MP4 (H.264) first.")
+                row.error = (
+                    f"The analysis of this video stopped the server {row.attempts} times, so it "
+                    "was given up. Try a shorter clip, or convert it to MP4 (H.264) first."
+                )
                 row.error_kind = "internal"
                 row.finished_at = utc_now()
                 failed.append(row.public_id)

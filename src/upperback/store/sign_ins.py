@@ -34,8 +34,9 @@ def add(engine: Engine, token_sha256: str, password_tag: str, expires_at: dateti
     """Record a new sign-in; expired rows are removed on the way."""
     with Session(write_engine(engine)) as session, session.begin():
         session.execute(delete(SignIn).where(SignIn.expires_at <= utc_now()))
-        session.add(SignIn(token_sha256=token_sha256, password_tag=password_tag, created_at=utc_now(),
-                           expires_at=expires_at))
+        session.add(
+            SignIn(token_sha256=token_sha256, password_tag=password_tag, created_at=utc_now(), expires_at=expires_at)
+        )
 
 
 def is_valid(engine: Engine, token_sha256: str, password_tag: str) -> bool:
@@ -54,6 +55,10 @@ def remove(engine: Engine, token_sha256: str) -> None:
 def remove_other_passwords(engine: Engine, password_tag: str) -> int:
     """Delete the sign-ins made with any other password, and expired ones; returns how many went."""
     with Session(write_engine(engine)) as session, session.begin():
-        result = cast(CursorResult[Any], session.execute(delete(SignIn).where(
-            (SignIn.password_tag != password_tag) | (SignIn.expires_at <= utc_now()))))
+        result = cast(
+            CursorResult[Any],
+            session.execute(
+                delete(SignIn).where((SignIn.password_tag != password_tag) | (SignIn.expires_at <= utc_now()))
+            ),
+        )
         return result.rowcount or 0

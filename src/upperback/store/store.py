@@ -188,8 +188,10 @@ class Store:
         if source is not None:
             query = query.where(TrainingSession.source == source)
         if open_since is not None:
-            query = query.where(TrainingSession.ended_at.is_(None),
-                                TrainingSession.started_at >= _aware(open_since, "'open since' time"))
+            query = query.where(
+                TrainingSession.ended_at.is_(None),
+                TrainingSession.started_at >= _aware(open_since, "'open since' time"),
+            )
         with self._read() as session:
             return [_session_record(r) for r in session.scalars(query)]
 
@@ -220,8 +222,9 @@ class Store:
                     ids.append(known[key])
                 return ids
         except IntegrityError as exc:
-            raise UpperbackError(f"The sets could not be saved: {exc.orig}. Nothing was saved; "
-                                 "check that the session id exists.") from None
+            raise UpperbackError(
+                f"The sets could not be saved: {exc.orig}. Nothing was saved; check that the session id exists."
+            ) from None
 
     def log_next_set(self, s: LoggedSet, since: datetime, until: datetime) -> LoggedSet:
         """Save ``s`` as the next set of its movement (and source) between ``since`` and ``until``.
@@ -234,16 +237,24 @@ class Store:
         try:
             return self._insert_numbered(checked, since, until)
         except IntegrityError as exc:
-            raise UpperbackError(f"The set could not be saved: {exc.orig}. Nothing was saved; check that the "
-                                 "session exists and that the same set was not logged at the same instant.") from None
+            raise UpperbackError(
+                f"The set could not be saved: {exc.orig}. Nothing was saved; check that the "
+                "session exists and that the same set was not logged at the same instant."
+            ) from None
 
     def _insert_numbered(self, checked: LoggedSet, since: datetime, until: datetime) -> LoggedSet:
         with self._write() as session:
             if session.get_bind().dialect.name == "postgresql":  # SQLite's BEGIN IMMEDIATE already serialises
                 session.execute(text("LOCK TABLE sets IN SHARE ROW EXCLUSIVE MODE"))
-            query = select(func.count()).select_from(SetRow).where(
-                SetRow.performed_at >= _aware(since, "'since' time"),
-                SetRow.performed_at < _aware(until, "'until' time"), SetRow.source == checked.source)
+            query = (
+                select(func.count())
+                .select_from(SetRow)
+                .where(
+                    SetRow.performed_at >= _aware(since, "'since' time"),
+                    SetRow.performed_at < _aware(until, "'until' time"),
+                    SetRow.source == checked.source,
+                )
+            )
             if checked.exercise_id is not None:
                 query = query.where(SetRow.exercise_id == checked.exercise_id)
             else:
@@ -291,8 +302,9 @@ class Store:
             rows = session.scalars(query.offset(offset).limit(limit))
             return [logged_set(row) for row in rows], total
 
-    def sets(self, exercise_id: str | None = None, since: datetime | None = None,
-             session_id: int | None = None) -> list[LoggedSet]:
+    def sets(
+        self, exercise_id: str | None = None, since: datetime | None = None, session_id: int | None = None
+    ) -> list[LoggedSet]:
         """Logged sets in time order, optionally of one movement, from ``since`` on, of one session."""
         query = select(*SET_RECORD_COLUMNS).order_by(SetRow.performed_at, SetRow.session_id, SetRow.id)
         if exercise_id is not None:
@@ -317,8 +329,11 @@ class Store:
         reads from the log. The database picks them out, so a long history of other exercises
         is never turned into Python objects here. ``before`` and ``outside_session`` give the
         log as it stood when a session began: sets performed earlier, none of that session's."""
-        query = (select(SetRow).where(or_(SetRow.exercise_id.is_not(None), SetRow.source == "session"))
-                 .order_by(SetRow.performed_at, SetRow.session_id, SetRow.id))
+        query = (
+            select(SetRow)
+            .where(or_(SetRow.exercise_id.is_not(None), SetRow.source == "session"))
+            .order_by(SetRow.performed_at, SetRow.session_id, SetRow.id)
+        )
         if before is not None:
             query = query.where(SetRow.performed_at < _aware(before, "'before' time"))
         if outside_session is not None:
@@ -353,7 +368,8 @@ class Store:
         """Store a form report's link and summary; the same report file twice keeps one row."""
         with self._write() as session:
             existing = session.scalars(
-                select(FormAnalysis).where(FormAnalysis.report_sha256 == record.report_sha256)).first()
+                select(FormAnalysis).where(FormAnalysis.report_sha256 == record.report_sha256)
+            ).first()
             if existing is not None:
                 existing.set_id, existing.session_id = record.set_id, record.session_id
                 return existing.id
@@ -364,7 +380,8 @@ class Store:
             except IntegrityError:
                 raise UpperbackError(
                     f"Cannot link the report {record.report_path}: set {record.set_id} or session "
-                    f"{record.session_id} does not exist.") from None
+                    f"{record.session_id} does not exist."
+                ) from None
             return row.id
 
     def delete_form_analysis(self, analysis_id: int) -> FormAnalysisRecord:
@@ -379,8 +396,11 @@ class Store:
 
     def form_analyses(self, exercise_id: str | None = None, newest: int | None = None) -> list[FormAnalysisRecord]:
         """Saved form analyses in time order; with ``newest``, only that many of the latest, newest first."""
-        order = ((FormAnalysis.analysed_at.desc(), FormAnalysis.id.desc()) if newest is not None
-                 else (FormAnalysis.analysed_at, FormAnalysis.id))
+        order = (
+            (FormAnalysis.analysed_at.desc(), FormAnalysis.id.desc())
+            if newest is not None
+            else (FormAnalysis.analysed_at, FormAnalysis.id)
+        )
         query = select(FormAnalysis).order_by(*order).limit(newest)
         if exercise_id is not None:
             query = query.where(FormAnalysis.exercise_id == exercise_id)
@@ -397,15 +417,32 @@ class Store:
 
     def imports(self) -> list[ImportRecord]:
         """Every import still in the log, newest first."""
-        counts = (select(SetRow.import_batch_id, func.count().label("n"))
-                  .where(SetRow.import_batch_id.is_not(None)).group_by(SetRow.import_batch_id).subquery())
-        query = (select(ImportBatch, counts.c.n).outerjoin(counts, counts.c.import_batch_id == ImportBatch.id)
-                 .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc()))
+        counts = (
+            select(SetRow.import_batch_id, func.count().label("n"))
+            .where(SetRow.import_batch_id.is_not(None))
+            .group_by(SetRow.import_batch_id)
+            .subquery()
+        )
+        query = (
+            select(ImportBatch, counts.c.n)
+            .outerjoin(counts, counts.c.import_batch_id == ImportBatch.id)
+            .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+        )
         with self._read() as session:
-            return [ImportRecord(id=b.id, file_name=b.file_name, format=b.format, imported_at=b.imported_at,
-                                 rows_read=b.rows_read, sets_added=b.sets_added, sessions_added=b.sessions_added,
-                                 sets_now=n or 0, summary=dict(b.summary or {}))
-                    for b, n in session.execute(query)]
+            return [
+                ImportRecord(
+                    id=b.id,
+                    file_name=b.file_name,
+                    format=b.format,
+                    imported_at=b.imported_at,
+                    rows_read=b.rows_read,
+                    sets_added=b.sets_added,
+                    sessions_added=b.sessions_added,
+                    sets_now=n or 0,
+                    summary=dict(b.summary or {}),
+                )
+                for b, n in session.execute(query)
+            ]
 
     def undo_import(self, batch_id: int) -> Removed:
         """Remove everything an import added: its sets, and the sessions it created that hold no other set.
@@ -417,22 +454,24 @@ class Store:
         with self._write() as session:
             batch = session.get(ImportBatch, batch_id)
             if batch is None:
-                raise UpperbackError(f"There is no import {batch_id}; 'upperback imports' lists the imports "
-                                     "still in the log.")
+                raise UpperbackError(
+                    f"There is no import {batch_id}; 'upperback imports' lists the imports still in the log."
+                )
             set_ids = select(SetRow.id).where(SetRow.import_batch_id == batch_id)
             session.execute(update(FormAnalysis).where(FormAnalysis.set_id.in_(set_ids)).values(set_id=None))
             deleted = cast(CursorResult[Any], session.execute(delete(SetRow).where(SetRow.import_batch_id == batch_id)))
             sets = deleted.rowcount or 0
             emptied = select(TrainingSession.id).where(
-                TrainingSession.import_batch_id == batch_id,
-                ~exists().where(SetRow.session_id == TrainingSession.id))
+                TrainingSession.import_batch_id == batch_id, ~exists().where(SetRow.session_id == TrainingSession.id)
+            )
             emptied_ids = list(session.scalars(emptied))
             for start in range(0, len(emptied_ids), _KEY_CHUNK):
-                chunk = emptied_ids[start:start + _KEY_CHUNK]
+                chunk = emptied_ids[start : start + _KEY_CHUNK]
                 session.execute(update(FormAnalysis).where(FormAnalysis.session_id.in_(chunk)).values(session_id=None))
                 session.execute(delete(TrainingSession).where(TrainingSession.id.in_(chunk)))
-            session.execute(update(TrainingSession).where(TrainingSession.import_batch_id == batch_id)
-                            .values(import_batch_id=None))
+            session.execute(
+                update(TrainingSession).where(TrainingSession.import_batch_id == batch_id).values(import_batch_id=None)
+            )
             session.delete(batch)
             return Removed(sets=sets, sessions=len(emptied_ids))
 
@@ -449,14 +488,25 @@ class Store:
         try:
             with self._write() as session:
                 earlier = session.scalars(
-                    select(ImportBatch.id).where(ImportBatch.file_sha256 == bundle.file_sha256)).first()
+                    select(ImportBatch.id).where(ImportBatch.file_sha256 == bundle.file_sha256)
+                ).first()
                 if earlier is not None:
-                    return ImportOutcome(already_imported=True, sets_added=0, sets_skipped=len(all_keys),
-                                         sessions_added=0, sets_remapped=_apply_aliases(session, bundle.aliases),
-                                         batch_id=earlier)
-                batch = ImportBatch(file_sha256=bundle.file_sha256, file_name=bundle.file_name[-500:],
-                                    format=bundle.format, imported_at=utc_now(), rows_read=bundle.rows_read,
-                                    summary=bundle.summary)
+                    return ImportOutcome(
+                        already_imported=True,
+                        sets_added=0,
+                        sets_skipped=len(all_keys),
+                        sessions_added=0,
+                        sets_remapped=_apply_aliases(session, bundle.aliases),
+                        batch_id=earlier,
+                    )
+                batch = ImportBatch(
+                    file_sha256=bundle.file_sha256,
+                    file_name=bundle.file_name[-500:],
+                    format=bundle.format,
+                    imported_at=utc_now(),
+                    rows_read=bundle.rows_read,
+                    summary=bundle.summary,
+                )
                 session.add(batch)
                 session.flush()
                 known = _existing_keys(session, all_keys)
@@ -477,9 +527,14 @@ class Store:
                 if bundle.profile is not None and session.scalar(select(func.count()).select_from(Profile)) == 0:
                     session.add(Profile(data=dict(bundle.profile), updated_at=utc_now()))
                 _add_plans(session, bundle.plans)
-                return ImportOutcome(already_imported=False, sets_added=len(rows),
-                                     sets_skipped=len(all_keys) - len(rows), sessions_added=sessions_added,
-                                     sets_remapped=_apply_aliases(session, bundle.aliases), batch_id=batch.id)
+                return ImportOutcome(
+                    already_imported=False,
+                    sets_added=len(rows),
+                    sets_skipped=len(all_keys) - len(rows),
+                    sessions_added=sessions_added,
+                    sets_remapped=_apply_aliases(session, bundle.aliases),
+                    batch_id=batch.id,
+                )
         except IntegrityError as exc:
             raise UpperbackError(f"The import could not be saved ({exc.orig}); nothing was saved.") from None
 
@@ -512,8 +567,9 @@ def _aware(when: datetime, what: str) -> datetime:
 
 
 def _session_record(row: TrainingSession) -> SessionRecord:
-    return SessionRecord(name=row.name, started_at=row.started_at, ended_at=row.ended_at,
-                         source=row.source, notes=row.notes, id=row.id)
+    return SessionRecord(
+        name=row.name, started_at=row.started_at, ended_at=row.ended_at, source=row.source, notes=row.notes, id=row.id
+    )
 
 
 def _analysis_columns(record: FormAnalysisRecord) -> dict:
@@ -523,10 +579,16 @@ def _analysis_columns(record: FormAnalysisRecord) -> dict:
 
 
 def _analysis_record(row: FormAnalysis) -> FormAnalysisRecord:
-    return FormAnalysisRecord(exercise_id=row.exercise_id, analysed_at=row.analysed_at,
-                              report_path=row.report_path, report_sha256=row.report_sha256,
-                              summary=dict(row.summary), set_id=row.set_id, session_id=row.session_id,
-                              id=row.id)
+    return FormAnalysisRecord(
+        exercise_id=row.exercise_id,
+        analysed_at=row.analysed_at,
+        report_path=row.report_path,
+        report_sha256=row.report_sha256,
+        summary=dict(row.summary),
+        set_id=row.set_id,
+        session_id=row.session_id,
+        id=row.id,
+    )
 
 
 def _existing_keys(session: Session, keys: Iterable[str]) -> dict[str, int]:
@@ -534,7 +596,7 @@ def _existing_keys(session: Session, keys: Iterable[str]) -> dict[str, int]:
     wanted = list(dict.fromkeys(keys))
     found: dict[str, int] = {}
     for start in range(0, len(wanted), _KEY_CHUNK):
-        chunk = wanted[start:start + _KEY_CHUNK]
+        chunk = wanted[start : start + _KEY_CHUNK]
         rows = session.execute(select(SetRow.natural_key, SetRow.id).where(SetRow.natural_key.in_(chunk)))
         found.update((key, set_id) for key, set_id in rows)
     return found
@@ -542,20 +604,30 @@ def _existing_keys(session: Session, keys: Iterable[str]) -> dict[str, int]:
 
 def _find_or_add_session(session: Session, workout: SessionRecord, batch_id: int) -> tuple[int, bool]:
     """(session id, whether it was created): an existing session with the same start and name is reused."""
-    existing = session.scalars(select(TrainingSession.id).where(
-        TrainingSession.started_at == _aware(workout.started_at, "session start"),
-        TrainingSession.name == workout.name)).first()
+    existing = session.scalars(
+        select(TrainingSession.id).where(
+            TrainingSession.started_at == _aware(workout.started_at, "session start"),
+            TrainingSession.name == workout.name,
+        )
+    ).first()
     if existing is not None:
         return existing, False
-    row = TrainingSession(name=workout.name, source=workout.source, started_at=workout.started_at,
-                          ended_at=workout.ended_at, notes=workout.notes, import_batch_id=batch_id)
+    row = TrainingSession(
+        name=workout.name,
+        source=workout.source,
+        started_at=workout.started_at,
+        ended_at=workout.ended_at,
+        notes=workout.notes,
+        import_batch_id=batch_id,
+    )
     session.add(row)
     session.flush()
     return row.id, True
 
 
-def _new_rows(sets: list[tuple[LoggedSet, str]], known: dict[str, int], batch_id: int,
-              session_id: int | None) -> list[dict]:
+def _new_rows(
+    sets: list[tuple[LoggedSet, str]], known: dict[str, int], batch_id: int, session_id: int | None
+) -> list[dict]:
     """Insert values for sets not stored yet (and not repeated earlier in the same file)."""
     rows = []
     now = utc_now()
@@ -563,24 +635,34 @@ def _new_rows(sets: list[tuple[LoggedSet, str]], known: dict[str, int], batch_id
         if key in known:
             continue
         known[key] = -1
-        rows.append({**set_values(replace(s, session_id=session_id)), "natural_key": key,
-                     "import_batch_id": batch_id, "created_at": now})
+        rows.append(
+            {
+                **set_values(replace(s, session_id=session_id)),
+                "natural_key": key,
+                "import_batch_id": batch_id,
+                "created_at": now,
+            }
+        )
     return rows
 
 
 def _add_analyses(session: Session, analyses: list[AnalysisLink]) -> None:
     for link in analyses:
         record = link.record
-        if session.scalars(select(FormAnalysis.id).where(
-                FormAnalysis.report_sha256 == record.report_sha256)).first() is not None:
+        if (
+            session.scalars(select(FormAnalysis.id).where(FormAnalysis.report_sha256 == record.report_sha256)).first()
+            is not None
+        ):
             continue
         set_id = session_id = None
         if link.set_key is not None:
             set_id = session.scalars(select(SetRow.id).where(SetRow.natural_key == link.set_key)).first()
         if link.session_started_at is not None:
-            session_id = session.scalars(select(TrainingSession.id).where(
-                TrainingSession.started_at == link.session_started_at,
-                TrainingSession.name == link.session_name)).first()
+            session_id = session.scalars(
+                select(TrainingSession.id).where(
+                    TrainingSession.started_at == link.session_started_at, TrainingSession.name == link.session_name
+                )
+            ).first()
         columns = _analysis_columns(replace(record, set_id=set_id, session_id=session_id))
         session.add(FormAnalysis(**columns, created_at=utc_now()))
 
@@ -606,7 +688,8 @@ def _apply_aliases(session: Session, aliases: dict[str, tuple[str, str | None]],
 
 def _add_plans(session: Session, plans: list[PlanRecord]) -> None:
     for plan in plans:
-        duplicate = session.scalars(select(Plan.id).where(
-            Plan.name == plan.name, Plan.created_at == plan.created_at)).first()
+        duplicate = session.scalars(
+            select(Plan.id).where(Plan.name == plan.name, Plan.created_at == plan.created_at)
+        ).first()
         if duplicate is None:
             session.add(Plan(name=plan.name, data=dict(plan.data), created_at=plan.created_at))

@@ -107,7 +107,8 @@ class TrainingSession(Base):
     ended_at: Mapped[datetime | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     import_batch_id: Mapped[int | None] = mapped_column(
-        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True)
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
 
 
 class SetRow(Base):
@@ -118,8 +119,7 @@ class SetRow(Base):
     __tablename__ = "sets"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
     performed_at: Mapped[datetime] = mapped_column(index=True)
     exercise_id: Mapped[str | None] = mapped_column(String(100), index=True)
     exercise_name: Mapped[str] = mapped_column(String(200), index=True)
@@ -137,7 +137,8 @@ class SetRow(Base):
     source: Mapped[str] = mapped_column(String(40))
     natural_key: Mapped[str] = mapped_column(String(64), unique=True)
     import_batch_id: Mapped[int | None] = mapped_column(
-        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True)
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 

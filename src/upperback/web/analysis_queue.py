@@ -59,8 +59,9 @@ Progress = Callable[[float, str], None]
 """Called with (fraction done 0-1, what is happening now)."""
 
 
-def run_analysis(job: JobRecord, settings: WebSettings, store: Store, progress: Progress,
-                 cancel: threading.Event) -> JobOutputs:
+def run_analysis(
+    job: JobRecord, settings: WebSettings, store: Store, progress: Progress, cancel: threading.Event
+) -> JobOutputs:
     """Analyse one uploaded video and write every output of the job; the default job runner.
 
     The outputs go where a batch run puts them (:class:`~upperback.batch.layout.OutputLayout`
@@ -88,14 +89,25 @@ def run_analysis(job: JobRecord, settings: WebSettings, store: Store, progress: 
     def relative(path: Path) -> str:
         return path.relative_to(layout.root).as_posix()
 
-    return JobOutputs(exercise_id=document["exercise"], rep_count=document["rep_count"],
-                      summary=summarise_report(document), report_json=relative(report_json),
-                      report_html=relative(layout.result_html(key)),
-                      annotated_video=relative(layout.result_video(key)), form_analysis_id=analysis_id)
+    return JobOutputs(
+        exercise_id=document["exercise"],
+        rep_count=document["rep_count"],
+        summary=summarise_report(document),
+        report_json=relative(report_json),
+        report_html=relative(layout.result_html(key)),
+        annotated_video=relative(layout.result_video(key)),
+        form_analysis_id=analysis_id,
+    )
 
 
-def _run_here(job: JobRecord, settings: WebSettings, upload: Path, layout: OutputLayout, progress: Progress,
-              cancel: threading.Event) -> None:
+def _run_here(
+    job: JobRecord,
+    settings: WebSettings,
+    upload: Path,
+    layout: OutputLayout,
+    progress: Progress,
+    cancel: threading.Event,
+) -> None:
     """Analyse in this process, with progress all along and a stop between frames."""
     from upperback.analysis import AnalysisOptions, analyze_with_track
     from upperback.report.outputs import OutputPaths, shown_as, write_outputs
@@ -109,24 +121,36 @@ def _run_here(job: JobRecord, settings: WebSettings, upload: Path, layout: Outpu
         share = done_s / total_s if total_s else 0.0
         progress(POSE_SHARE + (0.99 - POSE_SHARE) * share, "Drawing the annotated video")
 
-    options = AnalysisOptions(rate_hz=settings.rate_hz, workers=settings.pose_workers, progress=pose_progress,
-                              cancel=cancel)
+    options = AnalysisOptions(
+        rate_hz=settings.rate_hz, workers=settings.pose_workers, progress=pose_progress, cancel=cancel
+    )
     report, track = analyze_with_track(upload, job.exercise_requested, options)
     progress(POSE_SHARE, "Writing the report")
     key = job.public_id
-    paths = OutputPaths(report_json=layout.result_json(key), report_html=layout.result_html(key),
-                        annotated_video=layout.result_video(key))
+    paths = OutputPaths(
+        report_json=layout.result_json(key),
+        report_html=layout.result_html(key),
+        annotated_video=layout.result_video(key),
+    )
     write_outputs(shown_as(report, job.original_name), track, upload, paths, video_progress=video_progress)
 
 
-def _run_on_ray(settings: WebSettings, job: JobRecord, upload: Path, layout: OutputLayout,
-                cancel: threading.Event) -> None:
+def _run_on_ray(
+    settings: WebSettings, job: JobRecord, upload: Path, layout: OutputLayout, cancel: threading.Event
+) -> None:
     """Run the job as a batch job on the batch engine's Ray path; a user error met there reaches the user."""
     from upperback.batch.ray_engine import RayEngine
 
-    work = Job(key=job.public_id, video=str(upload.resolve()), exercise=job.exercise_requested,
-               rate_hz=settings.rate_hz, out_root=str(layout.root), html=True, video_out=True,
-               shown_name=job.original_name)
+    work = Job(
+        key=job.public_id,
+        video=str(upload.resolve()),
+        exercise=job.exercise_requested,
+        rate_hz=settings.rate_hz,
+        out_root=str(layout.root),
+        html=True,
+        video_out=True,
+        shown_name=job.original_name,
+    )
     engine = RayEngine(address=settings.ray_address)
     engine.connect()  # Ray stays up for the jobs to come
     outcomes = list(engine.run([work], stop=cancel))
@@ -222,13 +246,23 @@ class JobQueue:
                 job_rows.fail_job(self.engine, job.public_id, exc.message, "user")
             else:
                 log.exception("analysis job %s failed", job.public_id)
-                job_rows.fail_job(self.engine, job.public_id,
-                                  "Something went wrong on our side while analysing this video. The "
-                                  "server log has the details; trying again, or converting the video to "
-                                  "MP4 first, often helps.", "internal")
+                job_rows.fail_job(
+                    self.engine,
+                    job.public_id,
+                    "Something went wrong on our side while analysing this video. The "
+                    "server log has the details; trying again, or converting the video to "
+                    "MP4 first, often helps.",
+                    "internal",
+                )
             return
-        job_rows.finish_job(self.engine, job.public_id, exercise_id=outputs.exercise_id,
-                            rep_count=outputs.rep_count, summary=outputs.summary,
-                            report_json=outputs.report_json, report_html=outputs.report_html,
-                            annotated_video=outputs.annotated_video,
-                            form_analysis_id=outputs.form_analysis_id)
+        job_rows.finish_job(
+            self.engine,
+            job.public_id,
+            exercise_id=outputs.exercise_id,
+            rep_count=outputs.rep_count,
+            summary=outputs.summary,
+            report_json=outputs.report_json,
+            report_html=outputs.report_html,
+            annotated_video=outputs.annotated_video,
+            form_analysis_id=outputs.form_analysis_id,
+        )

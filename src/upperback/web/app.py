@@ -52,12 +52,25 @@ TEMPLATES_DIR = WEB_DIR / "templates"
 OPEN_PATHS = ("/login", "/static/", "/vendor/", "/favicon.ico")
 """Paths reachable without signing in when a password is set."""
 
-RETRY_LINKS = [("/analyse", "Try another video"), ("/profile", "Back to your profile"),
-               ("/today", "Back to today's session"), ("/log", "Back to the log"), ("/library", "Back to the library")]
+RETRY_LINKS = [
+    ("/analyse", "Try another video"),
+    ("/profile", "Back to your profile"),
+    ("/today", "Back to today's session"),
+    ("/log", "Back to the log"),
+    ("/library", "Back to the library"),
+]
 """Where an error page sends the user to try again, by the address that failed."""
 
-NAV = [("/", "Home"), ("/library", "Learn"), ("/today", "Today"), ("/programme", "Plan"),
-       ("/log", "Log"), ("/progress", "Progress"), ("/analyse", "Check form"), ("/live", "Live coach")]
+NAV = [
+    ("/", "Home"),
+    ("/library", "Learn"),
+    ("/today", "Today"),
+    ("/programme", "Plan"),
+    ("/log", "Log"),
+    ("/progress", "Progress"),
+    ("/analyse", "Check form"),
+    ("/live", "Live coach"),
+]
 
 
 @cache
@@ -110,8 +123,7 @@ def create_app(settings: WebSettings | None = None, runner: Runner = run_analysi
         else:
             response = await call_next(request)
         if fresh:
-            response.set_cookie(CSRF_COOKIE, request.state.csrf_token, httponly=True, samesite="strict",
-                                path="/")
+            response.set_cookie(CSRF_COOKIE, request.state.csrf_token, httponly=True, samesite="strict", path="/")
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
@@ -137,7 +149,8 @@ def _templates() -> Jinja2Templates:
     env.globals["timedelta"] = timedelta
     env.globals["static"] = lambda name: f"/static/{name}?v={_static_version(name)}"
     env.globals["csrf_field"] = lambda request: Markup(
-        f'<input type="hidden" name="{CSRF_FIELD}" value="{request.state.csrf_token}">')
+        f'<input type="hidden" name="{CSRF_FIELD}" value="{request.state.csrf_token}">'
+    )
     env.globals["fault_summary"] = _fault_summary
     env.filters["duration"] = _duration
     env.filters["number"] = _number
@@ -182,8 +195,12 @@ def _add_error_pages(app: FastAPI) -> None:
     def page(request: Request, status: int, title: str, message: str) -> Response:
         template = "partials/error_inline.html" if deps.is_htmx(request) else "error.html"
         retry = next(((path, label) for path, label in RETRY_LINKS if request.url.path.startswith(path)), None)
-        return deps.render(request, template, {"title": title, "message": message, "status": status,
-                                               "retry": retry}, status_code=status)
+        return deps.render(
+            request,
+            template,
+            {"title": title, "message": message, "status": status, "retry": retry},
+            status_code=status,
+        )
 
     @app.exception_handler(UnknownNameError)
     async def unknown_name(request: Request, exc: UnknownNameError) -> Response:
@@ -199,22 +216,31 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfError)
     async def csrf_error(request: Request, exc: CsrfError) -> Response:
-        return page(request, 403, "This form was not accepted",
-                    "It could not be checked as coming from this app (it may have come from another "
-                    "site, or from a page opened before the browser was restarted), so it was not sent. "
-                    "Go back, reload the page and try again.")
+        return page(
+            request,
+            403,
+            "This form was not accepted",
+            "It could not be checked as coming from this app (it may have come from another "
+            "site, or from a page opened before the browser was restarted), so it was not sent. "
+            "Go back, reload the page and try again.",
+        )
 
     @app.exception_handler(RequestValidationError)
     async def bad_form(request: Request, exc: RequestValidationError) -> Response:
         fields = ", ".join(sorted({str(e["loc"][-1]).replace("_", " ") for e in exc.errors()}))
-        return page(request, 422, "Something is missing",
-                    f"The form could not be read (check the {fields}). Go back, reload the page and fill it in again.")
+        return page(
+            request,
+            422,
+            "Something is missing",
+            f"The form could not be read (check the {fields}). Go back, reload the page and fill it in again.",
+        )
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 404:
-            return page(request, 404, "Page not found",
-                        "There is nothing at this address. Use the menu to find your way.")
+            return page(
+                request, 404, "Page not found", "There is nothing at this address. Use the menu to find your way."
+            )
         if exc.status_code == 405:
             return page(request, 405, "Not allowed", "This address cannot be used that way.")
         return page(request, exc.status_code, "That did not work", str(exc.detail))
@@ -222,6 +248,10 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         logger.exception("unexpected error on %s", request.url.path)
-        return page(request, 500, "Something went wrong",
-                    "The server hit a problem it did not expect. Your saved data is safe; try again, "
-                    "and if it keeps happening, the server log has the details.")
+        return page(
+            request,
+            500,
+            "Something went wrong",
+            "The server hit a problem it did not expect. Your saved data is safe; try again, "
+            "and if it keeps happening, the server log has the details.",
+        )

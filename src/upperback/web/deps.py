@@ -46,12 +46,16 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None,
-           status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """A page (or an htmx fragment) from ``templates/``."""
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, context or {}, status_code=status_code,
-                                      headers=headers)
+    return templates.TemplateResponse(request, template, context or {}, status_code=status_code, headers=headers)
 
 
 async def require_csrf(request: Request) -> None:
@@ -61,7 +65,8 @@ async def require_csrf(request: Request) -> None:
     """
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None

@@ -25,8 +25,12 @@ from upperback.units import WeightUnit
 
 T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
-SET_TYPE_NAMES = {SetType.NORMAL: "Working set", SetType.WARMUP: "Warm-up", SetType.DROP: "Drop set",
-                  SetType.FAILURE: "To failure"}
+SET_TYPE_NAMES = {
+    SetType.NORMAL: "Working set",
+    SetType.WARMUP: "Warm-up",
+    SetType.DROP: "Drop set",
+    SetType.FAILURE: "To failure",
+}
 """How the forms name each kind of set."""
 LIST_SEPARATOR = re.compile(r";|\s,|,\s|\s")
 """Between the items of a list field: a semicolon, a space, or a comma beside a space (``4, 6, 8``)."""
@@ -60,8 +64,9 @@ def _read(text: str, label: str, field: str) -> float | None:
     try:
         return read_number(text, label)
     except ValueProblem:
-        raise FieldError.of(field, f"'{text.strip()}' is not a number ({label}); type it in digits, "
-                                   "like 8 or 12.5.") from None
+        raise FieldError.of(
+            field, f"'{text.strip()}' is not a number ({label}); type it in digits, like 8 or 12.5."
+        ) from None
 
 
 def number(text: str, limit: Limit, field: str | None = None) -> float | None:
@@ -78,8 +83,9 @@ def whole(text: str, limit: Limit, field: str | None = None) -> int | None:
     """Like :func:`number`, for counts such as reps."""
     value = number(text, limit, field)
     if value is not None and value != int(value):
-        raise FieldError.of(field or limit.label,
-                            f"{limit.label.capitalize()} must be a whole number (got {text.strip()}).")
+        raise FieldError.of(
+            field or limit.label, f"{limit.label.capitalize()} must be a whole number (got {text.strip()})."
+        )
     return None if value is None else int(value)
 
 
@@ -96,9 +102,12 @@ def numbers(text: str, limit: Limit, field: str) -> list[float]:
     values = []
     for item in filter(None, LIST_SEPARATOR.split(text)):
         if item.count(",") > 1:
-            raise FieldError.of(field, f"'{item}' is not one number ({limit.label}): put a space after each comma "
-                                       "between items (4, 6, 8); a comma between digits is a decimal mark "
-                                       "(12,5 is 12.5).")
+            raise FieldError.of(
+                field,
+                f"'{item}' is not one number ({limit.label}): put a space after each comma "
+                "between items (4, 6, 8); a comma between digits is a decimal mark "
+                "(12,5 is 12.5).",
+            )
         value = number(item, limit, field)
         if value is not None:
             values.append(value)

@@ -19,8 +19,9 @@ WIDTH, HEIGHT, GAP = 200, 400, 24
 
 _HEAD = "M100 11 Q122 11 122 36 Q122 61 100 61 Q78 61 78 36 Q78 11 100 11 Z"
 _NECK = "M90 56 L110 56 L112 74 L88 74 Z"
-_TORSO = ("M88 70 L112 70 L146 84 Q156 90 154 104 L148 150 L142 196 L144 232 "
-          "L56 232 L58 196 L52 150 L46 104 Q44 90 54 84 Z")
+_TORSO = (
+    "M88 70 L112 70 L146 84 Q156 90 154 104 L148 150 L142 196 L144 232 L56 232 L58 196 L52 150 L46 104 Q44 90 54 84 Z"
+)
 _PELVIS = "M56 232 L144 232 L148 262 L100 268 L52 262 Z"
 # Left-side parts, mirrored for the right side.
 _ARM = "M47 88 Q34 92 32 110 L26 176 L42 178 L52 120 Z"
@@ -118,15 +119,17 @@ def diagram(library: Library, movement: Movement | None = None) -> Diagram:
         for muscle in library.muscles:
             for region_view, d, mirrored in REGIONS.get(muscle.id, []):
                 if region_view == view:
-                    shapes += [Shape(p, muscle.id, muscle.name, roles.get(muscle.id))
-                               for p in _both_sides(d, mirrored)]
+                    shapes += [Shape(p, muscle.id, muscle.name, roles.get(muscle.id)) for p in _both_sides(d, mirrored)]
         views.append((view.capitalize(), index * (WIDTH + GAP), shapes))
     if movement is None:
         description = "Front and back of the body with the upper-back muscles marked."
     else:
-        parts = [f"{ROLE_LABELS[role].lower()}: " + ", ".join(
-            library.muscle(u.muscle).name for u in movement.muscles if u.role.value == role)
-            for role in ROLE_LABELS if any(u.role.value == role for u in movement.muscles)]
+        parts = [
+            f"{ROLE_LABELS[role].lower()}: "
+            + ", ".join(library.muscle(u.muscle).name for u in movement.muscles if u.role.value == role)
+            for role in ROLE_LABELS
+            if any(u.role.value == role for u in movement.muscles)
+        ]
         description = f"Muscles the {movement.name.lower()} trains. " + "; ".join(parts) + "."
     return Diagram(width=2 * WIDTH + GAP, height=HEIGHT, views=views, description=description)
 

@@ -109,9 +109,10 @@ def start_date(programme: Programme) -> date:
 def planned_sessions(programme: Programme) -> list[ScheduledSession]:
     """Every planned day with its date and its session as planned."""
     first = start_date(programme)
-    return [ScheduledSession(week, day, first + timedelta(days=7 * (week.number - 1) + day.offset_days),
-                           day.session)
-            for week, day in programme.days()]
+    return [
+        ScheduledSession(week, day, first + timedelta(days=7 * (week.number - 1) + day.offset_days), day.session)
+        for week, day in programme.days()
+    ]
 
 
 def find(programme: Programme, week: int, day: int) -> ScheduledSession | None:
@@ -135,13 +136,21 @@ def where_now(store: Store, programme: Programme, now: datetime | None = None) -
     open_session = find_open_session(store, now)
     # the plan reads nothing else: other exercises stay in the database; with a session in
     # progress, the log as it was when that session started
-    history = (store.movement_sets() if open_session is None else
-               store.movement_sets(before=open_session.started_at, outside_session=open_session.id))
+    history = (
+        store.movement_sets()
+        if open_session is None
+        else store.movement_sets(before=open_session.started_at, outside_session=open_session.id)
+    )
     planned = planned_sessions(programme)
     done = sessions_done_since(history, programme.created_at)
     if done >= len(planned):
-        return Now(planned=planned, done=len(planned), current=None, open_session=open_session,
-                   stopped=unfinished_session(programme, history) if open_session is None else None)
+        return Now(
+            planned=planned,
+            done=len(planned),
+            current=None,
+            open_session=open_session,
+            stopped=unfinished_session(programme, history) if open_session is None else None,
+        )
     session = next_session(programme, history)
     current = replace(planned[done], session=session)
     if open_session is not None and open_session.name != session_name(session.title):

@@ -15,8 +15,7 @@ from upperback.form.report import FaultEvent, FormReport, Quality, Rep, SourceSu
 from upperback.library import Library, Movement
 from upperback.report.fault_kinds import fault_kinds, headline, is_partial, rep_fault_codes
 from upperback.report.html import FaultGroup, fault_groups, filming_advice, metric_text, summary_stats
-from upperback.report.timeline import fault_title
-from upperback.report.timeline import DEFAULT_PHASE_WORDS, PHASE_WORDS
+from upperback.report.timeline import DEFAULT_PHASE_WORDS, PHASE_WORDS, fault_title
 
 
 def _float(value: Any) -> float:
@@ -33,24 +32,45 @@ def report_from_dict(document: dict[str, Any]) -> FormReport:
     quality = document["quality"]
     return FormReport(
         exercise=document["exercise"],
-        source=SourceSummary(**{k: v for k, v in document["source"].items()
-                                if k in SourceSummary.__dataclass_fields__}),
+        source=SourceSummary(
+            **{k: v for k, v in document["source"].items() if k in SourceSummary.__dataclass_fields__}
+        ),
         view=document["view"],
-        reps=[Rep(index=r["index"], start_s=_float(r["start_s"]), top_s=_float(r["top_s"]),
-                  end_s=_float(r["end_s"]), metrics=_floats(r.get("metrics", {})), faults=list(r.get("faults", [])),
-                  partial=bool(r.get("partial", False)))
-              for r in document["reps"]],
-        faults=[FaultEvent(code=f["code"], severity=f["severity"], rep=f.get("rep"), start_s=_float(f["start_s"]),
-                           end_s=_float(f["end_s"]), value=_float(f.get("value")),
-                           threshold=_float(f.get("threshold")), message=f.get("message", ""),
-                           cue=f.get("cue", ""), confidence=_float(f.get("confidence", 1.0)))
-                for f in document["faults"]],
+        reps=[
+            Rep(
+                index=r["index"],
+                start_s=_float(r["start_s"]),
+                top_s=_float(r["top_s"]),
+                end_s=_float(r["end_s"]),
+                metrics=_floats(r.get("metrics", {})),
+                faults=list(r.get("faults", [])),
+                partial=bool(r.get("partial", False)),
+            )
+            for r in document["reps"]
+        ],
+        faults=[
+            FaultEvent(
+                code=f["code"],
+                severity=f["severity"],
+                rep=f.get("rep"),
+                start_s=_float(f["start_s"]),
+                end_s=_float(f["end_s"]),
+                value=_float(f.get("value")),
+                threshold=_float(f.get("threshold")),
+                message=f.get("message", ""),
+                cue=f.get("cue", ""),
+                confidence=_float(f.get("confidence", 1.0)),
+            )
+            for f in document["faults"]
+        ],
         metrics=_floats(document.get("metrics", {})),
-        quality=Quality(pose_detected_fraction=_float(quality.get("pose_detected_fraction")),
-                        warnings=list(quality.get("warnings", [])),
-                        skipped_checks=list(quality.get("skipped_checks", [])),
-                        low_confidence_spans=[tuple(span) for span in quality.get("low_confidence_spans", [])],
-                        shots=[tuple(span) for span in quality.get("shots", [])]),
+        quality=Quality(
+            pose_detected_fraction=_float(quality.get("pose_detected_fraction")),
+            warnings=list(quality.get("warnings", [])),
+            skipped_checks=list(quality.get("skipped_checks", [])),
+            low_confidence_spans=[tuple(span) for span in quality.get("low_confidence_spans", [])],
+            shots=[tuple(span) for span in quality.get("shots", [])],
+        ),
         schema_version=document.get("schema_version", "1.0"),
         variant=document.get("variant"),
     )
@@ -82,13 +102,26 @@ class ReportView:
 def report_view(document: dict[str, Any], library: Library) -> ReportView:
     report = report_from_dict(document)
     movement = library.movement(report.exercise)
-    reps = [RepRow(number=r.index + 1, start_s=r.start_s, up_s=r.concentric_s, down_s=r.eccentric_s,
-                   faults=[fault_title(movement, code) for code in rep_fault_codes(report, r)],
-                   partial=is_partial(r))
-            for r in report.reps]
+    reps = [
+        RepRow(
+            number=r.index + 1,
+            start_s=r.start_s,
+            up_s=r.concentric_s,
+            down_s=r.eccentric_s,
+            faults=[fault_title(movement, code) for code in rep_fault_codes(report, r)],
+            partial=is_partial(r),
+        )
+        for r in report.reps
+    ]
     metrics = [metric_text(name, value) for name, value in report.metrics.items() if math.isfinite(value)]
-    return ReportView(report=report, movement=movement, stats=summary_stats(report, movement),
-                      headline=headline(fault_kinds(report, movement), report.rep_count),
-                      groups=fault_groups(report, movement), metrics=metrics, reps=reps,
-                      phase_words=PHASE_WORDS.get(movement.id, DEFAULT_PHASE_WORDS),
-                      filming=filming_advice(report, movement))
+    return ReportView(
+        report=report,
+        movement=movement,
+        stats=summary_stats(report, movement),
+        headline=headline(fault_kinds(report, movement), report.rep_count),
+        groups=fault_groups(report, movement),
+        metrics=metrics,
+        reps=reps,
+        phase_words=PHASE_WORDS.get(movement.id, DEFAULT_PHASE_WORDS),
+        filming=filming_advice(report, movement),
+    )

@@ -25,13 +25,17 @@ SESSION_COOKIE = "upperback_session"
 SESSION_MAX_AGE_S = 14 * 24 * 3600
 """A sign-in lasts two weeks at most (signing out or a new password ends it sooner)."""
 
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                           "img-src 'self' data: blob:; media-src 'self' blob:; frame-src 'self'; "
-                           "frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'")
-REPORT_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-                 "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: data:; "
-                 "font-src 'self' data:; frame-ancestors 'self'; form-action 'none'; base-uri 'none'; "
-                 "object-src 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; frame-src 'self'; "
+    "frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'"
+)
+REPORT_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: data:; "
+    "font-src 'self' data:; frame-ancestors 'self'; form-action 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
 """For the self-contained HTML report shown in a sandboxed frame: it carries its own scripts."""
 
 VIDEO_FORMATS = {"mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi"}
@@ -87,8 +91,7 @@ def password_tag(key: bytes, password: str) -> str:
 
 def password_matches(expected: str, given: str) -> bool:
     """Constant-time comparison of two passwords (hashed first, so lengths do not leak)."""
-    return hmac.compare_digest(hashlib.sha256(expected.encode()).digest(),
-                               hashlib.sha256(given.encode()).digest())
+    return hmac.compare_digest(hashlib.sha256(expected.encode()).digest(), hashlib.sha256(given.encode()).digest())
 
 
 # ---------------------------------------------------------------------- uploads
@@ -119,17 +122,25 @@ def sniff_video(path: Path, display_name: str) -> VideoSniff:
                 raise UpperbackError(
                     f"'{display_name}' is a {container.format.long_name or container.format.name} file, "
                     "not a video upperback reads. Record with your phone or webcam and upload the "
-                    "MP4, MOV, WEBM or MKV file.")
+                    "MP4, MOV, WEBM or MKV file."
+                )
             if not streams:
-                raise UpperbackError(f"'{display_name}' has no picture (audio only or empty). Upload the "
-                                     "video of your set.")
+                raise UpperbackError(
+                    f"'{display_name}' has no picture (audio only or empty). Upload the video of your set."
+                )
             stream = streams[0]
             duration = float(container.duration / 1_000_000) if container.duration else 0.0
-            return VideoSniff(format_name=container.format.name, width=stream.codec_context.width,
-                              height=stream.codec_context.height, duration_s=duration)
+            return VideoSniff(
+                format_name=container.format.name,
+                width=stream.codec_context.width,
+                height=stream.codec_context.height,
+                duration_s=duration,
+            )
     except UpperbackError:
         raise
     except (av.FFmpegError, OSError, ValueError):
-        raise UpperbackError(f"'{display_name}' is not a video file (its content is not a video "
-                             "container, whatever its name says). Upload the MP4, MOV, WEBM or MKV "
-                             "file your phone or webcam recorded.") from None
+        raise UpperbackError(
+            f"'{display_name}' is not a video file (its content is not a video "
+            "container, whatever its name says). Upload the MP4, MOV, WEBM or MKV "
+            "file your phone or webcam recorded."
+        ) from None

@@ -88,11 +88,13 @@ def check_bind(host: str, allow_remote: bool, password: str | None) -> None:
         raise UpperbackError(
             f"Refusing to listen on {host}: other computers could reach your training log. "
             "To allow it on purpose, add --allow-remote --password-file FILE (a file holding the "
-            "password people must enter). To use it on this computer only, leave out --host.")
+            "password people must enter). To use it on this computer only, leave out --host."
+        )
     if not password:
         raise UpperbackError(
             f"--allow-remote on {host} needs a password: add --password-file FILE, a file that holds "
-            "the password (at least 8 characters) people must enter to open the app.")
+            "the password (at least 8 characters) people must enter to open the app."
+        )
 
 
 MIN_PASSWORD_LENGTH = 8
@@ -106,8 +108,7 @@ def read_password_file(path: Path) -> str:
         raise UpperbackError(f"Cannot read the password file {path}: {exc.strerror}.") from None
     password = text.splitlines()[0].strip() if text.strip() else ""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UpperbackError(f"The password in {path} is too short; use at least "
-                             f"{MIN_PASSWORD_LENGTH} characters.")
+        raise UpperbackError(f"The password in {path} is too short; use at least {MIN_PASSWORD_LENGTH} characters.")
     return password
 
 

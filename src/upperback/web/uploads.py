@@ -47,7 +47,7 @@ class UploadKind:
 VIDEO = UploadKind(
     noun="video",
     too_large_advice="Trim it to the set you want checked (most phones can trim in the gallery app) or "
-                     "record at 720p or 1080p.",
+    "record at 720p or 1080p.",
     missing="No video was attached. Choose the file of your set, then press Analyse.",
     wrong_form="Send the video with the upload form on the Analyse page.",
 )
@@ -89,10 +89,15 @@ class _Receiver:
         self._is_file = False
 
     def callbacks(self) -> dict:
-        return {"on_part_begin": self.part_begin, "on_header_field": self.header_field,
-                "on_header_value": self.header_value, "on_header_end": self.header_end,
-                "on_headers_finished": self.headers_finished, "on_part_data": self.part_data,
-                "on_part_end": self.part_end}
+        return {
+            "on_part_begin": self.part_begin,
+            "on_header_field": self.header_field,
+            "on_header_value": self.header_value,
+            "on_header_end": self.header_end,
+            "on_headers_finished": self.headers_finished,
+            "on_part_data": self.part_data,
+            "on_part_end": self.part_end,
+        }
 
     def part_begin(self) -> None:
         self._headers, self._name, self._value, self._is_file = {}, None, bytearray(), False
@@ -157,13 +162,17 @@ class _Receiver:
 
 def _name_too_long(length: int | None) -> str:
     count = f"{length:,} characters; " if length is not None else ""
-    return (f"The file's name is too long ({count}at most {MAX_FILE_NAME_CHARS} characters are accepted). "
-            "Rename the file to something shorter, then choose it again.")
+    return (
+        f"The file's name is too long ({count}at most {MAX_FILE_NAME_CHARS} characters are accepted). "
+        "Rename the file to something shorter, then choose it again."
+    )
 
 
 def _too_large(max_bytes: int, kind: UploadKind) -> str:
-    return (f"The {kind.noun} is larger than {max_bytes / 1024**2:.0f} MB, the most this server accepts. "
-            + kind.too_large_advice)
+    return (
+        f"The {kind.noun} is larger than {max_bytes / 1024**2:.0f} MB, the most this server accepts. "
+        + kind.too_large_advice
+    )
 
 
 async def receive_video(request: Request, folder: Path, max_bytes: int, check_token) -> ReceivedUpload:
@@ -171,8 +180,9 @@ async def receive_video(request: Request, folder: Path, max_bytes: int, check_to
     return await receive_upload(request, folder, max_bytes, check_token, "video", VIDEO)
 
 
-async def receive_upload(request: Request, folder: Path, max_bytes: int, check_token, file_field: str,
-                         kind: UploadKind) -> ReceivedUpload:
+async def receive_upload(
+    request: Request, folder: Path, max_bytes: int, check_token, file_field: str, kind: UploadKind
+) -> ReceivedUpload:
     """Parse a ``multipart/form-data`` POST, saving the file ``file_field`` into ``folder``.
 
     ``check_token(token)`` is called with the CSRF field before the file is written and must
@@ -188,8 +198,12 @@ async def receive_upload(request: Request, folder: Path, max_bytes: int, check_t
     if declared and declared.isdigit() and int(declared) > max_bytes + MAX_FORM_OVERHEAD:
         raise UploadTooLarge(_too_large(max_bytes, kind))
     receiver = _Receiver(folder, file_field, max_bytes, check_token, kind)
-    parser = MultipartParser(boundary, receiver.callbacks(), max_size=max_bytes + MAX_FORM_OVERHEAD,
-                             max_header_size=max_bytes + MAX_FORM_OVERHEAD)
+    parser = MultipartParser(
+        boundary,
+        receiver.callbacks(),
+        max_size=max_bytes + MAX_FORM_OVERHEAD,
+        max_header_size=max_bytes + MAX_FORM_OVERHEAD,
+    )
     try:
         received = 0
         async for chunk in request.stream():
@@ -212,5 +226,6 @@ async def receive_upload(request: Request, folder: Path, max_bytes: int, check_t
     if receiver.path is None or receiver.size == 0:
         receiver.discard()
         raise UpperbackError(kind.missing)
-    return ReceivedUpload(path=receiver.path, size=receiver.size, original_name=receiver.original_name,
-                          fields=receiver.fields)
+    return ReceivedUpload(
+        path=receiver.path, size=receiver.size, original_name=receiver.original_name, fields=receiver.fields
+    )

@@ -36,10 +36,17 @@ def upload_form(request: Request, exercise: Annotated[str | None, Query(max_leng
     library = get_library()
     known = {m.id for m in library.movements} | {v.id for m in library.movements for v in m.variants}
     chosen = exercise if exercise in known else AUTO
-    return render(request, "analyse.html", {
-        "library": library, "chosen": chosen, "max_mb": settings(request).max_upload_bytes // 1024**2,
-        "recent": job_rows.list_jobs(store(request).engine, limit=5), "names": _names(),
-    })
+    return render(
+        request,
+        "analyse.html",
+        {
+            "library": library,
+            "chosen": chosen,
+            "max_mb": settings(request).max_upload_bytes // 1024**2,
+            "recent": job_rows.list_jobs(store(request).engine, limit=5),
+            "names": _names(),
+        },
+    )
 
 
 @router.post("/analyse")
@@ -56,9 +63,14 @@ async def upload(request: Request) -> Response:
             probe_video(received.path)
         except UpperbackError as exc:
             raise UpperbackError(exc.message.replace(str(received.path), f"'{received.original_name}'")) from None
-        job = job_rows.add_job(store(request).engine, public_id=job_rows.new_public_id(),
-                               exercise_requested=exercise, original_name=received.original_name,
-                               upload_file=f"uploads/{received.path.name}", upload_bytes=received.size)
+        job = job_rows.add_job(
+            store(request).engine,
+            public_id=job_rows.new_public_id(),
+            exercise_requested=exercise,
+            original_name=received.original_name,
+            upload_file=f"uploads/{received.path.name}",
+            upload_bytes=received.size,
+        )
     except BaseException:
         received.path.unlink(missing_ok=True)
         raise
@@ -106,8 +118,9 @@ def html_report(request: Request, job_id: JobId) -> Response:
     job = _job(request, job_id)
     if not job.report_html:
         raise HTTPException(404)
-    return FileResponse(_file(request, job.report_html), media_type="text/html",
-                        headers={"Content-Security-Policy": REPORT_POLICY})
+    return FileResponse(
+        _file(request, job.report_html), media_type="text/html", headers={"Content-Security-Policy": REPORT_POLICY}
+    )
 
 
 @router.get("/analyses/{job_id}/report.json")
@@ -115,8 +128,11 @@ def json_report(request: Request, job_id: JobId) -> Response:
     job = _job(request, job_id)
     if not job.report_json:
         raise HTTPException(404)
-    return FileResponse(_file(request, job.report_json), media_type="application/json",
-                        filename=f"upperback-report-{job.public_id[:8]}.json")
+    return FileResponse(
+        _file(request, job.report_json),
+        media_type="application/json",
+        filename=f"upperback-report-{job.public_id[:8]}.json",
+    )
 
 
 @router.post("/analyses/{job_id}/retry", dependencies=[Depends(require_csrf)])
@@ -124,9 +140,14 @@ def retry(request: Request, job_id: JobId) -> Response:
     """Run a failed job again on the same upload (after an internal error, or a restart)."""
     job = _job(request, job_id)
     if job.state is JobState.FAILED:
-        new = job_rows.add_job(store(request).engine, public_id=job_rows.new_public_id(),
-                               exercise_requested=job.exercise_requested, original_name=job.original_name,
-                               upload_file=job.upload_file, upload_bytes=job.upload_bytes)
+        new = job_rows.add_job(
+            store(request).engine,
+            public_id=job_rows.new_public_id(),
+            exercise_requested=job.exercise_requested,
+            original_name=job.original_name,
+            upload_file=job.upload_file,
+            upload_bytes=job.upload_bytes,
+        )
         request.app.state.jobs.notify()
         return RedirectResponse(f"/analyses/{new.public_id}", status_code=303)
     return RedirectResponse(f"/analyses/{job.public_id}", status_code=303)
@@ -135,8 +156,9 @@ def retry(request: Request, job_id: JobId) -> Response:
 def _job(request: Request, job_id: str) -> JobRecord:
     job = job_rows.get_job(store(request).engine, job_id)
     if job is None:
-        raise UnknownNameError("There is no analysis at this address. Your analyses are listed under "
-                               "Check form > History.")
+        raise UnknownNameError(
+            "There is no analysis at this address. Your analyses are listed under Check form > History."
+        )
     return job
 
 
@@ -151,6 +173,8 @@ def _file(request: Request, relative: str) -> Path:
 
 def _names() -> dict[str, str]:
     movements = get_library().movements
-    return ({v.id: v.name for m in movements for v in m.variants} | {m.id: m.name for m in movements}
-            | {AUTO: "Recognise it for me"})
-
+    return (
+        {v.id: v.name for m in movements for v in m.variants}
+        | {m.id: m.name for m in movements}
+        | {AUTO: "Recognise it for me"}
+    )

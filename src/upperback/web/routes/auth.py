@@ -45,13 +45,15 @@ def client_address(request: Request) -> str:
 
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", {"next": _safe_next(next), "error": None,
-                                          "needed": bool(settings(request).password)})
+    return render(
+        request, "login.html", {"next": _safe_next(next), "error": None, "needed": bool(settings(request).password)}
+    )
 
 
 @router.post("/login", dependencies=[Depends(require_csrf)])
-async def login(request: Request, password: Annotated[str, Form(max_length=1000)],
-                next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+async def login(
+    request: Request, password: Annotated[str, Form(max_length=1000)], next: Annotated[str, Form(max_length=2000)] = "/"
+) -> Response:
     expected = settings(request).password
     if not expected:
         return RedirectResponse("/", status_code=303)
@@ -59,19 +61,33 @@ async def login(request: Request, password: Annotated[str, Form(max_length=1000)
     client = client_address(request)
     wait_s = limiter.begin(client)
     if wait_s > 0:  # the password is not even looked at
-        return render(request, "login.html", {
-            "next": _safe_next(next), "needed": True,
-            "error": f"Too many sign-in attempts. Try again in {wait_words(wait_s)}."},
-            status_code=429, headers={"Retry-After": str(max(1, math.ceil(wait_s)))})
+        return render(
+            request,
+            "login.html",
+            {
+                "next": _safe_next(next),
+                "needed": True,
+                "error": f"Too many sign-in attempts. Try again in {wait_words(wait_s)}.",
+            },
+            status_code=429,
+            headers={"Retry-After": str(max(1, math.ceil(wait_s)))},
+        )
     if not password_matches(expected, password):
         await asyncio.sleep(FAILED_SIGN_IN_DELAY_S)
-        return render(request, "login.html", {"next": _safe_next(next), "needed": True,
-                                              "error": "That password is not right. Try again."},
-                      status_code=401)
+        return render(
+            request,
+            "login.html",
+            {"next": _safe_next(next), "needed": True, "error": "That password is not right. Try again."},
+            status_code=401,
+        )
     limiter.succeeded(client)
     token = new_session_token()
-    sign_ins.add(store(request).engine, token_digest(token), request.app.state.password_tag,
-                 expires_at=utc_now() + timedelta(seconds=SESSION_MAX_AGE_S))
+    sign_ins.add(
+        store(request).engine,
+        token_digest(token),
+        request.app.state.password_tag,
+        expires_at=utc_now() + timedelta(seconds=SESSION_MAX_AGE_S),
+    )
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_MAX_AGE_S, httponly=True, samesite="lax", path="/")
     return response

@@ -19,12 +19,16 @@ def home(request: Request) -> Response:
     saved = planning.saved_programme(log)
     upcoming = planning.where_now(log, saved[1]).current if saved is not None else None
     recent_jobs = job_rows.list_jobs(log.engine, limit=3)
-    return render(request, "home.html", {
-        "library": get_library(),
-        "has_profile": log.load_profile() is not None,
-        "has_plan": saved is not None,
-        "upcoming": upcoming,
-        "today": planning.local_now().date(),
-        "set_count": log.count_sets(),
-        "recent_jobs": recent_jobs,
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "library": get_library(),
+            "has_profile": log.load_profile() is not None,
+            "has_plan": saved is not None,
+            "upcoming": upcoming,
+            "today": planning.local_now().date(),
+            "set_count": log.count_sets(),
+            "recent_jobs": recent_jobs,
+        },
+    )

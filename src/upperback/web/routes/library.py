@@ -20,29 +20,40 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 @router.get("")
-def movements(request: Request,
-              equipment: Annotated[list[Equipment] | None, Query()] = None) -> Response:
+def movements(request: Request, equipment: Annotated[list[Equipment] | None, Query()] = None) -> Response:
     library = get_library()
     fitting = None
     if equipment:
         fitting = {}
         for movement, variant in library.variants_for_equipment(equipment):
             fitting.setdefault(movement.id, []).append(variant)
-    return render(request, "library.html", {
-        "library": library, "equipment_choices": list(Equipment), "chosen": set(equipment or []),
-        "fitting": fitting, "targets": {m.id: _target_groups(library, m) for m in library.movements},
-        "action_names": {a.id: a.name for a in library.actions},
-    })
+    return render(
+        request,
+        "library.html",
+        {
+            "library": library,
+            "equipment_choices": list(Equipment),
+            "chosen": set(equipment or []),
+            "fitting": fitting,
+            "targets": {m.id: _target_groups(library, m) for m in library.movements},
+            "action_names": {a.id: a.name for a in library.actions},
+        },
+    )
 
 
 @router.get("/muscles")
 def muscles(request: Request) -> Response:
     library = get_library()
-    return render(request, "muscles.html", {
-        "library": library, "diagram": diagram(library),
-        "trained_by": {m.id: library.movements_for_muscle(m.id) for m in library.muscles},
-        "actions": {a.id: a for a in library.actions},
-    })
+    return render(
+        request,
+        "muscles.html",
+        {
+            "library": library,
+            "diagram": diagram(library),
+            "trained_by": {m.id: library.movements_for_muscle(m.id) for m in library.muscles},
+            "actions": {a.id: a for a in library.actions},
+        },
+    )
 
 
 @router.get("/faq")
@@ -57,12 +68,21 @@ def movement(request: Request, movement_id: str) -> Response:
         raise UnknownNameError("There is no such movement in the library.")
     found = library.movement(movement_id)
     checked = {f.enforces for f in found.faults}
-    return render(request, "movement.html", {
-        "library": library, "m": found, "diagram": diagram(library, found),
-        "role_labels": ROLE_LABELS, "equipment_text": equipment_text, "checked_cues": checked,
-        "muscle": {m.id: m for m in library.muscles}, "action": {a.id: a for a in library.actions},
-        "guidance": library.guidance.before_lifting if found.loaded else [],
-    })
+    return render(
+        request,
+        "movement.html",
+        {
+            "library": library,
+            "m": found,
+            "diagram": diagram(library, found),
+            "role_labels": ROLE_LABELS,
+            "equipment_text": equipment_text,
+            "checked_cues": checked,
+            "muscle": {m.id: m for m in library.muscles},
+            "action": {a.id: a for a in library.actions},
+            "guidance": library.guidance.before_lifting if found.loaded else [],
+        },
+    )
 
 
 def _is_slug(text: str) -> bool:
@@ -70,5 +90,4 @@ def _is_slug(text: str) -> bool:
 
 
 def _target_groups(library, movement) -> list[str]:
-    return list(dict.fromkeys(library.muscle(u.muscle).name for u in movement.muscles
-                              if u.role is Role.TARGET))
+    return list(dict.fromkeys(library.muscle(u.muscle).name for u in movement.muscles if u.role is Role.TARGET))

@@ -45,10 +45,16 @@ HEADER = struct.Struct("<d")
 def live_page(request: Request, exercise: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     movements = [m for m in get_library().movements if m.id in FORM_MODULES]
     chosen = exercise if exercise in {m.id for m in movements} else "bent-over-row"
-    return render(request, "live.html", {
-        "movements": movements, "chosen": chosen, "rate_hz": DEFAULT_RATE_HZ,
-        "edges": json.dumps([[int(a), int(b)] for a, b in SKELETON_EDGES]),
-    })
+    return render(
+        request,
+        "live.html",
+        {
+            "movements": movements,
+            "chosen": chosen,
+            "rate_hz": DEFAULT_RATE_HZ,
+            "edges": json.dumps([[int(a), int(b)] for a, b in SKELETON_EDGES]),
+        },
+    )
 
 
 @router.websocket("/live/ws")
@@ -124,16 +130,23 @@ async def _serve(websocket: WebSocket, session: LiveSession, pose: Any, worker: 
                 continue
             except Exception:  # one bad frame must not end the set; the log has the details
                 log_.exception("live frame failed")
-                await websocket.send_json({"error": "The coach could not read that frame; it carries on "
-                                                    "with the next one."})
+                await websocket.send_json(
+                    {"error": "The coach could not read that frame; it carries on with the next one."}
+                )
                 continue
             await websocket.send_json(state.to_dict() | {"capture_ms": capture_ms})
     finally:
         reader.cancel()
 
 
-async def _act(websocket: WebSocket, session: LiveSession, pose: Any, text: str,
-               loop: asyncio.AbstractEventLoop, worker: ThreadPoolExecutor) -> LiveSession:
+async def _act(
+    websocket: WebSocket,
+    session: LiveSession,
+    pose: Any,
+    text: str,
+    loop: asyncio.AbstractEventLoop,
+    worker: ThreadPoolExecutor,
+) -> LiveSession:
     try:
         action = json.loads(text).get("action")
     except (ValueError, AttributeError):

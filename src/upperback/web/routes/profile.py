@@ -10,8 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from upperback.errors import UpperbackError
 from upperback.library import Equipment, Level, get_library
-from upperback.limits import (BARBELL_KG, BARBELL_STEP_KG, DAYS_PER_WEEK, MINUTES_PER_SESSION, OWNED_WEIGHT_KG,
-                              Limit)
+from upperback.limits import BARBELL_KG, BARBELL_STEP_KG, DAYS_PER_WEEK, MINUTES_PER_SESSION, OWNED_WEIGHT_KG, Limit
 from upperback.plans import LOADED_HINGE, Goal, Profile
 from upperback.web import planning
 from upperback.web.deps import render, require_csrf, store
@@ -32,10 +31,13 @@ LEVEL_TEXT = {
     Level.ADVANCED: "Years of structured training",
 }
 EQUIPMENT_TEXT = {
-    Equipment.RESISTANCE_BAND: "Resistance band", Equipment.DUMBBELLS: "Dumbbells",
-    Equipment.BARBELL: "Barbell", Equipment.KETTLEBELL: "Kettlebell",
+    Equipment.RESISTANCE_BAND: "Resistance band",
+    Equipment.DUMBBELLS: "Dumbbells",
+    Equipment.BARBELL: "Barbell",
+    Equipment.KETTLEBELL: "Kettlebell",
     Equipment.HOUSEHOLD_OBJECTS: "Things to carry (bags, bottles, buckets)",
-    Equipment.CHAIR: "A sturdy chair", Equipment.BENCH: "A bench",
+    Equipment.CHAIR: "A sturdy chair",
+    Equipment.BENCH: "A bench",
 }
 
 
@@ -59,19 +61,33 @@ async def save(request: Request) -> Response:
     return RedirectResponse("/today?new=1", status_code=303)
 
 
-def _page(request: Request, values: dict, weeks: int, errors: dict[str, str] | None = None,
-          status_code: int = 200) -> Response:
+def _page(
+    request: Request, values: dict, weeks: int, errors: dict[str, str] | None = None, status_code: int = 200
+) -> Response:
     library = get_library()
-    return render(request, "profile.html", {
-        "values": values, "weeks": weeks, "week_choices": WEEK_CHOICES, "errors": errors or {},
-        "goals": GOAL_TEXT, "levels": LEVEL_TEXT, "equipment": EQUIPMENT_TEXT,
-        "movements": library.movements, "loaded_hinge": LOADED_HINGE,
-        "list_text": _list_text,
-    }, status_code=status_code)
+    return render(
+        request,
+        "profile.html",
+        {
+            "values": values,
+            "weeks": weeks,
+            "week_choices": WEEK_CHOICES,
+            "errors": errors or {},
+            "goals": GOAL_TEXT,
+            "levels": LEVEL_TEXT,
+            "equipment": EQUIPMENT_TEXT,
+            "movements": library.movements,
+            "loaded_hinge": LOADED_HINGE,
+            "list_text": _list_text,
+        },
+        status_code=status_code,
+    )
 
 
-WEIGHT_FIELDS = {"dumbbell_kg": (Equipment.DUMBBELLS, "dumbbell"),
-                 "kettlebell_kg": (Equipment.KETTLEBELL, "kettlebell")}
+WEIGHT_FIELDS = {
+    "dumbbell_kg": (Equipment.DUMBBELLS, "dumbbell"),
+    "kettlebell_kg": (Equipment.KETTLEBELL, "kettlebell"),
+}
 """The fields listing weights owned, with the equipment each needs ticked."""
 COUNT_FIELDS = {"days_per_week": DAYS_PER_WEEK, "minutes_per_session": MINUTES_PER_SESSION}
 """Whole-number fields and their ranges (the profile's own)."""
@@ -104,8 +120,7 @@ def _profile_values(form: FormData) -> tuple[dict, dict[str, str]]:
     for field, (implement, noun) in WEIGHT_FIELDS.items():
         values[field] = read(field, lambda t, f=field: _weights(t, f))
         if field not in problems:
-            problem = _tick_problem(noun, EQUIPMENT_TEXT[implement], implement.value in equipment,
-                                    bool(values[field]))
+            problem = _tick_problem(noun, EQUIPMENT_TEXT[implement], implement.value in equipment, bool(values[field]))
             if problem:
                 problems[field] = problem
     if values["bands"] and Equipment.RESISTANCE_BAND.value not in equipment:
@@ -116,11 +131,15 @@ def _profile_values(form: FormData) -> tuple[dict, dict[str, str]]:
 def _tick_problem(noun: str, label: str, ticked: bool, listed: bool) -> str | None:
     """What is wrong when the equipment ticked and the weights (or bands) typed disagree."""
     if ticked and not listed:
-        return (f"Type the {noun} weights you own in kg, e.g. 4, 6, 8, so the plan can choose weights "
-                f"(or untick {label} above).")
+        return (
+            f"Type the {noun} weights you own in kg, e.g. 4, 6, 8, so the plan can choose weights "
+            f"(or untick {label} above)."
+        )
     if listed and not ticked:
-        return f"You typed {noun} {'names' if noun == 'band' else 'weights'} but did not tick {label} above: " \
-               "tick it, or clear this box."
+        return (
+            f"You typed {noun} {'names' if noun == 'band' else 'weights'} but did not tick {label} above: "
+            "tick it, or clear this box."
+        )
     return None
 
 
@@ -144,8 +163,11 @@ def _weeks(text) -> int:
     for weeks in WEEK_CHOICES:
         if chosen == str(weeks):
             return weeks
-    raise FieldError.of("weeks", f"Choose how many weeks to plan: {', '.join(map(str, WEEK_CHOICES[:-1]))} or "
-                                 f"{WEEK_CHOICES[-1]} (got '{chosen[:20]}').")
+    raise FieldError.of(
+        "weeks",
+        f"Choose how many weeks to plan: {', '.join(map(str, WEEK_CHOICES[:-1]))} or "
+        f"{WEEK_CHOICES[-1]} (got '{chosen[:20]}').",
+    )
 
 
 def _list_text(values: list | str) -> str:

@@ -18,16 +18,23 @@ def calendar(request: Request) -> Response:
     log = store(request)
     saved = planning.saved_programme(log)
     if saved is None:
-        return render(request, "programme.html", {"programme": None,
-                                                  "has_profile": log.load_profile() is not None})
+        return render(request, "programme.html", {"programme": None, "has_profile": log.load_profile() is not None})
     _, programme = saved
     state = planning.where_now(log, programme)
-    done = {p.key for p in state.planned[:state.done]}
+    done = {p.key for p in state.planned[: state.done]}
     weeks = [(week, [p for p in state.planned if p.week.number == week.number]) for week in programme.weeks]
-    return render(request, "programme.html", {
-        "programme": programme, "weeks": weeks, "done": done, "upcoming": state.current,
-        "today": planning.local_now().date(), "start": planning.start_date(programme),
-    })
+    return render(
+        request,
+        "programme.html",
+        {
+            "programme": programme,
+            "weeks": weeks,
+            "done": done,
+            "upcoming": state.current,
+            "today": planning.local_now().date(),
+            "start": planning.start_date(programme),
+        },
+    )
 
 
 @router.get("/plan.ics")
@@ -36,8 +43,11 @@ def calendar_file(request: Request) -> Response:
     from upperback.plans.export import to_ics
 
     programme = _programme(request)
-    return Response(to_ics(programme, planning.start_date(programme)), media_type="text/calendar",
-                    headers={"Content-Disposition": 'attachment; filename="upperback-plan.ics"'})
+    return Response(
+        to_ics(programme, planning.start_date(programme)),
+        media_type="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="upperback-plan.ics"'},
+    )
 
 
 @router.get("/print")

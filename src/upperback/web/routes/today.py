@@ -24,8 +24,12 @@ BLOCK_TITLES = {"warm-up": "Warm-up", "main": "Main work", "carry": "Carry", "de
 
 
 @router.get("")
-def today(request: Request, week: Annotated[int | None, Query(ge=1, le=60)] = None,
-          day: Annotated[int | None, Query(ge=1, le=7)] = None, new: bool = False) -> Response:
+def today(
+    request: Request,
+    week: Annotated[int | None, Query(ge=1, le=60)] = None,
+    day: Annotated[int | None, Query(ge=1, le=7)] = None,
+    new: bool = False,
+) -> Response:
     """The session to do now; ``week`` and ``day`` preview another day of the plan."""
     log = store(request)
     saved = planning.saved_programme(log)
@@ -41,18 +45,32 @@ def today(request: Request, week: Annotated[int | None, Query(ge=1, le=60)] = No
         if planned is None:
             raise UpperbackError(f"Your plan has no day {day} in week {week}. Pick a day on the Plan page.")
     logged = planning.session_sets(log, state.open_session.id if state.open_session and not preview else None)
-    context.update({"programme": programme, "planned": planned, "preview": preview, "state": state,
-                    "today": now.date(), "block_titles": BLOCK_TITLES,
-                    "logged": {(s.exercise_id, s.variant_id, s.set_index): s for s in logged}})
+    context.update(
+        {
+            "programme": programme,
+            "planned": planned,
+            "preview": preview,
+            "state": state,
+            "today": now.date(),
+            "block_titles": BLOCK_TITLES,
+            "logged": {(s.exercise_id, s.variant_id, s.set_index): s for s in logged},
+        }
+    )
     return render(request, "today.html", context)
 
 
 @router.post("/sets", dependencies=[Depends(require_csrf)])
-def log_set(request: Request,
-            week: Annotated[int, Form(ge=1, le=60)], day: Annotated[int, Form(ge=1, le=7)],
-            item: Annotated[int, Form(ge=0, le=50)], set_number: Annotated[int, Form(ge=1, le=20)],
-            reps: Annotated[str, Form()] = "", seconds: Annotated[str, Form()] = "",
-            load: Annotated[str, Form()] = "", rpe: Annotated[str, Form()] = "") -> Response:
+def log_set(
+    request: Request,
+    week: Annotated[int, Form(ge=1, le=60)],
+    day: Annotated[int, Form(ge=1, le=7)],
+    item: Annotated[int, Form(ge=0, le=50)],
+    set_number: Annotated[int, Form(ge=1, le=20)],
+    reps: Annotated[str, Form()] = "",
+    seconds: Annotated[str, Form()] = "",
+    load: Annotated[str, Form()] = "",
+    rpe: Annotated[str, Form()] = "",
+) -> Response:
     """Record one set of the session in progress; answers with the set's row, marked done."""
     log = store(request)
     now = planning.local_now()
@@ -65,12 +83,17 @@ def log_set(request: Request,
         raise UpperbackError(f"{chosen.variant_name} has {chosen.sets} sets in your plan.")
     context = {"it": chosen, "index": item, "number": set_number, "week": week, "day": day}
     try:
-        typed = _new_set(chosen, set_number, now, current.session.deload, reps=reps, seconds=seconds,
-                         load=load, rpe=rpe)
+        typed = _new_set(
+            chosen, set_number, now, current.session.deload, reps=reps, seconds=seconds, load=load, rpe=rpe
+        )
     except FieldError as exc:  # the form comes back as typed, with the message beside its field
         typed = {"reps": reps, "seconds": seconds, "load": load, "rpe": rpe}
-        return render(request, "partials/set_row.html",
-                      {**context, "logged": None, "typed": typed, "errors": exc.errors}, status_code=422)
+        return render(
+            request,
+            "partials/set_row.html",
+            {**context, "logged": None, "typed": typed, "errors": exc.errors},
+            status_code=422,
+        )
     session_id = planning.open_session(log, current, now, state.open_session)
     existing = {(s.exercise_id, s.variant_id, s.set_index): s for s in planning.session_sets(log, session_id)}
     logged = existing.get((chosen.movement_id, chosen.variant_id, set_number))
@@ -78,8 +101,9 @@ def log_set(request: Request,
         logged = replace(typed, session_id=session_id)
         logged = replace(logged, id=log.log_set(logged))
     last_set = set_number == chosen.sets
-    headers = {} if last_set or not chosen.rest_s else {
-        "HX-Trigger": json.dumps({"rest-start": {"seconds": chosen.rest_s}})}
+    headers = (
+        {} if last_set or not chosen.rest_s else {"HX-Trigger": json.dumps({"rest-start": {"seconds": chosen.rest_s}})}
+    )
     return render(request, "partials/set_row.html", {**context, "logged": logged}, headers=headers)
 
 
@@ -113,8 +137,9 @@ def _state(log, now) -> planning.Now:
     return planning.where_now(log, saved[1], now)
 
 
-def _new_set(item: Item, set_number: int, now, deload: bool, *, reps: str, seconds: str, load: str,
-             rpe: str) -> LoggedSet:
+def _new_set(
+    item: Item, set_number: int, now, deload: bool, *, reps: str, seconds: str, load: str, rpe: str
+) -> LoggedSet:
     """The set as typed on the phone, checked."""
     problems: dict[str, str] = {}
 
@@ -129,10 +154,18 @@ def _new_set(item: Item, set_number: int, now, deload: bool, *, reps: str, secon
     if problems:
         raise FieldError(problems)
     band = item.load.band if item.load else None
-    return LoggedSet(performed_at=now, exercise_id=item.movement_id, exercise_name=item.movement_name,
-                     variant_id=item.variant_id, set_index=set_number,
-                     set_type=SetType.WARMUP if item.block == "warm-up" else SetType.NORMAL,
-                     reps=rep_count,
-                     load=kg, load_unit=WeightUnit.KG if kg is not None else None, duration_s=duration,
-                     rpe=effort, notes=set_notes(band, item.tempo_step, deload),
-                     source="session").validated()
+    return LoggedSet(
+        performed_at=now,
+        exercise_id=item.movement_id,
+        exercise_name=item.movement_name,
+        variant_id=item.variant_id,
+        set_index=set_number,
+        set_type=SetType.WARMUP if item.block == "warm-up" else SetType.NORMAL,
+        reps=rep_count,
+        load=kg,
+        load_unit=WeightUnit.KG if kg is not None else None,
+        duration_s=duration,
+        rpe=effort,
+        notes=set_notes(band, item.tempo_step, deload),
+        source="session",
+    ).validated()
