@@ -218,7 +218,8 @@ def main() -> None:
     print(
         f"\nupperback: {duration / ours_s:.2f}x real time (goal: at least {speed_goal:g}x); "
         f"{ours_cpu:.1f} CPU s, at most {duration / ours_cpu * (os.cpu_count() or 1):.2f}x even with all "
-        f"{os.cpu_count()} cores its own the whole time (a load-robust bound; the wall-clock figure is the one that counts, idle)"
+        f"{os.cpu_count()} cores its own the whole time "
+        "(a load-robust bound; the wall-clock figure is the one that counts, idle)"
     )
     if not args.skip_naive:
         print(f"upperback vs naive loop: {rows[1][1] / ours_s:.2f}x faster (goal: at least 3x)")

@@ -305,9 +305,11 @@ def test_a_session_expires(tmp_path):
 
 def test_the_live_coach_socket_takes_the_same_sign_in(tmp_path):
     with client_for(settings_for(tmp_path, password=PASSWORD)) as client:
-        with pytest.raises(WebSocketDisconnect) as closed:
-            with client.websocket_connect("/live/ws?exercise=bent-over-row") as ws:
-                ws.receive_json()
+        with (
+            pytest.raises(WebSocketDisconnect) as closed,
+            client.websocket_connect("/live/ws?exercise=bent-over-row") as ws,
+        ):
+            ws.receive_json()
         assert closed.value.code == 1008
         copied = signed_in_token(client)
         opens_the_log(client, copied)
@@ -315,9 +317,8 @@ def test_the_live_coach_socket_takes_the_same_sign_in(tmp_path):
             assert "bent-over-row" in ws.receive_json()["error"]  # let in, and answered
         assert client.post("/logout", data={"csrf_token": token(client)}, follow_redirects=False).status_code == 303
         client.cookies.set(SESSION_COOKIE, copied)
-        with pytest.raises(WebSocketDisconnect):
-            with client.websocket_connect("/live/ws?exercise=bent-over-row") as ws:
-                ws.receive_json()
+        with pytest.raises(WebSocketDisconnect), client.websocket_connect("/live/ws?exercise=bent-over-row") as ws:
+            ws.receive_json()
 
 
 # ---------------------------------------------------------------------- finding 2: password guessing
@@ -352,9 +353,8 @@ def test_wrong_passwords_in_a_row_wait_longer_each_time_and_say_when_to_try_agai
 
 
 def test_parallel_guesses_are_not_all_checked(tmp_path):
-    with client_for(settings_for(tmp_path, password=PASSWORD)) as client:
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            answers = list(pool.map(lambda _: sign_in(client, "wrong").status_code, range(20)))
+    with client_for(settings_for(tmp_path, password=PASSWORD)) as client, ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda _: sign_in(client, "wrong").status_code, range(20)))
     assert answers.count(401) == PER_CLIENT.free_tries + 1
     assert answers.count(429) == 20 - PER_CLIENT.free_tries - 1
 

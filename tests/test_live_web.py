@@ -34,9 +34,11 @@ def test_live_page_lists_the_movements_and_loads_its_script(client):
 
 
 def test_socket_refuses_other_sites(client):
-    with pytest.raises(WebSocketDisconnect) as closed:
-        with client.websocket_connect("/live/ws", headers={"origin": "http://evil.example"}) as ws:
-            ws.receive_json()
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        client.websocket_connect("/live/ws", headers={"origin": "http://evil.example"}) as ws,
+    ):
+        ws.receive_json()
     assert closed.value.code == 1008
 
 

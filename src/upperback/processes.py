@@ -3,6 +3,7 @@ dies, however it dies (:func:`exit_with_parent`), for the pose pipeline's and th
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import multiprocessing.connection
@@ -58,10 +59,8 @@ def _running(process: Process) -> bool:
 
 def _wait(process: Process, timeout: float | None) -> None:
     if isinstance(process, subprocess.Popen):
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pass
     else:
         process.join(timeout=timeout)
 

@@ -66,7 +66,10 @@ def analyze(
         typer.Option(
             "--exercise",
             "-x",
-            help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.",
+            help=(
+                "Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds "
+                "then apply), or auto to recognise it."
+            ),
         ),
     ],
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
@@ -120,7 +123,10 @@ def analyze_landmarks(
         typer.Option(
             "--exercise",
             "-x",
-            help="Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds then apply), or auto to recognise it.",
+            help=(
+                "Movement id (e.g. bent-over-row), variant id (e.g. barbell-bent-over-row, whose thresholds "
+                "then apply), or auto to recognise it."
+            ),
         ),
     ],
     width: Annotated[int | None, typer.Option(help="CSV: video width in pixels, for normalised coordinates.")] = None,

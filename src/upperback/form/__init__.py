@@ -3,7 +3,8 @@
 A movement module ends with one :func:`register` call naming what it provides: the offline
 ``check`` (required) and the per-frame judge of its ``single_frame`` faults. The signals a
 module reads are body signals, built and cleaned by the caller
-(:mod:`upperback.kinematics.movement_signals`), so a module never filters. Everyone else (``analyze()``, the report, the live engine) asks :func:`form_module`.
+(:mod:`upperback.kinematics.movement_signals`), so a module never filters. Everyone else
+(``analyze()``, the report, the live engine) asks :func:`form_module`.
 
 The module of movement ``some-move`` is ``upperback.form.some_move``; it is imported on first
 use. A module kept elsewhere (a plug-in, a test) registers itself when it is imported.
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
+from upperback.arrays import AnyArray
 
 if TYPE_CHECKING:
     from upperback.form.movement_result import MovementResult
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 Check = Callable[["BodySignals", "Movement"], "MovementResult"]
 """Counts the reps of a set and judges its faults against the movement's library data."""
-FrameFaults = Callable[["BodySignals", "Movement"], dict[str, np.ndarray]]
+FrameFaults = Callable[["BodySignals", "Movement"], dict[str, AnyArray]]
 """Per frame, each single-frame fault as 1.0 / 0.0, or NaN where it cannot be judged."""
 
 
@@ -42,19 +43,51 @@ _REGISTERED: dict[str, FormModule] = {}
 
 
 def register(module: FormModule) -> FormModule:
-    """Make ``module`` the form analysis of its movement (the last registration wins)."""
+    """Make ``module`` the form analysis of its movement (the last registration wins).
+
+    Parameters
+    ----------
+    module : FormModule
+        The movement's check and per-frame judge.
+
+    Returns
+    -------
+    FormModule
+        ``module``, registered.
+    """
     _REGISTERED[module.movement_id] = module
     return module
 
 
 def module_name(movement_id: str) -> str:
-    """The conventional module of a movement id: ``bent-over-row`` → ``upperback.form.bent_over_row``."""
+    """Name the conventional module of a movement id.
+
+    Parameters
+    ----------
+    movement_id : str
+        A library movement id, e.g. ``bent-over-row``.
+
+    Returns
+    -------
+    str
+        E.g. ``upperback.form.bent_over_row``.
+    """
     return f"{__name__}.{movement_id.replace('-', '_')}"
 
 
 def find_form_module(movement_id: str) -> FormModule | None:
-    """The registered form module of ``movement_id``, importing its conventional module first
-    if needed; None when there is none."""
+    """Find the registered form module of a movement, importing its conventional module first if needed.
+
+    Parameters
+    ----------
+    movement_id : str
+        A library movement id, e.g. ``bent-over-row``.
+
+    Returns
+    -------
+    FormModule or None
+        The module; None when there is none.
+    """
     if movement_id not in _REGISTERED:
         name = module_name(movement_id)
         try:
@@ -66,7 +99,18 @@ def find_form_module(movement_id: str) -> FormModule | None:
 
 
 def form_module(movement_id: str) -> FormModule:
-    """The form module of ``movement_id``; a clear error when the movement has none."""
+    """Get the form module of a movement; a clear error when the movement has none.
+
+    Parameters
+    ----------
+    movement_id : str
+        A library movement id, e.g. ``bent-over-row``.
+
+    Returns
+    -------
+    FormModule
+        The registered module.
+    """
     from upperback.errors import UpperbackError
 
     found = find_form_module(movement_id)
@@ -81,8 +125,13 @@ def form_module(movement_id: str) -> FormModule:
 
 
 def registered_modules() -> dict[str, FormModule]:
-    """Every library movement's form module that exists (imported if needed), by movement id,
-    and any other registered one."""
+    """List every library movement's form module that exists (imported if needed), and any other registered one.
+
+    Returns
+    -------
+    dict of str to FormModule
+        The modules by movement id.
+    """
     from upperback.library import get_library
 
     for movement in get_library().movements:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upperback.arrays import AnyArray
 from upperback.form.common import finite_stat
 from upperback.kinematics.signals import BodySignals
 from upperback.library import get_library
@@ -38,8 +39,19 @@ class Recognition:
 
 
 def recognise(signals: BodySignals) -> Recognition:
-    """Score each movement of the library that has a ``recognition`` entry and pick the clear
-    winner, if there is one."""
+    """Score each movement of the library that has a ``recognition`` entry and pick the clear winner.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the whole video.
+
+    Returns
+    -------
+    Recognition
+        The winning movement id (None when no movement wins clearly), whether it won clearly, and
+        every movement's score.
+    """
     features = measure(signals)
     rules = {m.id: m.recognition for m in get_library().movements if m.recognition is not None}
     scores = {
@@ -58,7 +70,18 @@ def recognise(signals: BodySignals) -> Recognition:
 
 
 def measure(signals: BodySignals) -> dict[RecognitionFeature, float]:
-    """The measures of the whole video that recognition terms read."""
+    """Measure the whole video as the recognition terms read it.
+
+    Parameters
+    ----------
+    signals : BodySignals
+        The cleaned body signals of the whole video.
+
+    Returns
+    -------
+    dict of RecognitionFeature to float
+        Each feature's value (medians and ranges over the video).
+    """
     elbow_range = _spread(signals["elbow_deg"])
     arm_spread_range = _spread(signals["arm_spread_deg"])
     F = RecognitionFeature
@@ -145,7 +168,7 @@ def _travel(signals: BodySignals) -> float:
     return float(max(_ramp(moved, 0.3, 1.0), _ramp(scale_change, 0.3, 0.8)))
 
 
-def _spread(values: np.ndarray) -> float:
+def _spread(values: AnyArray) -> float:
     finite = values[np.isfinite(values)]
     return float(np.subtract(*np.percentile(finite, [95, 5]))) if len(finite) >= 5 else 0.0
 

@@ -83,7 +83,7 @@ class Profile(BaseModel):
                 raise ValueError(
                     f"{kg:g} kg is not a usable weight; give each weight in kg, {OWNED_WEIGHT_KG.describe()}"
                 )
-        return sorted(set(float(kg) for kg in value))
+        return sorted({float(kg) for kg in value})
 
     @field_validator("bands")
     @classmethod

@@ -164,7 +164,7 @@ def build_week(
     strength = strength_movement_ids(profile, library)
     if not strength:
         raise ImpossibleProfileError(no_strength_message(profile, library))
-    classes = dict((m.id, cls) for m, cls in coaching_order(library))
+    classes = {m.id: cls for m, cls in coaching_order(library)}
     days = training_days(profile)
     sets = plan_sets_per_session(
         profile.goal,

@@ -11,6 +11,7 @@ soon as the main process. Requests and answers are pickled over its stdin and st
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import pickle
@@ -93,7 +94,7 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
                 path, rate_hz, index, start_s, end_s = request
                 last_sent = -math.inf
 
-                def on_frame(time_s: float) -> None:
+                def on_frame(time_s: float, index: int = index) -> None:
                     nonlocal last_sent
                     if time_s - last_sent >= PROGRESS_EVERY_S:
                         send(("progress", index, time_s))
@@ -127,10 +128,8 @@ def main() -> None:
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     with open(os.devnull, "wb") as devnull:
         os.dup2(devnull.fileno(), sys.stdout.fileno())
-    try:
+    with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):  # the main process stopped the work
         serve(sys.stdin.buffer, answers)
-    except (KeyboardInterrupt, BrokenPipeError):
-        pass  # the main process stopped the work; it reports that
 
 
 if __name__ == "__main__":

@@ -74,28 +74,30 @@ def write_annotated_video(
     _check_matches(video, info.width, info.height, track)
     overlay = FrameOverlay(track, report)
     width, height = info.width + info.width % 2, info.height + info.height % 2
-    with atomic_target(path) as partial:
-        with av.open(str(partial), mode="w", format="mp4", options={"movflags": "+faststart"}) as output:
-            stream = output.add_stream("libx264", rate=Fraction(info.fps).limit_denominator(1001))
-            stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-            stream.codec_context.time_base = TIME_BASE
-            stream.options = dict(ENCODER_OPTIONS)
-            stream.codec_context.thread_type = "AUTO"
-            stream.codec_context.thread_count = 0
-            last_pts = -1
-            for frame in frames_ahead(iter_frames(video), FRAMES_AHEAD):
-                rgb = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
-                overlay.draw(rgb, frame.time_s)
-                if rgb.shape[:2] != (height, width):
-                    rgb = np.pad(rgb, ((0, height - rgb.shape[0]), (0, width - rgb.shape[1]), (0, 0)), mode="edge")
-                picture = av.VideoFrame.from_ndarray(rgb, format="rgb24")
-                picture.pts = max(round(frame.time_s / TIME_BASE), last_pts + 1)
-                picture.time_base = TIME_BASE
-                last_pts = picture.pts
-                output.mux(stream.encode(picture))
-                if progress is not None:
-                    progress(min(frame.time_s, info.duration_s), info.duration_s)
-            output.mux(stream.encode(None))
+    with (
+        atomic_target(path) as partial,
+        av.open(str(partial), mode="w", format="mp4", options={"movflags": "+faststart"}) as output,
+    ):
+        stream = output.add_stream("libx264", rate=Fraction(info.fps).limit_denominator(1001))
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.codec_context.time_base = TIME_BASE
+        stream.options = dict(ENCODER_OPTIONS)
+        stream.codec_context.thread_type = "AUTO"
+        stream.codec_context.thread_count = 0
+        last_pts = -1
+        for frame in frames_ahead(iter_frames(video), FRAMES_AHEAD):
+            rgb = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
+            overlay.draw(rgb, frame.time_s)
+            if rgb.shape[:2] != (height, width):
+                rgb = np.pad(rgb, ((0, height - rgb.shape[0]), (0, width - rgb.shape[1]), (0, 0)), mode="edge")
+            picture = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            picture.pts = max(round(frame.time_s / TIME_BASE), last_pts + 1)
+            picture.time_base = TIME_BASE
+            last_pts = picture.pts
+            output.mux(stream.encode(picture))
+            if progress is not None:
+                progress(min(frame.time_s, info.duration_s), info.duration_s)
+        output.mux(stream.encode(None))
     return path
 
 

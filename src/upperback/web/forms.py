@@ -56,7 +56,7 @@ def collect(problems: dict[str, str], field: str, reader: Callable[[], T], shown
     try:
         return reader()
     except FieldError as exc:
-        problems.update({field: message for message in exc.errors.values()})
+        problems[field] = "; ".join(exc.errors.values())
         return shown
 
 
