@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
 
@@ -60,14 +62,17 @@ class PoseTrack:
     so times stay regular and gaps are visible to the analysis.
     """
 
-    times_s: np.ndarray
-    image: np.ndarray
-    world: np.ndarray
-    visibility: np.ndarray
-    frame_index: np.ndarray
+    # The landmark arrays hold float32 (see above). They are typed as floating of any precision
+    # because the kinematics functions that read them take float64 arrays (``FloatArray``) and
+    # NumPy's dtypes are invariant in the stubs.
+    times_s: npt.NDArray[np.float64]
+    image: npt.NDArray[np.floating[Any]]
+    world: npt.NDArray[np.floating[Any]]
+    visibility: npt.NDArray[np.floating[Any]]
+    frame_index: npt.NDArray[np.int64]
     source: SourceInfo
     analysis_rate_hz: float | None = None
-    extras: dict[str, np.ndarray] = field(default_factory=dict)
+    extras: dict[str, npt.NDArray[np.float32]] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -90,15 +95,16 @@ class PoseTrack:
         return len(self.times_s)
 
     @property
-    def detected(self) -> np.ndarray:
+    def detected(self) -> npt.NDArray[np.bool_]:
         """(T,) bool: whether a person was found in each frame."""
-        return ~np.isnan(self.image[:, Landmark.LEFT_HIP, 0])
+        found: npt.NDArray[np.bool_] = ~np.isnan(self.image[:, Landmark.LEFT_HIP, 0])
+        return found
 
     @property
     def detected_fraction(self) -> float:
         return float(self.detected.mean()) if len(self) else 0.0
 
-    def point(self, landmark: Landmark, world: bool = False) -> np.ndarray:
+    def point(self, landmark: Landmark, world: bool = False) -> npt.NDArray[np.floating[Any]]:
         """(T, 3) coordinates of one landmark."""
         return (self.world if world else self.image)[:, landmark]
 
@@ -107,7 +113,7 @@ class PoseTrack:
         return cls.from_frames([], source, rate_hz)
 
     @classmethod
-    def from_frames(cls, frames: list[tuple], source: SourceInfo, rate_hz: float | None = None) -> PoseTrack:
+    def from_frames(cls, frames: list[tuple[Any, ...]], source: SourceInfo, rate_hz: float | None = None) -> PoseTrack:
         """Assemble a track from ``(time_s, frame_index, image, world, visibility[, back_profile])``
         rows; ``None`` arrays mean no person in that frame. Back profiles (see
         :mod:`upperback.pose.outline`) go into ``extras["back_profile"]``."""
