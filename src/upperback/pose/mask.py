@@ -16,28 +16,33 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 
 @dataclass(frozen=True)
 class PersonMask:
     """A person-probability mask and where it lies in the picture."""
 
-    values: np.ndarray  # (h, w) float32 person probability
-    to_mask: np.ndarray  # (2, 3) affine map: picture pixels (x, y) -> mask pixels (column, row)
+    values: npt.NDArray[np.float32]  # (h, w) person probability
+    to_mask: npt.NDArray[np.float64]  # (2, 3) affine map: picture pixels (x, y) -> mask pixels (column, row)
     picture_shape: tuple[int, int]  # (height, width) of the picture the landmarks are in
 
     @classmethod
-    def full_frame(cls, values: np.ndarray) -> PersonMask:
+    def full_frame(cls, values: npt.NDArray[np.float32]) -> PersonMask:
         """A mask as large as the picture (the identity map)."""
-        return cls(values, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), values.shape[:2])
+        return cls(values, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), (values.shape[0], values.shape[1]))
 
-    def sample(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def sample(self, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> npt.NDArray[np.float32]:
         """Mask values at picture points, bilinear, 0 outside the mask."""
         from scipy import ndimage  # loaded with the outline code, not with the tracker
 
         columns = self.to_mask[0, 0] * x + self.to_mask[0, 1] * y + self.to_mask[0, 2]
         rows = self.to_mask[1, 0] * x + self.to_mask[1, 1] * y + self.to_mask[1, 2]
-        return ndimage.map_coordinates(self.values, [rows, columns], order=1, mode="constant", cval=0.0)
+        # The output has the mask's dtype (scipy has no type hints here).
+        values: npt.NDArray[np.float32] = ndimage.map_coordinates(
+            self.values, [rows, columns], order=1, mode="constant", cval=0.0
+        )
+        return values
 
 
 def crop_to_mask(
@@ -48,7 +53,7 @@ def crop_to_mask(
     rotation: float,
     picture_shape: tuple[int, int],
     mask_shape: tuple[int, int],
-) -> np.ndarray:
+) -> npt.NDArray[np.float64]:
     """The (2, 3) map from picture pixels to the pixels of a mask made on a crop.
 
     The crop is MediaPipe's normalised rotated rectangle (centre, size as fractions of the
