@@ -10,7 +10,10 @@ dips toward it just above the hips.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from upperback.pose.landmarks import Landmark
 from upperback.pose.mask import PersonMask
@@ -31,7 +34,9 @@ PERSON = 0.5
 """Mask probability above which a pixel counts as the person."""
 
 
-def back_profile(mask: PersonMask | np.ndarray, image: np.ndarray) -> np.ndarray:
+def back_profile(
+    mask: PersonMask | npt.NDArray[np.float32], image: npt.NDArray[np.floating[Any]]
+) -> npt.NDArray[np.float32]:
     """Distance from the hip–shoulder line to the back's edge at each of ``STATIONS``.
 
     Parameters
@@ -82,7 +87,12 @@ def back_profile(mask: PersonMask | np.ndarray, image: np.ndarray) -> np.ndarray
     return profile
 
 
-def _backward_normal(axis: np.ndarray, hips: np.ndarray, shoulders: np.ndarray, image: np.ndarray) -> np.ndarray | None:
+def _backward_normal(
+    axis: npt.NDArray[np.floating[Any]],
+    hips: npt.NDArray[np.floating[Any]],
+    shoulders: npt.NDArray[np.floating[Any]],
+    image: npt.NDArray[np.floating[Any]],
+) -> npt.NDArray[np.floating[Any]] | None:
     """The unit normal of the torso line that points out of the back.
 
     The front is where the knees (bent forward of the torso in a hinge, a quadruped or a
@@ -108,7 +118,7 @@ ARM_REACH = 0.2
 either side of it along the torso: at the top of a row the arm's outline merges with the back's."""
 
 
-def arm_over_back(image: np.ndarray) -> np.ndarray:
+def arm_over_back(image: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.bool_]:
     """(T, len(STATIONS)) bool: stations where an elbow or wrist is at or behind the torso line,
     so the outline there may be the arm's, not the back's. ``image`` is (T, 33, 3)."""
     hips = image[:, [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], :2].mean(axis=1)
@@ -134,7 +144,9 @@ def arm_over_back(image: np.ndarray) -> np.ndarray:
     return covered
 
 
-def back_curve(profiles: np.ndarray, image: np.ndarray | None = None) -> np.ndarray:
+def back_curve(
+    profiles: npt.NDArray[np.floating[Any]], image: npt.NDArray[np.floating[Any]] | None = None
+) -> npt.NDArray[np.float64]:
     """How far the back's edge bulges out (+, rounded) or dips in (−, arched) between the
     chord stations, as the mean offset from the straight line joining them, in torso lengths.
 
