@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from upperback.errors import UpperbackError
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
@@ -67,8 +68,9 @@ def read_landmark_csv(
         if (landmark, "v") not in columns:
             visibility[:, landmark] = np.where(missing, np.nan, 1.0)
 
-    width, height = _pixel_size(path, image, width, height)
-    if width is not None:
+    size = _pixel_size(path, image, width, height)
+    if size is not None:
+        width, height = size
         image[..., 0] *= width
         image[..., 1] *= height
         image[..., 2] *= width
@@ -139,7 +141,9 @@ def _landmark_columns(path: Path, header: list[str]) -> dict[tuple[Landmark, str
     return columns
 
 
-def _numeric_column(path: Path, rows: list[list[str]], lines: list[int], col: int, name: str) -> np.ndarray:
+def _numeric_column(
+    path: Path, rows: list[list[str]], lines: list[int], col: int, name: str
+) -> npt.NDArray[np.float32]:
     values = np.empty(len(rows), np.float32)
     for i, row in enumerate(rows):
         text = row[col].strip()
@@ -152,10 +156,13 @@ def _numeric_column(path: Path, rows: list[list[str]], lines: list[int], col: in
     return values
 
 
-def _pixel_size(path: Path, image: np.ndarray, width: int | None, height: int | None) -> tuple[int | None, int | None]:
+def _pixel_size(
+    path: Path, image: npt.NDArray[np.float32], width: int | None, height: int | None
+) -> tuple[int, int] | None:
+    """The pixel size to scale normalised coordinates by, or None for coordinates already in pixels."""
     if (width is None) != (height is None):
         raise UpperbackError("Give both --width and --height, or neither.")
-    if width is not None:
+    if width is not None and height is not None:
         if width <= 0 or height <= 0:
             raise UpperbackError("--width and --height must be positive numbers of pixels.")
         return width, height
@@ -165,14 +172,16 @@ def _pixel_size(path: Path, image: np.ndarray, width: int | None, height: int | 
             f"{path}: the coordinates are normalised (0 to 1). Pass --width and --height, the "
             "size in pixels of the video they came from, so that angles come out right."
         )
-    return None, None
+    return None
 
 
-def _extent(values: np.ndarray) -> float:
+def _extent(values: npt.NDArray[np.float32]) -> float:
     return float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
 
 
-def _times(path: Path, header: list[str], rows: list[list[str]], lines: list[int], fps: float) -> np.ndarray:
+def _times(
+    path: Path, header: list[str], rows: list[list[str]], lines: list[int], fps: float
+) -> npt.NDArray[np.float64]:
     if fps <= 0:
         raise UpperbackError("--fps must be positive.")
     lowered = [h.lower() for h in header]
