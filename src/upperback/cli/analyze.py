@@ -11,7 +11,6 @@ import typer
 from rich.markup import escape
 
 from upperback.errors import UpperbackError
-from upperback.library import get_library
 from upperback.pose.rate import DEFAULT_RATE_HZ
 from upperback.terminal import console, err_console, progress_bar
 
@@ -90,6 +89,7 @@ def analyze(
     ] = None,
 ) -> None:
     """Count your reps, time them and check your form in a video."""
+    from upperback.library import get_library
     from upperback.pose.sources import read_track
     from upperback.report.outputs import OutputPaths, write_outputs
     from upperback.report.terminal import report_summary

@@ -1,9 +1,13 @@
-"""Rich renderables for the library: the terminal face of the movement cards."""
+"""Rich renderables for the library: the terminal face of the movement cards.
+
+Rich's Markdown (and markdown-it behind it, a few hundredths of a second) is imported by the
+two views that render Markdown, so ``upperback exercises`` and ``upperback exercise ID`` do
+without it.
+"""
 
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -83,6 +87,8 @@ def movement_card(library: Library, m: Movement) -> RenderableType:
 
 
 def muscle_card(library: Library, muscle: Muscle) -> RenderableType:
+    from rich.markdown import Markdown
+
     actions = ", ".join(library.action(a).name.lower() for a in muscle.actions)
     lines = [
         f"**Where:** {muscle.location}",
@@ -116,6 +122,8 @@ def muscles_table(library: Library) -> Table:
 
 
 def faq_view(library: Library, entry_id: str | None = None) -> RenderableType:
+    from rich.markdown import Markdown
+
     entries = library.faq.entries if entry_id is None else [library.faq_entry(entry_id)]
     panels = [
         Panel(
