@@ -76,7 +76,7 @@ def main() -> None:
                 best[engine, workers] = wall_s
                 rows.append((engine, workers, result, wall_s))
                 print(
-                    f"{engine:5} x{workers}: {result.analysed} videos, {result.video_s:.1f} s of video "
+                    f"{engine:5} x{workers}: {result.analyzed} videos, {result.video_s:.1f} s of video "
                     f"in {wall_s:.1f} s",
                     flush=True,
                 )
@@ -92,8 +92,8 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for engine, workers, result, wall_s in rows:
         print(
-            f"| {engine} | {workers} | {result.analysed} | {result.video_s:.1f} | {wall_s:.1f} | "
-            f"{60 * result.analysed / wall_s:.1f} | {result.video_s / wall_s:.2f} |"
+            f"| {engine} | {workers} | {result.analyzed} | {result.video_s:.1f} | {wall_s:.1f} | "
+            f"{60 * result.analyzed / wall_s:.1f} | {result.video_s / wall_s:.2f} |"
         )
     if "ray" in args.engines and "local" in args.engines:
         print()
@@ -102,12 +102,12 @@ def main() -> None:
             print(
                 f"Ray vs local pool, workers={workers}: {extra:+.1f} s "
                 f"({100 * extra / best['local', workers]:+.0f} %), "
-                f"{extra / max(1, rows[0][2].analysed):+.2f} s per video"
+                f"{extra / max(1, rows[0][2].analyzed):+.2f} s per video"
             )
         print(f"Starting and stopping a local Ray instance alone: {ray_start_stop_s(args.workers[0]):.1f} s")
     print(
         f"Re-run with nothing to do ({first_engine}, workers={first_workers}): {rerun_s:.2f} s, "
-        f"{rerun.skipped} skipped, {rerun.analysed} analysed"
+        f"{rerun.skipped} skipped, {rerun.analyzed} analysed"
     )
 
 

@@ -125,7 +125,7 @@ def test_manifest_batch_keeps_client_ids_and_analyses_shared_videos_once(tmp_pat
 
     result = run_batch(inputs, tmp_path / "out", LocalEngine(workers=2))
 
-    assert (result.analysed, result.skipped, result.failed) == (2, 0, 0)  # cat-cow, and auto
+    assert (result.analyzed, result.skipped, result.failed) == (2, 0, 0)  # cat-cow, and auto
     table = pq.read_table(tmp_path / "out" / "summary.parquet").to_pylist()
     assert [row["client_id"] for row in table] == ["anna", "ben", "carl"]
     assert [row["file"] for row in table] == [str(clip)] * 3
@@ -135,10 +135,10 @@ def test_manifest_batch_keeps_client_ids_and_analyses_shared_videos_once(tmp_pat
 
 
 @needs_media
-def test_a_renamed_copy_of_a_finished_video_is_not_analysed_again(tmp_path):
+def test_a_renamed_copy_of_a_finished_video_is_not_analyzed_again(tmp_path):
     clip = CLIPS / "cat_cow_home_side.mp4"
     first = run_batch(discover_inputs([clip], "cat-cow"), tmp_path / "out", LocalEngine(workers=1))
     copy = shutil.copy(clip, tmp_path / "renamed.mp4")
     again = run_batch(discover_inputs([copy], "cat-cow"), tmp_path / "out", LocalEngine(workers=1))
-    assert (first.analysed, again.analysed, again.skipped) == (1, 0, 1)
+    assert (first.analyzed, again.analyzed, again.skipped) == (1, 0, 1)
     assert again.rows[0]["file"] == str(Path(copy).resolve())

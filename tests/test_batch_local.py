@@ -94,10 +94,10 @@ def test_shared_clips_and_a_corrupt_file_through_the_cli(tmp_path, capsys):
     # Re-running does no work; failures are retried only when asked.
     inputs = discover_inputs([manifest_path, bad], "auto")
     again = run_batch(inputs, out, LocalEngine(workers=2))
-    assert (again.analysed, again.failed, again.skipped, again.failed_earlier) == (0, 0, len(manifest), 1)
+    assert (again.analyzed, again.failed, again.skipped, again.failed_earlier) == (0, 0, len(manifest), 1)
     assert again.rows == rows
     retried = run_batch(inputs, out, LocalEngine(workers=2), BatchOptions(retry_failed=True))
-    assert (retried.analysed, retried.failed, retried.skipped, retried.failed_earlier) == (0, 1, len(manifest), 0)
+    assert (retried.analyzed, retried.failed, retried.skipped, retried.failed_earlier) == (0, 1, len(manifest), 0)
 
 
 def test_batch_reports_are_the_reports_analyze_gives_whatever_ran_before_in_the_worker(tmp_path):
@@ -126,7 +126,7 @@ def test_a_crashing_video_is_recorded_and_the_others_still_run(tmp_path):
 
     result = run_batch(inputs, tmp_path / "out", LocalEngine(workers=2, job_function=crash_on_purpose))
 
-    assert (result.analysed, result.failed) == (1, 1)
+    assert (result.analyzed, result.failed) == (1, 1)
     assert [row["status"] for row in result.rows] == ["done", "failed"]
     record = json.loads((tmp_path / "out" / "errors" / f"{result.rows[1]['key']}.json").read_text())
     assert record["kind"] == CRASHED and "stopped unexpectedly" in record["error"]
@@ -164,7 +164,7 @@ def test_ctrl_c_stops_the_pool_leaves_no_partial_files_and_a_rerun_continues(tmp
     assert not (out / "summary.csv").exists() and not (out / "summary.parquet").exists()
 
     resumed = run_batch(inputs, out, LocalEngine(workers=2))
-    assert (resumed.analysed, resumed.skipped, resumed.failed) == (1, 1, 0)
+    assert (resumed.analyzed, resumed.skipped, resumed.failed) == (1, 1, 0)
     assert [row["status"] for row in resumed.rows] == ["done"] * 2
 
 

@@ -40,7 +40,7 @@ def test_ray_and_the_local_pool_give_the_same_results(tmp_path, local_ray):
     by_ray = run_batch(inputs, tmp_path / "ray", RayEngine(workers=2))
 
     for result in (by_pool, by_ray):
-        assert (result.analysed, result.failed, result.skipped) == (2, 1, 0)
+        assert (result.analyzed, result.failed, result.skipped) == (2, 1, 0)
     assert by_ray.rows == by_pool.rows
     assert pq.read_table(tmp_path / "ray" / "summary.parquet").equals(
         pq.read_table(tmp_path / "pool" / "summary.parquet")
@@ -57,7 +57,7 @@ def test_ray_and_the_local_pool_give_the_same_results(tmp_path, local_ray):
             assert record["engine"] == "ray" and record["kind"] == "failed"
 
     again = run_batch(inputs, tmp_path / "ray", RayEngine(workers=2))
-    assert (again.analysed, again.failed, again.skipped, again.failed_earlier) == (0, 0, 2, 1)
+    assert (again.analyzed, again.failed, again.skipped, again.failed_earlier) == (0, 0, 2, 1)
     assert again.rows == by_ray.rows
 
 

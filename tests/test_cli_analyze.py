@@ -50,7 +50,7 @@ def test_a_mistyped_exercise_fails_before_the_video_is_read(capsys, tmp_path):
 
 
 @needs_wild_media
-def test_a_variant_id_is_analysed_with_its_own_thresholds(capsys, tmp_path):
+def test_a_variant_id_is_analyzed_with_its_own_thresholds(capsys, tmp_path):
     report_json = tmp_path / "report.json"
     code, out, err = run_cli(
         capsys,

@@ -20,11 +20,11 @@ from upperback.evaluation.injections import (
 )
 from upperback.report.json_io import write_report_json
 
-ANALYSED_CLIPS = [row for row in clip_manifest() if row["exercise"] in FORM_MODULES]
+ANALYZED_CLIPS = [row for row in clip_manifest() if row["exercise"] in FORM_MODULES]
 
 
 @needs_media
-@pytest.mark.parametrize("row", ANALYSED_CLIPS, ids=[r["file"] for r in ANALYSED_CLIPS])
+@pytest.mark.parametrize("row", ANALYZED_CLIPS, ids=[r["file"] for r in ANALYZED_CLIPS])
 def test_rep_count_in_manifest_range(row):
     report = analyze(clip_track(row["file"]), row["exercise"])
     assert int(row["reps_min"]) <= report.rep_count <= int(row["reps_max"]), row["notes"]
@@ -115,7 +115,7 @@ def test_injected_row_faults_are_found(code, change):
 def test_reports_validate_against_the_json_schema(tmp_path):
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((Path(upperback.report.__file__).parent / "schema" / "form_report.schema.json").read_text())
-    for row in ANALYSED_CLIPS:
+    for row in ANALYZED_CLIPS:
         report = analyze(clip_track(row["file"]), row["exercise"])
         path = write_report_json(report, tmp_path / f"{row['file']}.json")
         jsonschema.validate(json.loads(path.read_text()), schema)

@@ -427,7 +427,7 @@ def test_a_server_killed_mid_analysis_leaves_no_worker_behind(tmp_path):
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
             wait_for(lambda: answers(http), 60, "the server starting")
             uploaded = http.post(
-                "/analyse",
+                "/analyze",
                 data={"csrf_token": http.cookies[CSRF_COOKIE], "exercise": "bent-over-row"},
                 files={"video": ("set.mp4", video, "video/mp4")},
             )

@@ -155,7 +155,7 @@ def test_process_frame_runs_blazepose_on_a_shrunk_picture_and_reports_full_size_
         session.warm_up()
         states = [session.process_frame(f.rgb, f.time_s) for f in frames]
     last = states[-1]
-    assert last.found and last.frame_size == (1280, 720) and last.analysed
+    assert last.found and last.frame_size == (1280, 720) and last.analyzed
     offline = track.image[len(frames) - 1, :, :2]
     torso = np.linalg.norm(offline[Landmark.LEFT_SHOULDER] - offline[Landmark.LEFT_HIP])
     shoulders = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP]

@@ -46,7 +46,7 @@ def test_live_replay_matches_offline(row):
     track = clip_track(row["file"])
     offline = analyze(track, row["exercise"])
     session, states = replay(track, row["exercise"])
-    assert all(s.analysed for s in states)  # every frame the offline decoder sampled is analysed
+    assert all(s.analyzed for s in states)  # every frame the offline decoder sampled is analysed
     assert not any(s.set_finished for s in states)
     final = session.finish()
     assert final.reps == offline.rep_count

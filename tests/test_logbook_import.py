@@ -115,7 +115,7 @@ def test_json_export_round_trips_everything_into_a_fresh_database(store, tmp_pat
     (row_set,) = [s for s in store.sets() if s.exercise_name == "Bent Over Row (Barbell)" and s.set_index == 2]
     report = tmp_path / "row.json"
     report.write_text(json.dumps(_form_report("bent-over-row", reps=[["torso_too_upright"], []])))
-    link_report(store, report, set_id=row_set.id, session_id=row_set.session_id, analysed_at=row_set.performed_at)
+    link_report(store, report, set_id=row_set.id, session_id=row_set.session_id, analyzed_at=row_set.performed_at)
     exported = tmp_path / "log.json"
     write_json(store, exported)
 

@@ -108,7 +108,7 @@ def test_form_fault_trend_from_linked_reports(tmp_path):
             report = tmp_path / f"row{week}.json"
             reps = [["torso_too_upright", "elbows_flared"]] * faulty + [[]] * (4 - faulty)
             report.write_text(json.dumps(_form_report("bent-over-row", reps)))
-            link_report(store, report, set_id=set_id, analysed_at=MONDAY + timedelta(days=7 * week))
+            link_report(store, report, set_id=set_id, analyzed_at=MONDAY + timedelta(days=7 * week))
         trend = fault_trends(store.form_analyses())["bent-over-row"]
     assert [p.rates["torso_too_upright"] for p in trend] == [0.75, 0.5, 0.0]
     assert [p.rep_count for p in trend] == [4, 4, 4]

@@ -189,7 +189,7 @@ def test_the_log_as_it_stood_when_a_session_began_and_the_newest_analyses_come_f
         store.link_form_analysis(
             FormAnalysisRecord(
                 exercise_id="bent-over-row",
-                analysed_at=start + timedelta(hours=hour),
+                analyzed_at=start + timedelta(hours=hour),
                 report_path=f"/r/{hour}.json",
                 report_sha256=f"{hour}" * 64,
                 summary={"reps": hour},

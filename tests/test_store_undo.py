@@ -104,7 +104,7 @@ def test_an_analysis_can_be_deleted_and_its_set_stays(store):
     analysis = store.link_form_analysis(
         FormAnalysisRecord(
             exercise_id="bent-over-row",
-            analysed_at=datetime(2025, 1, 1, tzinfo=UTC),
+            analyzed_at=datetime(2025, 1, 1, tzinfo=UTC),
             report_path="r.json",
             report_sha256="a" * 64,
             summary={"reps": 10},

@@ -61,7 +61,7 @@ def _post_routes(app) -> list[str]:
 
 def test_every_post_route_rejects_a_request_without_a_valid_csrf_token(client):
     paths = _post_routes(client.app)
-    assert {"/profile", "/today/sets", "/today/finish", "/log", "/analyse", "/login"} <= set(paths)
+    assert {"/profile", "/today/sets", "/today/finish", "/log", "/analyze", "/login"} <= set(paths)
     forged = new_csrf_token(b"another server's key" * 2)
     for path in paths:
         missing = client.post(path, data={"week": "1", "day": "1"})
@@ -148,7 +148,7 @@ def test_an_oversized_upload_is_refused_and_nothing_is_kept(tmp_path):
             yield f"\r\n--{boundary}--\r\n".encode()
 
         streamed = client.post(
-            "/analyse", content=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+            "/analyze", content=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
         )
         assert streamed.status_code == 413
         assert job_rows.list_jobs(client.app.state.store.engine) == []

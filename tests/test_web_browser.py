@@ -207,7 +207,7 @@ def test_a_file_that_is_not_a_video_gets_a_clear_page(server, browser, tmp_path)
     fake = tmp_path / "my_row.mp4"
     fake.write_text("not a video, just text\n" * 100)
     browser.set_window_size(*DESKTOP)
-    browser.get(base + "/analyse")
+    browser.get(base + "/analyze")
     browser.find_element(By.ID, "video").send_keys(str(fake))
     click(browser, browser.find_element(By.CSS_SELECTOR, "form[data-upload] button[type=submit]"))
     heading = wait_until(
@@ -229,7 +229,7 @@ def test_upload_a_clip_and_read_its_report(server, browser, tmp_path):
     expected = analyze(clip_track(CLIP), "cat-cow")
     clip = shutil.copy(CLIPS / CLIP, tmp_path / "my cat-cow.mp4")
     browser.set_window_size(*DESKTOP)
-    browser.get(base + "/analyse")
+    browser.get(base + "/analyze")
     screenshot(browser, "12-analyse")
     browser.find_element(By.ID, "video").send_keys(str(clip))
     click(browser, browser.find_element(By.CSS_SELECTOR, "form[data-upload] button[type=submit]"))
@@ -543,7 +543,7 @@ def test_a_row_report_counts_fault_kinds_everywhere_and_stacks_on_a_phone(server
     movement = get_library().movement("bent-over-row")
     kinds = {f.code for f in expected.faults} | {c for r in expected.reps for c in r.faults}
     browser.set_window_size(*DESKTOP)
-    browser.get(base + "/analyse")
+    browser.get(base + "/analyze")
     browser.find_element(By.ID, "video").send_keys(str(shutil.copy(CLIPS / ROW_CLIP, tmp_path / "row.mp4")))
     click(browser, browser.find_element(By.CSS_SELECTOR, "form[data-upload] button[type=submit]"))
     wait_until(lambda: "/analyses/" in browser.current_url, what="the job page")

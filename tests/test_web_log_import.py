@@ -194,7 +194,7 @@ def test_a_form_analysis_is_deleted_from_the_log_page_and_its_set_stays(client):
     analysis = log.link_form_analysis(
         FormAnalysisRecord(
             exercise_id="cat-cow",
-            analysed_at=datetime(2025, 1, 1, tzinfo=UTC),
+            analyzed_at=datetime(2025, 1, 1, tzinfo=UTC),
             report_path="r.json",
             report_sha256="b" * 64,
             summary={"rep_count": 8},

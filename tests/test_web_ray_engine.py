@@ -25,7 +25,7 @@ def local_ray():
 
 
 @needs_media
-def test_an_upload_analysed_on_ray_gets_the_full_report(tmp_path, local_ray):
+def test_an_upload_analyzed_on_ray_gets_the_full_report(tmp_path, local_ray):
     settings = settings_for(tmp_path, run_jobs=True, engine="ray")
     with client_for(settings) as client:
         job_url = upload(client, "my cat-cow.mp4", (CLIPS / CLIP).read_bytes(), exercise="cat-cow").headers["location"]

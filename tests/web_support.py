@@ -92,7 +92,7 @@ def upload(client: TestClient, name: str, data: bytes, exercise: str = "auto", w
     fields = {"exercise": exercise}
     if with_token:
         fields = {"csrf_token": token(client), **fields}
-    return client.post("/analyse", data=fields, files={"video": (name, data, "video/mp4")}, follow_redirects=False)
+    return client.post("/analyze", data=fields, files={"video": (name, data, "video/mp4")}, follow_redirects=False)
 
 
 def wait_for_job(client: TestClient, job_url: str, timeout_s: float = 300.0) -> None:

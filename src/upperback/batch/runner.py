@@ -43,7 +43,7 @@ class BatchResult:
     """Counts are of distinct analyses (inputs with the same video and settings share one)."""
 
     layout: OutputLayout
-    analysed: int = 0
+    analyzed: int = 0
     failed: int = 0
     skipped: int = 0
     failed_earlier: int = 0
@@ -157,7 +157,7 @@ def _run_jobs(
             job = by_key[outcome.key]
             if outcome.ok:
                 layout.clear_error(job.key)
-                result.analysed += 1
+                result.analyzed += 1
                 result.video_s += outcome.video_s
             else:
                 layout.write_error(job.key, _error_record(job, outcome, engine.name))

@@ -35,7 +35,7 @@ def run_job(job: Job) -> JobOutcome:
     started = time.perf_counter()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     try:
-        video_s = _analyse(job)
+        video_s = _analyze(job)
     except UpperbackError as exc:
         return JobOutcome(
             job.key, error=exc.message, kind=FAILED, worker=worker, elapsed_s=time.perf_counter() - started
@@ -52,7 +52,7 @@ def run_job(job: Job) -> JobOutcome:
     return JobOutcome(job.key, worker=worker, video_s=video_s, elapsed_s=time.perf_counter() - started)
 
 
-def _analyse(job: Job) -> float:
+def _analyze(job: Job) -> float:
     from upperback.analysis import AnalysisOptions, analyze_with_track
     from upperback.report.outputs import OutputPaths, shown_as, write_outputs
 

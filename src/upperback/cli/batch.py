@@ -91,13 +91,13 @@ def batch(
 def _print_result(result: BatchResult) -> None:
     layout = result.layout
     speed = ""
-    if result.analysed and result.elapsed_s > 0:
+    if result.analyzed and result.elapsed_s > 0:
         speed = (
             f" ({result.video_s:.0f} s of video in {result.elapsed_s:.0f} s, "
             f"{result.video_s / result.elapsed_s:.1f}x real time)"
         )
     console.print(
-        f"Analysed {_videos(result.analysed)}{speed}; {result.skipped} already done; "
+        f"Analysed {_videos(result.analyzed)}{speed}; {result.skipped} already done; "
         f"{result.failed} failed now, {result.failed_earlier} failed before.",
         highlight=False,
     )

@@ -199,7 +199,7 @@ def list_analyses(timezone: Annotated[str | None, typer.Option(help=TIMEZONE_HEL
     for a in analyses:
         table.add_row(
             str(a.id),
-            f"{a.analysed_at.astimezone(zone):%Y-%m-%d %H:%M}",
+            f"{a.analyzed_at.astimezone(zone):%Y-%m-%d %H:%M}",
             get_library().movement(a.exercise_id).name,
             a.report_path,
         )
@@ -217,7 +217,7 @@ def delete_analysis(
         removed = store.delete_form_analysis(analysis_id)
     name = get_library().movement(removed.exercise_id).name
     console.print(
-        f"Deleted the analysis of {name} from {removed.analysed_at:%Y-%m-%d}; its report file "
+        f"Deleted the analysis of {name} from {removed.analyzed_at:%Y-%m-%d}; its report file "
         f"{removed.report_path} was left in place."
     )
 
@@ -317,9 +317,9 @@ def log_set(
         raise UpperbackError("Say what was done: give --reps, --duration or --distance.")
     _check_numbers(reps=reps, load=load, load_unit=unit, duration_s=duration, distance_m=distance, rpe=rpe, rir=rir)
     if report is not None:  # check the report before anything is saved
-        analysed = read_report(report)[0]["exercise"]
-        if analysed != movement.id:
-            raise UpperbackError(f"{report} analyses {analysed}, not {movement.id}; pass the report of this set.")
+        analyzed = read_report(report)[0]["exercise"]
+        if analyzed != movement.id:
+            raise UpperbackError(f"{report} analyses {analyzed}, not {movement.id}; pass the report of this set.")
     zone = zone_named(timezone)
     when = _when(date, zone)
     with open_store() as store:
@@ -344,7 +344,7 @@ def log_set(
             until=day_start + timedelta(days=1),
         )
         if report is not None:
-            link_report(store, report, set_id=logged.id, analysed_at=when)
+            link_report(store, report, set_id=logged.id, analyzed_at=when)
     local = when.astimezone(zone)
     day = "today" if local.date() == datetime.now(zone).date() else f"on {local:%Y-%m-%d %H:%M}"
     console.print(f"Logged set {logged.set_index} of [bold]{movement.name}[/bold] {day}: {_describe(logged)}.")
@@ -373,7 +373,7 @@ def show_progress(
     start = _when(since, zone) if since else None
     with open_store() as store:
         sets = store.sets(exercise_id=exercise, since=start)
-        analyses = [a for a in store.form_analyses(exercise) if start is None or a.analysed_at >= start]
+        analyses = [a for a in store.form_analyses(exercise) if start is None or a.analyzed_at >= start]
     if not sets and not analyses:
         raise UpperbackError(
             "The log has no sets"

@@ -89,7 +89,7 @@ class LiveState:
 
     time_s: float
     exercise: str
-    analysed: bool
+    analyzed: bool
     found: bool
     reps: int
     phase: Phase
@@ -113,7 +113,7 @@ class LiveState:
         return {
             "time_s": round(self.time_s, 3),
             "exercise": self.exercise,
-            "analysed": self.analysed,
+            "analyzed": self.analyzed,
             "found": self.found,
             "reps": self.reps,
             "phase": self.phase.value,
@@ -203,7 +203,7 @@ class LiveSession:
         self._last_rep: Rep | None = None
         self._cue: Cue | None = None
         self._last_time_s = -math.inf
-        self._last_analysed_s = -math.inf
+        self._last_analyzed_s = -math.inf
         self._last_check_s = -math.inf
         self._skeleton: np.ndarray | None = None
         self._camera_check: CameraCheck | None = None
@@ -243,8 +243,8 @@ class LiveSession:
         self._camera_check = check_camera(self.movement, image, world, visibility, self.frame_size, luma)
         self._camera.update(time_s, self._camera_check)
         if self._end is not None or not self._due(time_s):
-            return self.state(time_s, analysed=False)
-        self._last_analysed_s = time_s
+            return self.state(time_s, analyzed=False)
+        self._last_analyzed_s = time_s
         self.history.append(time_s, image, world, visibility, back_profile)
         track = self.history.track(copy=False)
         sides = judge_sides(track)
@@ -260,7 +260,7 @@ class LiveSession:
                 self._last_check_s = time_s
                 self._offer(self._judge(), time_s, None)
         self._watch_set_end(time_s, found)
-        return self.state(time_s, analysed=True)
+        return self.state(time_s, analyzed=True)
 
     def process_frame(self, rgb: np.ndarray, time_s: float) -> LiveState:
         """Run BlazePose (with segmentation, for the back outline) on an RGB uint8 picture and
@@ -273,7 +273,7 @@ class LiveSession:
             if time_s <= self._last_time_s:
                 raise UpperbackError("Frames must come in time order. Restart the live session.")
             self._last_time_s = time_s
-            return self.state(time_s, analysed=False)
+            return self.state(time_s, analyzed=False)
         small = shrink(rgb, self.max_width_px)
         detection = self._estimator().process(small)
         luma = mean_luma(small)
@@ -289,11 +289,11 @@ class LiveSession:
         """End the set now (a button, or the end of a replayed stream); returns the final state."""
         if self._end is None:
             self._finish(reason, self._last_time_s)
-        return self.state(self._last_time_s, analysed=False)
+        return self.state(self._last_time_s, analyzed=False)
 
     # ------------------------------------------------------------------ state out
 
-    def state(self, time_s: float, analysed: bool = False) -> LiveState:
+    def state(self, time_s: float, analyzed: bool = False) -> LiveState:
         counter = self._counter
         phase = Phase.WAITING if counter is None or self._end is not None else counter.phase
         label = (
@@ -304,7 +304,7 @@ class LiveSession:
         return LiveState(
             time_s=time_s,
             exercise=self.exercise,
-            analysed=analysed,
+            analyzed=analyzed,
             found=self._skeleton is not None,
             reps=len(self.reps),
             phase=phase,
@@ -333,7 +333,7 @@ class LiveSession:
     # ------------------------------------------------------------------ inside
 
     def _due(self, time_s: float) -> bool:
-        return time_s - self._last_analysed_s >= RATE_TOLERANCE / self.rate_hz
+        return time_s - self._last_analyzed_s >= RATE_TOLERANCE / self.rate_hz
 
     def _judge(self) -> MovementResult:
         """The movement's offline check over the frames so far, on the causally filtered signals."""

@@ -58,13 +58,13 @@ def link_report(
     *,
     set_id: int | None = None,
     session_id: int | None = None,
-    analysed_at: datetime | None = None,
+    analyzed_at: datetime | None = None,
 ) -> int:
     """Store the link and summary of the report at ``path``; returns the analysis id."""
     report, digest = read_report(path)
     record = FormAnalysisRecord(
         exercise_id=report["exercise"],
-        analysed_at=analysed_at or datetime.now(UTC),
+        analyzed_at=analyzed_at or datetime.now(UTC),
         report_path=str(path.resolve()),
         report_sha256=digest,
         summary=summarise_report(report),

@@ -74,7 +74,7 @@ class ExportedAnalysis(_Strict):
     set: int | None = Field(None, description="Position of the analysed set in 'sets'.")
     session: int | None = None
     exercise_id: str
-    analysed_at: AwareDatetime
+    analyzed_at: AwareDatetime
     report_path: str
     report_sha256: str
     summary: dict
@@ -119,7 +119,7 @@ def build_document(store: Store) -> LogDocument:
                 set=set_position.get(a.set_id),
                 session=session_position.get(a.session_id),
                 exercise_id=a.exercise_id,
-                analysed_at=a.analysed_at,
+                analyzed_at=a.analyzed_at,
                 report_path=a.report_path,
                 report_sha256=a.report_sha256,
                 summary=a.summary,
@@ -202,7 +202,7 @@ def _check_positions(document: LogDocument, path: Path) -> None:
 def _analysis_link(analysis: ExportedAnalysis, sets: list[LoggedSet], sessions: list[SessionRecord]) -> AnalysisLink:
     record = FormAnalysisRecord(
         exercise_id=analysis.exercise_id,
-        analysed_at=analysis.analysed_at,
+        analyzed_at=analysis.analyzed_at,
         report_path=analysis.report_path,
         report_sha256=analysis.report_sha256,
         summary=analysis.summary,

@@ -90,7 +90,7 @@ class PersonalRecord:
 
 @dataclass(frozen=True)
 class FaultPoint:
-    analysed_at: datetime
+    analyzed_at: datetime
     rep_count: int
     rates: dict[str, float]
     """fault code -> share of reps that showed it (or events per analysis when no reps are counted)."""
@@ -254,7 +254,7 @@ def personal_records(sets: list[LoggedSet], labels: dict[str, str], zone: tzinfo
 def fault_trends(analyses: list[FormAnalysisRecord]) -> dict[str, list[FaultPoint]]:
     """Per movement, each linked analysis's fault rates in time order."""
     by_exercise: dict[str, list[FormAnalysisRecord]] = defaultdict(list)
-    for analysis in sorted(analyses, key=lambda a: a.analysed_at):
+    for analysis in sorted(analyses, key=lambda a: a.analyzed_at):
         by_exercise[analysis.exercise_id].append(analysis)
     trends: dict[str, list[FaultPoint]] = {}
     for exercise, items in by_exercise.items():
@@ -269,7 +269,7 @@ def _fault_point(analysis: FormAnalysisRecord, codes: set[str]) -> FaultPoint:
     per_rep = analysis.summary.get("faulty_reps", {})
     events = analysis.summary.get("fault_events", {})
     rates = {code: per_rep.get(code, 0) / reps if reps else float(events.get(code, 0)) for code in codes}
-    return FaultPoint(analysed_at=analysis.analysed_at, rep_count=reps, rates=rates)
+    return FaultPoint(analyzed_at=analysis.analyzed_at, rep_count=reps, rates=rates)
 
 
 def exercise_labels(sets: list[LoggedSet], library: Library) -> dict[str, str]:

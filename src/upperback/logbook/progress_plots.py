@@ -43,7 +43,7 @@ def fault_series(progress: Progress) -> list[tuple[str, list, list[float]]]:
             series.append(
                 (
                     f"{progress.labels.get(exercise, exercise)}: {code}",
-                    [p.analysed_at for p in points],
+                    [p.analyzed_at for p in points],
                     [p.rates.get(code, 0.0) for p in points],
                 )
             )

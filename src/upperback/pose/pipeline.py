@@ -179,7 +179,7 @@ class _ChunkRun:
         try:
             for thread in threads:
                 thread.start()
-            self._analyse_here()
+            self._analyze_here()
             for thread in threads:
                 while thread.is_alive():
                     thread.join(timeout=0.2)
@@ -202,7 +202,7 @@ class _ChunkRun:
         if self.cancel is not None and self.cancel.is_set():
             raise Cancelled("Stopped before the end; nothing was saved.")
 
-    def _analyse_here(self) -> None:
+    def _analyze_here(self) -> None:
         """This process's share: chunks analysed in this thread with its own BlazePose."""
         with (
             video_estimator(segmentation=True) as pose,

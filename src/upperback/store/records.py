@@ -42,7 +42,7 @@ class FormAnalysisRecord:
     """
 
     exercise_id: str
-    analysed_at: datetime
+    analyzed_at: datetime
     report_path: str
     report_sha256: str
     summary: dict

@@ -397,9 +397,9 @@ class Store:
     def form_analyses(self, exercise_id: str | None = None, newest: int | None = None) -> list[FormAnalysisRecord]:
         """Saved form analyses in time order; with ``newest``, only that many of the latest, newest first."""
         order = (
-            (FormAnalysis.analysed_at.desc(), FormAnalysis.id.desc())
+            (FormAnalysis.analyzed_at.desc(), FormAnalysis.id.desc())
             if newest is not None
-            else (FormAnalysis.analysed_at, FormAnalysis.id)
+            else (FormAnalysis.analyzed_at, FormAnalysis.id)
         )
         query = select(FormAnalysis).order_by(*order).limit(newest)
         if exercise_id is not None:
@@ -581,7 +581,7 @@ def _analysis_columns(record: FormAnalysisRecord) -> dict:
 def _analysis_record(row: FormAnalysis) -> FormAnalysisRecord:
     return FormAnalysisRecord(
         exercise_id=row.exercise_id,
-        analysed_at=row.analysed_at,
+        analyzed_at=row.analyzed_at,
         report_path=row.report_path,
         report_sha256=row.report_sha256,
         summary=dict(row.summary),

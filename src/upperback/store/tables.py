@@ -171,7 +171,7 @@ class FormAnalysis(Base):
     set_id: Mapped[int | None] = mapped_column(ForeignKey("sets.id", ondelete="SET NULL"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id", ondelete="SET NULL"))
     exercise_id: Mapped[str] = mapped_column(String(100), index=True)
-    analysed_at: Mapped[datetime] = mapped_column(index=True)
+    analyzed_at: Mapped[datetime] = mapped_column(index=True)
     report_path: Mapped[str] = mapped_column(String(1000))
     report_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     summary: Mapped[dict[str, Any]]

@@ -84,7 +84,7 @@ def run_analysis(
     progress(0.99, "Saving")
     report_json = layout.result_json(key)
     document = json.loads(report_json.read_text(encoding="utf-8"))
-    analysis_id = link_report(store, report_json, analysed_at=datetime.now(UTC))
+    analysis_id = link_report(store, report_json, analyzed_at=datetime.now(UTC))
 
     def relative(path: Path) -> str:
         return path.relative_to(layout.root).as_posix()

@@ -30,7 +30,7 @@ from upperback.errors import UnknownNameError, UpperbackError
 from upperback.store import open_store, sign_ins
 from upperback.web import deps
 from upperback.web.analysis_queue import JobQueue, Runner, run_analysis
-from upperback.web.routes import analyse, assets, auth, home, library, live, log, profile, programme, today
+from upperback.web.routes import analyze, assets, auth, home, library, live, log, profile, programme, today
 from upperback.web.security import (
     CONTENT_SECURITY_POLICY,
     CSRF_COOKIE,
@@ -53,7 +53,7 @@ OPEN_PATHS = ("/login", "/static/", "/vendor/", "/favicon.ico")
 """Paths reachable without signing in when a password is set."""
 
 RETRY_LINKS = [
-    ("/analyse", "Try another video"),
+    ("/analyze", "Try another video"),
     ("/profile", "Back to your profile"),
     ("/today", "Back to today's session"),
     ("/log", "Back to the log"),
@@ -68,7 +68,7 @@ NAV = [
     ("/programme", "Plan"),
     ("/log", "Log"),
     ("/progress", "Progress"),
-    ("/analyse", "Check form"),
+    ("/analyze", "Check form"),
     ("/live", "Live coach"),
 ]
 
@@ -108,7 +108,7 @@ def create_app(settings: WebSettings | None = None, runner: Runner = run_analysi
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    for module in (assets, home, library, profile, today, programme, log, analyse, auth, live):
+    for module in (assets, home, library, profile, today, programme, log, analyze, auth, live):
         app.include_router(module.router)
 
     _add_error_pages(app)

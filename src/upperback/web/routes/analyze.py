@@ -31,14 +31,14 @@ router = APIRouter()
 JobId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{32}$")]
 
 
-@router.get("/analyse")
+@router.get("/analyze")
 def upload_form(request: Request, exercise: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     library = get_library()
     known = {m.id for m in library.movements} | {v.id for m in library.movements for v in m.variants}
     chosen = exercise if exercise in known else AUTO
     return render(
         request,
-        "analyse.html",
+        "analyze.html",
         {
             "library": library,
             "chosen": chosen,
@@ -49,7 +49,7 @@ def upload_form(request: Request, exercise: Annotated[str | None, Query(max_leng
     )
 
 
-@router.post("/analyse")
+@router.post("/analyze")
 async def upload(request: Request) -> Response:
     """Save the video under a server-chosen name, check it is a video, queue its analysis."""
     config = settings(request)
