@@ -72,6 +72,12 @@ def test_every_post_route_rejects_a_request_without_a_valid_csrf_token(client):
     assert client.app.state.store.load_profile() is None
 
 
+def test_the_old_address_of_the_upload_form_still_leads_to_it(client):
+    moved = client.get("/analyse?exercise=cat-cow", follow_redirects=False)
+    assert moved.status_code == 301 and moved.headers["location"] == "/analyze?exercise=cat-cow"
+    assert 'value="cat-cow" selected' in client.get(moved.headers["location"]).text
+
+
 def test_a_token_from_another_browser_is_refused_even_if_validly_signed(client, tmp_path):
     with client_for(settings_for(tmp_path)) as other:
         stolen = token(other)  # signed by the same server, but not this browser's cookie

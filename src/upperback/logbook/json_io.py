@@ -71,10 +71,12 @@ ExportedSet = create_model("ExportedSet", __base__=_SetPosition, **_exported_set
 
 
 class ExportedAnalysis(_Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
     set: int | None = Field(None, description="Position of the analysed set in 'sets'.")
     session: int | None = None
     exercise_id: str
-    analyzed_at: AwareDatetime
+    analyzed_at: AwareDatetime = Field(alias="analysed_at")  # the version-1 file's key, kept stable
     report_path: str
     report_sha256: str
     summary: dict
@@ -131,7 +133,7 @@ def build_document(store: Store) -> LogDocument:
 
 def write_json(store: Store, path: Path) -> LogDocument:
     document = build_document(store)
-    atomic_write_text(path, document.model_dump_json(indent=1) + "\n")
+    atomic_write_text(path, document.model_dump_json(indent=1, by_alias=True) + "\n")
     return document
 
 

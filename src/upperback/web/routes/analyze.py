@@ -49,6 +49,13 @@ def upload_form(request: Request, exercise: Annotated[str | None, Query(max_leng
     )
 
 
+@router.get("/analyse")
+def old_address(request: Request) -> Response:
+    """The upload form's address before identifiers took one spelling: old bookmarks still land on it."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"/analyze{query}", status_code=301)
+
+
 @router.post("/analyze")
 async def upload(request: Request) -> Response:
     """Save the video under a server-chosen name, check it is a video, queue its analysis."""
