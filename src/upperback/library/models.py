@@ -311,6 +311,8 @@ class Counting(Strict):
     from rest that counts, in the signal's unit (the absolute floor); ``relative_depth`` the
     share of the set's own recent range (5th to 95th percentile) a rep must also reach. Reps
     count only while ``gate_signal`` stays below ``gate_max`` (e.g. the torso stays hinged).
+    When ``restart_signal`` (a signal that holds a side, such as which side is on top) changes,
+    the working stretch restarts: the person turned over to work the other side.
     ``alternatives`` are read, in order, in a shot where ``signal`` is too rarely seen.
     ``phase_words`` caption a rep in a report's video, ``step_phases`` in live coaching.
     ``standing_torso_deg`` is the torso angle at which a live set ends because the person
@@ -323,6 +325,7 @@ class Counting(Strict):
     relative_depth: float = Field(default=0.0, ge=0, lt=1)
     gate_signal: str | None = None
     gate_max: float | None = None
+    restart_signal: str | None = None
     min_rep_s: float = 0.6
     max_rep_s: float = 12.0
     alternatives: list[CountingSignal] = Field(default_factory=list)

@@ -52,8 +52,8 @@ class LiveCounter:
 
     def working(self, signals: dict[str, float]) -> bool:
         """Whether the user is in the working position on this frame, as offline."""
-        if self.movement.id == "thoracic-rotation":  # thoracic_rotation.count_rotations: restarts on a roll
-            side = signals["top_is_left"]
+        if self.counting.restart_signal is not None:  # the person turned over: a new working stretch
+            side = signals[self.counting.restart_signal]
             same = self._previous_side is None or side == self._previous_side
             self._previous_side = side
             return same

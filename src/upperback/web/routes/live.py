@@ -25,7 +25,7 @@ from starlette.responses import Response
 
 from upperback.analysis import FORM_MODULES
 from upperback.errors import UpperbackError
-from upperback.library import get_library
+from upperback.library import Movement, get_library
 from upperback.live import LiveSession
 from upperback.pose.landmarks import SKELETON_EDGES
 from upperback.pose.pipeline import DEFAULT_RATE_HZ
@@ -41,10 +41,15 @@ HEADER = struct.Struct("<d")
 """Capture time of the frame in milliseconds, before the JPEG bytes."""
 
 
+def _coached_movements() -> list[Movement]:
+    """The movements the live coach counts, in library order; the first is the page's default."""
+    return [m for m in get_library().movements if m.id in FORM_MODULES and m.counting is not None]
+
+
 @router.get("/live")
 def live_page(request: Request, exercise: Annotated[str | None, Query(max_length=100)] = None) -> Response:
-    movements = [m for m in get_library().movements if m.id in FORM_MODULES]
-    chosen = exercise if exercise in {m.id for m in movements} else "bent-over-row"
+    movements = _coached_movements()
+    chosen = exercise if exercise in {m.id for m in movements} else movements[0].id
     return render(
         request,
         "live.html",
@@ -58,7 +63,8 @@ def live_page(request: Request, exercise: Annotated[str | None, Query(max_length
 
 
 @router.websocket("/live/ws")
-async def live_socket(websocket: WebSocket, exercise: str = "bent-over-row") -> None:
+async def live_socket(websocket: WebSocket, exercise: str | None = None) -> None:
+    exercise = exercise or _coached_movements()[0].id
     if not _allowed(websocket):
         await websocket.close(code=1008)
         return
