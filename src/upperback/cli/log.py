@@ -389,11 +389,22 @@ def show_progress(
 # ---------------------------------------------------------------------- helpers
 
 
-def _check_numbers(**numbers: float | str | None) -> None:
+def _check_numbers(
+    *,
+    reps: float | None,
+    load: float | None,
+    load_unit: Unit | None,
+    duration_s: float | None,
+    distance_m: float | None,
+    rpe: float | None,
+    rir: float | None,
+) -> None:
     """Refuse numbers outside :mod:`upperback.limits` before anything is opened or saved."""
     from upperback.limits import set_problems
 
-    problems = set_problems(**numbers)
+    problems = set_problems(
+        reps=reps, load=load, load_unit=load_unit, duration_s=duration_s, distance_m=distance_m, rpe=rpe, rir=rir
+    )
     if problems:
         raise UpperbackError("Nothing was logged: " + "; ".join(problems) + ".")
 
@@ -474,13 +485,15 @@ def _show_import(report: ImportReport, dry_run: bool) -> None:
     outcome = report.outcome
     if dry_run:
         console.print("Dry run: nothing was saved.")
-    elif outcome.already_imported:
-        console.print("This file was imported before; no sets were added.")
     else:
-        console.print(
-            f"Added {outcome.sets_added} sets in {outcome.sessions_added} new session(s)"
-            + (f"; {outcome.sets_skipped} were already in the log." if outcome.sets_skipped else ".")
-        )
+        assert outcome is not None  # every import that is not a dry run has its outcome
+        if outcome.already_imported:
+            console.print("This file was imported before; no sets were added.")
+        else:
+            console.print(
+                f"Added {outcome.sets_added} sets in {outcome.sessions_added} new session(s)"
+                + (f"; {outcome.sets_skipped} were already in the log." if outcome.sets_skipped else ".")
+            )
     if outcome is not None and outcome.sets_remapped:
         console.print(f"Gave {outcome.sets_remapped} stored sets their movement from your --map.")
     if report.matches:

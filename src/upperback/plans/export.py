@@ -120,9 +120,9 @@ def _context(programme: Programme) -> dict:
         )
     sessions, seen = [], set()
     for day in first.days:
-        key = (day.session.kind, day.session.label)
-        if key not in seen:
-            seen.add(key)
+        session_key = (day.session.kind, day.session.label)
+        if session_key not in seen:
+            seen.add(session_key)
             sessions.append(day.session)
     deload_session = None
     if not first.deload:

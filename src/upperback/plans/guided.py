@@ -190,7 +190,10 @@ class GuidedSession:
 
     def _set(self, item: Item, number: int, session_id: int) -> None:
         side = " (each side)" if item.per_side else ""
-        reps = duration = load = rpe = None
+        reps: int | None = None
+        duration: float | None = None
+        load: float | None = None
+        rpe: float | None = None
         if item.block == "warm-up":
             self._ask(f"Set {number}: {item.work} reps{side}. Press Enter when done ")
             reps = item.work.high
@@ -205,16 +208,26 @@ class GuidedSession:
             load = self._ask_load(item)
         else:
             self.console.print(f"Set {number} of {item.sets}: {item.work} reps{side}.")
-            reps = self._ask_number(f"Reps done{side} ", REPS)
+            done = self._ask_number(f"Reps done{side} ", REPS)  # REPS is whole: an int when given
+            reps = None if done is None else int(done)
             load = self._ask_load(item)
             rpe = self._ask_number("How hard, RPE 1-10 (Enter to skip) ", RPE, optional=True)
         self._log(item, number, session_id, reps=reps, duration=duration, load=load, rpe=rpe)
 
-    def _log(self, item: Item, number: int, session_id: int, **values) -> None:
-        from upperback.store import LoggedSet
+    def _log(
+        self,
+        item: Item,
+        number: int,
+        session_id: int,
+        *,
+        reps: int | None,
+        duration: float | None,
+        load: float | None,
+        rpe: float | None,
+    ) -> None:
+        from upperback.store import LoggedSet, SetType, WeightUnit
 
         band = item.load.band if item.load else None
-        load = values["load"]
         self.store.log_set(
             LoggedSet(
                 performed_at=self.wall_clock(),
@@ -222,12 +235,12 @@ class GuidedSession:
                 exercise_name=item.movement_name,
                 variant_id=item.variant_id,
                 set_index=number,
-                set_type="warmup" if item.block == "warm-up" else "normal",
-                reps=values["reps"],
+                set_type=SetType.WARMUP if item.block == "warm-up" else SetType.NORMAL,
+                reps=reps,
                 load=load,
-                load_unit="kg" if load is not None else None,
-                duration_s=values["duration"],
-                rpe=values["rpe"],
+                load_unit=WeightUnit.KG if load is not None else None,
+                duration_s=duration,
+                rpe=rpe,
                 notes=set_notes(band, item.tempo_step, self.session.deload),
                 session_id=session_id,
                 source="session",

@@ -35,6 +35,7 @@ from upperback.plans.loads import load_steps, snap
 from upperback.plans.profile import Profile
 
 if TYPE_CHECKING:
+    from upperback.plans.models import Implement
     from upperback.store.records import LoggedSet
 
 WORKING_SET_TYPES = ("normal", "failure")
@@ -170,8 +171,8 @@ def state_from_sets(sets: Sequence[LoggedSet], bands: Sequence[str], kg_steps: S
 
 def assess(sets: Sequence[LoggedSet], work: Span, unit: str, rir_target: int | None) -> Assessment:
     """Double progression with an effort check, judged on the last session's working sets."""
-    done = [(s.reps if unit == "reps" else s.duration_s) for s in working_sets(sets)]
-    done = [value for value in done if value is not None]
+    measured = [(s.reps if unit == "reps" else s.duration_s) for s in working_sets(sets)]
+    done = [value for value in measured if value is not None]
     label = "reps" if unit == "reps" else "seconds"
     if not done:
         return Assessment(Verdict.HOLD, "Nothing measurable was logged last time; repeat the same load.")
@@ -310,7 +311,7 @@ def performance_drop(history: Iterable[LoggedSet], movement_ids: Sequence[str]) 
     return None
 
 
-def ladder_for(profile: Profile, implement: str, harder: dict[str, str], has_tempo: bool) -> Ladder:
+def ladder_for(profile: Profile, implement: Implement, harder: dict[str, str], has_tempo: bool) -> Ladder:
     """The steps open to one exercise for this profile."""
     return Ladder(
         kg_steps=tuple(load_steps(profile, implement)),

@@ -34,7 +34,7 @@ from upperback.plans.dose import (
 )
 from upperback.plans.fitting import SessionTooLong, fill_session, fit_session, timed
 from upperback.plans.loads import implement_for, load_steps, make_load
-from upperback.plans.models import Item, Load, PlannedSession, Reason
+from upperback.plans.models import Block, Item, Load, PlannedSession, Reason
 from upperback.plans.profile import Goal, Profile
 from upperback.plans.progression import (
     ExerciseState,
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from upperback.store.records import LoggedSet
 
 _CLASS_RANK = {ExerciseClass.MOBILITY: 0, ExerciseClass.COMPOUND: 1, ExerciseClass.ISOLATION: 2, ExerciseClass.CARRY: 3}
-_BLOCK = {
+_BLOCK: dict[ExerciseClass, Block] = {
     ExerciseClass.MOBILITY: "warm-up",
     ExerciseClass.COMPOUND: "main",
     ExerciseClass.ISOLATION: "main",
@@ -265,7 +265,8 @@ def _loaded_item(
         sets = CARRY_SETS[profile.level]
     if day.deload:
         sets = max(1, math.ceil(sets * DELOAD_SET_FRACTION)) if hard else max(1, sets - 1)
-    rir = (DELOAD_RIR if day.deload else day.rir) if hard else None
+    effort = DELOAD_RIR if day.deload else day.rir
+    rir = effort if hard else None
 
     variant_reason = (
         choice.reason
@@ -280,8 +281,8 @@ def _loaded_item(
             Reason(topic="reps", text=_reps_why(span, profile, cls)),
             Reason(
                 topic="effort",
-                text=f"Stop each set with about {rir} reps in reserve (RPE "
-                f"{10 - rir}): {_effort_why(day, profile)} (Helms et al. 2016).",
+                text=f"Stop each set with about {effort} reps in reserve (RPE "
+                f"{10 - effort}): {_effort_why(day, profile)} (Helms et al. 2016).",
             ),
         ]
         if tempo is not None:
@@ -348,7 +349,8 @@ def _progressed(
         family.append(current)
     usable = {v.id: v for v in usable_variants(profile, movement)}
     sessions = sessions_of(history, variant_ids=set(family), movement_id=movement.id)
-    if not sessions or sessions[-1][-1].variant_id not in usable:
+    last_variant_id = sessions[-1][-1].variant_id if sessions else None
+    if last_variant_id is None or last_variant_id not in usable:
         load = make_load(profile, base, cls)
         state = ExerciseState(
             variant_id=base.id, kg=load.kg, band_index=profile.band_names.index(load.band) if load.band else None
@@ -357,14 +359,14 @@ def _progressed(
             return base, state, DELOAD_LOAD_REASON
         return base, state, _first_load_reason(profile, load, cls, day)
     latest = sessions[-1]
-    variant = usable[latest[-1].variant_id]
+    variant = usable[last_variant_id]
     implement = implement_for(variant, profile)
     steps = load_steps(profile, implement)
     state = state_from_sets(latest, profile.band_names, steps)
     default = make_load(profile, variant, cls)
     if steps and state.kg is None:
         state = ExerciseState(variant.id, default.kg, None, state.tempo_step)
-    if implement == "band" and state.band_index is None:
+    if implement == "band" and state.band_index is None and default.band is not None:
         state = ExerciseState(variant.id, None, profile.band_names.index(default.band), state.tempo_step)
     if day.deload:
         return variant, state, DELOAD_LOAD_REASON

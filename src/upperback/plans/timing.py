@@ -27,7 +27,7 @@ def set_seconds(item: Item) -> float:
     """Seconds of work in one set (both sides for one-sided variants), at the top of the range."""
     sides = 2 if item.per_side else 1
     if item.unit == "s":
-        work = item.work.high * sides
+        work: float = item.work.high * sides
         if item.exercise_class is ExerciseClass.CARRY:
             work += CARRY_HANDLING_S
     else:

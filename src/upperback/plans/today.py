@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from upperback.errors import UpperbackError
 from upperback.library import Library, get_library
-from upperback.plans.models import PlannedSession, Programme
+from upperback.plans.models import Item, Load, PlannedSession, Programme
 from upperback.plans.programme import build_week, strength_movement_ids
 from upperback.plans.progression import performance_drop
 
@@ -65,15 +65,16 @@ def history_change(planned: PlannedSession, today: PlannedSession, drop_reason: 
         for item in today.items
         if item.load is not None
         and item.movement_id in planned_loads
-        and (
-            planned_loads[item.movement_id].load is None
-            or planned_loads[item.movement_id].load.text != item.load.text
-            or planned_loads[item.movement_id].variant_id != item.variant_id
-        )
+        and _moved(planned_loads[item.movement_id], item.load, item.variant_id)
     ]
     if not moved:
         return None
     return f"Today follows your log rather than the first plan: {', '.join(moved)}."
+
+
+def _moved(planned: Item, load: Load, variant_id: str) -> bool:
+    """Whether the log gave today's exercise another load or variant than the plan had."""
+    return planned.load is None or planned.load.text != load.text or planned.variant_id != variant_id
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def unfinished_session(
     if not guided:
         return None
     latest = max(guided, key=lambda s: (s.performed_at, s.session_id)).session_id
+    assert latest is not None  # ``guided`` holds only sets with a session id
     its_sets = [s for s in guided if s.session_id == latest]
     began = min(s.performed_at for s in its_sets)
     before = [s for s in history if s.session_id != latest and s.performed_at < began]

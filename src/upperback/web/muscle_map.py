@@ -113,7 +113,7 @@ def outline() -> list[str]:
 def diagram(library: Library, movement: Movement | None = None) -> Diagram:
     """Front and back views with every mapped muscle, coloured by role in ``movement``."""
     roles = {use.muscle: use.role.value for use in movement.muscles} if movement else {}
-    views = []
+    views: list[tuple[str, float, list[Shape]]] = []
     for index, view in enumerate(("front", "back")):
         shapes = [Shape(d) for d in outline()]
         for muscle in library.muscles:

@@ -161,7 +161,7 @@ def where_now(store: Store, programme: Programme, now: datetime | None = None) -
 
 def open_session(store: Store, current: ScheduledSession, now: datetime, found: SessionRecord | None) -> int:
     """The id of the session in progress, started now if there is none."""
-    if found is not None:
+    if found is not None and found.id is not None:  # a session from the store always has its id
         return found.id
     return store.start_session(session_name(current.session.title), source=SESSION_SOURCE, started_at=now)
 

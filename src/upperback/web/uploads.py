@@ -9,8 +9,10 @@ before the file, so nothing is written for a forged request.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -18,6 +20,12 @@ from starlette.requests import Request
 
 from upperback.errors import UpperbackError
 from upperback.web.security import CSRF_FIELD, CsrfError
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
+
+TokenCheck = Callable[[str | None], None]
+"""Checks a CSRF token (``None`` when none came) and raises :class:`CsrfError` to refuse it."""
 
 MAX_FIELD_BYTES = 4096
 MAX_FILE_NAME_CHARS = 255
@@ -73,14 +81,16 @@ def display_name(raw: str) -> str:
 class _Receiver:
     """Callbacks for :class:`MultipartParser` that keep text fields and write the file part."""
 
-    def __init__(self, folder: Path, file_field: str, max_bytes: int, check_token, kind: UploadKind) -> None:
+    def __init__(
+        self, folder: Path, file_field: str, max_bytes: int, check_token: TokenCheck, kind: UploadKind
+    ) -> None:
         self.folder, self.file_field, self.max_bytes, self.kind = folder, file_field, max_bytes, kind
         self.check_token = check_token
         self.fields: dict[str, str] = {}
         self.path: Path | None = None
         self.size = 0
         self.original_name = ""
-        self._handle = None
+        self._handle: BinaryIO | None = None
         self._header_field = bytearray()
         self._header_value = bytearray()
         self._headers: dict[str, bytes] = {}
@@ -88,7 +98,7 @@ class _Receiver:
         self._value = bytearray()
         self._is_file = False
 
-    def callbacks(self) -> dict:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self.part_begin,
             "on_header_field": self.header_field,
@@ -122,7 +132,7 @@ class _Receiver:
         self._name = options.get(b"name", b"").decode("utf-8", "replace")
         filename = options.get(b"filename")
         self._is_file = filename is not None
-        if not self._is_file:
+        if filename is None:
             return
         if self._name != self.file_field or self.path is not None:
             raise UpperbackError("The form sent an unexpected file; reload the page and try again.")
@@ -140,6 +150,7 @@ class _Receiver:
             self.size += len(chunk)
             if self.size > self.max_bytes:
                 raise UploadTooLarge(_too_large(self.max_bytes, self.kind))
+            assert self._handle is not None  # opened by headers_finished for every file part
             self._handle.write(chunk)
         else:
             self._value += chunk
@@ -148,6 +159,7 @@ class _Receiver:
 
     def part_end(self) -> None:
         if self._is_file:
+            assert self._handle is not None  # opened by headers_finished for every file part
             self._handle.close()
             self._handle = None
         elif self._name:
@@ -175,13 +187,13 @@ def _too_large(max_bytes: int, kind: UploadKind) -> str:
     )
 
 
-async def receive_video(request: Request, folder: Path, max_bytes: int, check_token) -> ReceivedUpload:
+async def receive_video(request: Request, folder: Path, max_bytes: int, check_token: TokenCheck) -> ReceivedUpload:
     """An uploaded video (the form's ``video`` field); see :func:`receive_upload`."""
     return await receive_upload(request, folder, max_bytes, check_token, "video", VIDEO)
 
 
 async def receive_upload(
-    request: Request, folder: Path, max_bytes: int, check_token, file_field: str, kind: UploadKind
+    request: Request, folder: Path, max_bytes: int, check_token: TokenCheck, file_field: str, kind: UploadKind
 ) -> ReceivedUpload:
     """Parse a ``multipart/form-data`` POST, saving the file ``file_field`` into ``folder``.
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from upperback.errors import UnknownNameError
-from upperback.library import Equipment, Role, get_library
+from upperback.library import Equipment, Role, Variant, get_library
 from upperback.library.cards import equipment_text
 from upperback.web.deps import render
 from upperback.web.muscle_map import ROLE_LABELS, diagram
@@ -22,7 +22,7 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 @router.get("")
 def movements(request: Request, equipment: Annotated[list[Equipment] | None, Query()] = None) -> Response:
     library = get_library()
-    fitting = None
+    fitting: dict[str, list[Variant]] | None = None
     if equipment:
         fitting = {}
         for movement, variant in library.variants_for_equipment(equipment):

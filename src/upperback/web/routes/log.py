@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -502,11 +502,11 @@ SHORT_SPAN_DAYS = 14
 """Over fewer days than this plotly would also tick half days, each labelled with its date."""
 
 
-def _date_axis(first, last) -> dict:
+def _date_axis(first: date, last: date) -> dict[str, str | int]:
     """Day and month ticks within a year, month and year beyond (plotly thins them to fit); at
     most one tick a day, so a short history shows each date once."""
     span_days = (last - first).days
-    axis = {**DATE_AXIS, "tickformat": "%-d %b" if span_days < 300 else "%b %Y"}
+    axis: dict[str, str | int] = {**DATE_AXIS, "tickformat": "%-d %b" if span_days < 300 else "%b %Y"}
     if span_days < SHORT_SPAN_DAYS:
         axis["dtick"] = ONE_DAY_MS
     return axis

@@ -51,7 +51,9 @@ def form(request: Request) -> Response:
 async def save(request: Request) -> Response:
     form_data = await request.form()
     values, problems = _profile_values(form_data)
-    weeks = collect(problems, "weeks", lambda: _weeks(form_data.get("weeks")), WEEK_CHOICES[0])
+    weeks = collect(problems, "weeks", lambda: _weeks(form_data.get("weeks")))
+    if weeks is None:  # refused: the form shows the first choice again
+        weeks = WEEK_CHOICES[0]
     if problems:
         return _page(request, values, weeks=weeks, errors=problems, status_code=422)
     try:
@@ -124,7 +126,7 @@ def _profile_values(form: FormData) -> tuple[dict, dict[str, str]]:
             if problem:
                 problems[field] = problem
     if values["bands"] and Equipment.RESISTANCE_BAND.value not in equipment:
-        problems["bands"] = _tick_problem("band", EQUIPMENT_TEXT[Equipment.RESISTANCE_BAND], False, True)
+        problems["bands"] = _unticked_problem("band", EQUIPMENT_TEXT[Equipment.RESISTANCE_BAND])
     return values, problems
 
 
@@ -136,11 +138,16 @@ def _tick_problem(noun: str, label: str, ticked: bool, listed: bool) -> str | No
             f"(or untick {label} above)."
         )
     if listed and not ticked:
-        return (
-            f"You typed {noun} {'names' if noun == 'band' else 'weights'} but did not tick {label} above: "
-            "tick it, or clear this box."
-        )
+        return _unticked_problem(noun, label)
     return None
+
+
+def _unticked_problem(noun: str, label: str) -> str:
+    """Weights (or bands) typed for equipment that is not ticked."""
+    return (
+        f"You typed {noun} {'names' if noun == 'band' else 'weights'} but did not tick {label} above: "
+        "tick it, or clear this box."
+    )
 
 
 def _count(text: str, field: str, limit: Limit) -> int:
@@ -157,7 +164,7 @@ def _weights(text: str, field: str) -> list[float]:
     return numbers(text.replace("kg", " "), OWNED_WEIGHT_KG, field)
 
 
-def _weeks(text) -> int:
+def _weeks(text: object) -> int:
     """The plan length chosen; anything but one of :data:`WEEK_CHOICES` is refused."""
     chosen = str(text or "").strip()
     for weeks in WEEK_CHOICES:

@@ -87,11 +87,11 @@ def log_set(
             chosen, set_number, now, current.session.deload, reps=reps, seconds=seconds, load=load, rpe=rpe
         )
     except FieldError as exc:  # the form comes back as typed, with the message beside its field
-        typed = {"reps": reps, "seconds": seconds, "load": load, "rpe": rpe}
+        as_typed = {"reps": reps, "seconds": seconds, "load": load, "rpe": rpe}
         return render(
             request,
             "partials/set_row.html",
-            {**context, "logged": None, "typed": typed, "errors": exc.errors},
+            {**context, "logged": None, "typed": as_typed, "errors": exc.errors},
             status_code=422,
         )
     session_id = planning.open_session(log, current, now, state.open_session)
@@ -124,7 +124,7 @@ def finish(request: Request) -> Response:
     log = store(request)
     now = planning.local_now()
     state = _state(log, now)
-    if state.open_session is not None:
+    if state.open_session is not None and state.open_session.id is not None:  # a stored session has its id
         log.end_session(state.open_session.id, now)
         return RedirectResponse("/log?finished=1", status_code=303)
     return RedirectResponse("/today", status_code=303)
