@@ -144,8 +144,10 @@ def _check_long_enough(track: PoseTrack, movement: Movement | None) -> None:
     if span_s >= shortest_s:
         return
     frames = f"{len(track)} frame{'s' if len(track) != 1 else ''}"
-    counted = movement is not None and movement.counting is not None
-    takes = f"a rep of {movement.name} takes" if counted else "the shortest movement it can check takes"
+    if movement is not None and movement.counting is not None:
+        takes = f"a rep of {movement.name} takes"
+    else:
+        takes = "the shortest movement it can check takes"
     raise UpperbackError(
         f"{track.source.name} is far too short to check: it holds {frames} ({span_s:.1f} s of video), "
         f"and {takes} at least {shortest_s:g} s. Film the whole set, from the starting position to "

@@ -7,7 +7,7 @@ import os
 import signal
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -47,7 +47,7 @@ class LocalEngine:
         self.workers = workers or available_cores()
         self.job_function = job_function
 
-    def run(self, jobs: Sequence[Job]) -> Iterator[JobOutcome]:
+    def run(self, jobs: Sequence[Job]) -> Generator[JobOutcome, None, None]:
         """Yield each job's outcome as it finishes. Closing the iterator stops the workers."""
         queue = deque(jobs)
         suspects: set[str] = set()  # keys of jobs that were running when a worker died

@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextlib import suppress
 from types import ModuleType
 from typing import Any
@@ -71,7 +71,7 @@ class RayEngine:
         self.cpus_per_task = cpus_per_task
         self.job_function = job_function
 
-    def run(self, jobs: Sequence[Job], stop: threading.Event | None = None) -> Iterator[JobOutcome]:
+    def run(self, jobs: Sequence[Job], stop: threading.Event | None = None) -> Generator[JobOutcome, None, None]:
         """Yield each job's outcome as it finishes. Closing the iterator, or setting ``stop``,
         cancels the rest."""
         ray = import_ray()

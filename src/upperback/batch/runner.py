@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +25,7 @@ class Engine(Protocol):
 
     name: str
 
-    def run(self, jobs: Sequence[Job]) -> Iterator[JobOutcome]: ...
+    def run(self, jobs: Sequence[Job]) -> Generator[JobOutcome, None, None]: ...
 
 
 @dataclass(frozen=True)

@@ -69,9 +69,10 @@ def exercise(movement_id: Annotated[str, typer.Argument(metavar="ID", help="e.g.
     try:
         movement = library.movement(movement_id)
     except UnknownNameError:
-        movement = library.resolve_exercise_name(movement_id)
-        if movement is None:
+        named = library.resolve_exercise_name(movement_id)
+        if named is None:
             raise
+        movement = named
     console.print(cards.movement_card(library, movement))
 
 

@@ -182,7 +182,7 @@ def _safety_flag(cue_id: str, groups: list[FaultGroup]) -> str:
 def _where(events: list[FaultEvent]) -> str:
     """'reps 1–3, 5' for per-rep faults; '3.2–4.0 s' stretches otherwise."""
     if all(e.rep is not None for e in events):
-        return rep_list({e.rep + 1 for e in events})
+        return rep_list(sorted({e.rep + 1 for e in events if e.rep is not None}))
     return ", ".join(f"{e.start_s:.1f}–{e.end_s:.1f} s" for e in events[:4]) + (" …" if len(events) > 4 else "")
 
 

@@ -66,7 +66,7 @@ def write_outputs(
             if paths.report_html is not None
             else None
         )
-        if paths.annotated_video is not None:
+        if paths.annotated_video is not None and video is not None:  # checked above
             write_annotated_video(video, track, report, paths.annotated_video, progress=video_progress)
         if page is not None:
             page.result()

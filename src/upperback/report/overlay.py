@@ -165,7 +165,7 @@ class FrameOverlay:
         Returns the fault captions drawn (``title: cue``), most severe first."""
         painter = self._painter_for(rgb)
         state = self.state_at(time_s)
-        if state.points is not None:
+        if state.points is not None and state.seen is not None:
             painter.skeleton(rgb, state.points, state.seen, self.highlight)
             gauge = self._gauge(state, painter)
             if gauge is not None:
@@ -184,7 +184,7 @@ class FrameOverlay:
         of its size on each side; None where nobody was found."""
         painter = self._painter_for(rgb)
         state = self.state_at(time_s)
-        if state.points is None or not state.seen.any():
+        if state.points is None or state.seen is None or not state.seen.any():
             return None
         corners = [state.points[state.seen]]
         gauge = self._gauge(state, painter)
@@ -205,6 +205,8 @@ class FrameOverlay:
         return self._painter
 
     def _gauge(self, state: OverlayState, painter: Painter) -> GaugeDraw | None:
+        if state.points is None or state.seen is None:
+            return None
         if not state.seen[self.anchor_marks].all() or not np.isfinite(state.value):
             return None
         anchor = state.points[self.anchor_marks].mean(axis=0)
