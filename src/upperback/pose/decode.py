@@ -10,10 +10,13 @@ import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import av
 import numpy as np
+from numpy.typing import NDArray
 
 from upperback.errors import UpperbackError
 from upperback.pose.track import SourceInfo
@@ -30,7 +33,7 @@ class Frame:
 
     time_s: float
     index: int
-    rgb: np.ndarray
+    rgb: NDArray[np.uint8]
 
 
 def probe_video(path: str | os.PathLike[str]) -> SourceInfo:
@@ -120,9 +123,10 @@ class SampledFrames:
         self._stream = _video_stream(self.path, self._container)
         self._stream.thread_type = "AUTO"
         self._stream.codec_context.thread_count = threads
+        self._time_base = _time_base(self.path, self._stream)
         self._fps = float(self._stream.average_rate or self._stream.guessed_rate or 0) or 30.0
         start = self._stream.start_time
-        self._origin = float(start * self._stream.time_base) if start is not None else 0.0
+        self._origin = float(start * self._time_base) if start is not None else 0.0
         self._decoded: Iterator[av.VideoFrame] | None = None
         self._nal_length_size = _avcc_nal_length_size(self._stream)
         self._pending: av.VideoFrame | None = None  # decoded past the end of the last range
@@ -140,7 +144,9 @@ class SampledFrames:
                 frame = self._next_decoded()
                 if frame is None:
                     break
-                time_s = float(frame.pts * self._stream.time_base) - self._origin
+                if frame.pts is None:  # no timestamp: it cannot be placed on the clock
+                    continue
+                time_s = float(frame.pts * self._time_base) - self._origin
                 if time_s >= end_s:
                     self._pending = frame
                     break
@@ -158,11 +164,9 @@ class SampledFrames:
 
     def _seek(self, start_s: float) -> None:
         if start_s > 0:
-            self._container.seek(
-                int((self._origin + start_s) / self._stream.time_base), stream=self._stream, backward=True
-            )
+            self._container.seek(int((self._origin + start_s) / self._time_base), stream=self._stream, backward=True)
         elif self._decoded is not None:
-            self._container.seek(int(self._origin / self._stream.time_base), stream=self._stream, backward=True)
+            self._container.seek(int(self._origin / self._time_base), stream=self._stream, backward=True)
         self._decoded = self._decode()
         self._pending = None
         self._last_slot = None
@@ -186,7 +190,7 @@ class SampledFrames:
         come out are the ones a full decode gives, bit for bit. About half the frames of
         ordinary phone and camera videos are such pictures.
         """
-        time_base = self._stream.time_base
+        time_base = self._time_base
         first_pts: int | None = None  # the keyframe the decoder started from
         earliest_in_slot: dict[float, int] = {}  # slot -> earliest pts seen since the seek
         for packet in self._container.demux(self._stream):
@@ -227,7 +231,7 @@ def _avcc_nal_length_size(stream: av.VideoStream) -> int | None:
     return (extradata[4] & 3) + 1
 
 
-def _is_non_reference(packet: av.Packet, length_size: int | None) -> bool:
+def _is_non_reference(packet: av.Packet[av.VideoStream], length_size: int | None) -> bool:
     """Whether every picture slice in the packet has ``nal_ref_idc`` 0: no frame refers to it."""
     if length_size is None:
         return False
@@ -244,8 +248,8 @@ def _is_non_reference(packet: av.Packet, length_size: int | None) -> bool:
     return slices > 0 and position == len(data)
 
 
-def _upright_rgb(frame: av.VideoFrame) -> np.ndarray:
-    rgb = frame.to_ndarray(format="rgb24")
+def _upright_rgb(frame: av.VideoFrame) -> NDArray[np.uint8]:
+    rgb = cast("NDArray[np.uint8]", frame.to_ndarray(format="rgb24"))  # rgb24: one byte a channel
     steps = _rotation_steps(frame)
     return np.ascontiguousarray(np.rot90(rgb, steps)) if steps else rgb
 
@@ -253,6 +257,15 @@ def _upright_rgb(frame: av.VideoFrame) -> np.ndarray:
 def _rotation_steps(frame: av.VideoFrame) -> int:
     """Quarter turns counterclockwise that make the picture upright (display-matrix metadata)."""
     return round((frame.rotation or 0) / 90) % 4
+
+
+def _time_base(path: Path, stream: av.VideoStream) -> Fraction:
+    """The stream's clock: seconds per timestamp step."""
+    if stream.time_base is None:
+        raise UpperbackError(
+            f"{path}: its video track has no timestamps, so its frames cannot be timed. {SUPPORTED_HINT}"
+        )
+    return stream.time_base
 
 
 def _open(path: Path) -> av.container.InputContainer:
@@ -266,13 +279,13 @@ def _open(path: Path) -> av.container.InputContainer:
 
 def _video_stream(path: Path, container: av.container.InputContainer) -> av.VideoStream:
     if not container.streams.video:
-        kinds = sorted({s.type for s in container.streams}) or ["nothing"]
+        kinds: list[str] = sorted({s.type for s in container.streams}) or ["nothing"]
         raise UpperbackError(f"{path}: has no video track (it holds {', '.join(kinds)}). {SUPPORTED_HINT}")
     return container.streams.video[0]
 
 
 def _duration_s(container: av.container.InputContainer, stream: av.VideoStream) -> float:
-    if stream.duration is not None:
+    if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
         return container.duration / av.time_base

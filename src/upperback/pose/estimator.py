@@ -13,8 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from upperback.pose.landmarks import NUM_LANDMARKS
 from upperback.pose.mask import PersonMask, crop_to_mask
@@ -31,9 +33,9 @@ MODEL_COMPLEXITY = 1
 class Detection:
     """Landmarks of the person found in one frame."""
 
-    image: np.ndarray  # (33, 3) x, y in pixels, z in the same pixel scale
-    world: np.ndarray  # (33, 3) metres, origin between the hips
-    visibility: np.ndarray  # (33,)
+    image: NDArray[np.float32]  # (33, 3) x, y in pixels, z in the same pixel scale
+    world: NDArray[np.float32]  # (33, 3) metres, origin between the hips
+    visibility: NDArray[np.float32]  # (33,)
     mask: PersonMask | None = None  # person probability, if segmentation is on
 
 
@@ -81,7 +83,7 @@ class BlazePose:
         self._fresh = True  # nothing processed since the graph started
         self._pose = _pose_graph(segmentation)
 
-    def process(self, rgb: np.ndarray) -> Detection | None:
+    def process(self, rgb: NDArray[np.uint8]) -> Detection | None:
         """Landmarks of the most prominent person in an RGB uint8 (H, W, 3) picture, or None."""
         self._fresh = False
         result = self._pose.process({"image": rgb})
@@ -99,7 +101,13 @@ class BlazePose:
         if self.segmentation and crop_mask is not None and crop is not None:
             values = np.array(crop_mask, np.float32).reshape(crop_mask.shape[:2])
             to_mask = crop_to_mask(
-                crop.x_center, crop.y_center, crop.width, crop.height, crop.rotation, (height, width), values.shape
+                crop.x_center,
+                crop.y_center,
+                crop.width,
+                crop.height,
+                crop.rotation,
+                (height, width),
+                (values.shape[0], values.shape[1]),
             )
             mask = PersonMask(values, to_mask, (height, width))
         return Detection(image=image, world=world, visibility=visibility, mask=mask)
@@ -131,7 +139,7 @@ _FULL_SIZE_MASK_NODES = (
 time, which is off here); left out, the landmarks stay the same to the bit."""
 
 
-def _pose_graph(segmentation: bool):
+def _pose_graph(segmentation: bool) -> Any:  # mediapipe ships no types
     """mediapipe's Pose graph (BlazePose Full, as ``mp.solutions.pose.Pose`` builds it, MediaPipe's
     smoothing off), giving the mask on the person's crop instead of warped to the frame's size."""
     _pose_solution()
@@ -139,7 +147,7 @@ def _pose_graph(segmentation: bool):
 
     config = _crop_mask_graph()
 
-    class CropMaskPose(SolutionBase):
+    class CropMaskPose(SolutionBase):  # type: ignore[misc]  # mediapipe ships no types: SolutionBase is Any
         def __init__(self) -> None:
             super().__init__(
                 graph_config=config,
@@ -161,7 +169,7 @@ def _pose_graph(segmentation: bool):
 
 
 @functools.cache
-def _crop_mask_graph():
+def _crop_mask_graph() -> Any:
     """The Pose graph with its subgraphs expanded, minus the full-size mask's nodes, plus two
     outputs: the crop's mask and the crop (``pose_rect``)."""
     from mediapipe.framework import calculator_pb2
@@ -247,9 +255,9 @@ def video_estimator(segmentation: bool = False) -> Iterator[BlazePose]:
         with BlazePose(segmentation=segmentation) as pose:
             yield pose
         return
-    pose = _kept_estimators.get(segmentation)
-    if pose is None:
-        pose = _kept_estimators[segmentation] = BlazePose(segmentation=segmentation)
+    kept = _kept_estimators.get(segmentation)
+    if kept is None:
+        kept = _kept_estimators[segmentation] = BlazePose(segmentation=segmentation)
     else:
-        pose.reset()
-    yield pose
+        kept.reset()
+    yield kept

@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import upperback
 from upperback.errors import UpperbackError
@@ -221,15 +222,17 @@ class _ChunkRun:
                 )
                 previous = index
 
-    def _feed(self, process_number: int, process: subprocess.Popen) -> None:
+    def _feed(self, process_number: int, process: subprocess.Popen[bytes]) -> None:
         """Hand chunks to one worker process and collect its answers (runs in a thread)."""
+        requests, answers = process.stdin, process.stdout
+        assert requests is not None and answers is not None  # started with both pipes
         try:
             while not self.stop.is_set() and (index := self.queue.next_for(process_number)) is not None:
                 chunk = self.chunks[index]
-                pickle.dump((str(self.path), self.rate_hz, index, chunk.start_s, chunk.end_s), process.stdin)
-                process.stdin.flush()
+                pickle.dump((str(self.path), self.rate_hz, index, chunk.start_s, chunk.end_s), requests)
+                requests.flush()
                 while True:
-                    kind, _, payload = pickle.load(process.stdout)
+                    kind, _, payload = pickle.load(answers)
                     if kind == "progress":
                         self.report.update(index, payload)
                         continue
@@ -249,7 +252,7 @@ class _ChunkRun:
         self.stop.set()
 
 
-def _start_worker() -> subprocess.Popen:
+def _start_worker() -> subprocess.Popen[bytes]:
     """A worker process started from its own light module; it finds upperback where this
     process found it (a source checkout as well as an installed package)."""
     package_root = str(Path(upperback.__file__).resolve().parent.parent)
@@ -261,7 +264,7 @@ def _start_worker() -> subprocess.Popen:
     )
 
 
-def _close_quietly(pipe) -> None:
+def _close_quietly(pipe: IO[bytes] | None) -> None:
     try:
         if pipe is not None:
             pipe.close()

@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, cast
 
 from upperback.errors import UpperbackError
 from upperback.pose.decode import SampledFrames
@@ -72,7 +72,7 @@ def chunk_rows(
                     found.image,
                     found.world,
                     found.visibility,
-                    back_profile(found.mask, found.image),
+                    back_profile(found.mask, found.image) if found.mask is not None else None,
                 )
             )
         on_frame(frame.time_s)
@@ -84,7 +84,7 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
     frames: SampledFrames | None = None
     previous: tuple[str, float | None, int] | None = None  # the last chunk analysed
 
-    def send(message: tuple) -> None:
+    def send(message: tuple[Any, ...]) -> None:
         pickle.dump(message, answers, protocol=pickle.HIGHEST_PROTOCOL)
         answers.flush()
 
@@ -115,9 +115,9 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
                 frames.close()
 
 
-def _receive(requests: BinaryIO) -> tuple | None:
+def _receive(requests: BinaryIO) -> tuple[Any, ...] | None:
     try:
-        return pickle.load(requests)
+        return cast("tuple[Any, ...]", pickle.load(requests))
     except EOFError:
         return None
 
