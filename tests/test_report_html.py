@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CLIPS, clip_track, needs_media, run_cli
-from upperback.analysis import analyze
+from upperback.analysis import Analysis, analyze, full_analysis
 from upperback.evaluation.injections import raise_shoulders, rep_progress, tilt_torso
 from upperback.form.report import FaultEvent, FormReport, Quality, Rep, SourceSummary
+from upperback.kinematics.signals import body_signals
 from upperback.library import get_library
 from upperback.pose.npz import save_track
 from upperback.report.fault_kinds import fault_kinds, headline, rep_list
@@ -100,8 +101,7 @@ def severe_console_errors(driver) -> list[dict]:
 @pytest.mark.media
 def test_report_renders_its_plots_and_key_frames_in_chromium(browser, tmp_path):
     track = clip_track(GYM_ROW)
-    report = analyze(track, "bent-over-row")
-    page = write_html_report(report, track, tmp_path / "row.html", CLIPS / GYM_ROW)
+    page = write_html_report(full_analysis(track, "bent-over-row"), tmp_path / "row.html", CLIPS / GYM_ROW)
     html = page.read_text(encoding="utf-8")
     # offline: plotly.js is inline, once, and nothing is loaded from elsewhere
     assert len(re.findall(r"plotly\.js v\d", html)) == 1
@@ -139,11 +139,11 @@ def test_injected_faults_appear_on_the_page_and_in_the_plots(browser, tmp_path):
     clean = clip_track(ROW)
     clean_report = analyze(clean, "bent-over-row")
     faulty = tilt_torso(raise_shoulders(clean, 0.5, rep_progress(clean.times_s, clean_report.reps)), 35.0)
-    report = analyze(faulty, "bent-over-row")
+    analysis = full_analysis(faulty, "bent-over-row")
     assert "torso_too_upright" not in {f.code for f in clean_report.faults}
     movement = get_library().movement("bent-over-row")
 
-    page = write_html_report(report, faulty, tmp_path / "faulty.html", CLIPS / ROW)
+    page = write_html_report(analysis, tmp_path / "faulty.html", CLIPS / ROW)
     open_page(browser, page)
     summary = browser.find_element("id", "summary").text
     for code in ("torso_too_upright", "shrugging"):
@@ -180,6 +180,11 @@ def test_landmark_input_gets_a_report_without_pictures(capsys, tmp_path):
     assert [p.name for p in out.parent.iterdir()] == ["row.html"]  # no temporary file left
 
 
+def _made_up(report: FormReport, track) -> Analysis:
+    """A made-up report with the real track and signals it is drawn over."""
+    return Analysis(report, track, body_signals(track))
+
+
 def _report(reps: list[Rep], faults: list[FaultEvent], view: str = "side", **quality) -> FormReport:
     return FormReport(
         exercise="bent-over-row",
@@ -197,8 +202,8 @@ def _report(reps: list[Rep], faults: list[FaultEvent], view: str = "side", **qua
 def test_filming_advice_appears_only_when_the_view_kept_checks_from_running():
     track = clip_track(ROW)
     movement = get_library().movement("bent-over-row")
-    side = render_html_report(_report([], []), track)
-    front = render_html_report(_report([], [], view="front"), track)
+    side = render_html_report(_made_up(_report([], []), track))
+    front = render_html_report(_made_up(_report([], [], view="front"), track))
     assert movement.camera.advice not in side
     assert movement.camera.advice in front
     assert "Torso too upright" in front.split('id="filming"')[1].split("</section>")[0]
@@ -265,7 +270,7 @@ def test_a_fault_seen_only_with_moderate_confidence_is_worded_as_possible():
 @needs_chromium
 @pytest.mark.media
 def test_only_errors_break_a_safety_rule_and_the_best_rep_has_the_fewest_mildest_faults(browser, tmp_path):
-    page = write_html_report(SHORT_EVERYWHERE, clip_track(ROW), tmp_path / "made-up.html")
+    page = write_html_report(_made_up(SHORT_EVERYWHERE, clip_track(ROW)), tmp_path / "made-up.html")
     open_page(browser, page)
 
     def texts(selector: str) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CLIPS, clip_track, needs_media, run_cli
 from pose_media import decoded_frame_count, transform_clip
-from upperback.analysis import analyze
+from upperback.analysis import full_analysis
 from upperback.errors import UpperbackError
 from upperback.evaluation.injections import raise_shoulders, rep_progress, tilt_torso
 from upperback.report.overlay import FrameOverlay
@@ -26,11 +26,11 @@ ROW = "row_one_arm_chair_lowres.mp4"
 def annotated(tmp_path_factory):
     """The shortest shared clip, annotated once for the tests that read the result."""
     track = clip_track(SHORTEST)
-    report = analyze(track, "cat-cow")
+    analysis = full_analysis(track, "cat-cow")
     out = tmp_path_factory.mktemp("video") / "annotated.mp4"
     calls = []
-    written = write_annotated_video(CLIPS / SHORTEST, track, report, out, progress=lambda d, t: calls.append((d, t)))
-    return written, track, report, calls
+    written = write_annotated_video(CLIPS / SHORTEST, analysis, out, progress=lambda d, t: calls.append((d, t)))
+    return written, track, analysis, calls
 
 
 def _stream_facts(path):
@@ -82,11 +82,11 @@ def test_annotated_frames_show_the_overlay_and_the_original_picture(annotated):
 
 
 def test_rotated_video_is_annotated_upright(annotated, tmp_path):
-    path, track, report, _ = annotated
+    path, track, analysis, _ = annotated
     rotated = transform_clip(
         CLIPS / SHORTEST, tmp_path / "rotated.mp4", lambda rgb: np.rot90(rgb, -1), end_s=1.0, rotation=90
     )
-    out = write_annotated_video(rotated, track, report, tmp_path / "rotated_annotated.mp4")
+    out = write_annotated_video(rotated, analysis, tmp_path / "rotated_annotated.mp4")
     assert _stream_facts(out)["size"] == (track.source.width, track.source.height)
     with av.open(str(path)) as a, av.open(str(out)) as b:
         upright = next(a.decode(video=0)).to_ndarray(format="rgb24").astype(int)
@@ -96,9 +96,9 @@ def test_rotated_video_is_annotated_upright(annotated, tmp_path):
 
 def test_a_track_of_another_video_is_refused(tmp_path):
     track = clip_track(ROW)
-    report = analyze(track, "bent-over-row")
+    analysis = full_analysis(track, "bent-over-row")
     with pytest.raises(UpperbackError, match="Pass the video the track was made from"):
-        write_annotated_video(CLIPS / SHORTEST, track, report, tmp_path / "out.mp4")
+        write_annotated_video(CLIPS / SHORTEST, analysis, tmp_path / "out.mp4")
     assert not list(tmp_path.iterdir())
 
 
@@ -118,20 +118,21 @@ def injected():
     """A row clip's track with a too-upright torso and, on every other rep, shrugging injected,
     and its report."""
     clean = clip_track(ROW)
-    clean_report = analyze(clean, "bent-over-row")
+    clean_report = full_analysis(clean, "bent-over-row").report
     progress = rep_progress(clean.times_s, clean_report.reps)
     for rep in clean_report.reps[1::2]:  # odd reps stay free of the shrug
         progress[(clean.times_s >= rep.start_s) & (clean.times_s <= rep.end_s)] = 0.0
     faulty = tilt_torso(raise_shoulders(clean, 0.5, progress), 35.0)
-    return clean_report, faulty, analyze(faulty, "bent-over-row")
+    return clean_report, full_analysis(faulty, "bent-over-row")
 
 
 def test_fault_captions_are_drawn_while_the_fault_happens(injected):
-    clean_report, track, report = injected
+    clean_report, analysis = injected
+    track, report = analysis.track, analysis.report
     codes = {f.code for f in report.faults}
     assert {"torso_too_upright", "shrugging"} <= codes
     assert "torso_too_upright" not in {f.code for f in clean_report.faults}
-    overlay = FrameOverlay(track, report)
+    overlay = FrameOverlay(analysis)
     blank = np.zeros((track.source.height, track.source.width, 3), np.uint8)
     for code, title in (("torso_too_upright", "Torso too upright"), ("shrugging", "Shrugging")):
         for event in (f for f in report.faults if f.code == code):
@@ -163,8 +164,9 @@ def test_fault_captions_are_drawn_while_the_fault_happens(injected):
 
 
 def test_rep_counter_and_phase_follow_the_reps(injected):
-    _, track, report = injected
-    overlay = FrameOverlay(track, report)
+    _, analysis = injected
+    report = analysis.report
+    overlay = FrameOverlay(analysis)
     first, last = report.reps[0], report.reps[-1]
     assert overlay.state_at(first.start_s + 0.3 * first.concentric_s).moment.phase == "pulling"
     assert overlay.state_at(first.top_s).moment.phase == "top"
@@ -180,7 +182,7 @@ def test_nothing_is_drawn_where_nobody_was_found():
     image = track.image.copy()
     image[k] = np.nan
     gap = dataclasses.replace(track, image=image)
-    overlay = FrameOverlay(gap, analyze(track, "cat-cow"))
+    overlay = FrameOverlay(dataclasses.replace(full_analysis(track, "cat-cow"), track=gap))
     assert overlay.state_at(track.times_s[k]).points is None
     # between two analysed frames that both found the person, landmarks are interpolated
     t0, t1 = track.times_s[k - 3], track.times_s[k - 2]

@@ -178,7 +178,7 @@ def test_a_movement_in_the_library_without_a_form_module_is_a_clear_error(tmp_pa
 @needs_wild_media
 def test_sixth_movement_runs_through_analysis_reports_and_live(sixth_movement, tmp_path):
     import upperback.report
-    from upperback.analysis import analyze_with_track, frame_faults
+    from upperback.analysis import frame_faults, full_analysis
     from upperback.live import LiveSession
     from upperback.pose.track import BACK_PROFILE
     from upperback.report.html import write_html_report
@@ -188,7 +188,8 @@ def test_sixth_movement_runs_through_analysis_reports_and_live(sixth_movement, t
 
     movement = sixth_movement
     track = wild_track(CLIP)
-    report, _ = analyze_with_track(track, MOVEMENT_ID)
+    analysis = full_analysis(track, MOVEMENT_ID)
+    report = analysis.report
     assert report.exercise == MOVEMENT_ID
     # the clip's manifest: deliberate shrugs, a third one starting before the fade
     assert report.rep_count >= 2
@@ -208,7 +209,7 @@ def test_sixth_movement_runs_through_analysis_reports_and_live(sixth_movement, t
         data, json.loads((Path(upperback.report.__file__).parent / "schema" / "form_report.schema.json").read_text())
     )
 
-    html = write_html_report(report, track, tmp_path / "report.html").read_text()
+    html = write_html_report(analysis, tmp_path / "report.html").read_text()
     assert "Dumbbell shrug" in html
     assert "raising, per rep" in html  # the movement's phase words, from its YAML
     assert "Shoulder height" in html  # the plotted key signal

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,6 +28,25 @@ AUTO = "auto"
 
 FORM_MODULES = CHECKS
 """Each movement's offline check by movement id (the form registry, ``upperback.form``)."""
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One analysis with what it was made from, for the writers (report page, annotated video),
+    which then find nothing a second time.
+
+    ``signals`` are the body signals the form check read; ``step_times_s`` the times of the
+    steps of a movement counted in steps rather than reps (the carry), else None.
+    """
+
+    report: FormReport
+    track: PoseTrack
+    signals: BodySignals
+    step_times_s: np.ndarray | None = None
+
+    def shown_as(self, name: str) -> Analysis:
+        """The analysis with the video named as the user knows it (an upload's name, not the server's file)."""
+        return replace(self, report=replace(self.report, source=replace(self.report.source, name=name)))
 
 
 @dataclass(frozen=True)
@@ -75,14 +94,14 @@ def analyze(
     options
         Analysis rate, workers, progress callback, ...
     """
-    return analyze_with_track(source, exercise, options)[0]
+    return full_analysis(source, exercise, options).report
 
 
-def analyze_with_track(
+def full_analysis(
     source: str | os.PathLike[str] | PoseTrack, exercise: str, options: AnalysisOptions | None = None
-) -> tuple[FormReport, PoseTrack]:
-    """``analyze()``, also returning the pose track it read, for writers that draw on it
-    (HTML report, annotated video) without finding the pose a second time."""
+) -> Analysis:
+    """``analyze()``, keeping the pose track and signals it read, for the writers that draw on
+    them (report page, annotated video)."""
     options = options or AnalysisOptions()
     notes: list[str] = []
     if exercise != AUTO:
@@ -126,7 +145,7 @@ def analyze_with_track(
             shots=result.shots,
         ),
     )
-    return report, track
+    return Analysis(report, track, signals, result.step_times_s)
 
 
 def shortest_rep_s(movement: Movement | None) -> float:

@@ -53,20 +53,20 @@ def run_job(job: Job) -> JobOutcome:
 
 
 def _analyze(job: Job) -> float:
-    from upperback.analysis import AnalysisOptions, analyze_with_track
-    from upperback.report.outputs import OutputPaths, shown_as, write_outputs
+    from upperback.analysis import AnalysisOptions, full_analysis
+    from upperback.report.outputs import OutputPaths, write_outputs
 
     layout = OutputLayout(job.out_root)
     video = Path(job.video)
     # One process per job: the pool (or Ray) already keeps every core busy.
-    report, track = analyze_with_track(video, job.exercise, AnalysisOptions(rate_hz=job.rate_hz, workers=1))
+    analysis = full_analysis(video, job.exercise, AnalysisOptions(rate_hz=job.rate_hz, workers=1))
     if job.shown_name is not None:
-        report = shown_as(report, job.shown_name)
+        analysis = analysis.shown_as(job.shown_name)
     # The report goes last (write_outputs does that) because its presence marks the job done.
     paths = OutputPaths(
         report_json=layout.result_json(job.key),
         report_html=layout.result_html(job.key) if job.html else None,
         annotated_video=layout.result_video(job.key) if job.video_out else None,
     )
-    write_outputs(report, track, video, paths)
-    return report.source.duration_s
+    write_outputs(analysis, video, paths)
+    return analysis.report.source.duration_s

@@ -103,14 +103,14 @@ def analyze(
     analysis = _load_in_background("upperback.analysis")
     with progress_bar(f"Analysing {video.name}") as update:
         track = read_track(video, rate_hz=rate or None, workers=workers, progress=update)
-    report, track = analysis.result().analyze_with_track(track, exercise)
-    console.print(report_summary(report))
+    result = analysis.result().full_analysis(track, exercise)
+    console.print(report_summary(result.report))
     paths = OutputPaths(report_json=json_out, report_html=html_out, annotated_video=video_out, pose_track=track_out)
     if video_out is None:
-        write_outputs(report, track, video, paths)
+        write_outputs(result, video, paths)
     else:
         with progress_bar(f"Drawing on {video.name}") as update:
-            write_outputs(report, track, video, paths, video_progress=update)
+            write_outputs(result, video, paths, video_progress=update)
     _say_written(paths)
 
 
@@ -143,20 +143,20 @@ def analyze_landmarks(
     ] = None,
 ) -> None:
     """Analyse landmarks saved earlier (upperback pose) or exported by another tool."""
-    from upperback.analysis import AnalysisOptions, frame_faults, load_track_from
-    from upperback.analysis import analyze as run_analysis
+    from upperback.analysis import AnalysisOptions, frame_faults, full_analysis, load_track_from
     from upperback.report.outputs import OutputPaths, write_outputs
     from upperback.report.per_frame_csv import write_per_frame_csv
     from upperback.report.terminal import report_summary
 
     track = load_track_from(source, AnalysisOptions(width=width, height=height))
-    report = run_analysis(track, exercise)
+    result = full_analysis(track, exercise)
+    report = result.report
     console.print(report_summary(report))
     if per_frame is not None:
         write_per_frame_csv(track, frame_faults(track, report.variant or report.exercise), per_frame)
         console.print(f"Per-frame faults written to [bold]{per_frame}[/bold].")
     paths = OutputPaths(report_json=json_out, report_html=html_out)
-    write_outputs(report, track, None, paths)
+    write_outputs(result, None, paths)
     _say_written(paths)
 
 

@@ -134,7 +134,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             in_views(views, movement.fault("stooped_pickup")),
         )
     faults.sort(key=lambda f: (f.start_s, f.code))
-    return MovementResult(reps=[], faults=faults, metrics=metrics, skipped=skipped)
+    return MovementResult(reps=[], faults=faults, metrics=metrics, skipped=skipped, step_times_s=steps.times_s)
 
 
 def per_frame_views(signals: BodySignals) -> AnyArray:

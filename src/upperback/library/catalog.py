@@ -54,6 +54,14 @@ class Library:
                         f"'{movement.id}'; variant ids must be unique across the library."
                     )
                 seen[variant.id] = movement.id
+        known = {m.id for m in self.movements}
+        for routine in self.guidance.desk_breaks.routines:
+            for part in routine.parts:
+                if part.seated is not None and part.seated not in known:
+                    raise LibraryDataError(
+                        f"guidance.yaml: desk break '{routine.name}' names movement '{part.seated}', "
+                        f"which is not in the library ({', '.join(sorted(known))})."
+                    )
 
     # ------------------------------------------------------------------ lookups
 

@@ -526,8 +526,37 @@ class GuidanceItem(Strict):
     text: Text
 
 
+class DeskBreakPart(Strict):
+    """One exercise of a desk break: a movement in its easiest variant done on a chair, or light
+    band work (the library's standing strength variant that needs only a band)."""
+
+    seated: Slug | None = Field(None, description="Id of a movement done in its easiest seated variant.")
+    band: bool = Field(False, description="Light band work instead of a seated movement.")
+    reps: int = Field(gt=0, le=30)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> DeskBreakPart:
+        if (self.seated is None) == (not self.band):
+            raise ValueError("a desk-break part is either 'seated: <movement id>' or 'band: true'")
+        return self
+
+
+class DeskBreakRoutine(Strict):
+    name: Text
+    parts: list[DeskBreakPart] = Field(min_length=1)
+
+
+class DeskBreaks(Strict):
+    """Short movement breaks offered to desk workers between sessions."""
+
+    when: Text
+    light_band_note: Text = Field(description="Shown beside band work in a break: how light it is.")
+    routines: list[DeskBreakRoutine] = Field(min_length=1)
+
+
 class Guidance(Strict):
     before_lifting: list[GuidanceItem] = Field(min_length=1)
+    desk_breaks: DeskBreaks
 
 
 class FaqEntry(Strict):

@@ -1,15 +1,15 @@
 """Short movement breaks for people who sit at a desk.
 
-WHO 2020 guidelines on physical activity and sedentary behaviour (Bull et al., Br J Sports Med
-54:1451-1462): limit the time spent sitting and replace it with movement of any intensity.
-The breaks use the library's seated variants (the desk chair is at hand) and, with a band,
-light pull-aparts well short of fatigue, so they add movement without adding training load.
+The routines, their reps and when to do them are library data (``desk_breaks`` in
+``guidance.yaml``, with the sources behind them); this module picks the variants that fit the
+user: each movement's easiest seated variant (the desk chair is at hand) and, with a band, the
+standing band-only strength variant (the pull-apart), kept light.
 """
 
 from __future__ import annotations
 
 from upperback.library import Equipment, Library, Movement, Variant, variant_fits
-from upperback.library.models import Category
+from upperback.library.models import Category, DeskBreakPart
 from upperback.plans.dose import Span, exercise_class, mobility_dose
 from upperback.plans.fitting import timed
 from upperback.plans.loads import make_load
@@ -17,33 +17,32 @@ from upperback.plans.models import DeskBreak, Item, Reason
 from upperback.plans.profile import Profile
 from upperback.plans.timing import session_seconds
 
-WHEN = "Every 45-60 minutes of sitting, stand or turn away from the screen and do one of these."
-LIGHT_PULL_APART_REPS = 12
-"""Light band work at a desk: about half of what the band allows, never close to failure."""
-
 
 def desk_breaks(profile: Profile, library: Library) -> list[DeskBreak]:
     """Two or three routines of one to three minutes each; empty for non-desk workers."""
     if not profile.desk_worker:
         return []
     have = profile.equipment_set | {Equipment.CHAIR}
-    rotation = _seated(profile, library.movement("thoracic-rotation"), have)
-    cat_cow = _seated(profile, library.movement("cat-cow"), have)
-    band = _band_only(profile, library, have)
-    plans = [
-        ("Mid-morning reset", [(rotation, 6), (cat_cow, 8)]),
-        ("After lunch", [(band, LIGHT_PULL_APART_REPS), (cat_cow, 6)]),
-        ("Mid-afternoon", [(rotation, 5), (band, LIGHT_PULL_APART_REPS)]),
-    ]
+    breaks = library.guidance.desk_breaks
     routines = []
-    for name, parts in plans:
-        items = [
-            _item(profile, library, movement, variant, reps)
-            for (movement, variant), reps in ((part, reps) for part, reps in parts if part is not None)
-        ]
+    for routine in breaks.routines:
+        items = []
+        for part in routine.parts:
+            chosen = _chosen(profile, library, part, have)
+            if chosen is not None:
+                items.append(_item(profile, library, *chosen, part.reps, breaks.light_band_note))
         if items:
-            routines.append(DeskBreak(name=name, when=WHEN, items=items, seconds=session_seconds(items)))
+            routines.append(DeskBreak(name=routine.name, when=breaks.when, items=items, seconds=session_seconds(items)))
     return routines
+
+
+def _chosen(
+    profile: Profile, library: Library, part: DeskBreakPart, have: set[Equipment]
+) -> tuple[Movement, Variant] | None:
+    """The movement and variant this user does for one part of a break, or None if none fits."""
+    if part.seated is not None:
+        return _seated(profile, library.movement(part.seated), have)
+    return _band_only(profile, library, have)
 
 
 def _seated(profile: Profile, movement: Movement, have: set[Equipment]) -> tuple[Movement, Variant] | None:
@@ -78,15 +77,11 @@ def _band_only(profile: Profile, library: Library, have: set[Equipment]) -> tupl
     return None
 
 
-def _item(profile: Profile, library: Library, movement: Movement, variant: Variant, reps: int) -> Item:
+def _item(profile: Profile, library: Library, movement: Movement, variant: Variant, reps: int, light_note: str) -> Item:
     cls = exercise_class(movement, library)
     loaded = movement.category is Category.STRENGTH
     pace = 4.0 if loaded else mobility_dose(movement.id, variant.id).rep_s
-    reason = (
-        "Light: stop with five or more reps to spare; this is a break, not a work set."
-        if loaded
-        else f"{variant.summary}"
-    )
+    reason = light_note if loaded else variant.summary
     item = Item(
         movement_id=movement.id,
         movement_name=movement.name,

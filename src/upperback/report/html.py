@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import numpy as np
@@ -18,10 +19,8 @@ import numpy as np
 from upperback import __version__
 from upperback.files import atomic_write_text
 from upperback.form.report import FaultEvent, FormReport, Rep
-from upperback.kinematics.signals import body_signals
 from upperback.library import get_library
 from upperback.library.models import Movement
-from upperback.pose.track import PoseTrack
 from upperback.report.fault_kinds import (
     BROKEN_SEVERITY,
     fault_kinds,
@@ -35,6 +34,9 @@ from upperback.report.key_frames import RankedReps, key_frames, rank_reps
 from upperback.report.key_signals import plotted_signals
 from upperback.report.plots import SEVERITY_HEX, plots
 from upperback.report.timeline import SEVERITY_RANK, fault_severity, fault_title, phase_words, skipped_check_text
+
+if TYPE_CHECKING:
+    from upperback.analysis import Analysis
 
 VIEW_WORDS = {"side": "the side", "front": "the front", "back": "behind", "oblique": "a diagonal (oblique)"}
 """Where the camera stood, as the page says it."""
@@ -50,15 +52,14 @@ _TEMPLATES = jinja2.Environment(
 )
 
 
-def write_html_report(report: FormReport, track: PoseTrack, path: Path, video: Path | None = None) -> Path:
+def write_html_report(analysis: Analysis, path: Path, video: Path | None = None) -> Path:
     """Write the report as one offline HTML file.
 
     Parameters
     ----------
-    report
-        The analysis.
-    track
-        The pose track it was made from (for the plots and the key frames' skeletons).
+    analysis
+        The analysis, with the pose track and signals it was made from (for the plots and the
+        key frames' skeletons).
     path
         Where to write (atomically: a temporary file renamed when complete).
     video
@@ -70,14 +71,14 @@ def write_html_report(report: FormReport, track: PoseTrack, path: Path, video: P
     Path
         ``path``.
     """
-    page = render_html_report(report, track, video)
+    page = render_html_report(analysis, video)
     return atomic_write_text(path, page)
 
 
-def render_html_report(report: FormReport, track: PoseTrack, video: Path | None = None) -> str:
+def render_html_report(analysis: Analysis, video: Path | None = None) -> str:
     """The report page as a string (see :func:`write_html_report`)."""
+    report, signals = analysis.report, analysis.signals
     movement = get_library().movement(report.exercise)
-    signals = body_signals(track)
     shown = plotted_signals(movement, report.view)
     groups = fault_groups(report, movement)
     ranked = rank_reps(report, signals, movement)
@@ -104,7 +105,7 @@ def render_html_report(report: FormReport, track: PoseTrack, video: Path | None 
         ],
         "rep_table": rep_table(report, movement, ranked),
         "plots": plots(report, movement, signals, shown),
-        "key_frames": key_frames(report, track, movement, ranked, video) if video is not None else [],
+        "key_frames": key_frames(analysis, movement, ranked, video) if video is not None else [],
         "has_video": video is not None,
         "filming": filming_advice(report, movement),
         "low_confidence": [f"{a:.1f}–{b:.1f} s" for a, b in report.quality.low_confidence_spans],

@@ -7,6 +7,7 @@ import dataclasses
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -21,6 +22,9 @@ from upperback.report.fault_kinds import rep_fault_codes
 from upperback.report.key_signals import key_signal, signal_values
 from upperback.report.overlay import FrameOverlay
 from upperback.report.timeline import SEVERITY_RANK, fault_severity, fault_title
+
+if TYPE_CHECKING:
+    from upperback.analysis import Analysis
 
 SEVERITY_WEIGHT = {"info": 1, "warning": 3, "error": 9}
 """How much a fault of each severity counts against a rep when picking the best and worst."""
@@ -65,10 +69,11 @@ def rank_reps(report: FormReport, signals: BodySignals, movement: Movement) -> R
     return RankedReps(best, worst, {i: o[2] for i, o in order.items()})
 
 
-def key_frames(report: FormReport, track: PoseTrack, movement: Movement, ranked: RankedReps, video: Path) -> list[dict]:
+def key_frames(analysis: Analysis, movement: Movement, ranked: RankedReps, video: Path) -> list[dict]:
     """The best and the worst rep at their turning point, with the skeleton and the gauge of the
     annotated video, cropped to the body (JPEG, base64). Without reps: the most serious fault's
     moment and a moment without one."""
+    report, track = analysis.report, analysis.track
     moments = []
     if ranked.best is not None and ranked.worst is not None:  # both set, or neither
         reps = {rep.index: rep for rep in report.reps}
@@ -80,7 +85,7 @@ def key_frames(report: FormReport, track: PoseTrack, movement: Movement, ranked:
     else:
         chosen = _moments_without_reps(report, track, movement)
     scale = max(1.0, KEY_FRAME_MIN_SIDE / max(min(track.source.width, track.source.height), 1))
-    overlay = FrameOverlay(_scaled(track, scale), report, movement)
+    overlay = FrameOverlay(dataclasses.replace(analysis, track=_scaled(track, scale)), movement)
     frames = []
     for title, time_s, caption in chosen:
         rgb = _frame_at(video, time_s)

@@ -7,16 +7,18 @@ The command line, the web app's jobs and the batch workers all write through
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from upperback.form.report import FormReport
 from upperback.pose.npz import save_track
 from upperback.pose.pipeline import ProgressCallback
-from upperback.pose.track import PoseTrack
 from upperback.report.html import write_html_report
 from upperback.report.json_io import write_report_json
 from upperback.report.video import write_annotated_video
+
+if TYPE_CHECKING:
+    from upperback.analysis import Analysis
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,7 @@ class OutputPaths:
 
 
 def write_outputs(
-    report: FormReport,
-    track: PoseTrack,
+    analysis: Analysis,
     video: Path | None,
     paths: OutputPaths,
     video_progress: ProgressCallback | None = None,
@@ -40,8 +41,8 @@ def write_outputs(
 
     Parameters
     ----------
-    report, track
-        The analysis and the pose track it was made from (``analyze_with_track``).
+    analysis
+        The analysis, with the pose track and signals it was made from (``full_analysis``).
     video
         The analysed video (for the page's key frames and the annotated video); None for
         landmark input, which can have no annotated video.
@@ -59,21 +60,16 @@ def write_outputs(
     if paths.annotated_video is not None and video is None:
         raise ValueError("an annotated video needs the video the track was made from")
     if paths.pose_track is not None:
-        save_track(track, paths.pose_track)
+        save_track(analysis.track, paths.pose_track)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-page") as pool:
         page = (
-            pool.submit(write_html_report, report, track, paths.report_html, video)
+            pool.submit(write_html_report, analysis, paths.report_html, video)
             if paths.report_html is not None
             else None
         )
         if paths.annotated_video is not None and video is not None:  # checked above
-            write_annotated_video(video, track, report, paths.annotated_video, progress=video_progress)
+            write_annotated_video(video, analysis, paths.annotated_video, progress=video_progress)
         if page is not None:
             page.result()
     if paths.report_json is not None:
-        write_report_json(report, paths.report_json)
-
-
-def shown_as(report: FormReport, name: str) -> FormReport:
-    """The report with the video named as the user knows it (an upload's name, not the server's file)."""
-    return replace(report, source=replace(report.source, name=name))
+        write_report_json(analysis.report, paths.report_json)

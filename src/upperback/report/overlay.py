@@ -8,19 +8,21 @@ nearest analysed frame found nobody, no skeleton or gauge is drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from upperback.form.report import FormReport
-from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE, BodySignals, body_signals
+from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE
 from upperback.library import get_library
 from upperback.library.models import Movement
 from upperback.pose.landmarks import SKELETON_EDGES
 from upperback.pose.landmarks import Landmark as L
-from upperback.pose.track import PoseTrack
 from upperback.report.drawing import ACCENT, SEVERITY_RGB, GaugeDraw, Painter
 from upperback.report.key_signals import SIGNALS, fault_signals, key_signal, signal_values
 from upperback.report.timeline import SEVERITY_RANK, Caption, Moment, Timeline
+
+if TYPE_CHECKING:
+    from upperback.analysis import Analysis
 
 GAUGE_DISTANCES = (2.2, 3.2, 4.4, 5.6)
 """Distances of the gauge's centre from its joint that are tried, in gauge radii."""
@@ -59,23 +61,21 @@ class FrameOverlay:
 
     Parameters
     ----------
-    track
-        The pose track the report was made from.
-    report
-        The analysis.
+    analysis
+        The analysis, with the pose track and signals it was made from.
     movement
         Its library entry (looked up from ``report.exercise`` if not given).
     """
 
-    def __init__(self, track: PoseTrack, report: FormReport, movement: Movement | None = None):
-        self.track = track
-        self.report = report
+    def __init__(self, analysis: Analysis, movement: Movement | None = None):
+        self.track = track = analysis.track
+        self.report = report = analysis.report
         self.movement = movement or get_library().movement(report.exercise)
-        signals = body_signals(track)
+        signals = analysis.signals
         self.key = key_signal(self.movement, report.view)
         self.spec = SIGNALS[self.key]
         self.values = signal_values(signals, self.key)
-        self.timeline = Timeline(report, self.movement, _step_times(signals, report))
+        self.timeline = Timeline(report, self.movement, analysis.step_times_s)
         near, working = signals.view.near_side, signals.working_side
         self.anchor_marks = [m for side, part in self.spec.anchor for m in _marks(side, part, near, working)]
         self.highlight = [
@@ -264,15 +264,6 @@ def _body_samples(points: np.ndarray, seen: np.ndarray, per_bone: int = 5) -> tu
     along_seen = seen[:, starts] & seen[:, ends]
     samples = np.concatenate([points, *along], axis=1)
     return samples, np.concatenate([seen] + [along_seen] * per_bone, axis=1)
-
-
-def _step_times(signals: BodySignals, report: FormReport) -> np.ndarray | None:
-    """Times of the carry's steps (a movement measured in steps rather than reps)."""
-    if report.reps or "steps" not in report.metrics:
-        return None
-    from upperback.form.farmers_carry import find_steps
-
-    return find_steps(signals).times_s
 
 
 def _sample(

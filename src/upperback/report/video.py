@@ -25,17 +25,20 @@ import threading
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 import numpy as np
 
 from upperback.errors import UpperbackError
 from upperback.files import atomic_target
-from upperback.form.report import FormReport
 from upperback.pose.decode import Frame, iter_frames, probe_video
 from upperback.pose.pipeline import ProgressCallback
 from upperback.pose.track import PoseTrack
 from upperback.report.overlay import FrameOverlay
+
+if TYPE_CHECKING:
+    from upperback.analysis import Analysis
 
 TIME_BASE = Fraction(1, 90000)
 """Timestamps of the output, fine enough to keep any source's frame times."""
@@ -46,7 +49,7 @@ FRAMES_AHEAD = 8
 
 
 def write_annotated_video(
-    video: Path, track: PoseTrack, report: FormReport, path: Path, progress: ProgressCallback | None = None
+    video: Path, analysis: Analysis, path: Path, progress: ProgressCallback | None = None
 ) -> Path:
     """Draw the analysis onto every frame of ``video`` and save it as an MP4 at ``path``.
 
@@ -54,10 +57,8 @@ def write_annotated_video(
     ----------
     video
         The video the track was made from.
-    track
-        Its pose track (as returned by ``analyze_with_track``).
-    report
-        The analysis of it.
+    analysis
+        The analysis of it, with its pose track (as returned by ``full_analysis``).
     path
         Where to write; written to a temporary file first and renamed when complete, so an
         interrupted run leaves no half-written video.
@@ -71,8 +72,8 @@ def write_annotated_video(
     """
     video, path = Path(video), Path(path)
     info = probe_video(video)
-    _check_matches(video, info.width, info.height, track)
-    overlay = FrameOverlay(track, report)
+    _check_matches(video, info.width, info.height, analysis.track)
+    overlay = FrameOverlay(analysis)
     width, height = info.width + info.width % 2, info.height + info.height % 2
     with (
         atomic_target(path) as partial,

@@ -1,7 +1,7 @@
 """Video analysis as background jobs recorded in the database.
 
 :class:`JobQueue` runs worker threads inside the server. Each takes the oldest queued job
-(see :func:`upperback.store.analysis_jobs.claim_next`), runs ``analyze_with_track`` on the saved upload,
+(see :func:`upperback.store.analysis_jobs.claim_next`), runs ``full_analysis`` on the saved upload,
 writes the JSON report, the HTML report and the annotated video (:mod:`upperback.report.outputs`)
 where a batch run would, links the report to the training log, and records progress all along. An
 :class:`~upperback.errors.UpperbackError` becomes the message the user reads on the job's page.
@@ -109,8 +109,8 @@ def _run_here(
     cancel: threading.Event,
 ) -> None:
     """Analyse in this process, with progress all along and a stop between frames."""
-    from upperback.analysis import AnalysisOptions, analyze_with_track
-    from upperback.report.outputs import OutputPaths, shown_as, write_outputs
+    from upperback.analysis import AnalysisOptions, full_analysis
+    from upperback.report.outputs import OutputPaths, write_outputs
 
     def pose_progress(done_s: float, total_s: float) -> None:
         progress(POSE_SHARE * (done_s / total_s if total_s else 0.0), "Finding your pose in each frame")
@@ -124,7 +124,7 @@ def _run_here(
     options = AnalysisOptions(
         rate_hz=settings.rate_hz, workers=settings.pose_workers, progress=pose_progress, cancel=cancel
     )
-    report, track = analyze_with_track(upload, job.exercise_requested, options)
+    analysis = full_analysis(upload, job.exercise_requested, options)
     progress(POSE_SHARE, "Writing the report")
     key = job.public_id
     paths = OutputPaths(
@@ -132,7 +132,7 @@ def _run_here(
         report_html=layout.result_html(key),
         annotated_video=layout.result_video(key),
     )
-    write_outputs(shown_as(report, job.original_name), track, upload, paths, video_progress=video_progress)
+    write_outputs(analysis.shown_as(job.original_name), upload, paths, video_progress=video_progress)
 
 
 def _run_on_ray(
