@@ -3,7 +3,7 @@
 A camera thread decodes the clip with PyAV and releases each frame at its presentation time.
 Like the live page, a client sends frames at the analysis rate (``--send-hz``, default 10), as
 JPEG (the browser's ``canvas.toBlob``), to an engine that decodes the JPEG and runs
-``LiveSession.process_frame`` (BlazePose with segmentation, back outline, signals, rep counter,
+``LiveSet.process_frame`` (BlazePose with segmentation, back outline, signals, rep counter,
 checks). A frame that comes while the engine is still busy is dropped, never queued, so latency
 cannot pile up. Latency is measured from a frame's release by the camera to the engine's
 result (JPEG encoding, decoding and analysis included; the network and the page's drawing are not).
@@ -40,9 +40,9 @@ class Engine:
     """Runs the live path on one frame at a time; refuses frames while busy."""
 
     def __init__(self, exercise: str, max_width: int | None, rate_hz: float) -> None:
-        from upperback.live import LiveSession
+        from upperback.live import LiveSet
 
-        self.session = LiveSession(exercise, rate_hz=rate_hz, max_width_px=max_width)
+        self.live_set = LiveSet(exercise, rate_hz=rate_hz, max_width_px=max_width)
         self.latencies_ms: list[float] = []
         self.busy_ms: list[float] = []
         self.dropped = 0
@@ -74,7 +74,7 @@ class Engine:
                 self._slot, self._busy = None, True
             started = time.perf_counter()
             bgr = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
-            self.session.process_frame(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), time_s)
+            self.live_set.process_frame(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), time_s)
             done = time.perf_counter()
             self.latencies_ms.append((done - captured) * 1e3)
             self.busy_ms.append((done - started) * 1e3)
@@ -86,7 +86,7 @@ class Engine:
             self._stop = True
             self._wake.notify()
         self._thread.join()
-        self.session.close()
+        self.live_set.close()
 
 
 def realtime_run(clip: Path, exercise: str, max_width: int | None, send_hz: float) -> dict:
@@ -95,7 +95,7 @@ def realtime_run(clip: Path, exercise: str, max_width: int | None, send_hz: floa
         stream = container.streams.video[0]
         fps = float(stream.average_rate)
     engine = Engine(exercise, max_width, send_hz or fps)
-    engine.session.warm_up()
+    engine.live_set.warm_up()
     frames, last_slot = 0, None
     start = time.perf_counter()
     with av.open(str(clip)) as container:
@@ -120,7 +120,7 @@ def realtime_run(clip: Path, exercise: str, max_width: int | None, send_hz: floa
     time.sleep(0.5)
     engine.close()
     latency = np.array(engine.latencies_ms)
-    final = engine.session.finish()
+    final = engine.live_set.finish()
     return {
         "frames": frames,
         "sent": engine.sent,
@@ -137,18 +137,18 @@ def realtime_run(clip: Path, exercise: str, max_width: int | None, send_hz: floa
 def accuracy_run(clip: Path, exercise: str, max_width: int | None) -> dict:
     """The live path on the offline sampling of ``clip``, against ``analyze()`` of its offline track."""
     from upperback.analysis import analyze
-    from upperback.live import LiveSession
+    from upperback.live import LiveSet
     from upperback.pose.decode import iter_frames
     from upperback.pose.landmarks import Landmark as L
     from upperback.pose.pipeline import DEFAULT_RATE_HZ, extract_pose
 
     offline_track = extract_pose(clip)
     offline = analyze(offline_track, exercise)
-    with LiveSession(exercise, max_width_px=max_width) as session:
+    with LiveSet(exercise, max_width_px=max_width) as live_set:
         for frame in iter_frames(clip, DEFAULT_RATE_HZ):
-            session.process_frame(frame.rgb, frame.time_s)
-        final = session.finish()
-        live_track = session.history.track()
+            live_set.process_frame(frame.rgb, frame.time_s)
+        final = live_set.finish()
+        live_track = live_set.history.track()
     count = min(len(live_track), len(offline_track))
     a, b = live_track.image[:count, :, :2], offline_track.image[:count, :, :2]
     torso = np.linalg.norm(

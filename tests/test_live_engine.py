@@ -16,7 +16,7 @@ from upperback.kinematics.causal import CausalCleaner, OneEuroFilter, causal_cle
 from upperback.kinematics.movement_signals import build_signals
 from upperback.kinematics.signals import body_signals
 from upperback.library import get_library
-from upperback.live import LiveSession, check_camera
+from upperback.live import LiveSet, check_camera
 from upperback.live.cues import CuePicker
 from upperback.live.signals import LiveSignals, judge_sides, one_frame
 from upperback.pose.landmarks import Landmark
@@ -110,14 +110,14 @@ def test_cue_picker_says_the_most_severe_fault_once_per_offer_and_waits():
 
 def test_unknown_movement_is_refused_with_a_suggestion():
     with pytest.raises(UnknownNameError):
-        LiveSession("bent-over-rows")
+        LiveSet("bent-over-rows")
 
 
 def test_frames_must_come_in_time_order():
-    session = LiveSession("bent-over-row")
-    session.push(1.0, None, None, None)
+    live_set = LiveSet("bent-over-row")
+    live_set.push(1.0, None, None, None)
     with pytest.raises(UpperbackError, match="time order"):
-        session.push(0.5, None, None, None)
+        live_set.push(0.5, None, None, None)
 
 
 @needs_media
@@ -151,9 +151,9 @@ def test_process_frame_runs_blazepose_on_a_shrunk_picture_and_reports_full_size_
 
     track = clip_track("row_dumbbell_gym_side.mp4")
     frames = [f for f, _ in zip(iter_frames(CLIPS / "row_dumbbell_gym_side.mp4", 10.0), range(15))]
-    with LiveSession("bent-over-row", max_width_px=640) as session:
-        session.warm_up()
-        states = [session.process_frame(f.rgb, f.time_s) for f in frames]
+    with LiveSet("bent-over-row", max_width_px=640) as live_set:
+        live_set.warm_up()
+        states = [live_set.process_frame(f.rgb, f.time_s) for f in frames]
     last = states[-1]
     assert last.found and last.frame_size == (1280, 720) and last.analyzed
     offline = track.image[len(frames) - 1, :, :2]
@@ -162,6 +162,6 @@ def test_process_frame_runs_blazepose_on_a_shrunk_picture_and_reports_full_size_
     error = np.linalg.norm(last.skeleton[shoulders, :2] - offline[shoulders], axis=-1)
     assert np.median(error) < 0.1 * torso
     assert last.camera is not None and last.camera.luma is not None and not math.isnan(last.camera.luma)
-    assert session.history.track().extras.get("back_profile") is not None
+    assert live_set.history.track().extras.get("back_profile") is not None
     data = last.to_dict()
     assert len(data["skeleton"]) == 33 and data["frame_size"] == [1280, 720]

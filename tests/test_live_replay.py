@@ -1,4 +1,4 @@
-"""Each shared clip's pose track replayed frame by frame through ``LiveSession`` gives the offline
+"""Each shared clip's pose track replayed frame by frame through ``LiveSet`` gives the offline
 analysis' rep count and fault codes; the set ends on its own; cues stay one per rep at most."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 
 from conftest import WILD_CLIPS, clip_manifest, clip_track, needs_media, needs_wild_media, wild_track
 from upperback.analysis import FORM_MODULES, analyze
-from upperback.live import EndReason, LiveSession
+from upperback.live import EndReason, LiveSet
 from upperback.live.cues import MIN_CUE_GAP_S
 from upperback.live.set_end import STAND_S, STILL_S
 from upperback.pose.landmarks import Landmark
@@ -21,10 +21,10 @@ TOLERATED: dict[str, set[str]] = {}
 see the next frame (docs/live.md, "Differences from the offline analysis")."""
 
 
-def push_frame(session: LiveSession, track: PoseTrack, index: int, time_s: float | None = None):
+def push_frame(live_set: LiveSet, track: PoseTrack, index: int, time_s: float | None = None):
     found = bool(track.detected[index])
     profiles = track.extras.get(BACK_PROFILE)
-    return session.push(
+    return live_set.push(
         float(track.times_s[index]) if time_s is None else time_s,
         track.image[index] if found else None,
         track.world[index] if found else None,
@@ -33,11 +33,11 @@ def push_frame(session: LiveSession, track: PoseTrack, index: int, time_s: float
     )
 
 
-def replay(track: PoseTrack, exercise: str, frames: range | None = None) -> tuple[LiveSession, list]:
-    """Push a track's frames in order; returns the session (not finished) and the states."""
-    session = LiveSession(exercise, frame_size=(track.source.width, track.source.height))
-    states = [push_frame(session, track, i) for i in (frames or range(len(track)))]
-    return session, states
+def replay(track: PoseTrack, exercise: str, frames: range | None = None) -> tuple[LiveSet, list]:
+    """Push a track's frames in order; returns the live_set (not finished) and the states."""
+    live_set = LiveSet(exercise, frame_size=(track.source.width, track.source.height))
+    states = [push_frame(live_set, track, i) for i in (frames or range(len(track)))]
+    return live_set, states
 
 
 @needs_media
@@ -45,10 +45,10 @@ def replay(track: PoseTrack, exercise: str, frames: range | None = None) -> tupl
 def test_live_replay_matches_offline(row):
     track = clip_track(row["file"])
     offline = analyze(track, row["exercise"])
-    session, states = replay(track, row["exercise"])
+    live_set, states = replay(track, row["exercise"])
     assert all(s.analyzed for s in states)  # every frame the offline decoder sampled is analysed
     assert not any(s.set_finished for s in states)
-    final = session.finish()
+    final = live_set.finish()
     assert final.reps == offline.rep_count
     offline_codes = {f.code for f in offline.faults}
     live_codes = set(final.summary.fault_codes)
@@ -68,8 +68,8 @@ the far arm is hidden and the hand's height is counted) included."""
 @pytest.mark.parametrize("row", WILD, ids=[r["file"] for r in WILD])
 def test_live_counts_like_offline_on_clips_from_the_wild(row):
     track = wild_track(row["file"])
-    session, _ = replay(track, row["exercise"])
-    assert session.finish().reps == analyze(track, row["exercise"]).rep_count
+    live_set, _ = replay(track, row["exercise"])
+    assert live_set.finish().reps == analyze(track, row["exercise"]).rep_count
 
 
 def jumped(track: PoseTrack, at_s: float, by_px: float) -> PoseTrack:
@@ -100,8 +100,8 @@ def test_live_counts_within_each_shot_like_offline(where):
     offline = analyze(cut, "bent-over-row")
     assert len(offline.quality.shots) == 2
     assert offline.rep_count == (len(reps) if where == "between" else len(reps) - 1)
-    session, _ = replay(cut, "bent-over-row")
-    assert session.finish().reps == offline.rep_count
+    live_set, _ = replay(cut, "bent-over-row")
+    assert live_set.finish().reps == offline.rep_count
 
 
 @needs_media
@@ -110,18 +110,18 @@ def test_tolerated_differences_are_still_needed():
     for name, codes in TOLERATED.items():
         exercise = next(r["exercise"] for r in CLIPS if r["file"] == name)
         track = clip_track(name)
-        session, _ = replay(track, exercise)
-        live = set(session.finish().summary.fault_codes)
+        live_set, _ = replay(track, exercise)
+        live = set(live_set.finish().summary.fault_codes)
         offline = {f.code for f in analyze(track, exercise).faults}
         assert codes <= live ^ offline
 
 
 @needs_media
 def test_negative_control_counts_no_reps_live():
-    session, states = replay(clip_track("not_a_row_scapular_squeeze.mp4"), "bent-over-row")
+    live_set, states = replay(clip_track("not_a_row_scapular_squeeze.mp4"), "bent-over-row")
     assert max(s.reps for s in states) == 0
-    assert session.finish().reps == 0
-    assert session.cues == []
+    assert live_set.finish().reps == 0
+    assert live_set.cues == []
 
 
 @needs_media
@@ -129,19 +129,19 @@ def test_negative_control_counts_no_reps_live():
 def test_set_ends_when_the_lifter_holds_still_after_the_last_rep(name):
     track = clip_track(name)
     offline = analyze(track, "bent-over-row")
-    session, states = replay(track, "bent-over-row")
+    live_set, states = replay(track, "bent-over-row")
     assert not any(s.set_finished for s in states)
     time_s, state = float(track.times_s[-1]), states[-1]
     while not state.set_finished and time_s < track.times_s[-1] + 3 * STILL_S:
         time_s += 0.1  # the lifter stays as in the clip's last frame
-        state = push_frame(session, track, len(track) - 1, time_s)
+        state = push_frame(live_set, track, len(track) - 1, time_s)
     assert state.set_finished and state.end_reason is EndReason.STOPPED_MOVING
     last_rep_end = offline.reps[-1].end_s
     assert last_rep_end + STILL_S - 0.2 <= time_s <= last_rep_end + STILL_S + 1.0
     assert state.reps == offline.rep_count
     assert state.summary.to_dict()["rep_count"] == offline.rep_count
     # after the end, frames change nothing
-    later = push_frame(session, track, 0, time_s + 1.0)
+    later = push_frame(live_set, track, 0, time_s + 1.0)
     assert later.reps == state.reps and later.set_finished
 
 
@@ -153,12 +153,12 @@ def test_set_ends_when_the_lifter_stands_up():
     track = clip_track(name)
     offline = analyze(track, "bent-over-row")
     cut_s = (offline.reps[-2].end_s + offline.reps[-1].start_s) / 2
-    session, states = replay(track, "bent-over-row", range(int(np.searchsorted(track.times_s, cut_s))))
+    live_set, states = replay(track, "bent-over-row", range(int(np.searchsorted(track.times_s, cut_s))))
     assert not any(s.set_finished for s in states)
     standing = np.flatnonzero(track.times_s < 4.0)
     start_s = cut_s + 0.1
     for index in standing:
-        state = push_frame(session, track, int(index), start_s + float(track.times_s[index]))
+        state = push_frame(live_set, track, int(index), start_s + float(track.times_s[index]))
         if state.set_finished:
             break
     assert state.end_reason is EndReason.STOOD_UP
@@ -169,29 +169,29 @@ def test_set_ends_when_the_lifter_stands_up():
 @needs_media
 @pytest.mark.parametrize("row", CLIPS, ids=[r["file"] for r in CLIPS])
 def test_at_most_one_cue_per_rep_and_never_nagging(row):
-    session, states = replay(clip_track(row["file"]), row["exercise"])
-    cues = session.cues
+    live_set, states = replay(clip_track(row["file"]), row["exercise"])
+    cues = live_set.cues
     assert len({c.rep for c in cues}) == len(cues) <= max(s.reps for s in states)
     assert all(b.time_s - a.time_s >= MIN_CUE_GAP_S for a, b in zip(cues, cues[1:]))
     # a cue appears in the state on the frame its rep completes, and names a fault of the set
     numbers = [s.cue.number for s in states if s.cue is not None]
     assert numbers == sorted(numbers)
-    codes = {f.code for f in session.faults}
+    codes = {f.code for f in live_set.faults}
     assert {c.code for c in cues} <= codes
 
 
 @needs_media
 def test_row_clip_gets_a_cue_for_its_faults():
-    session, _ = replay(clip_track("row_dumbbell_gym_side.mp4"), "bent-over-row")
-    assert session.cues, "a set with faults on most reps should hear at least one cue"
-    first = session.cues[0]
+    live_set, _ = replay(clip_track("row_dumbbell_gym_side.mp4"), "bent-over-row")
+    assert live_set.cues, "a set with faults on most reps should hear at least one cue"
+    first = live_set.cues[0]
     # a fault is said once a second rep confirms it (form/evidence.py): by the second rep at the latest
     assert first.rep <= 1 and first.text and first.severity in {"warning", "error"}
 
 
 @needs_media
 def test_side_judgement_changing_mid_set_recounts_like_offline():
-    """Mirror the first 40 % of a clip (left and right swapped): early on the live session measures
+    """Mirror the first 40 % of a clip (left and right swapped): early on the live live_set measures
     the other body side, then changes its mind; the result must still equal the offline analysis
     of the same frames."""
     track = clip_track("row_dumbbell_gym_side.mp4")
@@ -217,8 +217,8 @@ def test_side_judgement_changing_mid_set_recounts_like_offline():
         extras=track.extras,
     )
     offline = analyze(changed, "bent-over-row")
-    session, _ = replay(changed, "bent-over-row")
-    final = session.finish()
-    assert session.side_changes >= 1
+    live_set, _ = replay(changed, "bent-over-row")
+    final = live_set.finish()
+    assert live_set.side_changes >= 1
     assert final.reps == offline.rep_count
     assert set(final.summary.fault_codes) == {f.code for f in offline.faults}

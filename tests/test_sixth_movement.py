@@ -179,7 +179,7 @@ def test_a_movement_in_the_library_without_a_form_module_is_a_clear_error(tmp_pa
 def test_sixth_movement_runs_through_analysis_reports_and_live(sixth_movement, tmp_path):
     import upperback.report
     from upperback.analysis import frame_faults, full_analysis
-    from upperback.live import LiveSession
+    from upperback.live import LiveSet
     from upperback.pose.track import BACK_PROFILE
     from upperback.report.html import write_html_report
     from upperback.report.json_io import write_report_json
@@ -218,13 +218,13 @@ def test_sixth_movement_runs_through_analysis_reports_and_live(sixth_movement, t
     console.print(report_summary(report))
     assert "Dumbbell shrug" in console.file.getvalue()
 
-    session = LiveSession(MOVEMENT_ID, frame_size=(track.source.width, track.source.height))
+    live_set = LiveSet(MOVEMENT_ID, frame_size=(track.source.width, track.source.height))
     profiles = track.extras.get(BACK_PROFILE)
     states = []
     for i in range(len(track)):
         found = bool(track.detected[i])
         states.append(
-            session.push(
+            live_set.push(
                 float(track.times_s[i]),
                 track.image[i] if found else None,
                 track.world[i] if found else None,
@@ -232,6 +232,6 @@ def test_sixth_movement_runs_through_analysis_reports_and_live(sixth_movement, t
                 profiles[i] if profiles is not None and found else None,
             )
         )
-    final = session.finish()
+    final = live_set.finish()
     assert final.reps == report.rep_count
     assert {s.phase_label for s in states} >= {"lift", "lower"}  # the steps' phases, from the YAML

@@ -1,6 +1,6 @@
 """Live coaching: one frame in, the updated rep count, phase, cue and skeleton out.
 
-:class:`LiveSession` runs the offline analysis' own signal definitions, rep counter and fault
+:class:`LiveSet` runs the offline analysis' own signal definitions, rep counter and fault
 checks incrementally, with a causal filter in place of the offline zero-lag smoothing
 (docs/live.md). It has no web dependency; ``upperback.web`` serves it to the browser.
 """
@@ -8,7 +8,7 @@ checks incrementally, with a causal filter in place of the offline zero-lag smoo
 from upperback.live.camera_check import CameraCheck, check_camera
 from upperback.live.counting import Phase
 from upperback.live.cues import Cue
-from upperback.live.session import LiveSession, LiveState, SetSummary
+from upperback.live.live_set import LiveSet, LiveState, SetSummary
 from upperback.live.set_end import EndReason
 
-__all__ = ["CameraCheck", "Cue", "EndReason", "LiveSession", "LiveState", "Phase", "SetSummary", "check_camera"]
+__all__ = ["CameraCheck", "Cue", "EndReason", "LiveSet", "LiveState", "Phase", "SetSummary", "check_camera"]

@@ -26,7 +26,7 @@ from starlette.responses import Response
 from upperback.analysis import FORM_MODULES
 from upperback.errors import UpperbackError
 from upperback.library import Movement, get_library
-from upperback.live import LiveSession
+from upperback.live import LiveSet
 from upperback.pose.landmarks import SKELETON_EDGES
 from upperback.pose.pipeline import DEFAULT_RATE_HZ
 from upperback.web.deps import render, signed_in
@@ -70,7 +70,7 @@ async def live_socket(websocket: WebSocket, exercise: str | None = None) -> None
         return
     await websocket.accept()
     try:
-        LiveSession(exercise)  # refuse an unknown movement before loading the model
+        LiveSet(exercise)  # refuse an unknown movement before loading the model
     except UpperbackError as exc:
         await websocket.send_json({"error": exc.message})
         await websocket.close()
@@ -81,10 +81,10 @@ async def live_socket(websocket: WebSocket, exercise: str | None = None) -> None
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-pose")  # BlazePose stays on one thread
     pose = await loop.run_in_executor(worker, partial(BlazePose, segmentation=True))
     try:
-        session = LiveSession(exercise, estimator=pose)
-        await loop.run_in_executor(worker, session.warm_up)
-        await websocket.send_json({"ready": True, "exercise": session.exercise})
-        await _serve(websocket, session, pose, worker)
+        live_set = LiveSet(exercise, estimator=pose)
+        await loop.run_in_executor(worker, live_set.warm_up)
+        await websocket.send_json({"ready": True, "exercise": live_set.exercise})
+        await _serve(websocket, live_set, pose, worker)
     except WebSocketDisconnect:
         pass
     finally:
@@ -92,7 +92,7 @@ async def live_socket(websocket: WebSocket, exercise: str | None = None) -> None
         worker.shutdown(wait=False)
 
 
-async def _serve(websocket: WebSocket, session: LiveSession, pose: Any, worker: ThreadPoolExecutor) -> None:
+async def _serve(websocket: WebSocket, live_set: LiveSet, pose: Any, worker: ThreadPoolExecutor) -> None:
     """Answer frames one at a time, keeping only the newest frame that came while busy."""
     loop = asyncio.get_running_loop()
     newest: list[bytes] = []
@@ -124,13 +124,13 @@ async def _serve(websocket: WebSocket, session: LiveSession, pose: Any, worker: 
             if closed:
                 return
             while actions:
-                session = await _act(websocket, session, pose, actions.pop(0), loop, worker)
+                live_set = await _act(websocket, live_set, pose, actions.pop(0), loop, worker)
             if not newest:
                 continue
             data = newest.pop()
             try:
                 capture_ms, rgb = _decode(data)
-                state = await loop.run_in_executor(worker, session.process_frame, rgb, capture_ms / 1000.0)
+                state = await loop.run_in_executor(worker, live_set.process_frame, rgb, capture_ms / 1000.0)
             except UpperbackError as exc:
                 await websocket.send_json({"error": exc.message})
                 continue
@@ -147,25 +147,25 @@ async def _serve(websocket: WebSocket, session: LiveSession, pose: Any, worker: 
 
 async def _act(
     websocket: WebSocket,
-    session: LiveSession,
+    live_set: LiveSet,
     pose: Any,
     text: str,
     loop: asyncio.AbstractEventLoop,
     worker: ThreadPoolExecutor,
-) -> LiveSession:
+) -> LiveSet:
     try:
         action = json.loads(text).get("action")
     except (ValueError, AttributeError):
         action = None
     if action == "finish":
-        state = await loop.run_in_executor(worker, session.finish)
+        state = await loop.run_in_executor(worker, live_set.finish)
         await websocket.send_json(state.to_dict())
     elif action == "reset":
-        session = LiveSession(session.exercise, estimator=pose)
-        await websocket.send_json({"ready": True, "exercise": session.exercise})
+        live_set = LiveSet(live_set.exercise, estimator=pose)
+        await websocket.send_json({"ready": True, "exercise": live_set.exercise})
     else:
         await websocket.send_json({"error": "Unknown action; send 'finish' or 'reset'."})
-    return session
+    return live_set
 
 
 def _decode(data: bytes) -> tuple[float, np.ndarray]:

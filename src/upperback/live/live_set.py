@@ -1,4 +1,4 @@
-"""``LiveSession``: one set coached live, one frame in and the updated state out.
+"""``LiveSet``: one set coached live, one frame in and the updated state out.
 
 Per frame: the offline signal definitions on that frame, the causal filter, the shared rep
 counter. When the counter completes a rep, the movement's own offline check (``form/``) runs on
@@ -135,7 +135,7 @@ class LiveState:
         }
 
 
-class LiveSession:
+class LiveSet:
     """One set of one movement, coached frame by frame.
 
     Parameters
@@ -445,7 +445,7 @@ class LiveSession:
             self._pose.close()
         self._pose = None
 
-    def __enter__(self) -> LiveSession:
+    def __enter__(self) -> LiveSet:
         return self
 
     def __exit__(self, *exc: object) -> None:
