@@ -4,9 +4,9 @@ Used by ``tools/train_rounded_back.py`` and by the tests, so that both run the s
 scikit-learn (the ``dev`` extra), imported inside the functions that use it; runtime inference
 (:mod:`upperback.form.rounded_back`) never imports this module.
 
-Why groups
-----------
-The training frames (``lumbar_train.csv``) are single frames cut from videos and then shuffled,
+Notes
+-----
+Why groups: the training frames (``lumbar_train.csv``) are single frames cut from videos and then shuffled,
 with no video id. Frames of the same video share the person, the camera and most of the pose, so
 a plain shuffled K-fold puts near-copies of each test frame in the training folds and measures
 memory, not skill: a 1-nearest-neighbour classifier on raw coordinates scores far higher under
