@@ -43,7 +43,9 @@ from upperback.evaluation.injections import (
     tilt_shoulders,
     tilt_torso,
 )
+from upperback.evaluation.transforms import mirrored, pace_speeds, retimed
 from upperback.form.report import FormReport
+from upperback.library import get_library
 from upperback.pose.npz import load_track, save_track
 from upperback.pose.pipeline import extract_pose
 from upperback.pose.track import PoseTrack
@@ -299,6 +301,33 @@ def rule_table(rows: list[dict[str, str]], reports: dict[str, FormReport]) -> No
         print(f"| {row['file']} | " + " | ".join(cells) + " |")
 
 
+def pace_table(rows: list[dict[str, str]], tracks: dict[str, PoseTrack], reports: dict[str, FormReport]) -> None:
+    """Each counted clip as filmed in a mirror, done briskly and done slowly
+    (:mod:`upperback.evaluation.transforms`): the same reps, so the count must stay in range."""
+    print("\n## The same sets mirrored, brisk and slow (counts; the manifest range must hold)\n")
+    print("| clip | manifest | as filmed | mirrored | brisk: speed, median rep, reps | slow: speed, median rep, reps |")
+    print("|---|---|---:|---:|---|---|")
+    held = total = 0
+    for row in rows:
+        report = reports[row["file"]]
+        if not row["reps_min"] or not report.reps:
+            continue
+        track, exercise = tracks[row["file"]], row["exercise"]
+        median = float(np.median([rep.end_s - rep.start_s for rep in report.reps]))
+        counts = [analyze(mirrored(track), exercise).rep_count]
+        cells = []
+        for speed in pace_speeds(report):
+            counts.append(analyze(retimed(track, speed), exercise).rep_count)
+            cells.append(f"{speed:.2f}x, {median / speed:.1f} s, {counts[-1]}")
+        inside = [range_error(count, row) == 0 for count in counts]
+        held, total = held + sum(inside), total + len(inside)
+        print(
+            f"| {row['file']} | {row['reps_min']}–{row['reps_max']} | {report.rep_count} | {counts[0]} "
+            f"| {cells[0]} | {cells[1]} |"
+        )
+    print(f"\nInside the range: {held} of {total} changed sets.")
+
+
 def shrug_table(data: Path) -> None:
     folder = data / "keypoints-shrug"
     if not folder.is_dir():
@@ -329,6 +358,7 @@ def main() -> None:
     movement_table(rows, reports)
     good_form_table(rows, reports)
     rule_table(rows, reports)
+    pace_table([r for r in rows if get_library().movement(r["exercise"]).counting], tracks, reports)
     shrug_table(args.data)
     if args.no_injections:
         return

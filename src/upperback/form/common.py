@@ -13,7 +13,7 @@ from upperback.form.counting import ShotCounting, frame_of
 from upperback.form.evidence import MIN_REPORTED, graded, margin_confidence, noise_for
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.reps import RepTiming
-from upperback.form.shots import ShotWatch
+from upperback.form.shots import shot_marks
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Counting, Fault, Movement, View
 
@@ -80,12 +80,11 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
     t = signals.times_s
     gate = posture_gate(signals, counting) if working is None else working
     counter = ShotCounting(counting)
-    watch = ShotWatch()
+    person, cut = shot_marks(t, signals.track.image)
     names = [o.signal for o in counter.options]
     values = {n: signals[n] for n in names}
     raw = {n: signals.raw.get(n, signals[n]) for n in names}
     for index, time_s in enumerate(t):
-        person, cut = watch.update(float(time_s), signals.track.image[index])
         frame = frame_of(
             float(time_s),
             {n: float(v[index]) for n, v in values.items()},
@@ -93,7 +92,7 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
             counter.options,
             bool(gate[index]),
         )
-        counter.update(frame, person, cut)
+        counter.update(frame, bool(person[index]), bool(cut[index]))
     counter.close()
     timings: list[RepTiming] = []
     partial: set[int] = set()

@@ -82,8 +82,7 @@ def counting_signals(counting: Counting) -> list[CountingSignal]:
     list[CountingSignal]
         The signals.
     """
-    main = CountingSignal(signal=counting.signal, direction=counting.direction, min_depth=counting.min_depth)
-    return [main, *counting.alternatives]
+    return [counting.main_signal, *counting.alternatives]
 
 
 @dataclass

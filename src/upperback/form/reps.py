@@ -36,6 +36,9 @@ class RepRules:
     settle_fraction
         While the signal stays within this share of ``min_depth`` of rest, the user is resting;
         the rep starts when that ends.
+    rest_band
+        That band in the signal's units instead, where the pose model's noise sets it (the
+        library's ``counting.rest_band``); None: ``settle_fraction`` of ``min_depth``.
     settle_s
         A recognised rep ends once the signal has stopped returning toward rest for this long.
     rest_window_s
@@ -54,6 +57,18 @@ class RepRules:
     rest_window_s: float = 8.0
     min_rep_s: float = 0.6
     max_rep_s: float = 12.0
+    rest_band: float | None = None
+
+    @property
+    def settle_band(self) -> float:
+        """How close to rest the signal counts as resting.
+
+        Returns
+        -------
+        float
+            The band, in the signal's units.
+        """
+        return self.rest_band if self.rest_band is not None else self.settle_fraction * self.min_depth
 
     @classmethod
     def from_counting(cls, counting: Counting, signal: CountingSignal | None = None) -> RepRules:
@@ -72,12 +87,11 @@ class RepRules:
         RepRules
             The rules.
         """
-        main = signal or CountingSignal(
-            signal=counting.signal, direction=counting.direction, min_depth=counting.min_depth
-        )
+        main = signal or counting.main_signal
         return cls(
             direction=main.direction,
             min_depth=main.min_depth,
+            rest_band=main.rest_band,
             relative_depth=counting.relative_depth,
             min_rep_s=counting.min_rep_s,
             max_rep_s=counting.max_rep_s,
@@ -116,7 +130,9 @@ class RepCounter:
 
     A rep is recognised once the signal has come ``return_fraction`` of the way back to rest;
     it is reported once the signal settles (stops returning, reaches rest, or a new rep begins),
-    so that its end, and with it the lowering time, is where the movement really ended.
+    so that its end, and with it the lowering time, is where the movement really ended. A rep
+    that pauses on the way out short of a rep's depth, then goes on and comes back to that pause
+    but not to where it began, began at the pause (the user settled into a new rest position).
 
     Parameters
     ----------
@@ -133,6 +149,9 @@ class RepCounter:
         self._top: tuple[float, float] | None = None
         self._pending: RepTiming | None = None  # recognised, waiting for the signal to settle
         self._pending_value = math.nan
+        self._still: tuple[float, float] | None = None  # first sample of the current pause in a rep
+        self._still_last: tuple[float, float] | None = None  # its latest sample
+        self._pause: tuple[float, float] | None = None  # the rep's last pause before its top
 
     def _oriented(self, value: float) -> float:
         """Signal turned so the working phase always lowers it."""
@@ -189,7 +208,7 @@ class RepCounter:
             self._history.popleft()
         rest = self.rest_level()
         if not self._in_rep:
-            settle = self.rules.settle_fraction * self.rules.min_depth
+            settle = self.rules.settle_band
             if self._peak is None or v > self._peak[1] or time_s - self._peak[0] > self.rules.max_rep_s:
                 self._peak = (time_s, v)
             elif v >= self._peak[1] - settle:  # still resting: the rep starts when this ends
@@ -199,12 +218,16 @@ class RepCounter:
                 self._in_rep = True
                 self._start = self._peak
                 self._top = (time_s, v)
+                self._still = self._still_last = (time_s, v)
+                self._pause = None
             return done
         assert self._start is not None and self._top is not None  # both set when the rep began
+        self._watch_pause(time_s, v)
         if v < self._top[1]:
             self._top = (time_s, v)
-        start_t, start_v = self._start
         top_t, top_v = self._top
+        self._start = self._start_or_pause(v)
+        start_t, start_v = self._start
         depth = start_v - top_v
         if v - top_v >= self.rules.return_fraction * max(depth, 1e-9):
             self._in_rep = False
@@ -234,11 +257,39 @@ class RepCounter:
             pending.start_s, pending.top_s, pending.end_s, sign * pending.rest_value, sign * pending.top_value
         )
 
+    def _watch_pause(self, time_s: float, v: float) -> None:
+        """Keep the last pause of the rep in progress (the signal within the settle band for
+        ``settle_s`` or longer) that came before its top."""
+        assert self._still is not None and self._still_last is not None and self._top is not None
+        settle = self.rules.settle_band
+        if abs(v - self._still[1]) <= settle:
+            self._still_last = (time_s, v)
+            return
+        if self._still_last[0] - self._still[0] >= self.rules.settle_s and v < self._top[1]:
+            self._pause = self._still_last  # the movement went on deeper after the pause
+        self._still = self._still_last = (time_s, v)
+
+    def _start_or_pause(self, v: float) -> tuple[float, float]:
+        """Where the rep in progress started: its start, or, when the signal has come back to a
+        pause it made on the way down (by ``return_fraction`` of the depth from there, which is
+        a rep's depth) but not to the start, that pause. The user then settled into a new rest
+        position part way (e.g. hinged forward from standing, so the hanging arms bend a little)
+        and the rep began from there."""
+        assert self._start is not None and self._top is not None
+        start, pause, top_v = self._start, self._pause, self._top[1]
+        if pause is None or pause[0] >= self._top[0]:
+            return start
+        fraction = self.rules.return_fraction
+        back_to_start = v - top_v >= fraction * (start[1] - top_v)
+        back_to_pause = v - top_v >= fraction * (pause[1] - top_v)
+        deep = pause[1] - top_v >= self.required_depth()
+        return pause if deep and back_to_pause and not back_to_start else start
+
     def _settle(self, time_s: float, v: float) -> RepTiming | None:
         """Move a recognised rep's end on while the signal keeps returning toward rest."""
         if self._pending is None:
             return None
-        settle = self.rules.settle_fraction * self.rules.min_depth
+        settle = self.rules.settle_band
         if v > self._pending_value + 1e-9:
             self._pending = RepTiming(
                 self._pending.start_s, self._pending.top_s, time_s, self._pending.rest_value, self._pending.top_value

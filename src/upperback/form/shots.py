@@ -118,3 +118,25 @@ class ShotWatch:
             return False, False
         last, self._last = self._last, (time_s, hip[0], torso[0])
         return True, last is not None and is_cut(time_s - last[0], last[1], hip[0], last[2], torso[0])
+
+
+def shot_marks(times_s: AnyArray, image: AnyArray) -> tuple[AnyArray, AnyArray]:
+    """Per frame of a whole track, what :class:`ShotWatch` finds one frame at a time.
+
+    Parameters
+    ----------
+    times_s : AnyArray
+        (T,) frame times.
+    image : AnyArray
+        (T, 33, 3) landmarks in pixels (NaN where nobody was found).
+
+    Returns
+    -------
+    tuple[AnyArray, AnyArray]
+        (T,) bool each: a person is in the picture; the frame begins a new shot after a cut.
+    """
+    watch = ShotWatch()
+    marks = [watch.update(float(t), frame) for t, frame in zip(times_s, image)]
+    person = np.array([m[0] for m in marks], dtype=bool)
+    cut = np.array([m[1] for m in marks], dtype=bool)
+    return person, cut

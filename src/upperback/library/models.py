@@ -285,6 +285,7 @@ class CountingSignal(Strict):
     signal: str
     direction: int = Field(ge=-1, le=1)
     min_depth: float = Field(gt=0)
+    rest_band: float | None = Field(default=None, gt=0)
 
 
 class PhaseWords(Strict):
@@ -317,11 +318,15 @@ class Counting(Strict):
     ``phase_words`` caption a rep in a report's video, ``step_phases`` in live coaching.
     ``standing_torso_deg`` is the torso angle at which a live set ends because the person
     stood up; a movement gated on the torso angle stands up past its gate instead.
+    ``rest_band`` (signal units) is how close to its rest level the signal counts as resting,
+    where that is set by the pose model's noise rather than by the depth of a rep (default:
+    ``form.reps.RepRules.settle_fraction`` of ``min_depth``); alternatives may have their own.
     """
 
     signal: str
     direction: int = Field(ge=-1, le=1)
     min_depth: float = Field(gt=0)
+    rest_band: float | None = Field(default=None, gt=0)
     relative_depth: float = Field(default=0.0, ge=0, lt=1)
     gate_signal: str | None = None
     gate_max: float | None = None
@@ -341,6 +346,13 @@ class Counting(Strict):
                 "when reps are not gated on the torso angle"
             )
         return self
+
+    @property
+    def main_signal(self) -> CountingSignal:
+        """The main counting signal, in the form of its alternatives."""
+        return CountingSignal(
+            signal=self.signal, direction=self.direction, min_depth=self.min_depth, rest_band=self.rest_band
+        )
 
     @property
     def stood_up_torso_deg(self) -> float:

@@ -15,11 +15,8 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-import numpy as np
-
 from upperback.form.counting import ShotCounting, frame_of
 from upperback.form.reps import RepTiming
-from upperback.form.shots import ShotWatch
 from upperback.library.models import Movement
 
 PHASE_DEADBAND = 0.02
@@ -44,7 +41,6 @@ class LiveCounter:
         self.movement = movement
         self.counting = movement.counting
         self._shots = ShotCounting(movement.counting)
-        self._watch = ShotWatch()
         self._previous_side: float | None = None
         self._previous_value = math.nan
         self.phase = Phase.WAITING
@@ -61,10 +57,10 @@ class LiveCounter:
             return True
         return bool(signals[self.counting.gate_signal] < self.counting.gate_max)  # NaN: not in position
 
-    def update(self, time_s: float, signals: dict[str, float], raw: dict[str, float], image: np.ndarray | None) -> None:
-        """Feed one frame: its filtered and raw signals and its (33, 3) landmarks (None: nobody)."""
+    def update(self, time_s: float, signals: dict[str, float], raw: dict[str, float], person: bool, cut: bool) -> None:
+        """Feed one frame: its filtered and raw signals, whether a person is in the picture and
+        whether the frame begins a new shot (:class:`upperback.form.shots.ShotWatch`)."""
         working = self.working(signals)
-        person, cut = self._watch.update(time_s, image)
         self._shots.update(frame_of(time_s, signals, raw, self._shots.options, working), person, cut)
         self._update_phase(signals, working)
 
@@ -90,7 +86,7 @@ class LiveCounter:
         step = oriented - self._previous_value
         self._previous_value = oriented
         deadband = PHASE_DEADBAND * option.min_depth
-        if rest - oriented < counter.rules.settle_fraction * option.min_depth:
+        if rest - oriented < counter.rules.settle_band:
             self.phase = Phase.REST
         elif step < -deadband:
             self.phase = Phase.WORKING

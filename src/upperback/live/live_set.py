@@ -23,6 +23,7 @@ from upperback.errors import UpperbackError
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep, json_ready
 from upperback.form.reps import RepTiming
+from upperback.form.shots import ShotWatch, shot_marks
 from upperback.library import get_library
 from upperback.live.camera_check import CameraCheck, CameraReadiness, check_camera, mean_luma
 from upperback.live.counting import LiveCounter, Phase
@@ -196,6 +197,7 @@ class LiveSet:
         self._set_end = SetEndDetector(standing, still_band, stand_s=stand_s, still_s=still_s, gone_s=gone_s)
         self._cues = CuePicker([f.code for f in self.movement.faults], min_gap_s=min_cue_gap_s)
         self._camera = CameraReadiness()
+        self._shots = ShotWatch()  # cuts and jumps of the person, on the analysed frames
         self.reps: list[RepTiming] = []
         self.faults: list[FaultEvent] = []
         self._fault_keys: set[tuple[str, int | None]] = set()
@@ -247,14 +249,15 @@ class LiveSet:
         self._last_analyzed_s = time_s
         self.history.append(time_s, image, world, visibility, back_profile)
         track = self.history.track(copy=False)
+        person, cut = self._shots.update(time_s, image)
         sides = judge_sides(track)
         previous = self._signals.sides
         if previous is not None and (previous.near, previous.working) != (sides.near, sides.working):
             self._rebuild(sides)
         else:
-            values = self._signals.add(one_frame(track, len(track) - 1), sides)
+            values = self._signals.add(one_frame(track, len(track) - 1), sides, new_shot=cut)
             if self._counter is not None:
-                self._counter.update(time_s, values, self._signals.latest(raw=True), track.image[-1] if found else None)
+                self._counter.update(time_s, values, self._signals.latest(raw=True), person, cut)
                 self._count(time_s)
             elif found and time_s - self._last_check_s >= CHECK_EVERY_S:
                 self._last_check_s = time_s
@@ -370,7 +373,8 @@ class LiveSet:
         faults of the history (cues already said stay said)."""
         self.side_changes += 1
         track = self.history.track()
-        self._signals.rebuild(track, sides)
+        person, cut = shot_marks(track.times_s, track.image)
+        self._signals.rebuild(track, sides, np.flatnonzero(cut))
         if self._counter is not None:
             self._counter = LiveCounter(self.movement)
             filtered, raw = self._signals.filtered, self._signals.raw
@@ -379,7 +383,8 @@ class LiveSet:
                     float(time_s),
                     {name: values[index] for name, values in filtered.items()},
                     {name: values[index] for name, values in raw.items()},
-                    track.image[index] if track.detected[index] else None,
+                    bool(person[index]),
+                    bool(cut[index]),
                 )
             self.reps = list(self._counter.timings)
         self._rejudge(float(track.times_s[-1]))

@@ -25,7 +25,12 @@ from upperback.pose.track import PoseTrack
 
 def one_frame(track: PoseTrack, index: int) -> PoseTrack:
     """Frame ``index`` of ``track`` as a one-frame track."""
-    pick = slice(index, index + 1)
+    return frames(track, index, index + 1)
+
+
+def frames(track: PoseTrack, start: int, stop: int) -> PoseTrack:
+    """Frames ``start`` to ``stop`` (exclusive) of ``track`` as a track."""
+    pick = slice(start, stop)
     return PoseTrack(
         times_s=track.times_s[pick],
         image=track.image[pick],
@@ -66,18 +71,27 @@ class LiveSignals:
         self._cleaners = (CausalCleaner(), CausalCleaner())  # the builder's two stages
         self.sides: Sides | None = None
 
-    def add(self, frame: PoseTrack, sides: Sides) -> dict[str, float]:
-        """Raw and filtered signals of one frame (a one-frame track); returns the filtered ones."""
+    def add(self, frame: PoseTrack, sides: Sides, new_shot: bool = False) -> dict[str, float]:
+        """Raw and filtered signals of one frame (a one-frame track); returns the filtered ones.
+        A frame that begins a new shot (a cut, a jump of the person) starts the filter afresh:
+        what came before is of another shot and would only drag its first values."""
         if self.sides is None:
             self._start(sides)
+        if new_shot:
+            self._cleaners = (CausalCleaner(), CausalCleaner())
         self.sides = sides
         self._extend(frame, sides)
         return self.latest()
 
-    def rebuild(self, track: PoseTrack, sides: Sides) -> None:
-        """Recompute every frame's signals with new sides, filtering from the first frame again."""
+    def rebuild(self, track: PoseTrack, sides: Sides, shot_starts: np.ndarray) -> None:
+        """Recompute every frame's signals with new sides, filtering from the first frame again
+        and afresh at each of ``shot_starts`` (frame indices), as :meth:`add` did."""
         self._start(sides)
-        self._extend(track, sides)
+        bounds = [0, *(int(i) for i in shot_starts if 0 < i < len(track)), len(track)]
+        for start, stop in zip(bounds, bounds[1:]):
+            if start > 0:
+                self._cleaners = (CausalCleaner(), CausalCleaner())
+            self._extend(frames(track, start, stop), sides)
 
     def latest(self, raw: bool = False) -> dict[str, float]:
         """The filtered (or ``raw``) signals of the last frame."""

@@ -1,0 +1,108 @@
+"""Whole-video changes made to real pose tracks: a mirrored camera, a faster or slower lifter.
+
+Where :mod:`upperback.evaluation.injections` puts a fault into a set, these change how the same
+set reaches the analysis, as other people's videos do: filmed from the other side (or by a phone
+that mirrors), or done at another pace (explosive pulls, sped-up files, slow reps with holds).
+The reps stay the same reps, so the count must not change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from upperback.form.shots import shot_marks
+from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
+from upperback.pose.track import PoseTrack
+
+if TYPE_CHECKING:
+    from upperback.form.report import FormReport
+
+BRISK_REP_S = {"cat-cow": 1.5}
+"""The briskest median rep a movement's counting must hold (issue 14: reps from about 0.8 s, a
+cat-cow cycle from about 1.5 s); other movements use ``BRISK_REP_DEFAULT_S``."""
+BRISK_REP_DEFAULT_S = 0.8
+SLOW_REP_S = 8.0
+"""The median rep of a slow set (slow reps with holds)."""
+LONGEST_REP_S = 11.5
+"""A slowed set's longest rep stays under the counters' 12 s limit (``counting.max_rep_s``)."""
+
+MIRROR = np.arange(NUM_LANDMARKS)
+"""Landmark index of each landmark's mirror image (left and right swapped; nose stays)."""
+for _landmark in Landmark:
+    if _landmark.name.startswith("LEFT_") or _landmark.name.endswith("_LEFT"):
+        _other = Landmark[_landmark.name.replace("LEFT", "RIGHT")]
+        MIRROR[_landmark], MIRROR[_other] = _other, _landmark
+
+
+def mirrored(track: PoseTrack) -> PoseTrack:
+    """The track of the same set filmed in a mirror: x flipped in the picture and in the world,
+    and left and right swapped, as BlazePose labels a mirrored person. The back's outline is
+    measured from the hip–shoulder line and is the same in the mirror."""
+    width = track.source.width or float(np.nanmax(track.image[..., 0], initial=0.0))
+    image = track.image[:, MIRROR].copy()
+    image[..., 0] = width - image[..., 0]
+    world = track.world[:, MIRROR].copy()
+    world[..., 0] = -world[..., 0]
+    return dataclasses.replace(track, image=image, world=world, visibility=track.visibility[:, MIRROR].copy())
+
+
+def retimed(track: PoseTrack, speed: float, rate_hz: float | None = None) -> PoseTrack:
+    """The same motion played ``speed`` times faster (below 1: slower), sampled at ``rate_hz``
+    (default: the track's own analysis rate, else its mean frame rate).
+
+    Landmarks, visibility and extras are interpolated linearly between the two frames around each
+    new sample's source time; where either of them has no person, or a camera cut lies between
+    them (:mod:`upperback.form.shots`), the nearer one is taken, so cuts stay hard cuts.
+    """
+    if speed <= 0:
+        raise ValueError(f"speed must be positive, got {speed}")
+    times = track.times_s
+    if rate_hz is None:
+        rate_hz = track.analysis_rate_hz or (len(times) - 1) / max(float(times[-1] - times[0]), 1e-9)
+    start = float(times[0])
+    new_times = start / speed + np.arange(0.0, (times[-1] - start) / speed + 1e-9, 1.0 / rate_hz)
+    source_times = np.clip(new_times * speed, times[0], times[-1])
+    after = np.clip(np.searchsorted(times, source_times, side="right"), 1, len(times) - 1)
+    before = after - 1
+    span = np.maximum(times[after] - times[before], 1e-9)
+    weight = np.clip((source_times - times[before]) / span, 0.0, 1.0)
+    across_cut = shot_marks(track.times_s, track.image)[1][after]
+    weight[across_cut] = np.round(weight[across_cut])
+    nearer = np.where(weight < 0.5, before, after)
+
+    def blend(values: np.ndarray) -> np.ndarray:
+        shape = (-1,) + (1,) * (values.ndim - 1)
+        w = weight.reshape(shape)
+        mixed = values[before] * (1.0 - w) + values[after] * w
+        gaps = np.isnan(mixed)
+        mixed[gaps] = values[nearer][gaps]
+        return mixed.astype(values.dtype)
+
+    source = dataclasses.replace(
+        track.source, duration_s=track.source.duration_s / speed, frames=len(new_times), fps=rate_hz
+    )
+    return dataclasses.replace(
+        track,
+        times_s=new_times.astype(np.float64),
+        image=blend(track.image),
+        world=blend(track.world),
+        visibility=blend(track.visibility),
+        frame_index=np.arange(len(new_times), dtype=np.int64),
+        source=source,
+        analysis_rate_hz=rate_hz,
+        extras={name: blend(values) for name, values in track.extras.items()},
+    )
+
+
+def pace_speeds(report: FormReport) -> tuple[float, float]:
+    """The speeds that make a counted set brisk (its median rep ``BRISK_REP_S``) and slow (its
+    median rep ``SLOW_REP_S``, the longest under ``LONGEST_REP_S``), for :func:`retimed`."""
+    durations = [rep.end_s - rep.start_s for rep in report.reps]
+    if not durations:
+        raise ValueError("a set without reps has no pace to change")
+    median = float(np.median(durations))
+    brisk = median / BRISK_REP_S.get(report.exercise, BRISK_REP_DEFAULT_S)
+    return brisk, max(median / SLOW_REP_S, max(durations) / LONGEST_REP_S)
