@@ -119,3 +119,18 @@ def test_mirrored_swaps_sides_and_flips_x():
     assert np.allclose(flipped.image[:, L.NOSE, 1], image[:, L.NOSE, 1])
     assert np.allclose(flipped.world[:, L.LEFT_HIP, 0], -world[:, L.RIGHT_HIP, 0])
     assert np.allclose(mirrored(flipped).image, image)
+
+
+@needs_media
+@needs_wild_media
+@pytest.mark.parametrize(("folder", "row"), ROWS, ids=[row["file"] for _, row in ROWS])
+def test_low_frame_rates_count_inside_the_range_or_say_why_not(folder, row):
+    """Filmed at 5 or 6 frames a second (the lowest the analysis takes), the set counts the
+    same; below 5 it is not counted and the report says why, instead of guessing."""
+    track = track_of(folder, row)
+    for rate_hz in (6.0, 5.0):
+        report = analyze(retimed(track, 1.0, rate_hz=rate_hz), row["exercise"])
+        too_few = any("too few to count reps" in w for w in report.quality.warnings)
+        assert in_range(report.rep_count, row) or (too_few and report.rep_count == 0), f"{rate_hz} Hz"
+    below = analyze(retimed(track, 1.0, rate_hz=4.0), row["exercise"])
+    assert below.rep_count == 0 and any("too few to count reps" in w for w in below.quality.warnings)

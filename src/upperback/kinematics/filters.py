@@ -26,6 +26,8 @@ from upperback.arrays import BoolArray, FloatArray
 
 DEFAULT_CUTOFF_HZ = 3.0
 DEFAULT_MAX_GAP_S = 0.5
+MIN_FILLED_INTERVALS = 3
+"""A gap of two missing samples spans three sample intervals: filled at any sampling rate."""
 
 
 def reject_outliers(values: npt.ArrayLike, window: int = 5, n_sigmas: float = 4.0) -> FloatArray:
@@ -71,7 +73,9 @@ def fill_gaps(values: npt.ArrayLike, times_s: FloatArray, max_gap_s: float = DEF
         Their times, increasing.
     max_gap_s : float
         Longest gap filled, from the last sample before it to the first after it; longer gaps,
-        and NaNs at either end, stay NaN.
+        and NaNs at either end, stay NaN. Two missing samples in a row are always filled
+        (``MIN_FILLED_INTERVALS`` sample intervals), so a video filmed at 5 frames a second
+        bridges the same short dropouts as one sampled at 10.
 
     Returns
     -------
@@ -80,6 +84,8 @@ def fill_gaps(values: npt.ArrayLike, times_s: FloatArray, max_gap_s: float = DEF
     """
     values = np.asarray(values, dtype=float)
     flat = values.reshape(len(values), -1).copy()
+    if len(times_s) > 1:
+        max_gap_s = max(max_gap_s, MIN_FILLED_INTERVALS * float(np.median(np.diff(times_s))))
     for column in flat.T:
         missing = np.isnan(column)
         if not missing.any() or missing.all():
@@ -196,4 +202,3 @@ def butterworth_sos(order: int, cutoff_hz: float, rate_hz: float) -> FloatArray:
     """
     sos: FloatArray = signal.butter(order, cutoff_hz, fs=rate_hz, output="sos")
     return sos
-    return signal.butter(order, cutoff_hz, fs=rate_hz, output="sos")
