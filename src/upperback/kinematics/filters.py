@@ -72,10 +72,10 @@ def fill_gaps(values: npt.ArrayLike, times_s: FloatArray, max_gap_s: float = DEF
     times_s : (T,) array
         Their times, increasing.
     max_gap_s : float
-        Longest gap filled, from the last sample before it to the first after it; longer gaps,
-        and NaNs at either end, stay NaN. Two missing samples in a row are always filled
-        (``MIN_FILLED_INTERVALS`` sample intervals), so a video filmed at 5 frames a second
-        bridges the same short dropouts as one sampled at 10.
+        Longest gap filled, from the last sample before it to the first after it, give or take
+        half a sample interval; longer gaps, and NaNs at either end, stay NaN. Two missing
+        samples in a row are always filled (``MIN_FILLED_INTERVALS`` sample intervals), so a
+        video filmed at 5 frames a second bridges the same short dropouts as one sampled at 10.
 
     Returns
     -------
@@ -85,7 +85,10 @@ def fill_gaps(values: npt.ArrayLike, times_s: FloatArray, max_gap_s: float = DEF
     values = np.asarray(values, dtype=float)
     flat = values.reshape(len(values), -1).copy()
     if len(times_s) > 1:
-        max_gap_s = max(max_gap_s, MIN_FILLED_INTERVALS * float(np.median(np.diff(times_s))))
+        interval = float(np.median(np.diff(times_s)))
+        # Sampled frames sit up to a source frame off the sampling clock: half an interval of slack
+        # keeps a gap of four missing 10 Hz samples (0.5 s on the clock) from reading 0.5005 s.
+        max_gap_s = max(max_gap_s, MIN_FILLED_INTERVALS * interval) + 0.5 * interval
     for column in flat.T:
         missing = np.isnan(column)
         if not missing.any() or missing.all():
