@@ -233,7 +233,7 @@ class RepCounter:
             self._in_rep = False
             self._peak = (time_s, v)
             duration = time_s - start_t
-            if depth >= self.required_depth() and self.rules.min_rep_s <= duration <= self.rules.max_rep_s:
+            if depth >= self.required_depth() and duration <= self.rules.max_rep_s:  # min: once settled
                 self._pending = RepTiming(start_t, top_t, time_s, start_v, top_v)
                 self._pending_value = v
         elif time_s - start_t > self.rules.max_rep_s:
@@ -250,8 +250,8 @@ class RepCounter:
             The rep still settling, or None.
         """
         pending, self._pending = self._pending, None
-        if pending is None:
-            return None
+        if pending is None or pending.end_s - pending.start_s < self.rules.min_rep_s:
+            return None  # the shortest plausible rep is judged on its settled end, not where it was recognised
         sign = -1.0 if self.rules.direction > 0 else 1.0
         return RepTiming(
             pending.start_s, pending.top_s, pending.end_s, sign * pending.rest_value, sign * pending.top_value
