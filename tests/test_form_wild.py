@@ -4,12 +4,16 @@ and no nagging on good-form demonstrations."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 import pytest
 
 from conftest import SHRUG_KEYPOINTS, WILD_CLIPS, clip_manifest, needs_wild_media, wild_track
 from upperback.analysis import FORM_MODULES, analyze
 from upperback.form.evidence import CLEAR
 from upperback.pose.coco18 import read_coco18
+from upperback.pose.landmarks import Landmark as L
 
 WILD = [row for row in clip_manifest(WILD_CLIPS) if row["exercise"] in FORM_MODULES and row["reps_min"]]
 DEMOS = [row for row in WILD if row["kind"] == "demo"]
@@ -142,3 +146,19 @@ def test_reports_with_cuts_partial_reps_and_variants_validate_against_the_schema
         assert data["schema_version"] == "1.1"
         assert all("confidence" in f for f in data["faults"]) and all("partial" in r for r in data["reps"])
     assert data["variant"] is None
+
+
+@needs_wild_media
+def test_the_tracker_settling_on_a_person_is_not_a_camera_cut():
+    """BlazePose's first frames of a person often jump in size as it settles (the one-rep GIF
+    letterboxed into a portrait picture: found from the second frame, its torso then grows by
+    more than half in 0.2 s). A jump that soon after a shot begins does not start a new one."""
+    track = wild_track("reverse_fly_gif_1rep.mp4")
+    image = track.image.copy()
+    image[0] = np.nan  # nobody found in the first frame
+    hips = (image[1, L.LEFT_HIP] + image[1, L.RIGHT_HIP]) / 2
+    image[1] = hips + (image[1] - hips) * 0.6  # the first detection too small
+    settling = dataclasses.replace(track, image=image)
+    report = analyze(settling, "reverse-fly")
+    assert len(report.quality.shots) == 1
+    assert report.rep_count == 1

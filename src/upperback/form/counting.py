@@ -103,7 +103,8 @@ class ShotCounting:
     Every counting signal has its own counter in the open shot; the shot's reps are those of
     the first signal seen in enough of its working frames so far (at its end: of all of them).
     Frames without a person are held back until the next frame with one, and dropped if that
-    frame begins a new shot, so a shot ends on its last frame with a person.
+    frame begins a new shot, so a shot ends on its last frame with a person. A jump within
+    ``MIN_SHOT_S`` of a shot's start does not end it (the tracker settling on the person).
 
     Parameters
     ----------
@@ -135,7 +136,7 @@ class ShotCounting:
             if self._open is not None:
                 self._held.append(frame)
             return
-        if cut:
+        if cut and not self._settling(frame.time_s):
             self.close()
         if self._open is None:
             rules = [RepRules.from_counting(self.counting, option) for option in self.options]
@@ -147,6 +148,13 @@ class ShotCounting:
         self._held = []
         self._feed(frame)
         self._open.end_s = frame.time_s
+
+    def _settling(self, time_s: float) -> bool:
+        """Whether the open shot began under ``MIN_SHOT_S`` ago. A jump that soon is BlazePose
+        settling on the person it has just found (its first frames of a person often jump in
+        size: the letterboxed one-rep GIF, the seated fly's mirrored shot after its cut), not
+        another cut, and no rep fits in so short a shot: the shot goes on."""
+        return self._open is not None and time_s - self._open.start_s < MIN_SHOT_S
 
     def close(self) -> None:
         """End the open shot (at a cut, or at the end of the set)."""
