@@ -4,6 +4,8 @@ reps stay the same reps, so every count must stay inside the clip's manifest ran
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -134,3 +136,35 @@ def test_low_frame_rates_count_inside_the_range_or_say_why_not(folder, row):
         assert in_range(report.rep_count, row) or (too_few and report.rep_count == 0), f"{rate_hz} Hz"
     below = analyze(retimed(track, 1.0, rate_hz=4.0), row["exercise"])
     assert below.rep_count == 0 and any("too few to count reps" in w for w in below.quality.warnings)
+
+
+def framed_by_empty_seconds(track: PoseTrack, seconds: float) -> PoseTrack:
+    """The track with ``seconds`` of frames with nobody in them before and after (a title card
+    and an outro), on the track's own clock."""
+    step = float(np.median(np.diff(track.times_s)))
+    n = int(round(seconds / step))
+    times = np.concatenate([np.arange(n) * step, track.times_s - track.times_s[0] + n * step])
+    times = np.concatenate([times, times[-1] + step * np.arange(1, n + 1)])
+
+    def framed(values: np.ndarray) -> np.ndarray:
+        empty = np.full((n, *values.shape[1:]), np.nan, values.dtype)
+        return np.concatenate([empty, values, empty])
+
+    return dataclasses.replace(
+        track,
+        times_s=times,
+        image=framed(track.image),
+        world=framed(track.world),
+        visibility=framed(track.visibility),
+        frame_index=np.arange(len(times)),
+        extras={name: framed(values) for name, values in track.extras.items()},
+    )
+
+
+@needs_media
+@needs_wild_media
+@pytest.mark.parametrize(("folder", "row"), ROWS, ids=[row["file"] for _, row in ROWS])
+def test_a_title_card_and_an_outro_change_no_count(folder, row):
+    track = track_of(folder, row)
+    framed = analyze(framed_by_empty_seconds(track, 2.5), row["exercise"])
+    assert framed.rep_count == analyze(track, row["exercise"]).rep_count
