@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 from conftest import CLIPS, WILD_CLIPS, clip_manifest, clip_track, needs_media, needs_wild_media, wild_track
+from test_live_replay import replay
 from upperback.analysis import FORM_MODULES, analyze
+from upperback.evaluation.injections import tilt_torso
 from upperback.evaluation.transforms import mirrored, pace_speeds, retimed
 from upperback.library import get_library
 from upperback.pose.landmarks import Landmark as L
@@ -168,3 +170,17 @@ def test_a_title_card_and_an_outro_change_no_count(folder, row):
     track = track_of(folder, row)
     framed = analyze(framed_by_empty_seconds(track, 2.5), row["exercise"])
     assert framed.rep_count == analyze(track, row["exercise"]).rep_count
+
+
+@needs_media
+def test_a_too_upright_row_is_counted_and_flagged_live_and_offline():
+    """A lifter standing far too upright (the real underhand set turned up by 50 degrees about the
+    hips: about 70 degrees, the torso passing the 72-degree gate on many pulls) still rows: once
+    hinged, the working position is left only past the gate's hysteresis, so every rep counts and
+    the torso is flagged, offline and live alike."""
+    track = tilt_torso(clip_track("row_dumbbell_underhand_home.mp4"), 50.0)
+    offline = analyze(track, "bent-over-row")
+    assert in_range(offline.rep_count, {"reps_min": "9", "reps_max": "10"})
+    assert "torso_too_upright" in {f.code for f in offline.faults}
+    live_set, _ = replay(track, "bent-over-row")
+    assert live_set.finish().reps == offline.rep_count

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from upperback.arrays import AnyArray
-from upperback.form.counting import ShotCounting, frame_of
+from upperback.form.counting import PostureGate, ShotCounting, frame_of
 from upperback.form.evidence import MIN_REPORTED, graded, margin_confidence, noise_for
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.reps import RepTiming
@@ -54,8 +54,8 @@ def posture_gate(signals: BodySignals, counting: Counting) -> AnyArray:
     values = signals[counting.signal]
     if counting.gate_signal is None or counting.gate_max is None:
         return np.ones(len(values), bool)
-    with np.errstate(invalid="ignore"):
-        return signals[counting.gate_signal] < counting.gate_max
+    gate = PostureGate(counting)
+    return np.array([gate.update(float(v)) for v in signals[counting.gate_signal]], dtype=bool)
 
 
 def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | None = None) -> Counted:

@@ -69,6 +69,44 @@ class Shot:
         return abs(rep.start_s - self.start_s) < 1e-9 or abs(rep.end_s - self.end_s) < 1e-9
 
 
+class PostureGate:
+    """Whether the user is in the working position, one frame at a time.
+
+    The position is entered where the gate signal is below ``counting.gate_max`` and left only
+    past ``gate_max + gate_hysteresis`` (or where the signal is unknown), so a lifter whose torso
+    rises a little past the gate with each pull stays in it. Without a gate every frame is in it.
+
+    Parameters
+    ----------
+    counting : Counting
+        The movement's rep-counting settings.
+    """
+
+    def __init__(self, counting: Counting) -> None:
+        self.signal = counting.gate_signal
+        self.enter = math.inf if counting.gate_max is None else counting.gate_max
+        self.leave = self.enter + counting.gate_hysteresis
+        self._inside = False
+
+    def update(self, value: float) -> bool:
+        """Feed the gate signal of one frame (NaN: unknown); returns whether it is in the position.
+
+        Parameters
+        ----------
+        value : float
+            The gate signal's value.
+
+        Returns
+        -------
+        bool
+            True in the working position.
+        """
+        if self.signal is None:
+            return True
+        self._inside = not math.isnan(value) and value < (self.leave if self._inside else self.enter)
+        return self._inside
+
+
 def counting_signals(counting: Counting) -> list[CountingSignal]:
     """The movement's counting signal, then its alternatives, in the order they are tried.
 

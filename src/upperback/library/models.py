@@ -311,7 +311,8 @@ class Counting(Strict):
     working phase lowers it, +1 when it raises it; ``min_depth`` is the smallest excursion
     from rest that counts, in the signal's unit (the absolute floor); ``relative_depth`` the
     share of the set's own recent range (5th to 95th percentile) a rep must also reach. Reps
-    count only while ``gate_signal`` stays below ``gate_max`` (e.g. the torso stays hinged).
+    count only while ``gate_signal`` stays below ``gate_max`` (e.g. the torso stays hinged);
+    once below it, the position is left only past ``gate_max + gate_hysteresis``.
     When ``restart_signal`` (a signal that holds a side, such as which side is on top) changes,
     the working stretch restarts: the person turned over to work the other side.
     ``alternatives`` are read, in order, in a shot where ``signal`` is too rarely seen.
@@ -330,6 +331,7 @@ class Counting(Strict):
     relative_depth: float = Field(default=0.0, ge=0, lt=1)
     gate_signal: str | None = None
     gate_max: float | None = None
+    gate_hysteresis: float = Field(default=0.0, ge=0)
     restart_signal: str | None = None
     min_rep_s: float = 0.6
     max_rep_s: float = 12.0

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from upperback.form.counting import ShotCounting, frame_of
+from upperback.form.counting import PostureGate, ShotCounting, frame_of
 from upperback.form.reps import RepTiming
 from upperback.library.models import Movement
 
@@ -41,6 +41,7 @@ class LiveCounter:
         self.movement = movement
         self.counting = movement.counting
         self._shots = ShotCounting(movement.counting)
+        self._gate = PostureGate(movement.counting)
         self._previous_side: float | None = None
         self._previous_value = math.nan
         self.phase = Phase.WAITING
@@ -55,7 +56,7 @@ class LiveCounter:
             return same
         if self.counting.gate_signal is None or self.counting.gate_max is None:
             return True
-        return bool(signals[self.counting.gate_signal] < self.counting.gate_max)  # NaN: not in position
+        return self._gate.update(signals[self.counting.gate_signal])  # NaN: not in position
 
     def update(self, time_s: float, signals: dict[str, float], raw: dict[str, float], person: bool, cut: bool) -> None:
         """Feed one frame: its filtered and raw signals, whether a person is in the picture and
