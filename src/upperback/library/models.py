@@ -358,11 +358,12 @@ class Counting(Strict):
 
     @property
     def stood_up_torso_deg(self) -> float:
-        """The torso angle above horizontal taken as standing up, ending a live set."""
+        """The torso angle above horizontal taken as standing up, ending a live set: where the
+        working position is left (past the gate and its hysteresis) when no other is given."""
         if self.standing_torso_deg is not None:
             return self.standing_torso_deg
         assert self.gate_max is not None
-        return self.gate_max
+        return self.gate_max + self.gate_hysteresis
 
 
 class RecognitionFeature(StrEnum):
