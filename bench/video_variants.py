@@ -19,7 +19,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import shutil
 import subprocess
@@ -27,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from form_accuracy import manifest_rows  # this folder's script, run as bench/video_variants.py
 
 VARIANTS = {
     "mirrored": ["-vf", "hflip"],
@@ -36,23 +37,20 @@ VARIANTS = {
         "pad=1080:1920:(ow-iw)/2:(oh-ih)/2,fps=60",
     ],
     "small 15 fps": ["-vf", "scale=480:-2,fps=15"],
-    "sped up 1.5x": ["-vf", "setpts=PTS/1.5", "-an"],
+    "sped up 1.5x": ["-vf", "setpts=PTS/1.5"],
 }
 """FFmpeg video filters of each version."""
 
 
 def counted_rows(data: Path) -> list[dict[str, str]]:
-    """Manifest rows of clips with a rep range whose movement counts reps."""
+    """Manifest rows (:func:`form_accuracy.manifest_rows`) with a rep range above 0 whose movement counts reps."""
     from upperback.library import get_library
 
-    rows = []
-    for folder in ("clips", "clips-wild"):
-        with (data / folder / "manifest.csv").open(newline="") as handle:
-            for row in csv.DictReader(handle):
-                movement = get_library().movement(row["exercise"])
-                if row["reps_min"] and movement.counting is not None and int(row["reps_max"]) > 0:
-                    rows.append({**row, "folder": folder})
-    return rows
+    return [
+        row
+        for row in manifest_rows(data)
+        if row["reps_min"] and int(row["reps_max"]) > 0 and get_library().movement(row["exercise"]).counting
+    ]
 
 
 def encode(source: Path, target: Path, filters: list[str]) -> None:

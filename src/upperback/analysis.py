@@ -177,7 +177,7 @@ def _check_long_enough(track: PoseTrack, movement: Movement | None) -> None:
 MIN_RATE_HZ = 5.0
 """The fastest reps (explosive pulls, about 0.8 s) need four samples or more to show rest, top
 and rest again: below 5 frames a second they cannot be told apart from noise."""
-RATE_TOLERANCE = 0.01
+MIN_RATE_SLACK = 0.01
 """A 5 fps video is a 5 fps video: its frame times' rounding must not put it below the limit."""
 MIN_FRAMES = 8
 """Fewer analysed frames than this (under a second at 10 Hz) hold no rep one can judge."""
@@ -189,7 +189,7 @@ def too_sparse(track: PoseTrack) -> str | None:
         rate = 0.0
     else:
         rate = 1.0 / float(np.median(np.diff(track.times_s)))
-    if len(track) < MIN_FRAMES or rate < MIN_RATE_HZ * (1 - RATE_TOLERANCE):
+    if len(track) < MIN_FRAMES or rate < MIN_RATE_HZ * (1 - MIN_RATE_SLACK):
         return (
             f"The video gives only {len(track)} frames at {rate:.1f} frames per second: too few to "
             "count reps or judge form, so nothing was judged. Film at 10 frames per second or more "

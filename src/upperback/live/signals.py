@@ -42,6 +42,11 @@ def frames(track: PoseTrack, start: int, stop: int) -> PoseTrack:
     )
 
 
+def fresh_cleaners() -> tuple[CausalCleaner, CausalCleaner]:
+    """Causal filters for the signal builder's two stages, with no history."""
+    return CausalCleaner(), CausalCleaner()
+
+
 @dataclass(frozen=True)
 class Sides:
     """What the offline analysis reads from the whole track, judged on the frames so far."""
@@ -68,7 +73,7 @@ class LiveSignals:
         self.movement = movement
         self.raw: dict[str, list[float]] = {}
         self.filtered: dict[str, list[float]] = {}
-        self._cleaners = (CausalCleaner(), CausalCleaner())  # the builder's two stages
+        self._cleaners = fresh_cleaners()
         self.sides: Sides | None = None
 
     def add(self, frame: PoseTrack, sides: Sides, new_shot: bool = False) -> dict[str, float]:
@@ -78,7 +83,7 @@ class LiveSignals:
         if self.sides is None:
             self._start(sides)
         if new_shot:
-            self._cleaners = (CausalCleaner(), CausalCleaner())
+            self._cleaners = fresh_cleaners()
         self.sides = sides
         self._extend(frame, sides)
         return self.latest()
@@ -90,7 +95,7 @@ class LiveSignals:
         bounds = [0, *(int(i) for i in shot_starts if 0 < i < len(track)), len(track)]
         for start, stop in zip(bounds, bounds[1:]):
             if start > 0:
-                self._cleaners = (CausalCleaner(), CausalCleaner())
+                self._cleaners = fresh_cleaners()
             self._extend(frames(track, start, stop), sides)
 
     def latest(self, raw: bool = False) -> dict[str, float]:
@@ -112,7 +117,7 @@ class LiveSignals:
     def _start(self, sides: Sides) -> None:
         self.sides = sides
         self.raw, self.filtered = {}, {}
-        self._cleaners = (CausalCleaner(), CausalCleaner())
+        self._cleaners = fresh_cleaners()
 
     def _extend(self, frames: PoseTrack, sides: Sides) -> None:
         """Build, filter and keep the signals of frames that follow the history."""
