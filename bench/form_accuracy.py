@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from upperback.analysis import FORM_MODULES, analyze
+from upperback.analysis import FORM_MODULES, analyze, body_signals
 from upperback.evaluation.injections import (
     after_first_rep,
     bend_back,
@@ -43,7 +44,7 @@ from upperback.evaluation.injections import (
     tilt_shoulders,
     tilt_torso,
 )
-from upperback.evaluation.transforms import mirrored, pace_speeds, retimed
+from upperback.evaluation.transforms import mirrored, pace_speeds, retimed, spliced, turned_round
 from upperback.form.report import FormReport
 from upperback.library import get_library
 from upperback.pose.npz import load_track, save_track
@@ -339,6 +340,47 @@ def pace_table(rows: list[dict[str, str]], tracks: dict[str, PoseTrack], reports
     print(f"\nInside the range (or, at 5 fps, too few frames and the report says so): {held} of {total} changed sets.")
 
 
+def sides_table(rows: list[dict[str, str]], tracks: dict[str, PoseTrack], reports: dict[str, FormReport]) -> None:
+    """Counted sets whose measured side changes: each single-shot row and fly followed by itself
+    turned round on the spot, and every ordered pair of sets of one movement joined by a cut
+    (:mod:`upperback.evaluation.transforms`): the count must stay in the summed ranges."""
+    counted = [r for r in rows if r["reps_min"] and int(r["reps_min"]) > 0 and reports[r["file"]].reps]
+    print("\n## A lifter who turns round, and cuts to another set (counts; the summed ranges must hold)\n")
+    print("| clip, then the same set turned round | manifest x 2 | counted | near side, first half / second |")
+    print("|---|---|---:|---|")
+    held = total = 0
+    for row in counted:
+        if row["exercise"] == "cat-cow" or len(reports[row["file"]].quality.shots) > 1:
+            continue
+        track = tracks[row["file"]]
+        turned = turned_round(track)
+        count = analyze(turned, row["exercise"]).rep_count
+        sides = body_signals(turned).sides.near
+        inside = 2 * int(row["reps_min"]) <= count <= 2 * int(row["reps_max"])
+        held, total = held + inside, total + 1
+        print(
+            f"| {row['file']} | {2 * int(row['reps_min'])}–{2 * int(row['reps_max'])} | {count} "
+            f"| {sides[len(track) - 1]} / {sides[-1]} |"
+        )
+    print(f"\nTurned round, inside the doubled range: {held} of {total}.")
+    held = total = exact = 0
+    misses = []
+    for a, b in itertools.permutations(counted, 2):
+        if a["exercise"] != b["exercise"]:
+            continue
+        count = analyze(spliced(tracks[a["file"]], tracks[b["file"]]), a["exercise"]).rep_count
+        low, high = int(a["reps_min"]) + int(b["reps_min"]), int(a["reps_max"]) + int(b["reps_max"])
+        inside = low <= count <= high
+        held, total = held + inside, total + 1
+        exact += count == reports[a["file"]].rep_count + reports[b["file"]].rep_count
+        if not inside:
+            misses.append(f"{a['file']} + {b['file']}: {count} (range {low}–{high})")
+    print(
+        f"\nTwo sets joined by a cut: {held} of {total} pairs inside the summed range, {exact} of {total} "
+        "counting exactly the two sets' own counts" + (": " + "; ".join(misses) if misses else "") + "."
+    )
+
+
 def shrug_table(data: Path) -> None:
     folder = data / "keypoints-shrug"
     if not folder.is_dir():
@@ -369,7 +411,9 @@ def main() -> None:
     movement_table(rows, reports)
     good_form_table(rows, reports)
     rule_table(rows, reports)
-    pace_table([r for r in rows if get_library().movement(r["exercise"]).counting], tracks, reports)
+    counted = [r for r in rows if get_library().movement(r["exercise"]).counting]
+    pace_table(counted, tracks, reports)
+    sides_table(counted, tracks, reports)
     shrug_table(args.data)
     if args.no_injections:
         return

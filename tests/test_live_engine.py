@@ -14,11 +14,12 @@ from upperback.form.common import window
 from upperback.form.report import FaultEvent
 from upperback.kinematics.causal import CausalCleaner, OneEuroFilter, causal_clean
 from upperback.kinematics.movement_signals import build_signals
+from upperback.kinematics.shots import shot_starts
 from upperback.kinematics.signals import body_signals
 from upperback.library import get_library
 from upperback.live import LiveSet, check_camera
 from upperback.live.cues import CuePicker
-from upperback.live.signals import LiveSignals, judge_sides, one_frame
+from upperback.live.signals import LiveSignals, judge, one_frame
 from upperback.pose.landmarks import Landmark
 
 
@@ -29,12 +30,12 @@ def test_live_movement_signals_are_built_once_and_filtered_causally():
     smoothing it again."""
     track = clip_track("cat_cow_home_side.mp4")
     movement = get_library().movement("cat-cow")
-    sides = judge_sides(track)
+    view, sides = judge(track, shot_starts(track.times_s, track.image))
     live = LiveSignals(movement)
     for index in range(len(track)):
-        live.add(one_frame(track, index), sides)
+        live.add(one_frame(track, index), view, sides.frames(0, index + 1))
     signals = live.body_signals(track)
-    _, whole = build_signals(track, sides.near, sides.working, CausalCleaner(), CausalCleaner())
+    _, whole = build_signals(track, sides, CausalCleaner(), CausalCleaner())
     curve = signals["spine_curve_deg"]
     np.testing.assert_allclose(curve, whole["spine_curve_deg"], equal_nan=True)
     np.testing.assert_allclose(curve, signals["head_flexion_deg"] + 90.0 - signals["hip_deg"], equal_nan=True)

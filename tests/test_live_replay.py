@@ -92,16 +92,24 @@ def jumped(track: PoseTrack, at_s: float, by_px: float) -> PoseTrack:
 @pytest.mark.parametrize("where", ["between", "mid"])
 def test_live_counts_within_each_shot_like_offline(where):
     """A jump of the person in the picture ends a shot live as offline: the counter restarts,
-    so a rep the jump cuts through is counted by neither."""
+    so a rep the jump cuts through is never counted twice. The new shot opens halfway up that
+    rep's pull and sees about the row's depth floor of it (21 deg, the zero-lag filter a little
+    more, the causal one a little less), so live and offline may differ by that rep; where it
+    counts, it is partial (a shot that opens mid-rep: its tempo is not judged)."""
     track = clip_track("row_dumbbell_gym_side.mp4")
     reps = analyze(track, "bent-over-row").reps
     at_s = (reps[2].end_s + reps[3].start_s) / 2 if where == "between" else (reps[3].start_s + reps[3].top_s) / 2
     cut = jumped(track, at_s, by_px=float(track.source.width) / 2)
     offline = analyze(cut, "bent-over-row")
     assert len(offline.quality.shots) == 2
-    assert offline.rep_count == (len(reps) if where == "between" else len(reps) - 1)
+    if where == "between":
+        assert offline.rep_count == len(reps)
+    else:
+        assert len(reps) - 1 <= offline.rep_count <= len(reps)
+        assert all(rep.partial for rep in offline.reps if rep.start_s <= at_s + 0.1 <= rep.end_s)
     live_set, _ = replay(cut, "bent-over-row")
-    assert live_set.finish().reps == offline.rep_count
+    live = live_set.finish().reps
+    assert live == offline.rep_count if where == "between" else len(reps) - 1 <= live <= len(reps)
 
 
 @needs_media

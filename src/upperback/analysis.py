@@ -17,7 +17,8 @@ from upperback.form.common import spans
 from upperback.form.movement_result import MovementResult
 from upperback.form.recognise import recognise
 from upperback.form.report import FormReport, Quality, SourceSummary
-from upperback.kinematics.signals import VISIBLE, BodySignals, body_signals
+from upperback.kinematics.signals import BodySignals, body_signals
+from upperback.kinematics.view import VISIBLE
 from upperback.library import Movement, Variant, get_library
 from upperback.pose.landmarks import Landmark
 from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback

@@ -1,8 +1,10 @@
-"""Whole-video changes made to real pose tracks: a mirrored camera, a faster or slower lifter.
+"""Whole-video changes made to real pose tracks: a mirrored camera, a faster or slower lifter,
+a cut to another set, a lifter who turns round.
 
 Where :mod:`upperback.evaluation.injections` puts a fault into a set, these change how the same
 set reaches the analysis, as other people's videos do: filmed from the other side (or by a phone
-that mirrors), or done at another pace (explosive pulls, sped-up files, slow reps with holds).
+that mirrors), done at another pace (explosive pulls, sped-up files, slow reps with holds),
+edited together from two sets, or rowed with one arm and then, turned round, with the other.
 The reps stay the same reps, so the count must not change.
 """
 
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from upperback.form.shots import shot_marks
+from upperback.kinematics.shots import shot_marks
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
 from upperback.pose.track import PoseTrack
 
@@ -49,13 +51,61 @@ def mirrored(track: PoseTrack) -> PoseTrack:
     return dataclasses.replace(track, image=image, world=world, visibility=track.visibility[:, MIRROR].copy())
 
 
+def spliced(first: PoseTrack, second: PoseTrack) -> PoseTrack:
+    """``first``, then a hard cut to ``second`` (another set, or the same lifter from another
+    side), as an edited video joins them: ``second`` is scaled uniformly into ``first``'s
+    picture and centred (angles keep), and follows one frame after ``first`` ends."""
+    scale = min(first.source.width / second.source.width, first.source.height / second.source.height)
+    image = second.image * scale
+    image[..., 0] += (first.source.width - scale * second.source.width) / 2
+    image[..., 1] += (first.source.height - scale * second.source.height) / 2
+    return _joined(first, dataclasses.replace(second, image=image.astype(second.image.dtype)))
+
+
+def turned_round(track: PoseTrack) -> PoseTrack:
+    """The set, then the same set again with the lifter turned round on the spot, without a cut:
+    the second half is the mirror image about the middle of where the hips start and end, so
+    the lifter faces the other way, rows with the other arm, and does not jump in the picture."""
+    hip_x = (track.image[:, Landmark.LEFT_HIP, 0] + track.image[:, Landmark.RIGHT_HIP, 0]) / 2
+    seen = np.flatnonzero(np.isfinite(hip_x))
+    if len(seen) == 0:
+        raise ValueError("a track with nobody in it has nowhere to turn round")
+    axis = (hip_x[seen[0]] + hip_x[seen[-1]]) / 2
+    mirror = mirrored(track)
+    image = mirror.image.copy()
+    image[..., 0] = 2 * axis - track.image[:, MIRROR, 0]
+    return _joined(track, dataclasses.replace(mirror, image=image))
+
+
+def _joined(first: PoseTrack, second: PoseTrack) -> PoseTrack:
+    """``second`` played one frame after ``first`` ends, in ``first``'s picture."""
+    step = 1.0 / (first.analysis_rate_hz or first.source.fps or 10.0)
+    times = second.times_s - second.times_s[0] + first.times_s[-1] + step
+    extras = {
+        name: np.concatenate([values, second.extras[name]])
+        for name, values in first.extras.items()
+        if name in second.extras and values.shape[1:] == second.extras[name].shape[1:]
+    }
+    n = len(first) + len(second)
+    return dataclasses.replace(
+        first,
+        times_s=np.concatenate([first.times_s, times]),
+        image=np.concatenate([first.image, second.image]),
+        world=np.concatenate([first.world, second.world]),
+        visibility=np.concatenate([first.visibility, second.visibility]),
+        frame_index=np.arange(n, dtype=np.int64),
+        extras=extras,
+        source=dataclasses.replace(first.source, frames=n, duration_s=float(times[-1])),
+    )
+
+
 def retimed(track: PoseTrack, speed: float, rate_hz: float | None = None) -> PoseTrack:
     """The same motion played ``speed`` times faster (below 1: slower), sampled at ``rate_hz``
     (default: the track's own analysis rate, else its mean frame rate).
 
     Landmarks, visibility and extras are interpolated linearly between the two frames around each
     new sample's source time; where either of them has no person, or a camera cut lies between
-    them (:mod:`upperback.form.shots`), the nearer one is taken, so cuts stay hard cuts.
+    them (:mod:`upperback.kinematics.shots`), the nearer one is taken, so cuts stay hard cuts.
     """
     if speed <= 0:
         raise ValueError(f"speed must be positive, got {speed}")

@@ -13,7 +13,7 @@ from upperback.form.counting import PostureGate, ShotCounting, frame_of
 from upperback.form.evidence import MIN_REPORTED, graded, margin_confidence, noise_for
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.reps import RepTiming
-from upperback.form.shots import shot_marks
+from upperback.kinematics.shots import shot_marks
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import Counting, Fault, Movement, View
 

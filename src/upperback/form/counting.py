@@ -1,6 +1,6 @@
 """Counting a set's reps shot by shot, one frame at a time, on the first counting signal seen.
 
-A set is counted within each shot of the video (:mod:`upperback.form.shots`): a cut, or a
+A set is counted within each shot of the video (:mod:`upperback.kinematics.shots`): a cut, or a
 person who leaves the picture for a while or jumps in it, ends one shot and starts another
 with a fresh counter, so no rep joins two takes. Within a shot the movement's counting signal
 is read if it is seen in at least ``MIN_SEEN_SHARE`` of the shot's frames in the working
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from upperback.form.reps import RepCounter, RepRules, RepTiming
-from upperback.form.shots import MIN_SHOT_S
+from upperback.kinematics.shots import MIN_SHOT_S
 from upperback.library.models import Counting, CountingSignal
 
 MIN_SEEN_SHARE = 0.5
@@ -141,8 +141,7 @@ class ShotCounting:
     Every counting signal has its own counter in the open shot; the shot's reps are those of
     the first signal seen in enough of its working frames so far (at its end: of all of them).
     Frames without a person are held back until the next frame with one, and dropped if that
-    frame begins a new shot, so a shot ends on its last frame with a person. A jump within
-    ``MIN_SHOT_S`` of a shot's start does not end it (the tracker settling on the person).
+    frame begins a new shot, so a shot ends on its last frame with a person.
 
     Parameters
     ----------
@@ -159,7 +158,7 @@ class ShotCounting:
 
     def update(self, frame: Frame, person: bool, cut: bool) -> None:
         """Feed one frame; ``person`` whether someone is in the picture, ``cut`` whether this
-        frame begins a new shot (:class:`upperback.form.shots.ShotWatch`).
+        frame begins a new shot (:class:`upperback.kinematics.shots.ShotWatch`).
 
         Parameters
         ----------
@@ -174,7 +173,7 @@ class ShotCounting:
             if self._open is not None:
                 self._held.append(frame)
             return
-        if cut and not self._settling(frame.time_s):
+        if cut:
             self.close()
         if self._open is None:
             rules = [RepRules.from_counting(self.counting, option) for option in self.options]
@@ -186,13 +185,6 @@ class ShotCounting:
         self._held = []
         self._feed(frame)
         self._open.end_s = frame.time_s
-
-    def _settling(self, time_s: float) -> bool:
-        """Whether the open shot began under ``MIN_SHOT_S`` ago. A jump that soon is BlazePose
-        settling on the person it has just found (its first frames of a person often jump in
-        size: the letterboxed one-rep GIF, the seated fly's mirrored shot after its cut), not
-        another cut, and no rep fits in so short a shot: the shot goes on."""
-        return self._open is not None and time_s - self._open.start_s < MIN_SHOT_S
 
     def close(self) -> None:
         """End the open shot (at a cut, or at the end of the set)."""

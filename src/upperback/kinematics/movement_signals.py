@@ -37,7 +37,9 @@ import numpy as np
 from upperback.arrays import AnyArray
 from upperback.kinematics.angles import angle_between_deg, joint_angle_deg
 from upperback.kinematics.filters import clean, fill_gaps, lowpass
-from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE, raw_signals
+from upperback.kinematics.sides import SIDE_LANDMARKS, Sides
+from upperback.kinematics.signals import measured_on, raw_signals
+from upperback.kinematics.view import VISIBLE
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.track import PoseTrack
 
@@ -53,7 +55,7 @@ AXES = ("x", "y", "z")
 
 
 def build_signals(
-    track: PoseTrack, near: str, working: str, first: Cleaner, second: Cleaner
+    track: PoseTrack, sides: Sides, first: Cleaner, second: Cleaner
 ) -> tuple[dict[str, AnyArray], dict[str, AnyArray]]:
     """Every signal of a track, raw and cleaned: ``(raw, cleaned)``.
 
@@ -61,8 +63,8 @@ def build_signals(
     ----------
     track
         The landmarks.
-    near, working
-        Body side nearer the camera, and the working arm's side.
+    sides
+        Per frame, the body side nearer the camera and the working arm.
     first, second
         The cleaners of the two stages (offline the same; live two causal filters).
 
@@ -72,8 +74,7 @@ def build_signals(
         The raw signals and the cleaned ones, by name.
     """
     raw = (
-        raw_signals(track, near, working)
-        | all_fours_signals(track, near)
+        measured_on(sides, lambda near, working: raw_signals(track, near, working) | all_fours_signals(track, near))
         | carry_signals(track)
         | {"hip_drop_px": hip_drop_px(track)}
     )
@@ -103,6 +104,33 @@ def offline_cleaner(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, An
         The cleaned signals by name.
     """
     return {name: clean_offline(name, values, times_s) for name, values in raw.items()}
+
+
+def each_shot(cleaner: Cleaner, starts: list[int]) -> Cleaner:
+    """``cleaner`` applied to each shot on its own (nothing is filtered, filled or smoothed
+    across a cut).
+
+    Parameters
+    ----------
+    cleaner : Cleaner
+        The cleaning of one stretch of frames.
+    starts : list[int]
+        Frame indices where shots after the first begin.
+
+    Returns
+    -------
+    Cleaner
+        The cleaning of a whole track.
+    """
+    if not starts:
+        return cleaner
+
+    def clean_shots(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, AnyArray]:  # numpydoc ignore=GL08
+        bounds = [0, *starts, len(times_s)]
+        parts = [cleaner({k: v[a:b] for k, v in raw.items()}, times_s[a:b]) for a, b in zip(bounds, bounds[1:])]
+        return {name: np.concatenate([part[name] for part in parts]) for name in raw}
+
+    return clean_shots
 
 
 def no_cleaning(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, AnyArray]:

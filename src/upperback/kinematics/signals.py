@@ -2,11 +2,13 @@
 
 Every signal is an (T,) float array in degrees (``_deg``) or a ratio (``_ratio``), NaN where
 the landmarks it needs were not seen. Sided signals are measured on one body side: the side
-nearer the camera, or, for arm signals, the arm that moves the most (one-arm variants).
+nearer the camera, or, for arm signals, the arm that moves the most (one-arm variants), judged
+per shot and per turn of the body (:mod:`upperback.kinematics.sides`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,39 +20,18 @@ from upperback.kinematics.angles import (
     joint_angle_deg,
     signed_tilt_deg,
 )
-from upperback.kinematics.view import ViewEstimate, body_yaw_deg, estimate_view
+from upperback.kinematics.shots import shot_starts
+from upperback.kinematics.sides import SIDE_LANDMARKS, Sides, judge_sides
+from upperback.kinematics.view import VISIBLE, ViewEstimate, body_yaw_deg, estimate_view
 from upperback.pose.landmarks import Landmark as L
 from upperback.pose.outline import back_curve
 from upperback.pose.track import BACK_PROFILE, PoseTrack
-
-VISIBLE = 0.5
 
 FRONTAL_YAW_DEG = 30.0
 """Within this turn of facing (or facing away from) the camera, a frame is frontal; beyond
 ``SIDE_YAW_DEG`` it is side-on (:func:`upperback.kinematics.view.estimate_view` uses the same
 limits)."""
 SIDE_YAW_DEG = 60.0
-
-SIDE_LANDMARKS = {
-    "left": {
-        "ear": L.LEFT_EAR,
-        "shoulder": L.LEFT_SHOULDER,
-        "elbow": L.LEFT_ELBOW,
-        "wrist": L.LEFT_WRIST,
-        "hip": L.LEFT_HIP,
-        "knee": L.LEFT_KNEE,
-        "ankle": L.LEFT_ANKLE,
-    },
-    "right": {
-        "ear": L.RIGHT_EAR,
-        "shoulder": L.RIGHT_SHOULDER,
-        "elbow": L.RIGHT_ELBOW,
-        "wrist": L.RIGHT_WRIST,
-        "hip": L.RIGHT_HIP,
-        "knee": L.RIGHT_KNEE,
-        "ankle": L.RIGHT_ANKLE,
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -82,8 +63,8 @@ class BodySignals:
         segmentation mask, in torso lengths (:mod:`upperback.pose.outline`); NaN without a mask
         (landmark files) and meaningful only in side and oblique views.
     view : ViewEstimate
-    working_side : str
-        Side measured for the arm signals.
+    sides : Sides
+        Per frame, the side measured for the sided signals and the arm for the arm signals.
     track : PoseTrack
         The landmarks the signals came from, for movement-specific measures.
     raw : dict of name to (T,) array
@@ -93,7 +74,7 @@ class BodySignals:
     times_s: FloatArray
     values: dict[str, FloatArray]
     view: ViewEstimate
-    working_side: str
+    sides: Sides
     track: PoseTrack = field(repr=False)
     raw: dict[str, FloatArray] = field(default_factory=dict, repr=False)
 
@@ -109,8 +90,8 @@ def body_signals(track: PoseTrack, smooth: bool = True) -> BodySignals:
     track : PoseTrack
         The landmarks of one video or landmark file.
     smooth : bool
-        Apply the offline cleaning (:func:`upperback.kinematics.filters.clean`); False keeps the
-        raw values.
+        Apply the offline cleaning (:func:`upperback.kinematics.filters.clean`) to each shot on
+        its own, as live coaching filters afresh after a cut; False keeps the raw values.
 
     Returns
     -------
@@ -118,17 +99,44 @@ def body_signals(track: PoseTrack, smooth: bool = True) -> BodySignals:
         The signals, the camera view and the sides measured.
     """
     view = estimate_view(track.image, track.world, track.visibility)
-    near = view.near_side
-    working = working_arm(track, default=near)
+    starts = shot_starts(track.times_s, track.image)
+    sides = judge_sides(track, starts)
     from upperback.kinematics.movement_signals import (  # it builds on this module
         build_signals,
+        each_shot,
         no_cleaning,
         offline_cleaner,
     )
 
-    cleaner = offline_cleaner if smooth else no_cleaning
-    raw, values = build_signals(track, near, working, cleaner, cleaner)
-    return BodySignals(track.times_s, values, view, working, track, raw)
+    cleaner = each_shot(offline_cleaner, starts) if smooth else no_cleaning
+    raw, values = build_signals(track, sides, cleaner, cleaner)
+    return BodySignals(track.times_s, values, view, sides, track, raw)
+
+
+def measured_on(sides: Sides, measure: Callable[[str, str], dict[str, FloatArray]]) -> dict[str, FloatArray]:
+    """Signals of every frame measured on that frame's sides.
+
+    Parameters
+    ----------
+    sides : Sides
+        Per frame, the near side and the working arm.
+    measure : callable
+        ``measure(near, working)``: the (T,) signals of the whole track measured on those sides.
+
+    Returns
+    -------
+    dict of name to (T,) array
+        Each frame's values from the measurement on its own sides.
+    """
+    pairs = sorted(set(zip(sides.near.tolist(), sides.working.tolist())))
+    if len(pairs) <= 1:
+        return measure(*(pairs[0] if pairs else ("left", "left")))
+    out: dict[str, FloatArray] = {}
+    for near, working in pairs:
+        rows = (sides.near == near) & (sides.working == working)
+        for name, values in measure(near, working).items():
+            out.setdefault(name, np.full(len(values), np.nan))[rows] = values[rows]
+    return out
 
 
 def raw_signals(track: PoseTrack, near: str, working: str) -> dict[str, FloatArray]:
@@ -299,32 +307,3 @@ def hand_drop_ratio(image: FloatArray, arm: dict[str, L], frontal_frames: BoolAr
         normal *= np.where(normal[:, 1:] < 0, -1.0, 1.0)  # toward the floor (image y grows down)
         drop = np.sum((wrist - shoulder) * normal, axis=-1) / length
     return np.where(frontal_frames, np.nan, drop)
-
-
-def working_arm(track: PoseTrack, default: str) -> str:
-    """The arm whose elbow angle varies the most (for one-arm work).
-
-    Parameters
-    ----------
-    track : PoseTrack
-        The landmarks.
-    default : str
-        The side to answer when the two arms move alike or neither is seen well enough to tell.
-
-    Returns
-    -------
-    str
-        ``"left"`` or ``"right"``.
-    """
-    spread: dict[str, float] = {}
-    for side, marks in SIDE_LANDMARKS.items():
-        with np.errstate(invalid="ignore"):
-            seen = np.all(track.visibility[:, [marks["shoulder"], marks["elbow"], marks["wrist"]]] > VISIBLE, axis=1)
-        points = track.world if np.isfinite(track.world[:, marks["elbow"]]).any() else track.image
-        angle = joint_angle_deg(points[:, marks["shoulder"]], points[:, marks["elbow"]], points[:, marks["wrist"]])[
-            seen
-        ]
-        spread[side] = float(np.subtract(*np.percentile(angle, [90, 10]))) if seen.sum() >= 10 else 0.0
-    if max(spread.values()) - min(spread.values()) < 15.0:
-        return default
-    return max(spread, key=spread.__getitem__)

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from upperback.kinematics.signals import VISIBLE
-from upperback.kinematics.view import estimate_view
+from upperback.kinematics.view import VISIBLE, estimate_view
 from upperback.library.models import Movement, View
 from upperback.pose.landmarks import Landmark as L
 

@@ -60,7 +60,7 @@ class LiveCounter:
 
     def update(self, time_s: float, signals: dict[str, float], raw: dict[str, float], person: bool, cut: bool) -> None:
         """Feed one frame: its filtered and raw signals, whether a person is in the picture and
-        whether the frame begins a new shot (:class:`upperback.form.shots.ShotWatch`)."""
+        whether the frame begins a new shot (:class:`upperback.kinematics.shots.ShotWatch`)."""
         working = self.working(signals)
         self._shots.update(frame_of(time_s, signals, raw, self._shots.options, working), person, cut)
         self._update_phase(signals, working)

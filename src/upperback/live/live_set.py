@@ -23,7 +23,9 @@ from upperback.errors import UpperbackError
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep, json_ready
 from upperback.form.reps import RepTiming
-from upperback.form.shots import ShotWatch, shot_marks
+from upperback.kinematics.shots import ShotWatch, shot_marks
+from upperback.kinematics.sides import Sides
+from upperback.kinematics.view import ViewEstimate
 from upperback.library import get_library
 from upperback.live.camera_check import CameraCheck, CameraReadiness, check_camera, mean_luma
 from upperback.live.counting import LiveCounter, Phase
@@ -38,7 +40,7 @@ from upperback.live.set_end import (
     EndReason,
     SetEndDetector,
 )
-from upperback.live.signals import LiveSignals, Sides, judge_sides, one_frame
+from upperback.live.signals import LiveSignals, judge, one_frame
 from upperback.pose.pipeline import DEFAULT_RATE_HZ
 from upperback.pose.track import SourceInfo
 
@@ -198,6 +200,7 @@ class LiveSet:
         self._cues = CuePicker([f.code for f in self.movement.faults], min_gap_s=min_cue_gap_s)
         self._camera = CameraReadiness()
         self._shots = ShotWatch()  # cuts and jumps of the person, on the analysed frames
+        self._shot_starts: list[int] = []  # the history's frames that began a new shot
         self.reps: list[RepTiming] = []
         self.faults: list[FaultEvent] = []
         self._fault_keys: set[tuple[str, int | None]] = set()
@@ -250,12 +253,13 @@ class LiveSet:
         self.history.append(time_s, image, world, visibility, back_profile)
         track = self.history.track(copy=False)
         person, cut = self._shots.update(time_s, image)
-        sides = judge_sides(track)
-        previous = self._signals.sides
-        if previous is not None and (previous.near, previous.working) != (sides.near, sides.working):
-            self._rebuild(sides)
+        if cut:
+            self._shot_starts.append(len(track) - 1)
+        view, sides = judge(track, self._shot_starts)
+        if self._signals.sides is not None and not sides.same_as(self._signals.sides):
+            self._rebuild(view, sides)
         else:
-            values = self._signals.add(one_frame(track, len(track) - 1), sides, new_shot=cut)
+            values = self._signals.add(one_frame(track, len(track) - 1), view, sides, new_shot=cut)
             if self._counter is not None:
                 self._counter.update(time_s, values, self._signals.latest(raw=True), person, cut)
                 self._count(time_s)
@@ -368,13 +372,13 @@ class LiveSet:
             self._cue = said
         return new
 
-    def _rebuild(self, sides: Sides) -> None:
+    def _rebuild(self, view: ViewEstimate, sides: Sides) -> None:
         """The measured sides changed: recompute the signals, recount the reps and re-judge the
         faults of the history (cues already said stay said)."""
         self.side_changes += 1
         track = self.history.track()
         person, cut = shot_marks(track.times_s, track.image)
-        self._signals.rebuild(track, sides, np.flatnonzero(cut))
+        self._signals.rebuild(track, view, sides, self._shot_starts)
         if self._counter is not None:
             self._counter = LiveCounter(self.movement)
             filtered, raw = self._signals.filtered, self._signals.raw

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +104,19 @@ class PoseTrack:
     @property
     def detected_fraction(self) -> float:
         return float(self.detected.mean()) if len(self) else 0.0
+
+    def frames(self, start: int, stop: int) -> PoseTrack:
+        """Frames ``start`` to ``stop`` (exclusive) as a track of their own."""
+        pick = slice(start, stop)
+        return dataclasses.replace(
+            self,
+            times_s=self.times_s[pick],
+            image=self.image[pick],
+            world=self.world[pick],
+            visibility=self.visibility[pick],
+            frame_index=self.frame_index[pick],
+            extras={name: values[pick] for name, values in self.extras.items()},
+        )
 
     def point(self, landmark: Landmark, world: bool = False) -> npt.NDArray[np.floating[Any]]:
         """(T, 3) coordinates of one landmark."""

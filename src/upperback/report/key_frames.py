@@ -14,7 +14,8 @@ import numpy as np
 from PIL import Image
 
 from upperback.form.report import FormReport, Rep
-from upperback.kinematics.signals import VISIBLE, BodySignals
+from upperback.kinematics.signals import BodySignals
+from upperback.kinematics.view import VISIBLE
 from upperback.library.models import Movement
 from upperback.pose.decode import iter_frames
 from upperback.pose.track import PoseTrack

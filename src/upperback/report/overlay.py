@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from upperback.kinematics.signals import SIDE_LANDMARKS, VISIBLE
+from upperback.kinematics.sides import SIDE_LANDMARKS
+from upperback.kinematics.view import VISIBLE
 from upperback.library import get_library
 from upperback.library.models import Movement
 from upperback.pose.landmarks import SKELETON_EDGES
@@ -37,6 +38,15 @@ GAUGE_DIRECTIONS = 16
 """Directions tried for placing the gauge around its joint."""
 GAUGE_FOLLOW_S = 2.0
 """The gauge follows its joint's position averaged over this long."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The key signal's joints on the measured sides: where its gauge sits (``anchor``) and the
+    bones drawn highlighted."""
+
+    anchor: list[L]
+    highlight: list[tuple[L, L]]
 
 
 @dataclass(frozen=True)
@@ -76,13 +86,8 @@ class FrameOverlay:
         self.spec = SIGNALS[self.key]
         self.values = signal_values(signals, self.key)
         self.timeline = Timeline(report, self.movement, analysis.step_times_s)
-        near, working = signals.view.near_side, signals.working_side
-        self.anchor_marks = [m for side, part in self.spec.anchor for m in _marks(side, part, near, working)]
-        self.highlight = [
-            (a, b)
-            for side, first, second in self.spec.segments
-            for a, b in zip(_marks(side, first, near, working), _marks(side, second, near, working))
-        ]
+        self.sides = signals.sides
+        self._layouts: dict[tuple[str, str], Layout] = {}
         times = track.times_s
         self.step_s = float(np.median(np.diff(times))) if len(times) > 1 else 1.0 / max(track.source.fps, 1.0)
         self._centres = self._gauge_centres()
@@ -109,6 +114,24 @@ class FrameOverlay:
             frozenset(self.timeline.active_codes(time_s)),
         )
 
+    def _layout_at(self, time_s: float) -> Layout:
+        """The joints drawn for the sides measured at the analysed frame nearest ``time_s``."""
+        if not len(self.track.times_s):
+            return self._layout("left", "left")
+        index = int(np.argmin(np.abs(self.track.times_s - time_s)))
+        return self._layout(str(self.sides.near[index]), str(self.sides.working[index]))
+
+    def _layout(self, near: str, working: str) -> Layout:
+        if (near, working) not in self._layouts:
+            anchor = [m for side, part in self.spec.anchor for m in _marks(side, part, near, working)]
+            highlight = [
+                (a, b)
+                for side, first, second in self.spec.segments
+                for a, b in zip(_marks(side, first, near, working), _marks(side, second, near, working))
+            ]
+            self._layouts[(near, working)] = Layout(anchor, highlight)
+        return self._layouts[(near, working)]
+
     def _landmarks_at(self, time_s: float) -> tuple[np.ndarray, np.ndarray] | None:
         sampled = _sample(self.track.times_s, self._landmarks, time_s, self.step_s, self.track.detected)
         if sampled is None:
@@ -132,9 +155,11 @@ class FrameOverlay:
         with np.errstate(invalid="ignore"):
             seen = np.nan_to_num(track.visibility) > VISIBLE
         points = track.image[..., :2].astype(float)
-        anchors = np.where(
-            seen[:, self.anchor_marks].all(axis=1)[:, None], points[:, self.anchor_marks].mean(axis=1), np.nan
-        )
+        anchors = np.full((len(track), 2), np.nan)
+        for index in range(len(track)):
+            marks = self._layout(str(self.sides.near[index]), str(self.sides.working[index])).anchor
+            if seen[index, marks].all():
+                anchors[index] = points[index, marks].mean(axis=0)
         steady = _moving_mean(anchors, max(1, int(round(GAUGE_FOLLOW_S / self.step_s))))
         body, body_seen = _body_samples(points, seen)
         frames = np.isfinite(steady[:, 0])
@@ -166,7 +191,7 @@ class FrameOverlay:
         painter = self._painter_for(rgb)
         state = self.state_at(time_s)
         if state.points is not None and state.seen is not None:
-            painter.skeleton(rgb, state.points, state.seen, self.highlight)
+            painter.skeleton(rgb, state.points, state.seen, self._layout_at(time_s).highlight)
             gauge = self._gauge(state, painter)
             if gauge is not None:
                 painter.gauge(rgb, gauge)
@@ -207,9 +232,10 @@ class FrameOverlay:
     def _gauge(self, state: OverlayState, painter: Painter) -> GaugeDraw | None:
         if state.points is None or state.seen is None:
             return None
-        if not state.seen[self.anchor_marks].all() or not np.isfinite(state.value):
+        marks = self._layout_at(state.time_s).anchor
+        if not state.seen[marks].all() or not np.isfinite(state.value):
             return None
-        anchor = state.points[self.anchor_marks].mean(axis=0)
+        anchor = state.points[marks].mean(axis=0)
         centre = _sample(self.track.times_s, self._centres, state.time_s, self.step_s)
         if centre is None:
             return None

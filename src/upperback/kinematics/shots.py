@@ -89,11 +89,18 @@ def is_cut(
 
 
 class ShotWatch:
-    """Shot changes found one frame at a time, as :func:`shot_spans` finds them on a whole
-    track: a live camera whose user walks off and back, or re-positions, starts a new shot."""
+    """Shot changes found one frame at a time, as :func:`shot_marks` finds them on a whole
+    track: a live camera whose user walks off and back, or re-positions, starts a new shot.
+
+    A jump within ``MIN_SHOT_S`` of a shot's start does not end it: that soon, it is BlazePose
+    settling on the person it has just found (its first frames of a person often jump in size:
+    the letterboxed one-rep GIF, the seated fly's mirrored shot after its cut), and no rep fits
+    in so short a shot.
+    """
 
     def __init__(self) -> None:
         self._last: tuple[float, AnyArray, np.floating[Any]] | None = None  # time, hip, torso of the last person
+        self._shot_start_s: float | None = None
 
     def update(self, time_s: float, image: AnyArray | None) -> tuple[bool, bool]:
         """Feed one frame's (33, 3) landmarks (None: nobody found); returns (a person is in
@@ -117,7 +124,14 @@ class ShotWatch:
         if not (np.isfinite(torso[0]) and torso[0] > 0):
             return False, False
         last, self._last = self._last, (time_s, hip[0], torso[0])
-        return True, last is not None and is_cut(time_s - last[0], last[1], hip[0], last[2], torso[0])
+        if last is None or self._shot_start_s is None:
+            self._shot_start_s = time_s
+            return True, False
+        jump = is_cut(time_s - last[0], last[1], hip[0], last[2], torso[0])
+        if not jump or time_s - self._shot_start_s < MIN_SHOT_S:
+            return True, False
+        self._shot_start_s = time_s
+        return True, True
 
 
 def shot_marks(times_s: AnyArray, image: AnyArray) -> tuple[AnyArray, AnyArray]:
@@ -140,3 +154,21 @@ def shot_marks(times_s: AnyArray, image: AnyArray) -> tuple[AnyArray, AnyArray]:
     person = np.array([m[0] for m in marks], dtype=bool)
     cut = np.array([m[1] for m in marks], dtype=bool)
     return person, cut
+
+
+def shot_starts(times_s: AnyArray, image: AnyArray) -> list[int]:
+    """Frame indices where a shot after the first begins (the cuts of :func:`shot_marks`).
+
+    Parameters
+    ----------
+    times_s : AnyArray
+        (T,) frame times.
+    image : AnyArray
+        (T, 33, 3) landmarks in pixels (NaN where nobody was found).
+
+    Returns
+    -------
+    list[int]
+        Increasing frame indices, none of them 0.
+    """
+    return [int(i) for i in np.flatnonzero(shot_marks(times_s, image)[1])]

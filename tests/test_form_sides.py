@@ -1,0 +1,94 @@
+"""Sets whose measured side changes within the video: an edit that cuts to another set (filmed
+from the other side, or of another lifter), and a lifter who turns round on the spot to row with
+the other arm. The side nearer the camera and the working arm are judged per shot and per turn
+(``upperback.kinematics.sides``), so every set is counted on the arm that works."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from conftest import clip_track, needs_media, needs_wild_media
+from test_form_pace import ROWS, track_of
+from test_live_replay import replay
+from upperback.analysis import analyze, body_signals
+from upperback.evaluation.transforms import spliced, turned_round
+from upperback.kinematics.sides import MIN_TURN_S, settled, stretches
+from upperback.pose.track import PoseTrack, SourceInfo
+
+SETS = [(folder, row) for folder, row in ROWS if int(row["reps_min"]) > 0]
+PAIRS = [(a, b) for a, b in itertools.permutations(SETS, 2) if a[1]["exercise"] == b[1]["exercise"]]
+SINGLE_SHOT = [(f, r) for f, r in SETS if r["exercise"] != "cat-cow" and "cut" not in r["file"]]
+"""Rows and flies filmed in one shot (turning round on all fours is not a cat-cow)."""
+
+
+def name(pair) -> str:
+    return " + ".join(row["file"] for _, row in pair)
+
+
+@needs_media
+@needs_wild_media
+@pytest.mark.parametrize("pair", PAIRS, ids=[name(p) for p in PAIRS])
+def test_a_cut_to_another_set_counts_both_sets(pair):
+    (folder_a, a), (folder_b, b) = pair
+    first, second = track_of(folder_a, a), track_of(folder_b, b)
+    report = analyze(spliced(first, second), a["exercise"])
+    low, high = int(a["reps_min"]) + int(b["reps_min"]), int(a["reps_max"]) + int(b["reps_max"])
+    assert low <= report.rep_count <= high
+
+
+@needs_media
+@needs_wild_media
+@pytest.mark.parametrize(("folder", "row"), SINGLE_SHOT, ids=[row["file"] for _, row in SINGLE_SHOT])
+def test_a_lifter_who_turns_round_is_counted_on_both_sides(folder, row):
+    track = track_of(folder, row)
+    turned = turned_round(track)
+    report = analyze(turned, row["exercise"])
+    assert 2 * int(row["reps_min"]) <= report.rep_count <= 2 * int(row["reps_max"])
+    assert len(report.quality.shots) <= 1  # no cut: the lifter turned on the spot
+    if track.times_s[-1] - track.times_s[0] >= MIN_TURN_S:  # shorter turns are taken for flicker
+        sides = body_signals(turned).sides
+        join = len(track)
+        assert sides.near[join - 1] != sides.near[join]  # each half measured on its own near side
+
+
+@needs_media
+def test_one_arm_rows_on_both_sides_are_counted_live_as_offline():
+    """The chair row (one arm) then the same set turned round: the other arm works. Live
+    coaching, judging the sides on the frames so far, counts what the offline analysis counts."""
+    turned = turned_round(clip_track("row_one_arm_chair_lowres.mp4"))
+    offline = analyze(turned, "bent-over-row")
+    assert offline.rep_count == 12
+    working = body_signals(turned).sides.working
+    assert working[0] != working[-1]
+    live_set, _ = replay(turned, "bent-over-row")
+    assert live_set.finish().reps == offline.rep_count
+
+
+def test_a_short_turn_is_flicker_and_a_long_one_a_turn():
+    times = np.arange(100) / 10.0
+    votes = np.ones(100, dtype=int)
+    votes[40:45] = -1  # half a second the other way: BlazePose's left/right flicker
+    votes[:10] = 0  # unclear frames take their neighbours' label
+    assert set(settled(votes, times, MIN_TURN_S)) == {1}
+    votes[60:] = -1  # four seconds the other way: turned round
+    labels = settled(votes, times, MIN_TURN_S)
+    assert labels[0] == 1 and labels[-1] == -1 and np.flatnonzero(np.diff(labels)).tolist() == [59]
+
+
+def test_a_track_without_anyone_is_one_stretch():
+    empty = PoseTrack.empty(SourceInfo("empty", 640, 480, 30.0, 0, 0.0))
+    assert stretches(empty) == []
+    nobody = np.full((20, 33, 3), np.nan, np.float32)
+    track = PoseTrack(
+        times_s=np.arange(20) / 10.0,
+        image=nobody,
+        world=nobody.copy(),
+        visibility=np.full((20, 33), np.nan, np.float32),
+        frame_index=np.arange(20),
+        source=SourceInfo("nobody", 640, 480, 10.0, 20, 2.0),
+    )
+    assert stretches(track) == [(0, 20)]
+    assert body_signals(track).sides.main_near in {"left", "right"}
