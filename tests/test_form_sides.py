@@ -49,9 +49,8 @@ def test_a_lifter_who_turns_round_is_counted_on_both_sides(folder, row):
     assert 2 * int(row["reps_min"]) <= report.rep_count <= 2 * int(row["reps_max"])
     assert len(report.quality.shots) <= 1  # no cut: the lifter turned on the spot
     if track.times_s[-1] - track.times_s[0] >= MIN_TURN_S:  # shorter turns are taken for flicker
-        sides = body_signals(turned).sides
-        join = len(track)
-        assert sides.near[join - 1] != sides.near[join]  # each half measured on its own near side
+        near = body_signals(turned).sides.near
+        assert near[len(track) - 1] != near[-1]  # each set measured on its own near side
 
 
 @needs_media

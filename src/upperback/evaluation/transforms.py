@@ -28,6 +28,8 @@ cat-cow cycle from about 1.5 s); other movements use ``BRISK_REP_DEFAULT_S``."""
 BRISK_REP_DEFAULT_S = 0.8
 SLOW_REP_S = 8.0
 """The median rep of a slow set (slow reps with holds)."""
+TURN_S = 2.0
+"""How long a lifter takes to turn round on the spot (:func:`turned_round`)."""
 LONGEST_REP_S = 11.5
 """A slowed set's longest rep stays under the counters' 12 s limit (``counting.max_rep_s``)."""
 
@@ -64,17 +66,59 @@ def spliced(first: PoseTrack, second: PoseTrack) -> PoseTrack:
 
 def turned_round(track: PoseTrack) -> PoseTrack:
     """The set, then the same set again with the lifter turned round on the spot, without a cut:
-    the second half is the mirror image about the middle of where the hips start and end, so
-    the lifter faces the other way, rows with the other arm, and does not jump in the picture."""
+    over ``TURN_S`` the body turns through half a circle about the upright line through its
+    hips (seen side-on, a hinged torso points at the camera half-way) while its pose moves from
+    the set's last frame to its first, and the second set is the first mirrored about that
+    line, so the lifter faces the other way and rows with the other arm."""
     hip_x = (track.image[:, Landmark.LEFT_HIP, 0] + track.image[:, Landmark.RIGHT_HIP, 0]) / 2
     seen = np.flatnonzero(np.isfinite(hip_x))
     if len(seen) == 0:
         raise ValueError("a track with nobody in it has nowhere to turn round")
-    axis = (hip_x[seen[0]] + hip_x[seen[-1]]) / 2
+    axis = float(hip_x[seen[-1]])
+    start = track.frames(seen[0], seen[0] + 1)
+    start_image = start.image.copy()
+    start_image[..., 0] += axis - hip_x[seen[0]]  # where the first set ended
+    turn = _turning(track.frames(seen[-1], seen[-1] + 1), dataclasses.replace(start, image=start_image), axis)
     mirror = mirrored(track)
     image = mirror.image.copy()
-    image[..., 0] = 2 * axis - track.image[:, MIRROR, 0]
-    return _joined(track, dataclasses.replace(mirror, image=image))
+    image[..., 0] = 2 * axis - (track.image[:, MIRROR, 0] + axis - hip_x[seen[0]])
+    return _joined(_joined(track, turn), dataclasses.replace(mirror, image=image))
+
+
+def _turning(last: PoseTrack, first: PoseTrack, axis_x: float) -> PoseTrack:
+    """``TURN_S`` of frames going from the one-frame track ``last`` to ``first`` while turning
+    through half a circle about the upright line at picture x ``axis_x``. The picture's depth of
+    each landmark is taken from the world landmarks (BlazePose's picture z is a rougher guess),
+    in pixels by the torso's length in the picture and in the world."""
+    rate = last.analysis_rate_hz or last.source.fps or 10.0
+    n = max(1, int(round(TURN_S * rate)))
+    share = np.arange(1, n + 1) / (n + 1)
+    cos, sin = np.cos(np.pi * share)[:, None], np.sin(np.pi * share)[:, None]
+    w = share[:, None, None]
+    image = last.image * (1.0 - w) + first.image * w
+    world = last.world * (1.0 - w) + first.world * w
+    hips, shoulders = [Landmark.LEFT_HIP, Landmark.RIGHT_HIP], [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
+
+    def torso(points: np.ndarray) -> np.ndarray:
+        return np.linalg.norm(points[:, shoulders, :2].mean(axis=1) - points[:, hips, :2].mean(axis=1), axis=-1)
+
+    centre = world[:, hips].mean(axis=1, keepdims=True)
+    depth = np.nan_to_num((world[..., 2] - centre[..., 2]) * (torso(image) / torso(world))[:, None])
+    x = image[..., 0] - axis_x
+    image[..., 0], image[..., 2] = axis_x + x * cos - depth * sin, x * sin + depth * cos
+    wx, wz = world[..., 0] - centre[..., 0], world[..., 2] - centre[..., 2]
+    world[..., 0], world[..., 2] = centre[..., 0] + wx * cos - wz * sin, centre[..., 2] + wx * sin + wz * cos
+    return dataclasses.replace(
+        last,
+        times_s=np.arange(n, dtype=np.float64) / rate,
+        image=image.astype(last.image.dtype),
+        world=world.astype(last.world.dtype),
+        visibility=(last.visibility * (1.0 - share[:, None]) + first.visibility[:, MIRROR] * share[:, None]).astype(
+            last.visibility.dtype
+        ),
+        frame_index=np.arange(n, dtype=np.int64),
+        extras={name: np.full((n,) + values.shape[1:], np.nan, values.dtype) for name, values in last.extras.items()},
+    )
 
 
 def _joined(first: PoseTrack, second: PoseTrack) -> PoseTrack:
