@@ -4,7 +4,8 @@ a cut to another set, a lifter who turns round.
 Where :mod:`upperback.evaluation.injections` puts a fault into a set, these change how the same
 set reaches the analysis, as other people's videos do: filmed from the other side (or by a phone
 that mirrors), done at another pace (explosive pulls, sped-up files, slow reps with holds),
-edited together from two sets, or rowed with one arm and then, turned round, with the other.
+filmed close (the legs out of the picture), edited together from two sets, or rowed with one
+arm and then, turned round, with the other.
 The reps stay the same reps, so the count must not change.
 """
 
@@ -51,6 +52,18 @@ def mirrored(track: PoseTrack) -> PoseTrack:
     world = track.world[:, MIRROR].copy()
     world[..., 0] = -world[..., 0]
     return dataclasses.replace(track, image=image, world=world, visibility=track.visibility[:, MIRROR].copy())
+
+
+LEGS = [mark for mark in Landmark if mark.name.endswith(("_KNEE", "_ANKLE", "_HEEL", "_FOOT_INDEX"))]
+"""The landmarks below the hips: knees, ankles, heels and feet."""
+
+
+def legs_out_of_picture(track: PoseTrack) -> PoseTrack:
+    """The set filmed close, the picture ending at the hips: BlazePose still places the legs
+    but gives them a visibility of 0.05, as it does for body parts outside the picture."""
+    visibility = track.visibility.copy()
+    visibility[:, LEGS] = np.where(np.isnan(visibility[:, LEGS]), np.nan, 0.05)
+    return dataclasses.replace(track, visibility=visibility)
 
 
 def spliced(first: PoseTrack, second: PoseTrack) -> PoseTrack:

@@ -16,7 +16,9 @@ is arched (cow). The head dominates its range (about 80° in a full cat-cow agai
 5–10°), so a cat-cow done with a still head reads small. The back's own outline from the
 segmentation mask (``back_curve_ratio``, :mod:`upperback.pose.outline`) measures the spine's bend
 itself; its range per cycle is reported as ``back_range_ratio`` (torso lengths; videos only). The
-cycles are counted on ``spine_curve_deg``, whose larger swing separates cat from cow more surely.
+cycles are counted on ``spine_curve_deg``, whose larger swing separates cat from cow more surely;
+filmed close, with the knees out of the picture, on the head's angle alone (the counting's
+alternative), which then also gives the cycle's range.
 These measures are body signals, built and cleaned by the caller with the others
 (:mod:`upperback.kinematics.movement_signals`), so live they are causally filtered.
 
@@ -27,15 +29,19 @@ arch (minus the most negative curve) and ``range_deg`` the spread between the tw
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from upperback.arrays import AnyArray
 from upperback.form import FormModule, register
 from upperback.form.common import (
+    Counted,
     count_reps,
     finite_stat,
     frame_flags,
     make_rep,
+    no_reps_reason,
     plan_checks,
     rep_limit_faults,
     set_summary,
@@ -68,12 +74,13 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     assert movement.counting is not None
     plan = plan_checks(movement, signals.view.view)
     t = signals.times_s
-    curve = signals["spine_curve_deg"]
     events: list[FaultEvent] = []
-    cycles = count_cycles(signals, movement.counting)
+    counted = count_cycles(signals, movement.counting)
+    cycles = counted.timings
     all_metrics = []
     for index, timing in enumerate(cycles):
         inside = window(t, timing.start_s, timing.end_s)
+        curve = signals[counted.counted_on[index]]  # the head alone where the knees are out of the picture
         flexion = finite_stat(curve[inside], "max")
         extension = -finite_stat(curve[inside], "min")
         head = signals["head_flexion_deg"][inside]
@@ -104,19 +111,27 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         events.extend(rep_faults)
         all_metrics.append(metrics)
     faults = settle_rep_faults(events, len(cycles))
-    reps = [make_rep(i, timing, all_metrics[i], faults) for i, timing in enumerate(cycles)]
+    reps = [make_rep(i, timing, all_metrics[i], faults, i in counted.partial) for i, timing in enumerate(cycles)]
     faults.sort(key=lambda f: (f.start_s, f.code))
     summary = set_summary(reps, ["range_deg", "flexion_deg", "extension_deg", "to_cat_s", "to_cow_s"])
-    return MovementResult(reps=reps, faults=faults, metrics=summary, skipped=list(plan.skipped))
+    return MovementResult(
+        reps=reps,
+        faults=faults,
+        metrics=summary,
+        skipped=list(plan.skipped),
+        notes=counted.notes + no_reps_reason(signals, movement, counted),
+        shots=counted.shots,
+    )
 
 
-def count_cycles(signals: BodySignals, counting: Counting) -> list[RepTiming]:
-    """Cycles of the spine-curve signal, one cat and one cow each.
+def count_cycles(signals: BodySignals, counting: Counting) -> Counted:
+    """Cycles of the spine-curve signal (or, where it is not seen, of its alternatives: the head's
+    angle when the knees are out of the picture), one cat and one cow each.
 
     The shared rep counter finds each excursion into the cat (``top_s``), within each shot
     (:func:`~upperback.form.common.count_reps`); a cycle runs from where that excursion began
-    to the deepest cow that follows it, before the next cat and within ``max_rep_s`` of this one
-    (or to where the counter saw the return, if later).
+    to the deepest cow that follows it on the same signal, before the next cat and within
+    ``max_rep_s`` of this one (or to where the counter saw the return, if later).
 
     Parameters
     ----------
@@ -127,23 +142,25 @@ def count_cycles(signals: BodySignals, counting: Counting) -> list[RepTiming]:
 
     Returns
     -------
-    list[RepTiming]
-        One timing per cycle, in time order.
+    Counted
+        One timing per cycle, in time order, with the counter's partial cycles, shots and notes.
     """
-    times_s, curve_deg = signals.times_s, signals[counting.signal]
-    cats = count_reps(signals, counting).timings
+    times_s = signals.times_s
+    counted = count_reps(signals, counting)
+    cats = counted.timings
     found = []
     for i, cat in enumerate(cats):
         until_s = cat.top_s + counting.max_rep_s
         if i + 1 < len(cats):
             until_s = min(until_s, cats[i + 1].top_s)
+        curve_deg = signals[counted.counted_on[i]]
         after = (times_s > cat.top_s) & (times_s < until_s) & np.isfinite(curve_deg)
         end_s = cat.end_s
         if after.any():
             cow = np.flatnonzero(after)[np.argmin(curve_deg[after])]
             end_s = max(end_s, float(times_s[cow]))
         found.append(RepTiming(cat.start_s, cat.top_s, end_s, cat.rest_value, cat.top_value))
-    return found
+    return dataclasses.replace(counted, timings=found)
 
 
 CAT_COW_SIGNALS = ("head_flexion_deg", "pelvis_tuck_deg", "spine_curve_deg", "hand_offset_ratio", "knee_offset_ratio")

@@ -21,6 +21,8 @@ SIGNAL_WORDS = {
     "elbow_deg": "elbow angle",
     "arm_spread_deg": "spread of the arms",
     "hand_drop_ratio": "height of the hand against the hip–shoulder line",
+    "spine_curve_deg": "curve of the spine (head and pelvis together)",
+    "head_flexion_deg": "angle of the head against the back",
 }
 """How the report names the counting signals."""
 
@@ -28,12 +30,13 @@ SIGNAL_WORDS = {
 @dataclass(frozen=True)
 class Counted:
     """Reps found in a set: their timing, which of them the clip's (or a shot's) start or end
-    cut, the shots, and notes for the report."""
+    cut, the shots, notes for the report, and the signal each rep was counted on."""
 
     timings: list[RepTiming]
     partial: frozenset[int]
     notes: list[str]
     shots: list[tuple[float, float]]
+    counted_on: list[str]
 
 
 def posture_gate(signals: BodySignals, counting: Counting) -> AnyArray:
@@ -95,6 +98,7 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
         counter.update(frame, bool(person[index]), bool(cut[index]))
     counter.close()
     timings: list[RepTiming] = []
+    counted_on: list[str] = []
     partial: set[int] = set()
     notes: list[str] = []
     shots = counter.shots
@@ -113,7 +117,8 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
             if shot.cut_short(rep):
                 partial.add(len(timings))
             timings.append(rep)
-    return Counted(timings, frozenset(partial), notes, [(shot.start_s, shot.end_s) for shot in shots])
+            counted_on.append(shot.signal.signal if shot.signal is not None else counting.signal)
+    return Counted(timings, frozenset(partial), notes, [(shot.start_s, shot.end_s) for shot in shots], counted_on)
 
 
 def _words(signal: str) -> str:
@@ -602,7 +607,10 @@ def no_reps_reason(signals: BodySignals, movement: Movement, counted: Counted) -
                 f"No rep was counted: the {what} moved, but never away from rest and back within "
                 f"{counting.min_rep_s:g}–{counting.max_rep_s:g} s as a rep does."
             ]
-    return ["No rep was counted: the working arm was not seen clearly enough in the working position."]
+    return [
+        f"No rep was counted: the {_words(counting.signal)} could not be measured in the working position "
+        "(the body parts it needs were not seen clearly enough)."
+    ]
 
 
 def make_rep(

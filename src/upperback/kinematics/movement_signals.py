@@ -13,7 +13,8 @@ Signals added to the body signals (each (T,), NaN where not seen):
 
 * cat-cow (side view, near side): ``head_flexion_deg`` the signed angle of the shoulder→ear
   line from the torso line, positive when the head hangs below it (toward the knees' side, so
-  the sign holds whichever way the person faces); ``pelvis_tuck_deg`` ``90 - hip_deg``;
+  the sign holds whichever way the person faces; toward the bottom of the picture where the
+  knees are out of it); ``pelvis_tuck_deg`` ``90 - hip_deg``;
   ``spine_curve_deg`` their sum (cat positive, cow negative); ``hand_offset_ratio`` wrist ahead
   of the shoulder and ``knee_offset_ratio`` knee ahead of the hip, horizontally, in torso lengths;
 * open book (world landmarks, about the body's long axis): ``hip_drop_px`` left-minus-right
@@ -219,10 +220,13 @@ def all_fours_signals(track: PoseTrack, side: str) -> dict[str, AnyArray]:
     hip, knee = p[:, marks["hip"]], p[:, marks["knee"]]
     torso = shoulder - hip
     torso_len = np.linalg.norm(torso, axis=-1)
+    with np.errstate(invalid="ignore"):
+        knee_seen = vis[:, marks["knee"]] > VISIBLE
     with np.errstate(invalid="ignore", divide="ignore"):
         along = torso / torso_len[:, None]
         across = np.stack([-along[:, 1], along[:, 0]], axis=-1)
-        across *= np.sign(np.sum(across * (knee - hip), axis=-1))[:, None]  # toward the floor
+        floor = np.where(knee_seen[:, None], knee - hip, [0.0, 1.0])  # the knees' side, else picture down
+        across *= np.sign(np.sum(across * floor, axis=-1))[:, None]
         neck = ear - shoulder
         head = np.degrees(np.arctan2(np.sum(neck * across, axis=-1), np.sum(neck * along, axis=-1)))
         facing = np.sign(torso[:, 0])  # +1 when the head is to the right of the hips
@@ -235,7 +239,7 @@ def all_fours_signals(track: PoseTrack, side: str) -> dict[str, AnyArray]:
         return np.where(seen, values, np.nan)
 
     return {
-        "head_flexion_deg": masked(head, "ear", "shoulder", "hip", "knee"),
+        "head_flexion_deg": masked(head, "ear", "shoulder", "hip"),
         "hand_offset_ratio": masked(hand, "wrist", "shoulder", "hip"),
         "knee_offset_ratio": masked(knee_offset, "knee", "shoulder", "hip"),
     }
