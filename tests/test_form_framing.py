@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import clip_track, needs_media, needs_wild_media
+from conftest import clip_track, needs_media, needs_wild_media, wild_track
 from test_form_pace import ROWS, track_of
+from test_live_replay import replay
 from upperback.analysis import analyze
 from upperback.evaluation.transforms import legs_out_of_picture
 from upperback.pose.landmarks import Landmark
@@ -34,3 +35,10 @@ def test_a_cat_cow_with_nothing_to_count_says_why():
     report = analyze(track, "cat-cow")
     assert report.rep_count == 0
     assert any(w.startswith("No rep was counted: the curve of the spine") for w in report.quality.warnings)
+
+
+@needs_wild_media
+def test_a_cat_cow_filmed_close_is_counted_live_as_offline():
+    track = legs_out_of_picture(wild_track("cat_cow_side_2cycles.mp4"))
+    live_set, _ = replay(track, "cat-cow")
+    assert live_set.finish().reps == analyze(track, "cat-cow").rep_count == 2
