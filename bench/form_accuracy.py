@@ -45,6 +45,7 @@ from upperback.evaluation.injections import (
     tilt_torso,
 )
 from upperback.evaluation.transforms import (
+    arms_switched,
     legs_out_of_picture,
     mirrored,
     pace_speeds,
@@ -53,6 +54,7 @@ from upperback.evaluation.transforms import (
     turned_round,
 )
 from upperback.form.report import FormReport
+from upperback.kinematics.sides import working_arm
 from upperback.library import get_library
 from upperback.pose.npz import load_track, save_track
 from upperback.pose.pipeline import extract_pose
@@ -374,6 +376,26 @@ def sides_table(rows: list[dict[str, str]], tracks: dict[str, PoseTrack], report
             f"| {sides[len(track) - 1]} / {sides[-1]} |"
         )
     print(f"\nTurned round, inside the doubled range: {held} of {total}.")
+    print(
+        "\n| row measured on one arm, then rowed with the other without turning | manifest x 2 | counted "
+        "| arm, first set / second |"
+    )
+    print("|---|---|---:|---|")
+    held = total = 0
+    for row in counted:
+        track = tracks[row["file"]]
+        if row["exercise"] != "bent-over-row" or not working_arm(track, default=""):
+            continue  # both arms seen, moving alike: no arm to switch
+        switched = arms_switched(track)
+        count = analyze(switched, row["exercise"]).rep_count
+        arms = body_signals(switched).sides.working
+        inside = 2 * int(row["reps_min"]) <= count <= 2 * int(row["reps_max"])
+        held, total = held + inside, total + 1
+        print(
+            f"| {row['file']} | {2 * int(row['reps_min'])}–{2 * int(row['reps_max'])} | {count} "
+            f"| {arms[len(track) - 1]} / {arms[-1]} |"
+        )
+    print(f"\nArms switched, inside the doubled range: {held} of {total}.")
     held = total = exact = 0
     misses = []
     for a, b in itertools.permutations(counted, 2):

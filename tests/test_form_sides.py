@@ -1,6 +1,7 @@
 """Sets whose measured side changes within the video: an edit that cuts to another set (filmed
-from the other side, or of another lifter), and a lifter who turns round on the spot to row with
-the other arm. The side nearer the camera and the working arm are judged per shot and per turn
+from the other side, or of another lifter), a lifter who turns round on the spot to row with
+the other arm, and one who switches arms facing the same way. The side nearer the camera and
+the working arm are judged per shot, per turn and per switch of arms
 (``upperback.kinematics.sides``), so every set is counted on the arm that works."""
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import itertools
 import numpy as np
 import pytest
 
-from conftest import clip_track, needs_media, needs_wild_media
+from conftest import clip_track, needs_media, needs_wild_media, wild_track
 from test_form_pace import ROWS, track_of
 from test_live_replay import replay
 from upperback.analysis import analyze, body_signals
-from upperback.evaluation.transforms import spliced, turned_round
+from upperback.evaluation.transforms import arms_switched, spliced, turned_round
 from upperback.kinematics.sides import MIN_TURN_S, settled, stretches
 from upperback.pose.track import PoseTrack, SourceInfo
 
@@ -91,3 +92,20 @@ def test_a_track_without_anyone_is_one_stretch():
     )
     assert stretches(track) == [(0, 20)]
     assert body_signals(track).sides.main_near in {"left", "right"}
+
+
+ONE_ARM = ["row_one_arm_chair_lowres.mp4", "mannequin_one_arm_row_split_faulty_bottom.mp4"]
+
+
+@needs_media
+@needs_wild_media
+@pytest.mark.parametrize("name", ONE_ARM)
+def test_one_arm_rows_with_each_arm_without_turning_count_both_sets(name):
+    """The same one-arm set, then again with the other arm while facing the same way (as one
+    does facing the camera): the arm measured follows the arm that works."""
+    track = clip_track(name) if name.startswith("row_") else wild_track(name)
+    count = analyze(track, "bent-over-row").rep_count
+    switched = arms_switched(track)
+    assert analyze(switched, "bent-over-row").rep_count == 2 * count
+    working = body_signals(switched).sides.working
+    assert working[len(track) - 1] != working[-1]

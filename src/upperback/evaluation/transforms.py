@@ -5,7 +5,7 @@ Where :mod:`upperback.evaluation.injections` puts a fault into a set, these chan
 set reaches the analysis, as other people's videos do: filmed from the other side (or by a phone
 that mirrors), done at another pace (explosive pulls, sped-up files, slow reps with holds),
 filmed close (the legs out of the picture), edited together from two sets, or rowed with one
-arm and then, turned round, with the other.
+arm and then with the other (turned round, or not).
 The reps stay the same reps, so the count must not change.
 """
 
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from upperback.kinematics.shots import shot_marks
+from upperback.kinematics.sides import working_arm
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
 from upperback.pose.track import PoseTrack
 
@@ -56,6 +57,29 @@ def mirrored(track: PoseTrack) -> PoseTrack:
 
 LEGS = [mark for mark in Landmark if mark.name.endswith(("_KNEE", "_ANKLE", "_HEEL", "_FOOT_INDEX"))]
 """The landmarks below the hips: knees, ankles, heels and feet."""
+
+
+ARM_CHAIN = ("ELBOW", "WRIST", "PINKY", "INDEX", "THUMB")
+"""The landmarks of an arm below the shoulder."""
+
+
+def arms_switched(track: PoseTrack) -> PoseTrack:
+    """The set, then the same set again rowed with the other arm, without turning: the working
+    arm (:func:`~upperback.kinematics.sides.working_arm`) rests where the set began while the
+    other arm makes its moves, each of its points placed from its own shoulder as the working
+    arm's were from its shoulder (picture and world), with the working arm's visibility."""
+    working = working_arm(track, default="right")
+    other = "left" if working == "right" else "right"
+    moved = track.frames(0, len(track))
+    image, world, visibility = moved.image.copy(), moved.world.copy(), moved.visibility.copy()
+    from_shoulder, to_shoulder = Landmark[f"{working.upper()}_SHOULDER"], Landmark[f"{other.upper()}_SHOULDER"]
+    for part in ARM_CHAIN:
+        source, target = Landmark[f"{working.upper()}_{part}"], Landmark[f"{other.upper()}_{part}"]
+        for points in (image, world):
+            points[:, target] = points[:, source] - points[:, from_shoulder] + points[:, to_shoulder]
+            points[:, source] = points[0, source] - points[0, from_shoulder] + points[:, from_shoulder]
+        visibility[:, target] = track.visibility[:, source]
+    return _joined(track, dataclasses.replace(moved, image=image, world=world, visibility=visibility))
 
 
 def legs_out_of_picture(track: PoseTrack) -> PoseTrack:

@@ -32,6 +32,12 @@ MIN_TURN_S = 3.0
 """Shortest stretch turned the other way that counts as the lifter having turned round. Turning
 round and rowing a few reps takes far longer; BlazePose's left/right flicker in front views lasts
 a few frames."""
+ARM_MARGIN_DEG = 15.0
+"""One arm is the working arm when its elbow angle's spread (10th to 90th percentile) exceeds the
+other's by this much: a one-arm row bends the working elbow 40-70 degrees while the other
+rests, and both arms of a two-arm set spread within a few degrees of each other."""
+ARM_WINDOW_S = 4.0
+"""The stretch around each frame over which the arms' spreads are compared: two reps or more."""
 SIDE_VISIBILITY_MARGIN = 0.05
 """Without world landmarks (landmark files), the side whose landmarks are this much more
 visible is the nearer one (as :func:`~upperback.kinematics.view.near_side`)."""
@@ -161,7 +167,7 @@ def judge_sides(track: PoseTrack, starts: list[int] | None = None) -> Sides:
 
 def stretches(track: PoseTrack, starts: list[int] | None = None) -> list[tuple[int, int]]:
     """(start, stop) frame ranges measured on one side each: shots, split where the body turned
-    round for ``MIN_TURN_S`` or more.
+    round, and then where the other arm took over the work, for ``MIN_TURN_S`` or more.
 
     Parameters
     ----------
@@ -180,15 +186,18 @@ def stretches(track: PoseTrack, starts: list[int] | None = None) -> list[tuple[i
         return []
     if starts is None:
         starts = shot_starts(track.times_s, track.image)
-    bounds = [0, *starts, n]
-    votes = turn_votes(track)
-    out: list[tuple[int, int]] = []
-    for start, stop in zip(bounds, bounds[1:]):
-        labels = settled(votes[start:stop], track.times_s[start:stop], MIN_TURN_S)
-        changes = [start + int(i) for i in np.flatnonzero(labels[1:] != labels[:-1]) + 1]
-        edges = [start, *changes, stop]
-        out.extend(zip(edges, edges[1:]))
-    return out
+    shots = list(zip([0, *starts], [*starts, n]))
+    turns = [part for shot in shots for part in _split(shot, turn_votes(track), track.times_s)]
+    arms = arm_votes(track)
+    return [part for turn in turns for part in _split(turn, arms, track.times_s)]
+
+
+def _split(span: tuple[int, int], votes: AnyArray, times_s: FloatArray) -> list[tuple[int, int]]:
+    """``span`` split where its settled votes (:func:`settled`) change."""
+    start, stop = span
+    labels = settled(votes[start:stop], times_s[start:stop], MIN_TURN_S)
+    edges = [start, *(start + int(i) for i in np.flatnonzero(labels[1:] != labels[:-1]) + 1), stop]
+    return list(zip(edges, edges[1:]))
 
 
 def turn_votes(track: PoseTrack) -> AnyArray:
@@ -256,6 +265,30 @@ def settled(votes: AnyArray, times_s: FloatArray, min_s: float) -> AnyArray:
         labels[starts[shortest] : stops[shortest]] = labels[starts[neighbour]]
 
 
+def elbow_angles(track: PoseTrack) -> dict[str, FloatArray]:
+    """Each arm's elbow angle, in 3D where world landmarks exist, NaN where that arm is unseen.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The landmarks.
+
+    Returns
+    -------
+    dict of side to (T,) array
+        Degrees, 180 straight, for ``"left"`` and ``"right"``.
+    """
+    angles: dict[str, FloatArray] = {}
+    for side, marks in SIDE_LANDMARKS.items():
+        joints = [marks["shoulder"], marks["elbow"], marks["wrist"]]
+        with np.errstate(invalid="ignore"):
+            seen = np.all(track.visibility[:, joints] > VISIBLE, axis=1)
+        points = track.world if np.isfinite(track.world[:, marks["elbow"]]).any() else track.image
+        angle = joint_angle_deg(points[:, joints[0]], points[:, joints[1]], points[:, joints[2]])
+        angles[side] = np.where(seen, angle, np.nan)
+    return angles
+
+
 def working_arm(track: PoseTrack, default: str) -> str:
     """The arm whose elbow angle varies the most (for one-arm work).
 
@@ -272,17 +305,46 @@ def working_arm(track: PoseTrack, default: str) -> str:
         ``"left"`` or ``"right"``.
     """
     spread: dict[str, float] = {}
-    for side, marks in SIDE_LANDMARKS.items():
-        with np.errstate(invalid="ignore"):
-            seen = np.all(track.visibility[:, [marks["shoulder"], marks["elbow"], marks["wrist"]]] > VISIBLE, axis=1)
-        points = track.world if np.isfinite(track.world[:, marks["elbow"]]).any() else track.image
-        angle = joint_angle_deg(points[:, marks["shoulder"]], points[:, marks["elbow"]], points[:, marks["wrist"]])[
-            seen
-        ]
-        spread[side] = float(np.subtract(*np.percentile(angle, [90, 10]))) if seen.sum() >= 10 else 0.0
-    if max(spread.values()) - min(spread.values()) < 15.0:
+    for side, angle in elbow_angles(track).items():
+        seen = angle[np.isfinite(angle)]
+        spread[side] = float(np.subtract(*np.percentile(seen, [90, 10]))) if len(seen) >= 10 else 0.0
+    if max(spread.values()) - min(spread.values()) < ARM_MARGIN_DEG:
         return default
     return max(spread, key=spread.__getitem__)
+
+
+def arm_votes(track: PoseTrack) -> AnyArray:
+    """(T,) +1 where the left arm clearly does the work, -1 the right, 0 where neither does more:
+    the arms' elbow spreads (:func:`working_arm`) over the ``ARM_WINDOW_S`` around each frame,
+    an arm seen in under half of it counting as still.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The landmarks.
+
+    Returns
+    -------
+    AnyArray
+        (T,) int votes.
+    """
+    n = len(track.times_s)
+    if n < 2:
+        return np.zeros(n, dtype=int)
+    rate = 1.0 / float(np.median(np.diff(track.times_s)))
+    width = max(3, int(round(ARM_WINDOW_S * rate)) | 1)
+    spread = {}
+    for side, angle in elbow_angles(track).items():
+        padded = np.pad(angle, width // 2, constant_values=np.nan)
+        windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+        enough = np.isfinite(windows).sum(axis=1) >= max(5, width // 2)
+        with warnings.catch_warnings():  # windows without the arm stay NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            high, low = np.nanpercentile(windows, [90, 10], axis=1)
+        spread[side] = np.where(enough, high - low, np.nan)
+    # an arm not seen around a frame does no work there that could be measured
+    lead = np.nan_to_num(spread["left"]) - np.nan_to_num(spread["right"])
+    return np.where(np.abs(lead) >= ARM_MARGIN_DEG, np.sign(lead), 0).astype(int)
 
 
 def _most_common(values: ObjectArray) -> str:
