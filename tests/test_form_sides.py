@@ -7,6 +7,7 @@ the working arm are judged per shot, per turn and per switch of arms
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from test_form_pace import ROWS, track_of
 from test_live_replay import replay
 from upperback.analysis import analyze, body_signals
 from upperback.evaluation.transforms import arms_switched, spliced, turned_round
-from upperback.kinematics.sides import MIN_TURN_S, settled, stretches
+from upperback.kinematics.sides import MIN_TURN_S, _sorted_percentile, settled, stretches
 from upperback.pose.track import PoseTrack, SourceInfo
 
 SETS = [(folder, row) for folder, row in ROWS if int(row["reps_min"]) > 0]
@@ -109,3 +110,20 @@ def test_one_arm_rows_with_each_arm_without_turning_count_both_sets(name):
     assert analyze(switched, "bent-over-row").rep_count == 2 * count
     working = body_signals(switched).sides.working
     assert working[len(track) - 1] != working[-1]
+
+
+def test_window_spreads_are_numpys_percentiles():
+    """The arms' spreads over each window are np.nanpercentile's, computed fast enough for
+    live coaching's every frame."""
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(200, 41))
+    rows[rng.random(rows.shape) < 0.3] = np.nan
+    rows[5] = np.nan
+    rows[6, 1:] = np.nan
+    ordered = np.sort(rows, axis=1)
+    seen = np.isfinite(ordered).sum(axis=1)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the all-NaN row
+        for share in (0.1, 0.9):
+            expected = np.nanpercentile(rows, 100 * share, axis=1)
+            np.testing.assert_allclose(_sorted_percentile(ordered, seen, share), expected, equal_nan=True)
