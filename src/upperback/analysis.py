@@ -223,16 +223,19 @@ def _variant_skips(variant: Variant | None) -> list[str]:
     return [f"{code}: {reason}" for code, reason in variant.analysis.not_judged.items()]
 
 
-def frame_faults(track: PoseTrack, exercise: str) -> dict[str, np.ndarray]:
+def frame_faults(track: PoseTrack, exercise: str, signals: BodySignals | None = None) -> dict[str, np.ndarray]:
     """Per frame of ``track``, each fault the library marks ``single_frame`` as 1.0 / 0.0, or NaN
     where it cannot be judged. ``exercise`` is a movement or variant id (a variant's thresholds
-    apply, and the faults it does not judge are left out)."""
+    apply, and the faults it does not judge are left out); ``signals`` the track's body signals
+    when already computed (an analysis of it)."""
     movement = get_library().analysis_target(exercise)[0]
     wanted = [fault.code for fault in movement.faults if fault.single_frame]
     if not wanted:
         return {}
     module = form_module(movement.id)
-    flags = module.frame_faults(body_signals(track), movement) if module.frame_faults else {}
+    if signals is None:
+        signals = body_signals(track)
+    flags = module.frame_faults(signals, movement) if module.frame_faults else {}
     missing = [code for code in wanted if code not in flags]
     if missing:
         raise UpperbackError(

@@ -153,7 +153,8 @@ def analyze_landmarks(
     report = result.report
     console.print(report_summary(report))
     if per_frame is not None:
-        write_per_frame_csv(track, frame_faults(track, report.variant or report.exercise), per_frame)
+        flags = frame_faults(result.track, report.variant or report.exercise, result.signals)
+        write_per_frame_csv(result.track, flags, per_frame)
         console.print(f"Per-frame faults written to [bold]{per_frame}[/bold].")
     paths = OutputPaths(report_json=json_out, report_html=html_out)
     write_outputs(result, None, paths)

@@ -90,7 +90,8 @@ def build_signals(
 
 
 def offline_cleaner(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, AnyArray]:
-    """The offline cleaning of each signal (:func:`~upperback.kinematics.filters.clean`).
+    """The offline cleaning of each signal (:func:`~upperback.kinematics.filters.clean`; see
+    ``UNREJECTED``).
 
     Parameters
     ----------
@@ -104,7 +105,15 @@ def offline_cleaner(raw: dict[str, AnyArray], times_s: AnyArray) -> dict[str, An
     dict[str, AnyArray]
         The cleaned signals by name.
     """
-    return {name: clean_offline(name, values, times_s) for name, values in raw.items()}
+    regular = [name for name in raw if name not in UNREJECTED]
+    if len(times_s) > 1 and regular:  # cleaned together: the same per signal, in fewer calls
+        stacked = clean(np.column_stack([raw[name] for name in regular]), times_s)
+        cleaned = {name: stacked[:, index] for index, name in enumerate(regular)}
+    else:
+        cleaned = {name: clean_offline(name, raw[name], times_s) for name in regular}
+    return {
+        name: cleaned[name] if name in cleaned else clean_offline(name, values, times_s) for name, values in raw.items()
+    }
 
 
 def each_shot(cleaner: Cleaner, starts: list[int]) -> Cleaner:

@@ -139,7 +139,8 @@ class ShotWatch:
 
 
 def shot_marks(times_s: AnyArray, image: AnyArray) -> tuple[AnyArray, AnyArray]:
-    """Per frame of a whole track, what :class:`ShotWatch` finds one frame at a time.
+    """Per frame of a whole track, what :class:`ShotWatch` finds one frame at a time (the same
+    rules, with the jumps between frames measured all at once).
 
     Parameters
     ----------
@@ -153,10 +154,27 @@ def shot_marks(times_s: AnyArray, image: AnyArray) -> tuple[AnyArray, AnyArray]:
     tuple[AnyArray, AnyArray]
         (T,) bool each: a person is in the picture; the frame begins a new shot after a cut.
     """
-    watch = ShotWatch()
-    marks = [watch.update(float(t), frame) for t, frame in zip(times_s, image)]
-    person = np.array([m[0] for m in marks], dtype=bool)
-    cut = np.array([m[1] for m in marks], dtype=bool)
+    centres, torso = body_in_picture(np.asarray(image))
+    with np.errstate(invalid="ignore"):
+        person = np.isfinite(torso) & (torso > 0)
+    cut = np.zeros(len(person), dtype=bool)
+    found = np.flatnonzero(person)
+    if len(found) < 2:
+        return person, cut
+    before, after = found[:-1], found[1:]
+    gap = times_s[after] - times_s[before]
+    moved = np.linalg.norm(centres[after] - centres[before], axis=-1).max(axis=-1)
+    longer, shorter = np.maximum(torso[after], torso[before]), np.minimum(torso[after], torso[before])
+    jump = (
+        (gap >= MIN_EMPTY_S)
+        | (moved / longer > MAX_JUMP_TORSO_LENGTHS_PER_S * gap)
+        | ((gap <= MAX_SCALE_STEP_S) & (longer / shorter > MAX_SCALE_STEP))
+    )
+    shot_start_s = float(times_s[found[0]])
+    for index in after[jump]:  # a jump this soon after a shot began is the tracker settling
+        if times_s[index] - shot_start_s >= MIN_SHOT_S:
+            cut[index] = True
+            shot_start_s = float(times_s[index])
     return person, cut
 
 

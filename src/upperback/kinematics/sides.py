@@ -2,13 +2,13 @@
 
 Sided signals (the torso in the picture, the neck, a one-arm row's elbow) are read on the side
 nearer the camera and on the arm that works. Both can change within one video: a cut to a shot
-from the other side, or a lifter who turns round to row with the other arm. So they are judged
-per stretch: each shot (:mod:`upperback.kinematics.shots`) on its own, and within a shot each
-stretch the body stays turned the same way for ``MIN_TURN_S`` or more. Within a stretch the
-rules are those of a whole clip (:func:`upperback.kinematics.view.estimate_view` for the near
-side, :func:`upperback.kinematics.signals.working_arm` for the arm), so a video filmed from one
-side is measured exactly as before.
-"""
+from the other side, a lifter who turns round to row with the other arm, or one who switches
+arms facing the camera. So they are judged per stretch: each shot
+(:mod:`upperback.kinematics.shots`) on its own, within a shot each stretch the body stays turned
+the same way, and within that each stretch the same arm does the work, for ``MIN_TURN_S`` or
+more. Within a stretch the rules are those of a whole clip
+(:func:`upperback.kinematics.view.estimate_view` for the near side, :func:`working_arm` for the
+arm), so a video filmed from one side with one arm is measured exactly as before."""
 
 from __future__ import annotations
 
