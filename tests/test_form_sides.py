@@ -17,6 +17,7 @@ from test_form_pace import ROWS, track_of
 from test_live_replay import replay
 from upperback.analysis import analyze, body_signals
 from upperback.evaluation.transforms import arms_switched, spliced, turned_round
+from upperback.kinematics.shots import ShotWatch, shot_marks
 from upperback.kinematics.sides import MIN_TURN_S, _sorted_percentile, settled, stretches
 from upperback.pose.track import PoseTrack, SourceInfo
 
@@ -127,3 +128,20 @@ def test_window_spreads_are_numpys_percentiles():
         for share in (0.1, 0.9):
             expected = np.nanpercentile(rows, 100 * share, axis=1)
             np.testing.assert_allclose(_sorted_percentile(ordered, seen, share), expected, equal_nan=True)
+
+
+@needs_media
+@needs_wild_media
+def test_shot_marks_of_a_whole_track_are_what_live_finds_frame_by_frame():
+    """The offline shot marks, measured all at once, are ShotWatch's one frame at a time: on a
+    clip with a cut, on two sets joined by an edit, and on a set turned round (no cut)."""
+    seated, chair = wild_track("reverse_fly_seated_cut.mp4"), clip_track("row_one_arm_chair_lowres.mp4")
+    for track in (seated, spliced(chair, clip_track("row_dumbbell_gym_side.mp4")), turned_round(chair)):
+        watch = ShotWatch()
+        live = [
+            watch.update(float(t), frame if found else None)
+            for t, frame, found in zip(track.times_s, track.image, track.detected)
+        ]
+        person, cut = shot_marks(track.times_s, track.image)
+        assert person.tolist() == [p for p, _ in live] and cut.tolist() == [c for _, c in live]
+    assert shot_marks(seated.times_s, seated.image)[1].sum() == 1
