@@ -55,40 +55,40 @@ def body_in_picture(image: AnyArray) -> tuple[AnyArray, AnyArray]:
 
 
 def is_cut(
-    gap_s: float,
+    gap_s: Any,
     centres_before: AnyArray,
     centres_after: AnyArray,
-    torso_before: np.floating[Any],
-    torso_after: np.floating[Any],
-) -> bool:
+    torso_before: Any,
+    torso_after: Any,
+) -> Any:
     """Whether two frames with a person, ``gap_s`` apart, lie in different shots: nobody in the
     picture for ``MIN_EMPTY_S``, or the person moved or changed size faster than a body can.
+    Each argument may hold one pair of frames or many (leading axes alike).
 
     Parameters
     ----------
-    gap_s : float
+    gap_s : Any
         Time between the two frames.
     centres_before : AnyArray
-        Hip and shoulder centres (2, 2) in the earlier frame.
+        Hip and shoulder centres (..., 2, 2) in the earlier frame.
     centres_after : AnyArray
-        Hip and shoulder centres (2, 2) in the later frame.
-    torso_before : np.floating[Any]
+        Hip and shoulder centres (..., 2, 2) in the later frame.
+    torso_before : Any
         Torso length in the earlier frame.
-    torso_after : np.floating[Any]
+    torso_after : Any
         Torso length in the later frame.
 
     Returns
     -------
-    bool
-        True when the two frames lie in different shots.
+    Any
+        True (per pair) when the two frames lie in different shots.
     """
-    moved = np.linalg.norm(centres_after - centres_before, axis=-1)
-    jump = float(np.max(moved) / max(torso_before, torso_after))
-    scale = float(max(torso_after, torso_before) / min(torso_after, torso_before))
+    moved = np.linalg.norm(np.asarray(centres_after) - np.asarray(centres_before), axis=-1).max(axis=-1)
+    longer, shorter = np.maximum(torso_after, torso_before), np.minimum(torso_after, torso_before)
     return (
-        gap_s >= MIN_EMPTY_S
-        or jump > MAX_JUMP_TORSO_LENGTHS_PER_S * gap_s
-        or (gap_s <= MAX_SCALE_STEP_S and scale > MAX_SCALE_STEP)
+        (gap_s >= MIN_EMPTY_S)
+        | (moved / longer > MAX_JUMP_TORSO_LENGTHS_PER_S * gap_s)
+        | ((gap_s <= MAX_SCALE_STEP_S) & (longer / shorter > MAX_SCALE_STEP))
     )
 
 
@@ -131,7 +131,7 @@ class ShotWatch:
         if last is None or self._shot_start_s is None:
             self._shot_start_s = time_s
             return True, False
-        jump = is_cut(time_s - last[0], last[1], centres[0], last[2], torso[0])
+        jump = bool(is_cut(time_s - last[0], last[1], centres[0], last[2], torso[0]))
         if not jump or time_s - self._shot_start_s < MIN_SHOT_S:
             return True, False
         self._shot_start_s = time_s
@@ -140,7 +140,7 @@ class ShotWatch:
 
 def shot_marks(times_s: AnyArray, image: AnyArray) -> tuple[AnyArray, AnyArray]:
     """Per frame of a whole track, what :class:`ShotWatch` finds one frame at a time (the same
-    rules, with the jumps between frames measured all at once).
+    :func:`is_cut`, applied to every pair of frames with a person at once).
 
     Parameters
     ----------
@@ -162,14 +162,7 @@ def shot_marks(times_s: AnyArray, image: AnyArray) -> tuple[AnyArray, AnyArray]:
     if len(found) < 2:
         return person, cut
     before, after = found[:-1], found[1:]
-    gap = times_s[after] - times_s[before]
-    moved = np.linalg.norm(centres[after] - centres[before], axis=-1).max(axis=-1)
-    longer, shorter = np.maximum(torso[after], torso[before]), np.minimum(torso[after], torso[before])
-    jump = (
-        (gap >= MIN_EMPTY_S)
-        | (moved / longer > MAX_JUMP_TORSO_LENGTHS_PER_S * gap)
-        | ((gap <= MAX_SCALE_STEP_S) & (longer / shorter > MAX_SCALE_STEP))
-    )
+    jump = is_cut(times_s[after] - times_s[before], centres[before], centres[after], torso[before], torso[after])
     shot_start_s = float(times_s[found[0]])
     for index in after[jump]:  # a jump this soon after a shot began is the tracker settling
         if times_s[index] - shot_start_s >= MIN_SHOT_S:
