@@ -359,43 +359,25 @@ def sides_table(rows: list[dict[str, str]], tracks: dict[str, PoseTrack], report
     (:mod:`upperback.evaluation.transforms`): the count must stay in the summed ranges."""
     counted = [r for r in rows if r["reps_min"] and int(r["reps_min"]) > 0 and reports[r["file"]].reps]
     print("\n## A lifter who turns round, and cuts to another set (counts; the summed ranges must hold)\n")
-    print("| clip, then the same set turned round | manifest x 2 | counted | near side, first half / second |")
-    print("|---|---|---:|---|")
-    held = total = 0
-    for row in counted:
-        if row["exercise"] == "cat-cow" or len(reports[row["file"]].quality.shots) > 1:
-            continue
-        track = tracks[row["file"]]
-        turned = turned_round(track)
-        count = analyze(turned, row["exercise"]).rep_count
-        sides = body_signals(turned).sides.near
-        inside = 2 * int(row["reps_min"]) <= count <= 2 * int(row["reps_max"])
-        held, total = held + inside, total + 1
-        print(
-            f"| {row['file']} | {2 * int(row['reps_min'])}–{2 * int(row['reps_max'])} | {count} "
-            f"| {sides[len(track) - 1]} / {sides[-1]} |"
-        )
-    print(f"\nTurned round, inside the doubled range: {held} of {total}.")
-    print(
-        "\n| row measured on one arm, then rowed with the other without turning | manifest x 2 | counted "
-        "| arm, first set / second |"
+    single_shot = [r for r in counted if r["exercise"] != "cat-cow" and len(reports[r["file"]].quality.shots) == 1]
+    doubled_table(
+        "clip, then the same set turned round",
+        "near side, first set / second",
+        single_shot,
+        tracks,
+        turned_round,
+        "near",
     )
-    print("|---|---|---:|---|")
-    held = total = 0
-    for row in counted:
-        track = tracks[row["file"]]
-        if row["exercise"] != "bent-over-row" or not working_arm(track, default=""):
-            continue  # both arms seen, moving alike: no arm to switch
-        switched = arms_switched(track)
-        count = analyze(switched, row["exercise"]).rep_count
-        arms = body_signals(switched).sides.working
-        inside = 2 * int(row["reps_min"]) <= count <= 2 * int(row["reps_max"])
-        held, total = held + inside, total + 1
-        print(
-            f"| {row['file']} | {2 * int(row['reps_min'])}–{2 * int(row['reps_max'])} | {count} "
-            f"| {arms[len(track) - 1]} / {arms[-1]} |"
-        )
-    print(f"\nArms switched, inside the doubled range: {held} of {total}.")
+    # rows measured on one arm (the other hidden or still): both arms seen moving alike have none to switch
+    one_arm = [r for r in counted if r["exercise"] == "bent-over-row" and working_arm(tracks[r["file"]], default="")]
+    doubled_table(
+        "row measured on one arm, then rowed with the other without turning",
+        "arm, first set / second",
+        one_arm,
+        tracks,
+        arms_switched,
+        "working",
+    )
     held = total = exact = 0
     misses = []
     for a, b in itertools.permutations(counted, 2):
@@ -412,6 +394,30 @@ def sides_table(rows: list[dict[str, str]], tracks: dict[str, PoseTrack], report
         f"\nTwo sets joined by a cut: {held} of {total} pairs inside the summed range, {exact} of {total} "
         "counting exactly the two sets' own counts" + (": " + "; ".join(misses) if misses else "") + "."
     )
+
+
+def doubled_table(
+    what: str,
+    sides_header: str,
+    rows: list[dict[str, str]],
+    tracks: dict[str, PoseTrack],
+    change: Callable[[PoseTrack], PoseTrack],
+    side: str,
+) -> None:
+    """Each set followed by itself changed by ``change``: the count must hold the doubled range;
+    the table shows the ``side`` (``near`` or ``working``) measured at the end of each set."""
+    print(f"\n| {what} | manifest x 2 | counted | {sides_header} |")
+    print("|---|---|---:|---|")
+    held = 0
+    for row in rows:
+        track = tracks[row["file"]]
+        changed = change(track)
+        count = analyze(changed, row["exercise"]).rep_count
+        measured = getattr(body_signals(changed).sides, side)
+        low, high = 2 * int(row["reps_min"]), 2 * int(row["reps_max"])
+        held += low <= count <= high
+        print(f"| {row['file']} | {low}–{high} | {count} | {measured[len(track) - 1]} / {measured[-1]} |")
+    print(f"\nInside the doubled range: {held} of {len(rows)}.")
 
 
 def shrug_table(data: Path) -> None:
