@@ -435,6 +435,38 @@ def shrug_table(data: Path) -> None:
         print(f"| {label} | {len(paths)} | {hits} |")
 
 
+def shape_table(rows: list[dict[str, str]], tracks: dict[str, PoseTrack], data: Path) -> None:
+    """The picture shape a landmark file without a size is given, on every clip's track normalised."""
+    from upperback.pose.aspect import estimate_aspect_ratio, picture_shape, usable_frames
+    from upperback.pose.csv_import import read_landmark_csv
+
+    print("\n## A landmark file without a picture size: the shape read from the body\n")
+    print("| clip | picture | width / height | frames used | estimate | shape taken | right |")
+    print("|---|---|---:|---:|---:|---|---|")
+    right = judged = 0
+    for row in rows:
+        track = tracks[row["file"]]
+        width, height = track.source.width, track.source.height
+        norm = track.image.astype(float) / np.array([width, height, width])
+        visibility = track.visibility.astype(float)
+        used = usable_frames(norm, visibility)
+        shape = picture_shape(norm, visibility)
+        size = f"| {row['file']} | {width}x{height} | {width / height:.2f} | {used.sum()} |"
+        if shape is None:
+            print(f"{size} – | too few frames | – |")
+            continue
+        estimate, _, _ = estimate_aspect_ratio(norm[used], visibility[used], np.zeros(int(used.sum()), dtype=int))
+        (name, (shape_width, shape_height)), judged = shape, judged + 1
+        ok = abs(np.log(width / height * shape_height / shape_width)) < 0.1
+        right += ok
+        print(f"{size} {estimate:.2f} | {name} | {'yes' if ok else 'no'} |")
+    print(f"\nThe video's own shape: {right} of {judged} clips with enough frames.")
+    lumbar = data / "barbell_row_frames" / "lumbar_train.csv"
+    if lumbar.is_file():
+        track = read_landmark_csv(lumbar)
+        print(f"lumbar_train.csv (shuffled frames of many videos): {track.source.width}x{track.source.height}.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_data = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -454,6 +486,7 @@ def main() -> None:
     pace_table(counted, tracks, reports)
     sides_table(counted, tracks, reports)
     shrug_table(args.data)
+    shape_table(rows, tracks, args.data)
     if args.no_injections:
         return
     clean = {r["file"]: (tracks[r["file"]], reports[r["file"]]) for r in rows if r["folder"] == "clips"}

@@ -10,21 +10,13 @@ from upperback.analysis import frame_faults
 
 @needs_media
 def test_lumbar_csv_gets_one_row_per_input_row_with_rounded_back_flags(capsys, tmp_path):
+    """The issue's command as it stands: no picture size, so the note says which was assumed."""
     out = tmp_path / "flags.csv"
     code, stdout, _ = run_cli(
-        capsys,
-        "analyze-landmarks",
-        str(LUMBAR_CSV),
-        "--exercise",
-        "bent-over-row",
-        "--width",
-        "1080",
-        "--height",
-        "1350",
-        "--per-frame",
-        str(out),
+        capsys, "analyze-landmarks", str(LUMBAR_CSV), "--exercise", "barbell-bent-over-row", "--per-frame", str(out)
     )
     assert code == 0 and "Per-frame faults written" in stdout
+    assert "gives no picture size" in stdout
     with LUMBAR_CSV.open(newline="") as handle:
         labels = [row["label"] for row in csv.DictReader(handle)]
     with out.open(newline="") as handle:

@@ -19,21 +19,19 @@ import numpy as np
 
 from upperback.form.rounded_back import FEATURE_NAMES, rounded_back_features
 from upperback.form.rounded_back_training import (
-    BONE_NAMES,
     DEFAULT_C,
     DEFAULT_GROUPS,
     DEFAULT_SEED,
     DEFAULT_SPLITS,
-    aspect_ratio_cost,
     best_f1_threshold,
     cross_validate,
-    estimate_aspect_ratio,
     fit_rounded_back,
     nearest_neighbour_probe,
     pose_groups,
     read_labelled_frames,
     scene_groups,
 )
+from upperback.pose.aspect import BONE_NAMES, aspect_ratio_cost, estimate_aspect_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CSV = ROOT.parent / "shared" / "data" / "barbell_row_frames" / "lumbar_train.csv"

@@ -103,10 +103,7 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
     notes: list[str] = []
     shots = counter.shots
     if len(shots) > 1:
-        cuts = ", ".join(f"{shot.start_s:.1f} s" for shot in shots[1:])
-        notes.append(
-            f"The video cuts to another shot (at {cuts}); reps were counted within each shot and none across a cut."
-        )
+        notes.append(_cuts_note([shot.start_s for shot in shots[1:]]))
     for shot in shots:
         if shot.signal is not None and shot.signal.signal != counting.signal:
             notes.append(
@@ -119,6 +116,20 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
             timings.append(rep)
             counted_on.append(shot.signal.signal if shot.signal is not None else counting.signal)
     return Counted(timings, frozenset(partial), notes, [(shot.start_s, shot.end_s) for shot in shots], counted_on)
+
+
+LISTED_CUTS = 5
+"""Most cut times a report lists; a file of frames from many videos can hold hundreds."""
+
+
+def _cuts_note(cut_times_s: list[float]) -> str:
+    """The note on a video's cuts: when each falls (the first few) and how counting took them."""
+    listed = ", ".join(f"{time_s:.1f} s" for time_s in cut_times_s[:LISTED_CUTS])
+    if len(cut_times_s) > LISTED_CUTS:
+        listed = f"{len(cut_times_s)} times: at {listed} and {len(cut_times_s) - LISTED_CUTS} more"
+    else:
+        listed = f"at {listed}"
+    return f"The video cuts to another shot ({listed}); reps were counted within each shot and none across a cut."
 
 
 def _words(signal: str) -> str:

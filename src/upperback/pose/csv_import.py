@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from upperback.errors import UpperbackError
+from upperback.pose.aspect import picture_shape
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
 from upperback.pose.track import PoseTrack, SourceInfo
 
@@ -36,8 +37,10 @@ def read_landmark_csv(
         An optional ``time_s`` column gives times; else an optional ``frame`` column, divided
         by ``fps``; else the row number. Other columns (``label``, ...) are ignored.
     width, height
-        Size of the video the landmarks came from, in pixels. Required when the coordinates
-        are normalised (0 to 1): they are multiplied by it (z by the width, as in MediaPipe).
+        Size of the video the landmarks came from, in pixels, for normalised coordinates (0 to
+        1): they are multiplied by it (z by the width, as in MediaPipe). Without it, the shape
+        the body's proportions point to is taken (:func:`~upperback.pose.aspect.picture_shape`)
+        and the track warns so.
     fps
         Frame rate used to turn frame numbers (or row numbers) into times.
 
@@ -68,7 +71,7 @@ def read_landmark_csv(
         if (landmark, "v") not in columns:
             visibility[:, landmark] = np.where(missing, np.nan, 1.0)
 
-    size = _pixel_size(path, image, width, height)
+    size, warnings = _pixel_size(path, image, visibility, width, height)
     if size is not None:
         width, height = size
         image[..., 0] *= width
@@ -90,6 +93,7 @@ def read_landmark_csv(
         visibility=visibility,
         frame_index=np.arange(n, dtype=np.int64),
         source=source,
+        warnings=warnings,
     )
 
 
@@ -157,22 +161,37 @@ def _numeric_column(
 
 
 def _pixel_size(
-    path: Path, image: npt.NDArray[np.float32], width: int | None, height: int | None
-) -> tuple[int, int] | None:
-    """The pixel size to scale normalised coordinates by, or None for coordinates already in pixels."""
+    path: Path,
+    image: npt.NDArray[np.float32],
+    visibility: npt.NDArray[np.float32],
+    width: int | None,
+    height: int | None,
+) -> tuple[tuple[int, int] | None, tuple[str, ...]]:
+    """The pixel size to scale normalised coordinates by (None for coordinates already in
+    pixels), and the warning to give when the size had to be guessed."""
     if (width is None) != (height is None):
         raise UpperbackError("Give both --width and --height, or neither.")
     if width is not None and height is not None:
         if width <= 0 or height <= 0:
             raise UpperbackError("--width and --height must be positive numbers of pixels.")
-        return width, height
+        return (width, height), ()
     extent = np.nanmax(np.abs(image[..., :2])) if np.isfinite(image[..., :2]).any() else 0.0
-    if extent <= NORMALISED_LIMIT:
+    if extent > NORMALISED_LIMIT:
+        return None, ()
+    shape = picture_shape(image.astype(np.float64), visibility.astype(np.float64))
+    if shape is None:
         raise UpperbackError(
-            f"{path}: the coordinates are normalised (0 to 1). Pass --width and --height, the "
-            "size in pixels of the video they came from, so that angles come out right."
+            f"{path}: the coordinates are normalised (0 to 1), and too few rows show a whole side of "
+            "the body to tell the picture's shape from. Pass --width and --height, the size in pixels "
+            "of the video they came from, so that angles come out right."
         )
-    return None
+    name, size = shape
+    warning = (
+        f"{path.name} gives no picture size (its coordinates run 0 to 1), so the picture was taken to "
+        f"be {name}, the shape the body's proportions point to. Angles are only right if it was: pass "
+        "--width and --height, the video's size in pixels, to be sure."
+    )
+    return size, (warning,)
 
 
 def _extent(values: npt.NDArray[np.float32]) -> float:
