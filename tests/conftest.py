@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +21,9 @@ SHRUG_KEYPOINTS = SHARED_DATA / "keypoints-shrug"
 TRACK_CACHE = os.environ.get("UPPERBACK_TRACK_CACHE")
 """Optional folder of pose tracks saved earlier (``upperback pose CLIP -o DIR/NAME.npz``): a
 developer's shortcut that skips BlazePose; CI leaves it unset and computes every track."""
+RUN_TRACKS = "UPPERBACK_RUN_TRACKS"
+"""Environment variable naming this run's folder of computed tracks, made by the main pytest
+process and inherited by pytest-xdist's workers, so each clip goes through BlazePose once."""
 LUMBAR_CSV = SHARED_DATA / "barbell_row_frames" / "lumbar_train.csv"
 
 needs_media = pytest.mark.skipif(
@@ -43,18 +48,33 @@ def clip_manifest(folder: Path = CLIPS) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def pytest_configure(config):
+    """The main process makes the folder its workers share computed tracks through."""
+    if not hasattr(config, "workerinput"):
+        os.environ[RUN_TRACKS] = tempfile.mkdtemp(prefix="upperback-tracks-")
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(os.environ.pop(RUN_TRACKS), ignore_errors=True)
+
+
 @cache
 def clip_track(name: str, folder: Path = CLIPS):
     """The pose track of one shared clip at the default analysis rate, computed once per run."""
+    from filelock import FileLock
+
+    from upperback.pose.npz import load_track, save_track
     from upperback.pose.pipeline import extract_pose
 
-    if TRACK_CACHE:
-        cached = Path(TRACK_CACHE) / f"{Path(name).stem}.npz"
-        if cached.is_file():
-            from upperback.pose.npz import load_track
-
-            return load_track(cached)
-    return extract_pose(folder / name)
+    stem = Path(name).stem
+    if TRACK_CACHE and (Path(TRACK_CACHE) / f"{stem}.npz").is_file():
+        return load_track(Path(TRACK_CACHE) / f"{stem}.npz")
+    saved = Path(os.environ[RUN_TRACKS]) / f"{folder.name}-{stem}.npz"
+    with FileLock(f"{saved}.lock"):
+        if not saved.is_file():
+            save_track(extract_pose(folder / name), saved)
+    return load_track(saved)
 
 
 def wild_track(name: str):
