@@ -204,6 +204,7 @@ def test_dates_are_read_in_each_apps_locale_layouts(text, expected):
         ("0", "not a date with a year"),
         ("05/03/2024", "day/month or month/day"),
         ("2024-02-31 10:00", "importer can read"),
+        ("2024-03-05 18:30:00 S", "importer can read"),  # a stray letter, not a time zone
     ],
 )
 def test_unreadable_or_ambiguous_dates_say_why(text, message):

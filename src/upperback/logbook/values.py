@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
 
@@ -202,12 +203,14 @@ def local_datetime(text: str, zone: tzinfo, what: str = "date", day_first: bool 
             "5 Mar 2024)"
         )
     try:
-        parsed = date_parser.parse(
-            _ABBREVIATION_DOT.sub(" ", cleaned) if not numeric else cleaned,
-            parserinfo=_MONTH_NAMES,
-            dayfirst=bool(day_first),
-        )
-    except (ValueError, ArithmeticError):  # dateutil's Decimal maths fails on huge numbers, too
+        with warnings.catch_warnings():  # a word dateutil takes for an unknown time zone: damage
+            warnings.simplefilter("error", date_parser.UnknownTimezoneWarning)
+            parsed = date_parser.parse(
+                _ABBREVIATION_DOT.sub(" ", cleaned) if not numeric else cleaned,
+                parserinfo=_MONTH_NAMES,
+                dayfirst=bool(day_first),
+            )
+    except (ValueError, ArithmeticError, date_parser.UnknownTimezoneWarning):  # huge numbers break its Decimal maths
         raise ValueProblem(f"{what} '{text}' is not a date this importer can read (e.g. 2024-03-05 18:30:00)") from None
     if parsed.tzinfo is not None:
         return parsed.astimezone(zone)
