@@ -25,10 +25,14 @@ shoulder centre moves at most 3.8 torso lengths a second on the 18 shared clips 
 and the carry's turns included); an edit that jumps to another take with the hips in the same
 place (a lifter standing, then hinged) moves the shoulders faster."""
 MAX_SCALE_STEP = 1.5
-"""Largest change of the torso's length in the picture from one analysed frame to the next
-(within 0.2 s): walking toward the camera changes it by a few per cent; a cut to a wider or
-closer shot changes it by half or more."""
-MAX_SCALE_STEP_S = 0.2
+"""Largest change of the torso's length in the picture between analysed frames up to
+``MAX_SCALE_STEP_S`` apart: walking toward the camera changes it by a few per cent (within a
+shot, after its first ``MIN_SHOT_S``, at most 1.36 times on the 18 shared clips); a cut to a
+wider or closer shot changes it by half or more."""
+MAX_SCALE_STEP_S = 0.25
+"""Two analysed frames at 10 Hz on any frame clock (0.2002 s on a 29.97 fps one, 0.24 s on a
+25 fps one): BlazePose often finds nobody on the first frame after a cut, and the size change
+must still count then."""
 MIN_SHOT_S = 0.5
 """Shorter "shots" are detection flicker (e.g. the first frames of a track); they hold no rep."""
 MIN_EMPTY_S = 1.0
