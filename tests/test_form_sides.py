@@ -6,20 +6,24 @@ the working arm are judged per shot, per turn and per switch of arms
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import warnings
 
 import numpy as np
 import pytest
 
-from conftest import clip_track, needs_media, needs_wild_media, wild_track
+from conftest import CLIPS, clip_track, needs_media, needs_wild_media, wild_track
 from test_form_pace import ROWS, track_of
 from test_live_replay import replay
 from upperback.analysis import analyze, body_signals
+from upperback.evaluation.edits import joined_by_a_cut
 from upperback.evaluation.transforms import arms_switched, spliced, turned_round
 from upperback.kinematics.shots import ShotWatch, shot_marks
 from upperback.kinematics.sides import MIN_TURN_S, _sorted_percentile, settled, stretches
-from upperback.pose.track import PoseTrack, SourceInfo
+from upperback.pose.decode import probe_video
+from upperback.pose.pipeline import extract_pose
+from upperback.pose.track import PICTURE_CUT, PoseTrack, SourceInfo
 
 SETS = [(folder, row) for folder, row in ROWS if int(row["reps_min"]) > 0]
 PAIRS = [(a, b) for a, b in itertools.permutations(SETS, 2) if a[1]["exercise"] == b[1]["exercise"]]
@@ -40,6 +44,43 @@ def test_a_cut_to_another_set_counts_both_sets(pair):
     report = analyze(spliced(first, second), a["exercise"])
     low, high = int(a["reps_min"]) + int(b["reps_min"]), int(a["reps_max"]) + int(b["reps_max"])
     assert low <= report.rep_count <= high
+
+
+def nobody_on_the_first_frame(track: PoseTrack) -> PoseTrack:
+    """``track`` with nobody found on its first frame, as BlazePose often finds nobody on the
+    first frame after a cut."""
+    image, world, visibility = track.image.copy(), track.world.copy(), track.visibility.copy()
+    image[0], world[0], visibility[0] = np.nan, np.nan, np.nan
+    return dataclasses.replace(track, image=image, world=world, visibility=visibility)
+
+
+@needs_media
+@needs_wild_media
+@pytest.mark.parametrize("pair", PAIRS, ids=[name(p) for p in PAIRS])
+def test_a_cut_is_found_when_the_frame_after_it_shows_nobody(pair):
+    """The cut in the picture, on a frame where BlazePose finds nobody, still ends the shot on
+    the first frame that shows the second set: its lifter stands elsewhere in the picture."""
+    (folder_a, a), (folder_b, b) = pair
+    first, second = track_of(folder_a, a), nobody_on_the_first_frame(track_of(folder_b, b))
+    joined = spliced(first, second)
+    person, cut = shot_marks(joined)
+    after = len(first) + int(np.flatnonzero(person[len(first) :])[0])
+    assert cut[after]
+
+
+@needs_media
+def test_a_video_file_that_cuts_to_another_set_is_counted_set_by_set(tmp_path):
+    """FFmpeg joins the gym row to the chair row (filmed from the other side, its small upright
+    picture letterboxed into the wide one): the cut is seen in the picture on its first frame,
+    BlazePose starts afresh there, and each set is counted in its own shot."""
+    first, second = CLIPS / "row_dumbbell_gym_side.mp4", CLIPS / "row_one_arm_chair_lowres.mp4"
+    track = extract_pose(joined_by_a_cut(first, second, tmp_path / "edit.mp4"))
+    cuts = track.times_s[track.extras[PICTURE_CUT] > 0.5]
+    assert len(cuts) == 1 and abs(cuts[0] - probe_video(first).duration_s) <= 0.1
+    report = analyze(track, "bent-over-row")
+    assert 6 + 6 <= report.rep_count <= 7 + 6
+    assert len(report.quality.shots) == 2
+    assert any("cuts to another shot" in w for w in report.quality.warnings)
 
 
 @needs_media
@@ -137,11 +178,11 @@ def test_shot_marks_of_a_whole_track_are_what_live_finds_frame_by_frame():
     clip with a cut, on two sets joined by an edit, and on a set turned round (no cut)."""
     seated, chair = wild_track("reverse_fly_seated_cut.mp4"), clip_track("row_one_arm_chair_lowres.mp4")
     for track in (seated, spliced(chair, clip_track("row_dumbbell_gym_side.mp4")), turned_round(chair)):
-        watch = ShotWatch()
+        watch, picture_cuts = ShotWatch(), track.extras[PICTURE_CUT] > 0.5
         live = [
-            watch.update(float(t), frame if found else None)
-            for t, frame, found in zip(track.times_s, track.image, track.detected)
+            watch.update(float(t), frame if found else None, bool(picture_cut))
+            for t, frame, found, picture_cut in zip(track.times_s, track.image, track.detected, picture_cuts)
         ]
-        person, cut = shot_marks(track.times_s, track.image)
+        person, cut = shot_marks(track)
         assert person.tolist() == [p for p, _ in live] and cut.tolist() == [c for _, c in live]
-    assert shot_marks(seated.times_s, seated.image)[1].sum() == 1
+    assert shot_marks(seated)[1].sum() == 1

@@ -30,7 +30,7 @@ def test_live_movement_signals_are_built_once_and_filtered_causally():
     smoothing it again."""
     track = clip_track("cat_cow_home_side.mp4")
     movement = get_library().movement("cat-cow")
-    view, sides = judge(track, shot_starts(track.times_s, track.image))
+    view, sides = judge(track, shot_starts(track))
     live = LiveSignals(movement)
     for index in range(len(track)):
         live.add(one_frame(track, index), view, sides.frames(0, index + 1))

@@ -11,7 +11,7 @@ import numpy as np
 import psutil
 import pytest
 
-from conftest import CLIPS, clip_manifest, clip_track, needs_media
+from conftest import CLIPS, WILD_CLIPS, clip_manifest, clip_track, needs_media, needs_wild_media
 from pose_media import decoded_frame_count, read_rgb, remux_video, transform_clip
 from upperback.pose.decode import SampledFrames, iter_frames, probe_video
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
@@ -24,7 +24,7 @@ from upperback.pose.pipeline import (
     extract_pose,
     split_chunks,
 )
-from upperback.pose.track import BACK_PROFILE
+from upperback.pose.track import BACK_PROFILE, PICTURE_CUT
 
 pytestmark = [needs_media, pytest.mark.media]
 
@@ -214,7 +214,23 @@ def test_parallel_workers_give_the_same_track_as_one():
     first = one.times_s < CHUNK_S
     np.testing.assert_array_equal(one.image[first], two.image[first])
     np.testing.assert_array_equal(one.extras[BACK_PROFILE][first], two.extras[BACK_PROFILE][first])
+    np.testing.assert_array_equal(one.extras[PICTURE_CUT], two.extras[PICTURE_CUT])
     assert no_worker_left()
+
+
+@needs_media
+@needs_wild_media
+def test_the_one_hard_cut_in_the_shared_clips_pictures_is_the_seated_flys():
+    """Fades to black, the renders' changes of light, brisk moves and walks are not cuts; the
+    seated fly's cut from its side shot to its front shot is."""
+    found = {}
+    for folder in (CLIPS, WILD_CLIPS):
+        for row in clip_manifest(folder):
+            track = clip_track(row["file"], folder)
+            found[row["file"]] = [round(float(t), 1) for t in track.times_s[track.extras[PICTURE_CUT] > 0.5]]
+    assert len(found) == 18
+    assert found.pop("reverse_fly_seated_cut.mp4") == [6.9]
+    assert not any(found.values())
 
 
 def no_worker_left() -> bool:

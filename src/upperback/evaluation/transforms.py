@@ -19,7 +19,7 @@ import numpy as np
 from upperback.kinematics.shots import shot_marks
 from upperback.kinematics.sides import working_arm
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
-from upperback.pose.track import PoseTrack
+from upperback.pose.track import PICTURE_CUT, PoseTrack
 
 if TYPE_CHECKING:
     from upperback.form.report import FormReport
@@ -93,12 +93,22 @@ def legs_out_of_picture(track: PoseTrack) -> PoseTrack:
 def spliced(first: PoseTrack, second: PoseTrack) -> PoseTrack:
     """``first``, then a hard cut to ``second`` (another set, or the same lifter from another
     side), as an edited video joins them: ``second`` is scaled uniformly into ``first``'s
-    picture and centred (angles keep), and follows one frame after ``first`` ends."""
+    picture and centred (angles keep), and follows one frame after ``first`` ends. Its first
+    frame is a hard cut in the picture (``extras["picture_cut"]``), as every cut between two
+    real videos is (docs/accuracy.md)."""
     scale = min(first.source.width / second.source.width, first.source.height / second.source.height)
     image = second.image * scale
     image[..., 0] += (first.source.width - scale * second.source.width) / 2
     image[..., 1] += (first.source.height - scale * second.source.height) / 2
-    return _joined(first, dataclasses.replace(second, image=image.astype(second.image.dtype)))
+    joined = _joined(first, dataclasses.replace(second, image=image.astype(second.image.dtype)))
+    cuts = np.concatenate([_picture_cuts(first), _picture_cuts(second)])
+    cuts[len(first)] = 1.0
+    return dataclasses.replace(joined, extras={**joined.extras, PICTURE_CUT: cuts})
+
+
+def _picture_cuts(track: PoseTrack) -> np.ndarray:
+    """The track's hard cuts in the picture (none, where it does not say)."""
+    return track.extras.get(PICTURE_CUT, np.zeros(len(track), np.float32))
 
 
 def turned_round(track: PoseTrack) -> PoseTrack:
@@ -200,7 +210,7 @@ def retimed(track: PoseTrack, speed: float, rate_hz: float | None = None) -> Pos
     before = after - 1
     span = np.maximum(times[after] - times[before], 1e-9)
     weight = np.clip((source_times - times[before]) / span, 0.0, 1.0)
-    across_cut = shot_marks(track.times_s, track.image)[1][after]
+    across_cut = shot_marks(track)[1][after]
     weight[across_cut] = np.round(weight[across_cut])
     nearer = np.where(weight < 0.5, before, after)
 

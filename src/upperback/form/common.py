@@ -83,7 +83,7 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
     t = signals.times_s
     gate = posture_gate(signals, counting) if working is None else working
     counter = ShotCounting(counting)
-    person, cut = shot_marks(t, signals.track.image)
+    person, cut = shot_marks(signals.track)
     names = [o.signal for o in counter.options]
     values = {n: signals[n] for n in names}
     raw = {n: signals.raw.get(n, signals[n]) for n in names}

@@ -2,7 +2,9 @@
 
 A hard camera cut (or an edit that jumps to another take) moves the person across the picture,
 or changes their size, from one analysed frame to the next by more than a body can move in that
-time; a title card or an empty stretch leaves nobody in the picture for a while. Reps are
+time; a title card or an empty stretch leaves nobody in the picture for a while. Where the track
+knows where the picture itself cut (:mod:`upperback.pose.picture_cuts`), any real change of the
+person's place or size across such a cut ends the shot as well. Reps are
 counted within each shot (:mod:`upperback.form.counting`), so the counter never joins the end of
 one take to the start of another; live, a user who walks off and back or re-positions starts a
 new shot in the same way.
@@ -16,6 +18,7 @@ import numpy as np
 
 from upperback.arrays import AnyArray
 from upperback.pose.landmarks import Landmark as L
+from upperback.pose.track import PICTURE_CUT, PoseTrack
 
 MAX_JUMP_TORSO_LENGTHS_PER_S = 6.0
 """Fastest plausible move of the hip centre, or of the shoulder centre, in the picture. A brisk
@@ -33,6 +36,14 @@ MAX_SCALE_STEP_S = 0.25
 """Two analysed frames at 10 Hz on any frame clock (0.2002 s on a 29.97 fps one, 0.24 s on a
 25 fps one): BlazePose often finds nobody on the first frame after a cut, and the size change
 must still count then."""
+PICTURE_CUT_MOVE = 0.1
+"""After a hard cut in the picture (:mod:`upperback.pose.picture_cuts`), a move of the hip or
+shoulder centre by more than this many torso lengths ends the shot, where a body alone could
+have made it. A body holding still jitters by a few hundredths (the renders' light changes:
+0.05 at most); the cuts between two shared sets move it by 0.35 or more. A picture cut with the
+person where they were (a light switched on, a jump cut within one take) goes on counting."""
+PICTURE_CUT_SCALE = 1.1
+"""... or a change of the torso's length by more than this factor (the same renders: 1.02)."""
 MIN_SHOT_S = 0.5
 """Shorter "shots" are detection flicker (e.g. the first frames of a track); they hold no rep."""
 MIN_EMPTY_S = 1.0
@@ -64,10 +75,12 @@ def is_cut(
     centres_after: AnyArray,
     torso_before: Any,
     torso_after: Any,
+    picture_cut: Any = False,
 ) -> Any:
     """Whether two frames with a person, ``gap_s`` apart, lie in different shots: nobody in the
-    picture for ``MIN_EMPTY_S``, or the person moved or changed size faster than a body can.
-    Each argument may hold one pair of frames or many (leading axes alike).
+    picture for ``MIN_EMPTY_S``, the person moved or changed size faster than a body can, or the
+    picture cut between them and the person moved or changed size at all. Each argument may hold
+    one pair of frames or many (leading axes alike).
 
     Parameters
     ----------
@@ -81,6 +94,8 @@ def is_cut(
         Torso length in the earlier frame.
     torso_after : Any
         Torso length in the later frame.
+    picture_cut : Any
+        Whether the picture cut hard after the earlier frame, up to the later one.
 
     Returns
     -------
@@ -93,6 +108,7 @@ def is_cut(
         (gap_s >= MIN_EMPTY_S)
         | (moved / longer > MAX_JUMP_TORSO_LENGTHS_PER_S * gap_s)
         | ((gap_s <= MAX_SCALE_STEP_S) & (longer / shorter > MAX_SCALE_STEP))
+        | (picture_cut & ((moved / longer > PICTURE_CUT_MOVE) | (longer / shorter > PICTURE_CUT_SCALE)))
     )
 
 
@@ -109,8 +125,9 @@ class ShotWatch:
     def __init__(self) -> None:
         self._last: tuple[float, AnyArray, np.floating[Any]] | None = None  # time, centres, torso of the last person
         self._shot_start_s: float | None = None
+        self._picture_cut = False  # the picture cut since the last person was seen
 
-    def update(self, time_s: float, image: AnyArray | None) -> tuple[bool, bool]:
+    def update(self, time_s: float, image: AnyArray | None, picture_cut: bool = False) -> tuple[bool, bool]:
         """Feed one frame's (33, 3) landmarks (None: nobody found); returns (a person is in
         the picture, this frame begins a new shot after a cut).
 
@@ -120,45 +137,49 @@ class ShotWatch:
             The frame's time.
         image : AnyArray | None
             The frame's (33, 3) landmarks in pixels, None when nobody was found.
+        picture_cut : bool
+            Whether the frame's picture is a hard cut from the frame before.
 
         Returns
         -------
         tuple[bool, bool]
             Whether a person is in the picture, and whether this frame begins a new shot.
         """
+        self._picture_cut |= picture_cut
         if image is None:
             return False, False
         centres, torso = body_in_picture(np.asarray(image)[None])
         if not (np.isfinite(torso[0]) and torso[0] > 0):
             return False, False
         last, self._last = self._last, (time_s, centres[0], torso[0])
+        picture_cut, self._picture_cut = self._picture_cut, False
         if last is None or self._shot_start_s is None:
             self._shot_start_s = time_s
             return True, False
-        jump = bool(is_cut(time_s - last[0], last[1], centres[0], last[2], torso[0]))
+        jump = bool(is_cut(time_s - last[0], last[1], centres[0], last[2], torso[0], picture_cut))
         if not jump or time_s - self._shot_start_s < MIN_SHOT_S:
             return True, False
         self._shot_start_s = time_s
         return True, True
 
 
-def shot_marks(times_s: AnyArray, image: AnyArray) -> tuple[AnyArray, AnyArray]:
+def shot_marks(track: PoseTrack) -> tuple[AnyArray, AnyArray]:
     """Per frame of a whole track, what :class:`ShotWatch` finds one frame at a time (the same
-    :func:`is_cut`, applied to every pair of frames with a person at once).
+    :func:`is_cut`, applied to every pair of frames with a person at once), with the track's
+    hard cuts in the picture where it has them (``extras["picture_cut"]``).
 
     Parameters
     ----------
-    times_s : AnyArray
-        (T,) frame times.
-    image : AnyArray
-        (T, 33, 3) landmarks in pixels (NaN where nobody was found).
+    track : PoseTrack
+        The track.
 
     Returns
     -------
     tuple[AnyArray, AnyArray]
         (T,) bool each: a person is in the picture; the frame begins a new shot after a cut.
     """
-    centres, torso = body_in_picture(np.asarray(image))
+    times_s, picture_cut = track.times_s, track.extras.get(PICTURE_CUT)
+    centres, torso = body_in_picture(np.asarray(track.image))
     with np.errstate(invalid="ignore"):
         person = np.isfinite(torso) & (torso > 0)
     cut = np.zeros(len(person), dtype=bool)
@@ -166,7 +187,16 @@ def shot_marks(times_s: AnyArray, image: AnyArray) -> tuple[AnyArray, AnyArray]:
     if len(found) < 2:
         return person, cut
     before, after = found[:-1], found[1:]
-    jump = is_cut(times_s[after] - times_s[before], centres[before], centres[after], torso[before], torso[after])
+    cuts_so_far = np.cumsum(np.zeros(len(person)) if picture_cut is None else np.asarray(picture_cut) > 0.5)
+    picture_cut_between = cuts_so_far[after] > cuts_so_far[before]
+    jump = is_cut(
+        times_s[after] - times_s[before],
+        centres[before],
+        centres[after],
+        torso[before],
+        torso[after],
+        picture_cut_between,
+    )
     shot_start_s = float(times_s[found[0]])
     for index in after[jump]:  # a jump this soon after a shot began is the tracker settling
         if times_s[index] - shot_start_s >= MIN_SHOT_S:
@@ -175,19 +205,17 @@ def shot_marks(times_s: AnyArray, image: AnyArray) -> tuple[AnyArray, AnyArray]:
     return person, cut
 
 
-def shot_starts(times_s: AnyArray, image: AnyArray) -> list[int]:
+def shot_starts(track: PoseTrack) -> list[int]:
     """Frame indices where a shot after the first begins (the cuts of :func:`shot_marks`).
 
     Parameters
     ----------
-    times_s : AnyArray
-        (T,) frame times.
-    image : AnyArray
-        (T, 33, 3) landmarks in pixels (NaN where nobody was found).
+    track : PoseTrack
+        The track.
 
     Returns
     -------
     list[int]
         Increasing frame indices, none of them 0.
     """
-    return [int(i) for i in np.flatnonzero(shot_marks(times_s, image)[1])]
+    return [int(i) for i in np.flatnonzero(shot_marks(track)[1])]

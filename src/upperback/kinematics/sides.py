@@ -185,7 +185,7 @@ def stretches(track: PoseTrack, starts: list[int] | None = None) -> list[tuple[i
     if n == 0:
         return []
     if starts is None:
-        starts = shot_starts(track.times_s, track.image)
+        starts = shot_starts(track)
     shots = list(zip([0, *starts], [*starts, n]))
     turns = [part for shot in shots for part in _split(shot, turn_votes(track), track.times_s)]
     arms = arm_votes(track)

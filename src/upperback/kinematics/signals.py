@@ -99,7 +99,7 @@ def body_signals(track: PoseTrack, smooth: bool = True) -> BodySignals:
         The signals, the camera view and the sides measured.
     """
     view = estimate_view(track.image, track.world, track.visibility)
-    starts = shot_starts(track.times_s, track.image)
+    starts = shot_starts(track)
     sides = judge_sides(track, starts)
     from upperback.kinematics.movement_signals import (  # it builds on this module
         build_signals,

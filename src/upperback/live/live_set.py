@@ -377,7 +377,7 @@ class LiveSet:
         faults of the history (cues already said stay said)."""
         self.side_changes += 1
         track = self.history.track()
-        person, cut = shot_marks(track.times_s, track.image)
+        person, cut = shot_marks(track)
         self._signals.rebuild(track, view, sides, self._shot_starts)
         if self._counter is not None:
             self._counter = LiveCounter(self.movement)

@@ -33,6 +33,7 @@ import upperback
 from upperback.errors import UpperbackError
 from upperback.pose.decode import SampledFrames, probe_video
 from upperback.pose.estimator import video_estimator
+from upperback.pose.picture_cuts import PictureCuts
 from upperback.pose.quality import check_track
 from upperback.pose.rate import DEFAULT_RATE_HZ
 from upperback.pose.track import PoseTrack, SourceInfo
@@ -209,7 +210,7 @@ class _ChunkRun:
             video_estimator(segmentation=True) as pose,
             SampledFrames(self.path, self.rate_hz, threads=0 if self.process_count == 1 else 1) as frames,
         ):
-            previous = None
+            previous, cuts = None, PictureCuts()
             while (index := self.queue.next_for(0)) is not None:
                 chunk = self.chunks[index]
 
@@ -218,7 +219,7 @@ class _ChunkRun:
                     self.report.update(index, time_s)
 
                 self.results[index] = chunk_rows(
-                    pose, frames, chunk.start_s, chunk.end_s, on_frame, self.cancel, restart=previous != index - 1
+                    pose, cuts, frames, chunk.start_s, chunk.end_s, on_frame, self.cancel, restart=previous != index - 1
                 )
                 previous = index
 

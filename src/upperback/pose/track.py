@@ -30,6 +30,9 @@ class SourceInfo:
 
 BACK_PROFILE = "back_profile"
 """Key in ``PoseTrack.extras`` of the per-frame back outline (:mod:`upperback.pose.outline`)."""
+PICTURE_CUT = "picture_cut"
+"""Key in ``PoseTrack.extras`` of 1.0 on each frame whose picture is a hard cut from the frame
+before (:mod:`upperback.pose.picture_cuts`), 0.0 elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -128,9 +131,10 @@ class PoseTrack:
 
     @classmethod
     def from_frames(cls, frames: list[tuple[Any, ...]], source: SourceInfo, rate_hz: float | None = None) -> PoseTrack:
-        """Assemble a track from ``(time_s, frame_index, image, world, visibility[, back_profile])``
-        rows; ``None`` arrays mean no person in that frame. Back profiles (see
-        :mod:`upperback.pose.outline`) go into ``extras["back_profile"]``."""
+        """Assemble a track from ``(time_s, frame_index, image, world, visibility[, back_profile[,
+        picture_cut]])`` rows; ``None`` arrays mean no person in that frame. Back profiles (see
+        :mod:`upperback.pose.outline`) go into ``extras["back_profile"]``, picture cuts into
+        ``extras["picture_cut"]``."""
         n = len(frames)
         image = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
         world = np.full((n, NUM_LANDMARKS, 3), np.nan, np.float32)
@@ -139,6 +143,8 @@ class PoseTrack:
         extras = {}
         if profiles:
             extras[BACK_PROFILE] = np.full((n, len(profiles[0])), np.nan, np.float32)
+        if frames and all(len(row) > 6 for row in frames):
+            extras[PICTURE_CUT] = np.array([row[6] for row in frames], np.float32)
         for index, (_, _, img, wld, vis, *rest) in enumerate(frames):
             if img is not None:
                 image[index], world[index], visibility[index] = img, wld, vis

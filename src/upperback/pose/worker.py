@@ -24,10 +24,12 @@ from typing import Any, BinaryIO, cast
 from upperback.errors import UpperbackError
 from upperback.pose.decode import SampledFrames
 from upperback.pose.estimator import BlazePose
+from upperback.pose.picture_cuts import PictureCuts
 from upperback.processes import exit_with_starting_process
 
-Row = tuple[float, int, object, object, object, object]
-"""(time_s, frame_index, image, world, visibility, back_profile); ``None`` arrays: nobody found."""
+Row = tuple[float, int, object, object, object, object, bool]
+"""(time_s, frame_index, image, world, visibility, back_profile, picture_cut); ``None`` arrays:
+nobody found."""
 
 PROGRESS_EVERY_S = 1.0
 """Seconds of video between two progress messages from a worker."""
@@ -41,6 +43,7 @@ class Cancelled(UpperbackError):
 
 def chunk_rows(
     pose: BlazePose,
+    cuts: PictureCuts,
     frames: SampledFrames,
     start_s: float,
     end_s: float,
@@ -48,33 +51,30 @@ def chunk_rows(
     cancel: threading.Event | None = None,
     restart: bool = True,
 ) -> list[Row]:
-    """Landmarks and back outline of every sampled frame in ``[start_s, end_s)``.
+    """Landmarks, back outline and picture cut of every sampled frame in ``[start_s, end_s)``.
 
     With ``restart``, tracking starts afresh (a chunk that does not follow the previous one);
-    without, it goes on from the previous chunk's last frame.
+    without, it goes on from the previous chunk's last frame. It starts afresh at a hard cut
+    in the picture too, which ``cuts`` watches for.
     """
     from upperback.pose.outline import back_profile  # SciPy: loaded once work starts, after the workers
 
     if restart:
         pose.reset()
+        cuts.forget()
     rows: list[Row] = []
     for frame in frames.frames(start_s, end_s):
         if cancel is not None and cancel.is_set():
             raise Cancelled("Stopped before the end; nothing was saved.")
+        cut = cuts.is_cut(frame.rgb)
+        if cut:
+            pose.reset()
         found = pose.process(frame.rgb)
         if found is None:
-            rows.append((frame.time_s, frame.index, None, None, None, None))
+            rows.append((frame.time_s, frame.index, None, None, None, None, cut))
         else:
-            rows.append(
-                (
-                    frame.time_s,
-                    frame.index,
-                    found.image,
-                    found.world,
-                    found.visibility,
-                    back_profile(found.mask, found.image) if found.mask is not None else None,
-                )
-            )
+            profile = back_profile(found.mask, found.image) if found.mask is not None else None
+            rows.append((frame.time_s, frame.index, found.image, found.world, found.visibility, profile, cut))
         on_frame(frame.time_s)
     return rows
 
@@ -88,6 +88,7 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
         pickle.dump(message, answers, protocol=pickle.HIGHEST_PROTOCOL)
         answers.flush()
 
+    cuts = PictureCuts()
     with BlazePose(segmentation=True) as pose:
         try:
             while (request := _receive(requests)) is not None:
@@ -107,7 +108,7 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
                         frames = SampledFrames(path, rate_hz, threads=1)
                     restart = previous != (path, rate_hz, index - 1)
                     previous = (path, rate_hz, index)
-                    send(("rows", index, chunk_rows(pose, frames, start_s, end_s, on_frame, restart=restart)))
+                    send(("rows", index, chunk_rows(pose, cuts, frames, start_s, end_s, on_frame, restart=restart)))
                 except UpperbackError as exc:
                     send(("error", index, exc.message))
         finally:
