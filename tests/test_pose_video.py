@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
 import threading
 from functools import cache
 
@@ -15,6 +16,7 @@ from conftest import CLIPS, WILD_CLIPS, clip_manifest, clip_track, needs_media, 
 from pose_media import decoded_frame_count, read_rgb, remux_video, transform_clip
 from upperback.pose.decode import SampledFrames, iter_frames, probe_video
 from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
+from upperback.pose.picture_cuts import PictureCuts
 from upperback.pose.pipeline import (
     CHUNK_S,
     DEFAULT_RATE_HZ,
@@ -231,6 +233,19 @@ def test_the_one_hard_cut_in_the_shared_clips_pictures_is_the_seated_flys():
     assert len(found) == 18
     assert found.pop("reverse_fly_seated_cut.mp4") == [6.9]
     assert not any(found.values())
+
+
+@needs_media
+def test_a_camera_panning_fast_across_a_busy_gym_is_not_a_cut(tmp_path):
+    """A 60 % crop of the gym clip swinging across the picture and back, at up to 2.6 crop
+    widths a second: every frame's picture moves, none of them is a cut."""
+    panned = tmp_path / "panned.mp4"
+    swing = "crop=iw*0.6:ih*0.6:iw*0.4*abs(sin(t*1.25*PI)):ih*0.2"
+    command = ["ffmpeg", "-loglevel", "error", "-i", str(CLIPS / "row_dumbbell_gym_side.mp4"), "-t", "4"]
+    subprocess.run([*command, "-vf", swing, "-c:v", "libx264", "-preset", "veryfast", str(panned)], check=True)
+    cuts = PictureCuts()
+    with SampledFrames(panned, DEFAULT_RATE_HZ) as frames:
+        assert not any(cuts.is_cut(frame.rgb) for frame in frames.frames())
 
 
 def no_worker_left() -> bool:

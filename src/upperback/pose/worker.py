@@ -55,7 +55,8 @@ def chunk_rows(
 
     With ``restart``, tracking starts afresh (a chunk that does not follow the previous one);
     without, it goes on from the previous chunk's last frame. It starts afresh at a hard cut
-    in the picture too, which ``cuts`` watches for.
+    in the picture too, which ``cuts`` watches for (a chunk that starts afresh has no frame
+    before its first to compare it with, and restarts tracking there anyway).
     """
     from upperback.pose.outline import back_profile  # SciPy: loaded once work starts, after the workers
 
