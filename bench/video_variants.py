@@ -7,7 +7,9 @@ script, in a subprocess, BlazePose included) counts it:
 - ``mirrored``: flipped left to right (a phone's front camera, the other side of the gym);
 - ``portrait 60 fps``: letterboxed into an upright 1080x1920 picture at 60 frames a second;
 - ``small 15 fps``: 480 pixels wide at 15 frames a second (an old phone, a messaging app);
-- ``sped up 1.5x``: the same frames played 1.5 times faster (a sped-up upload).
+- ``sped up 1.5x``: the same frames played 1.5 times faster (a sped-up upload);
+- ``title and outro``: 2 s of a plain card before the set and 1.5 s after it, nobody in the
+  picture (an edited upload).
 
 The reps are the same reps, so every count must stay inside the manifest's range.
 
@@ -38,6 +40,10 @@ VARIANTS = {
     ],
     "small 15 fps": ["-vf", "scale=480:-2,fps=15"],
     "sped up 1.5x": ["-vf", "setpts=PTS/1.5"],
+    "title and outro": [
+        "-vf",
+        "tpad=start_duration=2:stop_duration=1.5:start_mode=add:stop_mode=add:color=0x223355",
+    ],
 }
 """FFmpeg video filters of each version."""
 
