@@ -437,7 +437,7 @@ def shrug_table(data: Path) -> None:
 
 def shape_table(rows: list[dict[str, str]], tracks: dict[str, PoseTrack], data: Path) -> None:
     """The picture shape a landmark file without a size is given, on every clip's track normalised."""
-    from upperback.pose.aspect import estimate_aspect_ratio, picture_shape, usable_frames
+    from upperback.pose.aspect import nearest_picture_shape, pooled_aspect_ratio, usable_frames
     from upperback.pose.csv_import import read_landmark_csv
 
     print("\n## A landmark file without a picture size: the shape read from the body\n")
@@ -449,14 +449,12 @@ def shape_table(rows: list[dict[str, str]], tracks: dict[str, PoseTrack], data: 
         width, height = track.source.width, track.source.height
         norm = track.image.astype(float) / np.array([width, height, width])
         visibility = track.visibility.astype(float)
-        used = usable_frames(norm, visibility)
-        shape = picture_shape(norm, visibility)
-        size = f"| {row['file']} | {width}x{height} | {width / height:.2f} | {used.sum()} |"
-        if shape is None:
+        estimate = pooled_aspect_ratio(norm, visibility)
+        size = f"| {row['file']} | {width}x{height} | {width / height:.2f} | {usable_frames(norm, visibility).sum()} |"
+        if estimate is None:
             print(f"{size} – | too few frames | – |")
             continue
-        estimate, _, _ = estimate_aspect_ratio(norm[used], visibility[used], np.zeros(int(used.sum()), dtype=int))
-        (name, (shape_width, shape_height)), judged = shape, judged + 1
+        (name, (shape_width, shape_height)), judged = nearest_picture_shape(estimate), judged + 1
         ok = abs(np.log(width / height * shape_height / shape_width)) < 0.1
         right += ok
         print(f"{size} {estimate:.2f} | {name} | {'yes' if ok else 'no'} |")

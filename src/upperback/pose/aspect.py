@@ -203,13 +203,56 @@ def estimate_aspect_ratio(
     return float(grid[np.argmin(cost)]), grid, cost
 
 
-def picture_shape(image_norm: AnyArray, visibility: AnyArray) -> tuple[str, tuple[int, int]] | None:
-    """The shape of the picture a landmark file came from, or None when too few frames show a
-    whole side of the body to tell.
+def pooled_aspect_ratio(image_norm: AnyArray, visibility: AnyArray) -> float | None:
+    """The aspect ratio of the picture a landmark file came from, all its frames taken as one
+    group, or None when fewer than ``MIN_FRAMES`` show a whole side of the body.
 
-    All frames are taken as one group: a file of one video has one set-up, and on the labelled
-    barbell-row frames (many videos, shuffled) the pooled estimate is 0.86 against 0.85 with the
-    frames grouped by set-up.
+    A file of one video has one set-up, and on the labelled barbell-row frames (many videos,
+    shuffled) the pooled estimate is 0.86 against 0.85 with the frames grouped by set-up.
+
+    Parameters
+    ----------
+    image_norm : AnyArray
+        (N, 33, 3) normalised landmarks (NaN where absent).
+    visibility : AnyArray
+        (N, 33) landmark visibility.
+
+    Returns
+    -------
+    float or None
+        Width over height (:func:`estimate_aspect_ratio`).
+    """
+    ok = usable_frames(image_norm, visibility)
+    if ok.sum() < MIN_FRAMES:
+        return None
+    return estimate_aspect_ratio(image_norm[ok], visibility[ok], np.zeros(int(ok.sum()), dtype=int))[0]
+
+
+def nearest_picture_shape(aspect_ratio: float) -> tuple[str, tuple[int, int]]:
+    """The one of ``PICTURE_SHAPES`` nearest ``aspect_ratio`` (in log ratio).
+
+    Parameters
+    ----------
+    aspect_ratio : float
+        Width over height.
+
+    Returns
+    -------
+    tuple
+        The shape's name and its width, height in pixels.
+    """
+
+    def distance(shape: str) -> float:  # numpydoc ignore=GL08
+        width, height = PICTURE_SHAPES[shape]
+        return abs(float(np.log(aspect_ratio * height / width)))
+
+    name = min(PICTURE_SHAPES, key=distance)
+    return name, PICTURE_SHAPES[name]
+
+
+def picture_shape(image_norm: AnyArray, visibility: AnyArray) -> tuple[str, tuple[int, int]] | None:
+    """The shape of the picture a landmark file came from (:func:`nearest_picture_shape` of
+    :func:`pooled_aspect_ratio`), or None when too few frames show a whole side of the body.
 
     Parameters
     ----------
@@ -221,16 +264,7 @@ def picture_shape(image_norm: AnyArray, visibility: AnyArray) -> tuple[str, tupl
     Returns
     -------
     tuple or None
-        The nearest of ``PICTURE_SHAPES`` to the estimate (its name and width, height in pixels).
+        The shape's name and its width, height in pixels.
     """
-    ok = usable_frames(image_norm, visibility)
-    if ok.sum() < MIN_FRAMES:
-        return None
-    estimate, _, _ = estimate_aspect_ratio(image_norm[ok], visibility[ok], np.zeros(int(ok.sum()), dtype=int))
-
-    def distance(shape: str) -> float:  # numpydoc ignore=GL08
-        width, height = PICTURE_SHAPES[shape]
-        return abs(float(np.log(estimate * height / width)))
-
-    name = min(PICTURE_SHAPES, key=distance)
-    return name, PICTURE_SHAPES[name]
+    estimate = pooled_aspect_ratio(image_norm, visibility)
+    return None if estimate is None else nearest_picture_shape(estimate)
