@@ -68,8 +68,8 @@ def clip_track(name: str, folder: Path = CLIPS):
     from upperback.pose.pipeline import extract_pose
 
     stem = Path(name).stem
-    if TRACK_CACHE and (Path(TRACK_CACHE) / f"{stem}.npz").is_file():
-        return load_track(Path(TRACK_CACHE) / f"{stem}.npz")
+    if TRACK_CACHE and (kept := Path(TRACK_CACHE) / f"{stem}.npz").is_file():
+        return load_track(kept)
     saved = Path(os.environ[RUN_TRACKS]) / f"{folder.name}-{stem}.npz"
     with FileLock(f"{saved}.lock"):
         if not saved.is_file():

@@ -187,8 +187,10 @@ def shot_marks(track: PoseTrack) -> tuple[AnyArray, AnyArray]:
     if len(found) < 2:
         return person, cut
     before, after = found[:-1], found[1:]
-    cuts_so_far = np.cumsum(np.zeros(len(person)) if picture_cut is None else np.asarray(picture_cut) > 0.5)
-    picture_cut_between = cuts_so_far[after] > cuts_so_far[before]
+    picture_cut_between: AnyArray | bool = False
+    if picture_cut is not None:
+        cuts_so_far = np.cumsum(np.asarray(picture_cut) > 0.5)
+        picture_cut_between = cuts_so_far[after] > cuts_so_far[before]
     jump = is_cut(
         times_s[after] - times_s[before],
         centres[before],
