@@ -72,7 +72,8 @@ def screenshot(driver, name: str, width: int) -> Path:
     """A full-page screenshot kept in test-artifacts/screenshots/."""
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(width, min(height + 40, 16000))
-    time.sleep(0.5)
+    # two animation frames: the layout after the resize is painted
+    driver.execute_async_script("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
     assert driver.save_screenshot(str(path))

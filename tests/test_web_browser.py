@@ -61,12 +61,38 @@ def browser():
     driver.quit()
 
 
-def screenshot(driver, name: str, settle_s: float = 0.5) -> Path:
-    """The whole page: the window is stretched to the page's height for the shot, then restored."""
+DRAWN = """
+const plots = [...document.querySelectorAll('.plotly-graph-div, [data-plotly]')];
+return document.readyState === 'complete' && document.fonts.status === 'loaded'
+    && plots.every(plot => plot.querySelector('.main-svg'));
+"""
+"""Script: true once the page, its fonts and every plotly chart on it are drawn."""
+
+
+def drawn(driver) -> bool:
+    """Whether the page and each frame in it (the embedded report) are drawn (:data:`DRAWN`)."""
+    from selenium.webdriver.common.by import By
+
+    if not driver.execute_script(DRAWN):
+        return False
+    for frame in driver.find_elements(By.TAG_NAME, "iframe"):
+        driver.switch_to.frame(frame)
+        try:
+            if not driver.execute_script(DRAWN):
+                return False
+        finally:
+            driver.switch_to.default_content()
+    return True
+
+
+def screenshot(driver, name: str) -> Path:
+    """The whole page once drawn: the window is stretched to the page's height for the shot, then restored."""
     width, height = driver.get_window_size()["width"], driver.get_window_size()["height"]
     page_height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(width, min(max(page_height, height), 12000))
-    time.sleep(settle_s)
+    wait_until(lambda: drawn(driver), what=f"the page of {name} to be drawn")
+    # two animation frames: the layout after the resize is painted
+    driver.execute_async_script("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));")
     path = SCREENSHOTS / f"{name}.png"
     driver.save_screenshot(str(path))
     driver.set_window_size(width, height)
@@ -246,7 +272,7 @@ def test_upload_a_clip_and_read_its_report(server, browser, tmp_path):
         what="the annotated video to load",
     )
     assert duration == pytest.approx(expected.source.duration_s, abs=0.5)
-    screenshot(browser, "14-report", settle_s=4)  # the embedded report draws its plots
+    screenshot(browser, "14-report")
     browser.get(base + "/analyses")
     assert "my cat-cow.mp4" in browser.find_element(By.CSS_SELECTOR, ".job-table").text
     screenshot(browser, "15-history")
@@ -556,7 +582,7 @@ def test_a_row_report_counts_fault_kinds_everywhere_and_stacks_on_a_phone(server
     page = browser.find_element(By.TAG_NAME, "main").text
     assert "Recognised the movement as bent-over-row" not in page and "partial_range" not in page
     report_url = browser.current_url
-    screenshot(browser, "30-report-row-desktop", settle_s=3)
+    screenshot(browser, "30-report-row-desktop")
     browser.get(report_url.rstrip("/") + "/report.html")
     errors = {f.enforces for f in movement.faults if f.severity.value == "error" and f.code in kinds}
     broken = browser.find_elements(By.CSS_SELECTOR, "#safety li.broken")
@@ -573,7 +599,7 @@ def test_a_row_report_counts_fault_kinds_everywhere_and_stacks_on_a_phone(server
     cells = browser.find_elements(By.CSS_SELECTOR, ".rep-table td")
     assert cells and all(c.rect["x"] + c.rect["width"] <= PHONE[0] for c in cells), "every column on screen"
     assert no_sideways_scroll(browser)
-    screenshot(browser, "31-report-row-phone", settle_s=3)
+    screenshot(browser, "31-report-row-phone")
     browser.get(base + "/analyses")
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, ".job-table tbody tr") if "row.mp4" in r.text)
     assert f"{expected.rep_count} reps · {len(kinds)} kind" in row.text

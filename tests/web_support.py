@@ -103,7 +103,7 @@ def wait_for_job(client: TestClient, job_url: str, timeout_s: float = 300.0) -> 
         assert response.status_code == 200
         if response.headers.get("HX-Refresh") == "true":
             return
-        time.sleep(0.5)
+        time.sleep(0.2)
     raise AssertionError(f"the job at {job_url} did not finish within {timeout_s:.0f} s")
 
 

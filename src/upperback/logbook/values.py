@@ -6,6 +6,7 @@ import re
 import warnings
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
+from functools import lru_cache
 
 from dateutil import parser as date_parser
 
@@ -203,18 +204,21 @@ def local_datetime(text: str, zone: tzinfo, what: str = "date", day_first: bool 
             "5 Mar 2024)"
         )
     try:
-        with warnings.catch_warnings():  # a word dateutil takes for an unknown time zone: damage
-            warnings.simplefilter("error", date_parser.UnknownTimezoneWarning)
-            parsed = date_parser.parse(
-                _ABBREVIATION_DOT.sub(" ", cleaned) if not numeric else cleaned,
-                parserinfo=_MONTH_NAMES,
-                dayfirst=bool(day_first),
-            )
+        parsed = _parsed_date(_ABBREVIATION_DOT.sub(" ", cleaned) if not numeric else cleaned, bool(day_first))
     except (ValueError, ArithmeticError, date_parser.UnknownTimezoneWarning):  # huge numbers break its Decimal maths
         raise ValueProblem(f"{what} '{text}' is not a date this importer can read (e.g. 2024-03-05 18:30:00)") from None
     if parsed.tzinfo is not None:
         return parsed.astimezone(zone)
     return parsed.replace(tzinfo=zone)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_date(text: str, day_first: bool) -> datetime:
+    """dateutil's reading of a cleaned date; remembered, as an export repeats each session's date
+    on every set (a datetime is immutable, so sharing it is safe). Failures are not remembered."""
+    with warnings.catch_warnings():  # a word dateutil takes for an unknown time zone: damage
+        warnings.simplefilter("error", date_parser.UnknownTimezoneWarning)
+        return date_parser.parse(text, parserinfo=_MONTH_NAMES, dayfirst=day_first)
 
 
 def duration_s(text: str | None, what: str = "duration") -> float | None:
