@@ -9,13 +9,18 @@ script, in a subprocess, BlazePose included) counts it:
 - ``small 15 fps``: 480 pixels wide at 15 frames a second (an old phone, a messaging app);
 - ``sped up 1.5x``: the same frames played 1.5 times faster (a sped-up upload);
 - ``title and outro``: 2 s of a plain card before the set and 1.5 s after it, nobody in the
-  picture (an edited upload).
+  picture (an edited upload);
+- ``on its side``: the picture turned a quarter turn clockwise with no rotation metadata (a
+  portrait video whose file lost the flag that says which way up it was filmed);
+- ``upside down``: turned half a turn, no metadata.
 
-The reps are the same reps, so every count must stay inside the manifest's range.
+The reps are the same reps, so every count must stay inside the manifest's range, and the
+faults are the same faults: each cell names the fault kinds a version gained (+) or lost (-)
+against the clip as filmed, and ", turned" where the analysis turned the picture upright.
 
 Usage::
 
-    python bench/video_variants.py [DATA_DIR] [--only NAME ...]
+    python bench/video_variants.py [DATA_DIR] [--only NAME ...] [--versions VERSION ...]
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ VARIANTS = {
         "-vf",
         "tpad=start_duration=2:stop_duration=1.5:start_mode=add:stop_mode=add:color=0x223355",
     ],
+    "on its side": ["-vf", "transpose=clock", "-metadata:s:v:0", "rotate=0"],
+    "upside down": ["-vf", "hflip,vflip", "-metadata:s:v:0", "rotate=0"],
 }
 """FFmpeg video filters of each version."""
 
@@ -65,41 +72,71 @@ def encode(source: Path, target: Path, filters: list[str]) -> None:
     subprocess.run(command, check=True)
 
 
-def count(video: Path, exercise: str, out: Path) -> tuple[int | None, str]:
-    """The rep count ``upperback analyze`` gives, or None and the error it printed."""
+def analysed(video: Path, exercise: str, out: Path) -> dict | str:
+    """The report ``upperback analyze --json`` writes, or the error it printed."""
     upperback = shutil.which("upperback") or str(Path(sys.executable).with_name("upperback"))
     result = subprocess.run(
         [upperback, "analyze", str(video), "-x", exercise, "--json", str(out)], capture_output=True, text=True
     )
     if result.returncode != 0:
-        return None, (result.stderr or result.stdout).strip().splitlines()[-1]
-    return int(json.loads(out.read_text())["rep_count"]), ""
+        return "error: " + (result.stderr or result.stdout).strip().splitlines()[-1]
+    return json.loads(out.read_text())
+
+
+def fault_kinds(report: dict) -> set[str]:
+    return {fault["code"] for fault in report["faults"]}
+
+
+def described(report: dict) -> str:
+    """The count and fault kinds of the clip as filmed: "6: partial_range"."""
+    return f"{report['rep_count']}: " + (", ".join(sorted(fault_kinds(report))) or "no faults")
+
+
+def cell(report: dict | str, as_filmed: dict | str) -> str:
+    """A version's count; ", turned" when the picture was turned upright; the fault kinds it
+    gained (+) or lost (-) against the clip as filmed."""
+    if isinstance(report, str):
+        return report
+    text = str(report["rep_count"])
+    if any("the right way up, before it was checked" in note for note in report["quality"]["warnings"]):
+        text += ", turned"
+    if not isinstance(as_filmed, str):
+        gained, lost = fault_kinds(report) - fault_kinds(as_filmed), fault_kinds(as_filmed) - fault_kinds(report)
+        text += "".join(f", +{code}" for code in sorted(gained)) + "".join(f", -{code}" for code in sorted(lost))
+    return text
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", type=Path, nargs="?", default=Path(__file__).resolve().parents[2] / "shared" / "data")
     parser.add_argument("--only", nargs="*", help="Clip file names to run (default: all).")
+    parser.add_argument("--versions", nargs="*", choices=list(VARIANTS), help="Versions to make (default: all).")
     args = parser.parse_args()
+    variants = {name: VARIANTS[name] for name in args.versions or VARIANTS}
     rows = [r for r in counted_rows(args.data) if not args.only or r["file"] in args.only]
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; `upperback analyze --json` on each version\n")
-    print("| clip | manifest | " + " | ".join(VARIANTS) + " |")
-    print("|---|---|" + "---:|" * len(VARIANTS))
-    held = total = 0
+    print("| clip | manifest | as filmed: reps, faults | " + " | ".join(variants) + " |")
+    print("|---|---|---|" + "---:|" * len(variants))
+    held = same_faults = total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for row in rows:
             source = args.data / row["folder"] / row["file"]
+            as_filmed = analysed(source, row["exercise"], Path(tmp) / "report.json")
+            filmed = as_filmed if isinstance(as_filmed, str) else described(as_filmed)
             cells = []
-            for name, filters in VARIANTS.items():
+            for name, filters in variants.items():
                 video = Path(tmp) / f"{source.stem}-{name.replace(' ', '_')}.mp4"
                 encode(source, video, filters)
-                reps, error = count(video, row["exercise"], Path(tmp) / "report.json")
-                inside = reps is not None and int(row["reps_min"]) <= reps <= int(row["reps_max"])
-                held, total = held + inside, total + 1
-                cells.append(str(reps) if reps is not None else f"error: {error}")
+                report = analysed(video, row["exercise"], Path(tmp) / "report.json")
+                if not isinstance(report, str):
+                    held += int(row["reps_min"]) <= report["rep_count"] <= int(row["reps_max"])
+                    same_faults += not isinstance(as_filmed, str) and fault_kinds(report) == fault_kinds(as_filmed)
+                total += 1
+                cells.append(cell(report, as_filmed))
                 video.unlink()
-            print(f"| {row['file']} | {row['reps_min']}–{row['reps_max']} | " + " | ".join(cells) + " |", flush=True)
-    print(f"\nInside the manifest's range: {held} of {total} versions.")
+            manifest = f"{row['reps_min']}–{row['reps_max']}"
+            print(f"| {row['file']} | {manifest} | {filmed} | " + " | ".join(cells) + " |", flush=True)
+    print(f"\nInside the manifest's range: {held} of {total} versions; the same fault kinds as filmed: {same_faults}.")
 
 
 if __name__ == "__main__":

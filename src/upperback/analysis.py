@@ -21,7 +21,9 @@ from upperback.kinematics.signals import BodySignals, body_signals
 from upperback.kinematics.view import VISIBLE
 from upperback.library import Movement, Variant, get_library
 from upperback.pose.landmarks import Landmark
-from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback
+from upperback.pose.orientation import upright_turn
+from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback, extract_pose
+from upperback.pose.sources import is_video_path
 from upperback.pose.track import PoseTrack
 
 AUTO = "auto"
@@ -107,7 +109,7 @@ def full_analysis(
     notes: list[str] = []
     if exercise != AUTO:
         form_module(get_library().analysis_target(exercise)[0].id)  # fail fast, before the video is read
-    track = load_track_from(source, options)
+    track = stood_upright(source, load_track_from(source, options), exercise, options)
     _check_long_enough(track, None if exercise == AUTO else get_library().analysis_target(exercise)[0])
     signals = body_signals(track)
     if exercise == AUTO:
@@ -147,6 +149,55 @@ def full_analysis(
         ),
     )
     return Analysis(report, track, signals, result.step_times_s)
+
+
+TURN_WORDS = {
+    1: ("on its side", "a quarter turn anticlockwise"),
+    2: ("upside down", "half a turn"),
+    3: ("on its side", "a quarter turn clockwise"),
+}
+"""How a picture was stored and how it was turned upright, for the report, by ``numpy.rot90``'s ``k``."""
+
+
+def stood_upright(
+    source: str | os.PathLike[str] | PoseTrack, track: PoseTrack, exercise: str, options: AnalysisOptions
+) -> PoseTrack:
+    """``track``, read from ``source``; if ``source`` is a video stored on its side
+    (:mod:`upperback.pose.orientation`), the video's track read again with the picture turned
+    upright, with a note saying so. A movement done lying down is never turned: its limbs lie
+    across the picture however it is filmed."""
+    if isinstance(source, PoseTrack) or not is_video_path(source):
+        return track
+    turn = upright_turn(track)
+    if turn == 0:
+        return track
+    if exercise == AUTO:
+        recognised = recognise(body_signals(track)).exercise
+        movement = get_library().movement(recognised) if recognised else None
+    else:
+        movement = get_library().analysis_target(exercise)[0]
+    if movement is not None and movement.lying:
+        if exercise != AUTO:
+            return track
+        note = (
+            f"You look to be lying down, so this was checked as the {movement.name.lower()}. If you were "
+            "not, the video is stored on its side: choose the movement and analyse it again to have it turned upright."
+        )
+        return replace(track, warnings=(*track.warnings, note))
+    upright = extract_pose(
+        source,
+        rate_hz=options.rate_hz,
+        workers=options.workers,
+        progress=options.progress,
+        cancel=options.cancel,
+        turn=turn,
+    )
+    stored, turned = TURN_WORDS[turn]
+    note = (
+        f"The video is stored {stored} (the file does not say which way up it was filmed), so the picture "
+        f"was turned {turned}, the right way up, before it was checked."
+    )
+    return replace(upright, warnings=(*upright.warnings, note))
 
 
 def shortest_rep_s(movement: Movement | None) -> float:

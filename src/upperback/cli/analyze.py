@@ -103,7 +103,10 @@ def analyze(
     analysis = _load_in_background("upperback.analysis")
     with progress_bar(f"Analysing {video.name}") as update:
         track = read_track(video, rate_hz=rate or None, workers=workers, progress=update)
-    result = analysis.result().full_analysis(track, exercise)
+        loaded = analysis.result()
+        options = loaded.AnalysisOptions(rate_hz=rate or None, workers=workers, progress=update)
+        track = loaded.stood_upright(video, track, exercise, options)  # a video stored on its side
+    result = loaded.full_analysis(track, exercise)
     console.print(report_summary(result.report))
     paths = OutputPaths(report_json=json_out, report_html=html_out, annotated_video=video_out, pose_track=track_out)
     if video_out is None:

@@ -55,6 +55,18 @@ def mirrored(track: PoseTrack) -> PoseTrack:
     return dataclasses.replace(track, image=image, world=world, visibility=track.visibility[:, MIRROR].copy())
 
 
+def picture_turned(track: PoseTrack, turn: int) -> PoseTrack:
+    """The track of the same video with its picture turned ``turn`` quarter turns
+    counterclockwise (``numpy.rot90``'s ``k``), as a file stored on its side is decoded: a point
+    at ``(x, y)`` of a ``W`` wide picture goes to ``(y, W - x)``, once per turn."""
+    image, width, height = track.image.copy(), track.source.width, track.source.height
+    for _ in range(turn % 4):
+        image[..., 0], image[..., 1] = image[..., 1].copy(), width - image[..., 0]
+        width, height = height, width
+    source = dataclasses.replace(track.source, width=width, height=height)
+    return dataclasses.replace(track, image=image, source=source)
+
+
 LEGS = [mark for mark in Landmark if mark.name.endswith(("_KNEE", "_ANKLE", "_HEEL", "_FOOT_INDEX"))]
 """The landmarks below the hips: knees, ankles, heels and feet."""
 

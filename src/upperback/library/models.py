@@ -438,6 +438,11 @@ class Movement(Strict):
     aliases: list[Text] = Field(default_factory=list)
     category: Category
     loaded: bool = Field(description="Whether the movement is done with external load.")
+    lying: bool = Field(
+        default=False,
+        description="Done lying down: the limbs lie across the picture, so they cannot tell a video "
+        "stored on its side (upperback.pose.orientation) and such a video is not turned.",
+    )
     summary: Text
     purpose: list[Text] = Field(min_length=1)
     muscles: list[MuscleUse] = Field(min_length=1)

@@ -88,6 +88,7 @@ def iter_frames(
     start_s: float = 0.0,
     end_s: float = math.inf,
     threads: int = 0,
+    turn: int = 0,
 ) -> Iterator[Frame]:
     """Yield upright RGB frames whose time lies in ``[start_s, end_s)``.
 
@@ -99,13 +100,16 @@ def iter_frames(
         yield exactly the frames one call over the whole range would.
     threads
         Decoder threads (0 lets FFmpeg choose).
+    turn
+        Quarter turns counterclockwise applied after the rotation metadata: a picture stored on
+        its side without metadata saying so (``SourceInfo.turned_deg``, :mod:`upperback.pose.orientation`).
 
     Notes
     -----
     Frames not kept are decoded (inter-coded video needs them) but never converted to RGB.
     A frame's index is its nominal position, ``round(time_s * fps)``.
     """
-    with SampledFrames(path, rate_hz, threads) as reader:
+    with SampledFrames(path, rate_hz, threads, turn) as reader:
         yield from reader.frames(start_s, end_s)
 
 
@@ -116,9 +120,12 @@ class SampledFrames:
     worker handed neighbouring chunks of a video decodes each frame once.
     """
 
-    def __init__(self, path: str | os.PathLike[str], rate_hz: float | None = None, threads: int = 0) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], rate_hz: float | None = None, threads: int = 0, turn: int = 0
+    ) -> None:
         self.path = Path(path)
         self.rate_hz = rate_hz
+        self.turn = turn % 4
         self._container = _open(self.path)
         self._stream = _video_stream(self.path, self._container)
         self._stream.thread_type = "AUTO"
@@ -154,7 +161,7 @@ class SampledFrames:
                 keep = time_s >= start_s and slot != self._last_slot
                 self._last_slot = slot
                 if keep:
-                    yield Frame(time_s, round(time_s * self._fps), _upright_rgb(frame))
+                    yield Frame(time_s, round(time_s * self._fps), _upright_rgb(frame, self.turn))
         except av.error.FFmpegError as exc:
             raise UpperbackError(
                 f"{self.path}: the video is damaged at about {time_s:.1f} s ({exc.strerror or exc}). "
@@ -248,9 +255,9 @@ def _is_non_reference(packet: av.Packet[av.VideoStream], length_size: int | None
     return slices > 0 and position == len(data)
 
 
-def _upright_rgb(frame: av.VideoFrame) -> NDArray[np.uint8]:
+def _upright_rgb(frame: av.VideoFrame, turn: int = 0) -> NDArray[np.uint8]:
     rgb = cast("NDArray[np.uint8]", frame.to_ndarray(format="rgb24"))  # rgb24: one byte a channel
-    steps = _rotation_steps(frame)
+    steps = (_rotation_steps(frame) + turn) % 4
     return np.ascontiguousarray(np.rot90(rgb, steps)) if steps else rgb
 
 

@@ -72,6 +72,7 @@ def extract_pose(
     workers: int | None = None,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    turn: int = 0,
 ) -> PoseTrack:
     """Run BlazePose over a video file.
 
@@ -87,6 +88,9 @@ def extract_pose(
         Optional callback for a progress bar.
     cancel
         Setting this event stops the work and raises :class:`Cancelled`.
+    turn
+        Quarter turns counterclockwise to stand a picture stored on its side upright
+        (:func:`upperback.pose.orientation.upright_turn`); the track's ``source`` records it.
 
     Returns
     -------
@@ -95,12 +99,12 @@ def extract_pose(
         :class:`~upperback.errors.UpperbackError` if no person is found at all.
     """
     path = Path(source)
-    info = probe_video(path)
+    info = probe_video(path).turned(turn)
     rate = rate_hz if rate_hz and rate_hz < info.fps else None
     runs = split_chunks(info.duration_s, rate, _process_count(info, workers))
     chunks = [chunk for run in runs for chunk in run]
     report = _ProgressTotal(chunks, info.duration_s, progress)
-    rows = _ChunkRun(path, rate, chunks, [len(run) for run in runs], report, cancel).run()
+    rows = _ChunkRun(path, rate, info.turn, chunks, [len(run) for run in runs], report, cancel).run()
     report.finish()
     track = PoseTrack.from_frames(rows, info, rate)
     return check_track(track)
@@ -158,12 +162,13 @@ class _ChunkRun:
         self,
         path: Path,
         rate_hz: float | None,
+        turn: int,
         chunks: list[Segment],
         run_lengths: list[int],
         report: _ProgressTotal,
         cancel: threading.Event | None,
     ) -> None:
-        self.path, self.rate_hz, self.chunks = path, rate_hz, chunks
+        self.path, self.rate_hz, self.turn, self.chunks = path, rate_hz, turn, chunks
         self.queue = _ChunkQueue(run_lengths)
         self.process_count = len(run_lengths)
         self.report = report
@@ -208,7 +213,9 @@ class _ChunkRun:
         """This process's share: chunks analysed in this thread with its own BlazePose."""
         with (
             video_estimator(segmentation=True) as pose,
-            SampledFrames(self.path, self.rate_hz, threads=0 if self.process_count == 1 else 1) as frames,
+            SampledFrames(
+                self.path, self.rate_hz, threads=0 if self.process_count == 1 else 1, turn=self.turn
+            ) as frames,
         ):
             previous, cuts = None, PictureCuts()
             while (index := self.queue.next_for(0)) is not None:
@@ -230,7 +237,7 @@ class _ChunkRun:
         try:
             while not self.stop.is_set() and (index := self.queue.next_for(process_number)) is not None:
                 chunk = self.chunks[index]
-                pickle.dump((str(self.path), self.rate_hz, index, chunk.start_s, chunk.end_s), requests)
+                pickle.dump((str(self.path), self.rate_hz, self.turn, index, chunk.start_s, chunk.end_s), requests)
                 requests.flush()
                 while True:
                     kind, _, payload = pickle.load(answers)

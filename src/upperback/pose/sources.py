@@ -11,6 +11,14 @@ from pathlib import Path
 from upperback.pose.rate import DEFAULT_RATE_HZ
 from upperback.pose.track import PoseTrack
 
+NOT_VIDEOS = (".npz", ".npy", ".csv")
+"""File kinds read as landmarks; anything else is read as a video."""
+
+
+def is_video_path(source: str | os.PathLike[str]) -> bool:
+    """Whether :func:`read_track` runs BlazePose over ``source`` (rather than reading landmarks)."""
+    return Path(source).suffix.lower() not in NOT_VIDEOS
+
 
 def read_track(
     source: str | os.PathLike[str],

@@ -16,7 +16,9 @@ from upperback.pose.landmarks import NUM_LANDMARKS, Landmark
 class SourceInfo:
     """What is known of the video (or landmark file) the track came from.
 
-    ``width`` and ``height`` are those of the upright picture, after rotation metadata is applied.
+    ``width`` and ``height`` are those of the upright picture, after rotation metadata is applied
+    and after ``turned_deg``: the quarter turns (counterclockwise) upperback added itself to a
+    picture stored on its side with no metadata saying so (:mod:`upperback.pose.orientation`).
     """
 
     name: str
@@ -26,6 +28,17 @@ class SourceInfo:
     frames: int
     duration_s: float
     rotation_deg: int = 0
+    turned_deg: int = 0
+
+    @property
+    def turn(self) -> int:
+        """``turned_deg`` in quarter turns, as the frame readers take it (``iter_frames(turn=...)``)."""
+        return self.turned_deg // 90 % 4
+
+    def turned(self, turn: int) -> SourceInfo:
+        """The same video read ``turn`` more quarter turns counterclockwise."""
+        width, height = (self.height, self.width) if turn % 2 else (self.width, self.height)
+        return dataclasses.replace(self, width=width, height=height, turned_deg=(self.turned_deg + 90 * turn) % 360)
 
 
 BACK_PROFILE = "back_profile"

@@ -4,7 +4,8 @@ Started by :mod:`upperback.pose.pipeline` as ``python -m upperback.pose.worker``
 the pose stack and nothing else (not the command line, not the web app): it is ready about as
 soon as the main process. Requests and answers are pickled over its stdin and stdout:
 
-- in: ``(path, rate_hz, index, start_s, end_s)`` for each chunk, ``None`` to stop; tracking goes
+- in: ``(path, rate_hz, turn, index, start_s, end_s)`` for each chunk (``turn``: quarter turns
+  added to the picture, see ``SampledFrames``), ``None`` to stop; tracking goes
   on from the previous chunk when this one is the next of the same video, else starts afresh;
 - out: ``("progress", index, time_s)``, then ``("rows", index, rows)`` or ``("error", index, message)``.
 """
@@ -83,7 +84,7 @@ def chunk_rows(
 def serve(requests: BinaryIO, answers: BinaryIO) -> None:
     """Answer chunk requests until ``None`` or the end of ``requests``."""
     frames: SampledFrames | None = None
-    previous: tuple[str, float | None, int] | None = None  # the last chunk analysed
+    previous: tuple[str, float | None, int, int] | None = None  # the last chunk analysed
 
     def send(message: tuple[Any, ...]) -> None:
         pickle.dump(message, answers, protocol=pickle.HIGHEST_PROTOCOL)
@@ -93,7 +94,7 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
     with BlazePose(segmentation=True) as pose:
         try:
             while (request := _receive(requests)) is not None:
-                path, rate_hz, index, start_s, end_s = request
+                path, rate_hz, turn, index, start_s, end_s = request
                 last_sent = -math.inf
 
                 def on_frame(time_s: float, index: int = index) -> None:
@@ -103,12 +104,12 @@ def serve(requests: BinaryIO, answers: BinaryIO) -> None:
                         last_sent = time_s
 
                 try:
-                    if frames is None or frames.path != Path(path) or frames.rate_hz != rate_hz:
+                    if frames is None or (frames.path, frames.rate_hz, frames.turn) != (Path(path), rate_hz, turn):
                         if frames is not None:
                             frames.close()
-                        frames = SampledFrames(path, rate_hz, threads=1)
-                    restart = previous != (path, rate_hz, index - 1)
-                    previous = (path, rate_hz, index)
+                        frames = SampledFrames(path, rate_hz, threads=1, turn=turn)
+                    restart = previous != (path, rate_hz, turn, index - 1)
+                    previous = (path, rate_hz, turn, index)
                     send(("rows", index, chunk_rows(pose, cuts, frames, start_s, end_s, on_frame, restart=restart)))
                 except UpperbackError as exc:
                     send(("error", index, exc.message))

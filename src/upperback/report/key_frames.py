@@ -89,7 +89,7 @@ def key_frames(analysis: Analysis, movement: Movement, ranked: RankedReps, video
     overlay = FrameOverlay(dataclasses.replace(analysis, track=_scaled(track, scale)), movement)
     frames = []
     for title, time_s, caption in chosen:
-        rgb = _frame_at(video, time_s)
+        rgb = _frame_at(video, time_s, track.source.turn)
         if rgb is None:
             continue
         if scale > 1:
@@ -156,8 +156,8 @@ def _calm_time(report: FormReport, duration: float) -> float | None:
     return best
 
 
-def _frame_at(video: Path, time_s: float) -> np.ndarray | None:
-    for frame in iter_frames(video, start_s=max(time_s, 0.0), end_s=time_s + 1.0):
+def _frame_at(video: Path, time_s: float, turn: int) -> np.ndarray | None:
+    for frame in iter_frames(video, start_s=max(time_s, 0.0), end_s=time_s + 1.0, turn=turn):
         return frame.rgb.copy() if not frame.rgb.flags.writeable else frame.rgb
     return None
 

@@ -71,7 +71,8 @@ def write_annotated_video(
         ``path``.
     """
     video, path = Path(video), Path(path)
-    info = probe_video(video)
+    turn = analysis.track.source.turn  # a picture stored on its side, stood upright by the analysis
+    info = probe_video(video).turned(turn)
     _check_matches(video, info.width, info.height, analysis.track)
     overlay = FrameOverlay(analysis)
     width, height = info.width + info.width % 2, info.height + info.height % 2
@@ -86,7 +87,7 @@ def write_annotated_video(
         stream.codec_context.thread_type = "AUTO"
         stream.codec_context.thread_count = 0
         last_pts = -1
-        for frame in frames_ahead(iter_frames(video), FRAMES_AHEAD):
+        for frame in frames_ahead(iter_frames(video, turn=turn), FRAMES_AHEAD):
             rgb = frame.rgb if frame.rgb.flags.writeable else frame.rgb.copy()
             overlay.draw(rgb, frame.time_s)
             if rgb.shape[:2] != (height, width):
