@@ -3,8 +3,8 @@
 A phone films upright and says so in the file's rotation metadata, which the decoder applies.
 Some apps and converters drop that metadata, and the person then lies across the picture: every
 angle measured against the picture's horizontal is off by 90 degrees, the hinge looks like
-standing up, and reps go uncounted without a word. BlazePose still finds the person, so the
-landmarks tell which way is down.
+standing up, and faults that are not there are reported without a word (docs/accuracy.md).
+BlazePose still finds the person, so the landmarks tell which way is down.
 
 In every movement done on the feet, on a seat or on hands and knees, most limbs point roughly
 down in the picture: standing and hinged legs, hanging arms, the thighs and arms of the
@@ -42,8 +42,9 @@ MARGIN = 2.0
 """... and twice as many as down. On the 18 shared clips, all filmed upright, down holds 0.47 to
 1.00 of the votes and the strongest other direction at most 0.89 times as many (the
 chest-supported fly, prone on an incline bench: legs along the bench, arms hanging); up holds at
-most 0.01. Turned a quarter or half turn, 17 of the 18 give their winner 3 times down's votes
-or more; the chest-supported fly stays unclear and is left as it is."""
+most 0.01. Turned a quarter, half or three-quarter turn, 16 of the 18 give their winner 3 times
+down's votes or more; the chest-supported fly stays unclear and the six-frame clip has too few
+votes, so both are left as they are (tests/test_pose_orientation.py)."""
 
 
 def direction_shares(track: PoseTrack) -> NDArray[np.float64] | None:
