@@ -193,8 +193,10 @@ def test_row_clip_gets_a_cue_for_its_faults():
     live_set, _ = replay(clip_track("row_dumbbell_gym_side.mp4"), "bent-over-row")
     assert live_set.cues, "a set with faults on most reps should hear at least one cue"
     first = live_set.cues[0]
-    # a fault is said once a second rep confirms it (form/evidence.py): by the second rep at the latest
-    assert first.rep <= 1 and first.text and first.severity in {"warning", "error"}
+    # a fault is said once a second rep shows it beyond noise (form/evidence.py): live, the short
+    # range of this clip's first rep is within noise of its limit, so its second and third reps
+    # confirm it; the cue comes with the third rep at the latest
+    assert first.rep <= 2 and first.text and first.severity in {"warning", "error"}
 
 
 @needs_media

@@ -88,8 +88,10 @@ def settle_rep_faults(events: list[FaultEvent], judged_reps: int) -> list[FaultE
     """Per-rep events with their final confidence, keeping only those the evidence supports.
 
     A code seen on a single rep of a set of several is dropped (one rep is within the noise of
-    a set); in a one-rep set its confidence is scaled by ``SINGLE_REP_WEIGHT``. Errors below
-    ``CLEAR`` become warnings.
+    a set): a rep shows it only when its own evidence is reportable (``MIN_REPORTED``), so a
+    value just past the threshold on one rep does not vouch for an outlier on another. In a
+    one-rep set the confidence is scaled by ``SINGLE_REP_WEIGHT``. Errors below ``CLEAR``
+    become warnings.
 
     Parameters
     ----------
@@ -103,7 +105,7 @@ def settle_rep_faults(events: list[FaultEvent], judged_reps: int) -> list[FaultE
     list[FaultEvent]
         The events kept, with their final confidence and severity.
     """
-    reps_with = Counter(e.code for e in events)
+    reps_with = Counter(e.code for e in events if e.confidence >= MIN_REPORTED)
     kept = []
     for event in events:
         if reps_with[event.code] < 2 and judged_reps > 1:
