@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import math
+import subprocess
+from fractions import Fraction
 
 import av
+import numpy as np
 import pytest
 
 from conftest import CLIPS, WILD_CLIPS, clip_manifest, needs_media
-from upperback.pose.decode import SampledFrames, _avcc_nal_length_size, _is_non_reference, _slot
+from upperback.pose.decode import SampledFrames, _avcc_nal_length_size, _is_non_reference, _slot, probe_video
 
 pytestmark = [needs_media, pytest.mark.media]
 
@@ -71,3 +74,24 @@ def test_non_reference_pictures_are_found_in_a_phone_style_h264_clip():
         flags = [_is_non_reference(p, size) for p in container.demux(stream) if p.size]
     assert size == 4
     assert len(flags) == 1028 and sum(flags) == 509
+
+
+def test_a_video_with_non_square_pixels_is_read_on_square_ones(tmp_path):
+    """An anamorphic copy of the gym clip (960x720 stored, 4:3 pixels, shown 1280x720) is read at
+    the size it is shown, its pictures those of the clip: angles are measured on square pixels."""
+    source = CLIPS / "row_dumbbell_gym_side.mp4"
+    copy = tmp_path / "anamorphic.mp4"
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(source), "-t", "1", "-vf", "scale=960:720,setsar=4/3", str(copy)],
+        check=True,
+    )
+    with av.open(str(copy)) as container:
+        assert container.streams.video[0].sample_aspect_ratio == Fraction(4, 3)
+    info = probe_video(copy)
+    assert (info.width, info.height) == (1280, 720) == (probe_video(source).width, probe_video(source).height)
+    stretched, original = (
+        next(iter(SampledFrames(copy, 10.0).frames())),
+        next(iter(SampledFrames(source, 10.0).frames())),
+    )
+    assert stretched.rgb.shape == original.rgb.shape == (720, 1280, 3)
+    assert np.abs(stretched.rgb.astype(int) - original.rgb).mean() < 6  # re-encoded: close, not equal

@@ -1,4 +1,5 @@
-"""Decode video with PyAV: upright frames, real timestamps, sampled at an analysis rate.
+"""Decode video with PyAV: upright frames on square pixels, real timestamps, sampled at an
+analysis rate.
 
 Every user-caused problem (missing file, not a video, audio only, no frames, absurd size)
 raises :class:`~upperback.errors.UpperbackError` with what to do about it.
@@ -54,6 +55,7 @@ def probe_video(path: str | os.PathLike[str]) -> SourceInfo:
         width, height = stream.codec_context.width, stream.codec_context.height
         if width <= 0 or height <= 0:
             raise UpperbackError(f"{path}: the video track has no picture size; the file is damaged.")
+        width = _square_width(stream) or width
         if width * height > MAX_PIXELS:
             raise UpperbackError(
                 f"{path}: {width}x{height} pixels is larger than upperback handles (4096x4096). "
@@ -130,6 +132,8 @@ class SampledFrames:
         self._stream = _video_stream(self.path, self._container)
         self._stream.thread_type = "AUTO"
         self._stream.codec_context.thread_count = threads
+        square_width = _square_width(self._stream)  # non-square pixels are stretched to square ones
+        self._square = None if square_width is None else (square_width, self._stream.codec_context.height)
         self._time_base = _time_base(self.path, self._stream)
         self._fps = float(self._stream.average_rate or self._stream.guessed_rate or 0) or 30.0
         start = self._stream.start_time
@@ -161,7 +165,7 @@ class SampledFrames:
                 keep = time_s >= start_s and slot != self._last_slot
                 self._last_slot = slot
                 if keep:
-                    yield Frame(time_s, round(time_s * self._fps), _upright_rgb(frame, self.turn))
+                    yield Frame(time_s, round(time_s * self._fps), _upright_rgb(frame, self.turn, self._square))
         except av.error.FFmpegError as exc:
             raise UpperbackError(
                 f"{self.path}: the video is damaged at about {time_s:.1f} s ({exc.strerror or exc}). "
@@ -255,8 +259,28 @@ def _is_non_reference(packet: av.Packet[av.VideoStream], length_size: int | None
     return slices > 0 and position == len(data)
 
 
-def _upright_rgb(frame: av.VideoFrame, turn: int = 0) -> NDArray[np.uint8]:
-    rgb = cast("NDArray[np.uint8]", frame.to_ndarray(format="rgb24"))  # rgb24: one byte a channel
+SAR_RANGE = (0.25, 4.0)
+"""Pixel shapes (width / height of one stored pixel) believed; outside it the metadata is damage."""
+SQUARE_WITHIN = 0.01
+"""Pixels within 1 % of square are taken as square: that moves an angle by under 0.3 degrees, a
+tenth of BlazePose's noise (one shared clip is stored with 628:629 pixels, a rounding)."""
+
+
+def _square_width(stream: av.VideoStream) -> int | None:
+    """The picture's width on square pixels when its stored pixels are not square (anamorphic
+    video: 1440x1080 shown as 1920x1080), else None. Angles measured on stretched pixels are
+    wrong: a 26 degree torso read 36 degrees on a 4:3-pixel copy of the gym clip."""
+    shape = stream.sample_aspect_ratio
+    if not shape or abs(float(shape) - 1) < SQUARE_WITHIN or not SAR_RANGE[0] <= float(shape) <= SAR_RANGE[1]:
+        return None
+    return round(stream.codec_context.width * float(shape))
+
+
+def _upright_rgb(frame: av.VideoFrame, turn: int = 0, square: tuple[int, int] | None = None) -> NDArray[np.uint8]:
+    if square is None:
+        rgb = cast("NDArray[np.uint8]", frame.to_ndarray(format="rgb24"))  # rgb24: one byte a channel
+    else:  # stretched to square pixels
+        rgb = cast("NDArray[np.uint8]", frame.to_ndarray(format="rgb24", width=square[0], height=square[1]))
     steps = (_rotation_steps(frame) + turn) % 4
     return np.ascontiguousarray(np.rot90(rgb, steps)) if steps else rgb
 
