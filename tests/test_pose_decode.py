@@ -95,3 +95,27 @@ def test_a_video_with_non_square_pixels_is_read_on_square_ones(tmp_path):
     )
     assert stretched.rgb.shape == original.rgb.shape == (720, 1280, 3)
     assert np.abs(stretched.rgb.astype(int) - original.rgb).mean() < 6  # re-encoded: close, not equal
+
+
+def test_a_cover_image_stored_as_the_first_video_track_is_not_taken_for_the_video(tmp_path):
+    """A cover picture muxed into Matroska becomes a video track of its own, here the first: the
+    clip's track is read (FFmpeg's choice of the main picture), not the one-frame cover."""
+    source = CLIPS / "cat_cow_home_side.mp4"
+    cover, covered = tmp_path / "cover.png", tmp_path / "covered.mkv"
+    ffmpeg = ["ffmpeg", "-loglevel", "error"]
+    subprocess.run(
+        [*ffmpeg, "-f", "lavfi", "-i", "color=c=red:s=320x240:d=1", "-frames:v", "1", str(cover)], check=True
+    )
+    subprocess.run(
+        [*ffmpeg, "-i", str(cover), "-i", str(source), "-map", "0", "-map", "1:v", "-c:v:0", "mjpeg"]
+        + ["-disposition:v:0", "attached_pic", "-c:v:1", "copy", "-an", str(covered)],
+        check=True,
+    )
+    with av.open(str(covered)) as container:
+        assert [s.codec_context.name for s in container.streams.video] == ["mjpeg", "h264"]
+    size = (probe_video(source).width, probe_video(source).height)
+    assert (probe_video(covered).width, probe_video(covered).height) == size
+    with SampledFrames(covered, 10.0) as read, SampledFrames(source, 10.0) as original:
+        got, expected = digests(read.frames(0.0, 1.0)), digests(original.frames(0.0, 1.0))
+    assert [picture for _, picture in got] == [picture for _, picture in expected]  # the same pictures
+    np.testing.assert_allclose([t for t, _ in got], [t for t, _ in expected], atol=1e-3)  # Matroska keeps ms

@@ -312,7 +312,9 @@ def _video_stream(path: Path, container: av.container.InputContainer) -> av.Vide
     if not container.streams.video:
         kinds: list[str] = sorted({s.type for s in container.streams}) or ["nothing"]
         raise UpperbackError(f"{path}: has no video track (it holds {', '.join(kinds)}). {SUPPORTED_HINT}")
-    return container.streams.video[0]
+    # FFmpeg's choice of the main picture: not a cover image stored as a video track of its own
+    best = container.streams.best("video")
+    return cast("av.VideoStream", best) if best is not None else container.streams.video[0]
 
 
 def _duration_s(container: av.container.InputContainer, stream: av.VideoStream) -> float:
