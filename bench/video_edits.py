@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from video_variants import count, counted_rows  # this folder's scripts, run as bench/video_edits.py
+from video_variants import analysed, counted_rows  # this folder's scripts, run as bench/video_edits.py
 
 from upperback.evaluation.edits import joined_by_a_cut
 
@@ -43,11 +43,12 @@ def main() -> None:
                 joined_by_a_cut(
                     args.data / first["folder"] / first["file"], args.data / second["folder"] / second["file"], video
                 )
-                reps, error = count(video, exercise, Path(tmp) / "report.json")
+                report = analysed(video, exercise, Path(tmp) / "report.json")
+                reps = None if isinstance(report, str) else report["rep_count"]
                 low = int(first["reps_min"]) + int(second["reps_min"])
                 high = int(first["reps_max"]) + int(second["reps_max"])
                 held, total = held + (reps is not None and low <= reps <= high), total + 1
-                counted = str(reps) if reps is not None else f"error: {error}"
+                counted = str(reps) if reps is not None else str(report)
                 print(f"| {first['file']} | {second['file']} | {low}–{high} | {counted} |", flush=True)
     print(f"\nInside the summed range: {held} of {total} edits.")
 
