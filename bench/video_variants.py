@@ -98,7 +98,9 @@ def cell(report: dict | str, as_filmed: dict | str) -> str:
     if isinstance(report, str):
         return report
     text = str(report["rep_count"])
-    if any("the right way up, before it was checked" in note for note in report["quality"]["warnings"]):
+    from upperback.analysis import TURNED_UPRIGHT
+
+    if any(TURNED_UPRIGHT in note for note in report["quality"]["warnings"]):
         text += ", turned"
     if not isinstance(as_filmed, str):
         gained, lost = fault_kinds(report) - fault_kinds(as_filmed), fault_kinds(as_filmed) - fault_kinds(report)

@@ -157,6 +157,8 @@ TURN_WORDS = {
     3: ("on its side", "a quarter turn clockwise"),
 }
 """How a picture was stored and how it was turned upright, for the report, by ``numpy.rot90``'s ``k``."""
+TURNED_UPRIGHT = "the right way up, before it was checked."
+"""The end of the note of a report whose picture was turned upright (benchmarks look for it)."""
 
 
 def stood_upright(
@@ -195,7 +197,7 @@ def stood_upright(
     stored, turned = TURN_WORDS[turn]
     note = (
         f"The video is stored {stored} (the file does not say which way up it was filmed), so the picture "
-        f"was turned {turned}, the right way up, before it was checked."
+        f"was turned {turned}, {TURNED_UPRIGHT}"
     )
     return replace(upright, warnings=(*upright.warnings, note))
 
