@@ -6,7 +6,9 @@ Each counted clip of ``clips/`` and ``clips-wild/`` is re-encoded the ways of
 outro, on its side, upside down) and read by BlazePose the way ``upperback analyze`` reads it
 (turned upright where it must be); the tracks are cached as ``CACHE/<clip>--<version>.npz``, so
 a second run only analyses. Each rep of a version is paired with the same rep of the clip as
-filmed (versions whose count differs are left out: their reps cannot be paired). For each
+filmed (versions whose count differs are left out: their reps cannot be paired), in the views
+where the check that reads the measure is judged (``JUDGED_BY``: the seated fly's side-on reps,
+where the far arm is hidden, say nothing of the arm spread a front view judges). For each
 per-rep measure the script prints the number of pairs, a robust standard deviation of the
 difference (1.4826 x the median absolute difference: a few mispaired reps do not set it), its
 value with each clip left out in turn (smallest and largest), the RMS and the 90th percentile.
@@ -26,18 +28,36 @@ import argparse
 import tempfile
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from video_variants import VARIANTS, counted_rows, encode  # this folder's script
 
-from upperback.analysis import AnalysisOptions, analyze, stood_upright
-from upperback.form.report import FormReport
+from upperback.analysis import AnalysisOptions, analyze, body_signals, stood_upright
+from upperback.form.common import rep_view
+from upperback.form.report import FormReport, Rep
+from upperback.kinematics.signals import BodySignals
+from upperback.library import get_library
 from upperback.pose.npz import load_track, save_track
 from upperback.pose.pipeline import extract_pose
 from upperback.pose.track import PoseTrack
 
 AS_FILMED = "as filmed"
 SPED_UP = "sped up 1.5x"
+JUDGED_BY = {
+    "top_elbow_deg": "partial_range",
+    "elbow_range_deg": "partial_range",
+    "elevation_change_ratio": "shrugging",
+    "torso_deg": "torso_too_upright",
+    "torso_range_deg": "torso_swing",
+    "neck_max_deg": "neck_not_neutral",
+    "neck_rise_deg": "neck_jerk",
+    "top_spread_deg": "arms_short_of_line",
+    "max_elbow_deg": "elbows_locked",
+    "back_curve_max_ratio": "rounded_back",
+    "back_curve_min_ratio": "arched_lower_back",
+}
+"""The fault each per-rep measure is checked for, whose views the paired reps must be in."""
 ROBUST_SD = 1.4826
 """Median absolute deviation to standard deviation, for normally distributed differences."""
 
@@ -57,18 +77,35 @@ def version_track(source: Path, version: str, exercise: str, cache: Path) -> Pos
     return track
 
 
-def rep_differences(reports: dict[str, dict[str, FormReport]]) -> dict[str, dict[str, list[float]]]:
+class Analysed(NamedTuple):
+    """One version of a clip: its track's signals and its report."""
+
+    signals: BodySignals
+    report: FormReport
+
+
+def judged_in(analysed: Analysed, rep: Rep, measure: str) -> bool:
+    """Whether ``rep`` was filmed from a view where ``measure``'s check is judged."""
+    faults = {fault.code: fault for fault in get_library().movement(analysed.report.exercise).faults}
+    if JUDGED_BY.get(measure) not in faults:
+        return True
+    return rep_view(analysed.signals, rep.start_s, rep.end_s) in faults[JUDGED_BY[measure]].views
+
+
+def rep_differences(clips: dict[str, dict[str, Analysed]]) -> dict[str, dict[str, list[float]]]:
     """``{measure: {clip: [version - as filmed, ...]}}`` over every paired rep."""
     differences: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for clip, versions in reports.items():
+    for clip, versions in clips.items():
         filmed = versions[AS_FILMED]
-        for version, report in versions.items():
-            if version == AS_FILMED or report.rep_count != filmed.rep_count:
+        for version, analysed in versions.items():
+            if version == AS_FILMED or analysed.report.rep_count != filmed.report.rep_count:
                 continue
-            for rep, filmed_rep in zip(report.reps, filmed.reps, strict=True):
+            for rep, filmed_rep in zip(analysed.report.reps, filmed.report.reps, strict=True):
                 for measure, value in rep.metrics.items():
                     reference = filmed_rep.metrics.get(measure)
                     if version == SPED_UP and measure.endswith("_s"):
+                        continue
+                    if not (judged_in(analysed, rep, measure) and judged_in(filmed, filmed_rep, measure)):
                         continue
                     if value is not None and reference is not None and np.isfinite(value - reference):
                         differences[measure][clip].append(value - reference)
@@ -79,7 +116,7 @@ def robust_sd(values: list[float]) -> float:
     return ROBUST_SD * float(np.median(np.abs(values))) if values else float("nan")
 
 
-def noise_table(reports: dict[str, dict[str, FormReport]]) -> None:
+def noise_table(reports: dict[str, dict[str, Analysed]]) -> None:
     print("| measure | clips | rep pairs | robust SD | robust SD, one clip left out | RMS | 90th pct abs |")
     print("|---|---:|---:|---:|---|---:|---:|")
     for measure, per_clip in sorted(rep_differences(reports).items()):
@@ -97,16 +134,16 @@ def fault_kinds(report: FormReport) -> set[str]:
     return {fault.code for fault in report.faults}
 
 
-def fault_table(reports: dict[str, dict[str, FormReport]]) -> None:
+def fault_table(reports: dict[str, dict[str, Analysed]]) -> None:
     versions = [AS_FILMED, *VARIANTS]
     print("\n| clip | " + " | ".join(versions) + " |")
     print("|---|" + "---|" * len(versions))
     same = total = 0
     for clip, by_version in reports.items():
-        filmed = fault_kinds(by_version[AS_FILMED])
+        filmed = fault_kinds(by_version[AS_FILMED].report)
         cells = [", ".join(sorted(filmed)) or "none"]
         for version in VARIANTS:
-            kinds = fault_kinds(by_version[version])
+            kinds = fault_kinds(by_version[version].report)
             changes = [f"+{c}" for c in sorted(kinds - filmed)] + [f"-{c}" for c in sorted(filmed - kinds)]
             cells.append(", ".join(changes) or "=")
             same += not changes
@@ -122,14 +159,15 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="Clip file names to run (default: all).")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    reports: dict[str, dict[str, FormReport]] = {}
+    reports: dict[str, dict[str, Analysed]] = {}
     for row in counted_rows(args.data):
         if args.only and row["file"] not in args.only:
             continue
         source = args.data / row["folder"] / row["file"]
+        versions = (AS_FILMED, *VARIANTS)
+        tracks = {version: version_track(source, version, row["exercise"], args.cache) for version in versions}
         reports[source.stem] = {
-            version: analyze(version_track(source, version, row["exercise"], args.cache), row["exercise"])
-            for version in (AS_FILMED, *VARIANTS)
+            version: Analysed(body_signals(track), analyze(track, row["exercise"])) for version, track in tracks.items()
         }
     print(f"{len(reports)} clips, {len(VARIANTS)} re-filmed versions of each\n")
     noise_table(reports)

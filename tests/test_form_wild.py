@@ -68,7 +68,7 @@ def test_rep_spanning_the_whole_clip_is_partial_and_not_timed():
 @needs_wild_media
 def test_a_measure_within_its_refilmed_noise_is_not_a_fault():
     """The GIF's one rep spreads the arms to 132° against the 140° limit: 8° short, less than
-    two widths of the 6° by which the spread moves when the same rep is filmed again
+    two widths of the 7° by which the spread moves when the same rep is filmed again
     (form/evidence.REFILMED_NOISE), and its re-encodings read 122-138°. Not a fault."""
     report = analyze(wild_track("reverse_fly_gif_1rep.mp4"), "reverse-fly")
     limit = get_library().movement("reverse-fly").fault("arms_short_of_line").thresholds["min_top_spread_deg"]
