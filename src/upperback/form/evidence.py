@@ -34,10 +34,10 @@ frame rate or picture size, sped up, with a title, stored on its side): the robu
 deviation of the change over the reps judged for the measure's fault, ``bench/encoding_noise.py``
 on 12 clips in 7 versions each (docs/accuracy.md), rounded up; in brackets its range with any one
 clip left out. Listed where it exceeds the unit's run-to-run noise, which stays the floor; the
-per-rep measure each was read on is named beside it. Not the lowering
-time (0.18 s): at the 10 Hz analysis rate a lowering six times too fast still reads 0.3-0.5 s,
-so a wider noise would leave nothing between that floor and the 0.6 s limit; the check it
-serves is a hint (severity ``info``), and one analysed frame stays its noise."""
+per-rep measure each was read on is named beside it. Not the lowering time (0.18 s): at the
+10 Hz analysis rate a lowering six times too fast still reads 0.3-0.5 s, so a wider noise would
+leave nothing between that floor and the 0.6 s limit; the check it serves is a hint (severity
+``info``), and one analysed frame stays its noise."""
 OBLIQUE_NOISE_FACTOR = 2.0
 """Angles in the picture of an oblique view are corrected for the body's turn, which BlazePose
 gives to within about 5°: near 45° of turn that moves a 50° torso angle by about 3°, so the
