@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from conftest import clip_track, needs_media
+from conftest import clip_track, needs_media, needs_wild_media, wild_track
 from upperback.analysis import analyze
 from upperback.evaluation.injections import after_first_rep, bend_back
 from upperback.form.back_outline import NO_OUTLINE
@@ -79,3 +79,11 @@ def test_landmark_input_without_outline_skips_back_checks_with_a_reason():
     skipped = [s for s in report.quality.skipped_checks if s.startswith(("rounded_back", "arched_lower_back"))]
     assert len(skipped) == 2 and all(NO_OUTLINE in s for s in skipped)
     assert report.rep_count == analyze(track, "bent-over-row").rep_count
+
+
+@needs_wild_media
+def test_video_filmed_from_the_front_says_so_not_that_it_is_a_landmark_file():
+    """A front-view video has an outline but no side-on back: the reason names the view."""
+    report = analyze(wild_track("reverse_fly_gif_1rep.mp4"), "reverse-fly")
+    reason = next(s for s in report.quality.skipped_checks if s.startswith("arched_lower_back"))
+    assert NO_OUTLINE not in reason and "filmed from the front" in reason

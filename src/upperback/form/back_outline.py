@@ -15,6 +15,7 @@ from upperback.form.common import finite_stat, window
 from upperback.form.reps import RepTiming
 from upperback.kinematics.signals import BodySignals
 from upperback.library.models import View
+from upperback.pose.track import BACK_PROFILE
 
 OUTLINE_FAULTS = ("rounded_back", "arched_lower_back")
 
@@ -23,6 +24,11 @@ NO_OUTLINE = (
     "Analyse the video itself to have it checked."
 )
 
+
+NOT_READ = (
+    "the edge of the back could not be made out in this video (the arms or the background hid "
+    "it). Film from the side, against a plain background, to have it checked."
+)
 
 NOT_SIDE_ON = (
     "the body's outline shows the spine's shape only when the camera sees "
@@ -49,13 +55,14 @@ def outline_unavailable(signals: BodySignals) -> dict[str, str]:
     dict[str, str]
         Fault code to the reason it cannot be judged; empty when the outline was measured.
     """
-    if not np.isfinite(signals["back_curve_ratio"]).any():
+    if BACK_PROFILE not in signals.track.extras:
         return dict.fromkeys(OUTLINE_FAULTS, NO_OUTLINE)
     views = np.asarray(signals.view.per_frame, dtype=object).astype(str)
     seen = views != ""
     if seen.any() and np.mean(views[seen] == View.SIDE.value) < MIN_SIDE_ON_SHARE:
-        reason = NOT_SIDE_ON.format(view=signals.view.view.value)
-        return dict.fromkeys(OUTLINE_FAULTS, reason)
+        return dict.fromkeys(OUTLINE_FAULTS, NOT_SIDE_ON.format(view=signals.view.view.value))
+    if not np.isfinite(signals["back_curve_ratio"]).any():
+        return dict.fromkeys(OUTLINE_FAULTS, NOT_READ)
     return {}
 
 
