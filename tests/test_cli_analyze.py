@@ -60,8 +60,13 @@ def test_a_variant_id_is_analyzed_with_its_own_thresholds(capsys, tmp_path):
         "barbell-bent-over-row",
         "--json",
         str(report_json),
+        "--html",
+        str(tmp_path / "report.html"),
     )
     assert code == 0, err
     written = json.loads(report_json.read_text())
     assert (written["exercise"], written["variant"]) == ("bent-over-row", "barbell-bent-over-row")
     assert written["rep_count"] == 2  # the clip's manifest: 2 reps
+    # the reports name the variant analysed and say where the camera stood in words
+    assert "Barbell bent-over row: 2 reps" in out and "filmed from a diagonal (oblique)" in " ".join(out.split())
+    assert "<h1>Barbell bent-over row</h1>" in (tmp_path / "report.html").read_text()

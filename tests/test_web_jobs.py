@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import CLIPS, clip_track, needs_media
+from conftest import CLIPS, WILD_CLIPS, clip_track, needs_media, needs_wild_media
 from upperback.analysis import analyze
 from upperback.store import analysis_jobs as job_rows
 from upperback.store import open_store
@@ -109,6 +109,18 @@ def test_an_upload_survives_a_restart_and_its_report_survives_the_next(tmp_path)
         assert [a.exercise_id for a in analyses] == ["cat-cow"]
         assert analyses[0].summary["rep_count"] == expected.rep_count
         assert "my cat-cow.mp4" in client.get("/analyses").text
+
+
+@needs_wild_media
+def test_a_variant_uploaded_is_named_on_its_report_page(tmp_path):
+    video = (WILD_CLIPS / "row_barbell_1080p.mp4").read_bytes()
+    with client_for(settings_for(tmp_path, run_jobs=True)) as client:
+        job_url = upload(client, "my rows.mp4", video, exercise="barbell-bent-over-row").headers["location"]
+        wait_for_job(client, job_url)
+        assert _only_job(client).state is JobState.DONE
+        page = " ".join(html.unescape(client.get(job_url).text).split())
+        assert "<h1>Barbell bent-over row</h1>" in page and "filmed from a diagonal (oblique)" in page
+        assert client.get(f"{job_url}/report.json").json()["variant"] == "barbell-bent-over-row"
 
 
 @pytest.mark.parametrize("state", ["queued", "running"])

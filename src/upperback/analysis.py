@@ -323,6 +323,6 @@ def _view_warnings(movement: Movement, signals: BodySignals) -> list[str]:
     if view is movement.camera.preferred_view or view in movement.camera.acceptable_views:
         return []
     return [
-        f"The video was filmed from the {view.value}; for the {movement.name.lower()} some "
+        f"The video was filmed from {view.words}; for the {movement.name.lower()} some "
         f"checks need another view. {movement.camera.advice}"
     ]

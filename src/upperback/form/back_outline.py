@@ -32,7 +32,7 @@ NOT_READ = (
 
 NOT_SIDE_ON = (
     "the body's outline shows the spine's shape only when the camera sees "
-    "the back side-on, and this video was filmed from the {view}. Film from the side "
+    "the back side-on, and this video was filmed from {view}. Film from the side "
     "to have it checked."
 )
 MIN_SIDE_ON_SHARE = 0.5
@@ -60,7 +60,7 @@ def outline_unavailable(signals: BodySignals) -> dict[str, str]:
     views = np.asarray(signals.view.per_frame, dtype=object).astype(str)
     seen = views != ""
     if seen.any() and np.mean(views[seen] == View.SIDE.value) < MIN_SIDE_ON_SHARE:
-        return dict.fromkeys(OUTLINE_FAULTS, NOT_SIDE_ON.format(view=signals.view.view.value))
+        return dict.fromkeys(OUTLINE_FAULTS, NOT_SIDE_ON.format(view=signals.view.view.words))
     if not np.isfinite(signals["back_curve_ratio"]).any():
         return dict.fromkeys(OUTLINE_FAULTS, NOT_READ)
     return {}

@@ -70,10 +70,10 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         metrics = {
             "top_spread_deg": finite_stat(spread, "max"),
             "spread_range_deg": finite_stat(spread, "max") - finite_stat(spread, "min"),
-            "max_elbow_deg": finite_stat(signals["elbow_deg"][inside], "max"),  # straightest elbow
             "torso_deg": finite_stat(torso, "median"),
             "torso_range_deg": finite_stat(torso, "max") - finite_stat(torso, "min"),
             "neck_rise_deg": max_rise(signals["neck_deg"][inside], t[inside], neck_window),
+            "max_elbow_deg": finite_stat(signals["elbow_deg"][inside], "max"),  # straightest elbow
             **back_metrics(signals, inside, baseline_back),
             **phase_metrics(timing),
         }

@@ -71,6 +71,11 @@ class View(StrEnum):
     BACK = "back"
     OBLIQUE = "oblique"
 
+    @property
+    def words(self) -> str:
+        """Where the camera stood, as a sentence says it: "filmed from {words}"."""
+        return {"side": "the side", "front": "the front", "back": "behind", "oblique": "a diagonal (oblique)"}[self]
+
 
 class Category(StrEnum):
     WARM_UP = "warm-up"
@@ -531,6 +536,10 @@ class Movement(Strict):
             if fault.code not in changes.not_judged
         ]
         return self.model_copy(update={"faults": faults})
+
+    def name_for(self, variant_id: str | None) -> str:
+        """The name of the variant ``variant_id`` analysed (the movement's own name for None)."""
+        return next((v.name for v in self.variants if v.id == variant_id), self.name)
 
     @property
     def standard_variant(self) -> Variant:

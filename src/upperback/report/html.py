@@ -20,7 +20,7 @@ from upperback import __version__
 from upperback.files import atomic_write_text
 from upperback.form.report import FaultEvent, FormReport, Rep
 from upperback.library import get_library
-from upperback.library.models import Movement
+from upperback.library.models import Movement, View
 from upperback.report.fault_kinds import (
     BROKEN_SEVERITY,
     fault_kinds,
@@ -38,7 +38,7 @@ from upperback.report.timeline import SEVERITY_RANK, fault_severity, fault_title
 if TYPE_CHECKING:
     from upperback.analysis import Analysis
 
-VIEW_WORDS = {"side": "the side", "front": "the front", "back": "behind", "oblique": "a diagonal (oblique)"}
+VIEW_WORDS = {view.value: view.words for view in View}
 """Where the camera stood, as the page says it."""
 REP_METRIC_COLUMNS = 3
 """Per-rep measures shown in the table besides the timing (the form module's first ones)."""
@@ -111,6 +111,7 @@ def render_html_report(analysis: Analysis, video: Path | None = None) -> str:
         "low_confidence": [f"{a:.1f}–{b:.1f} s" for a, b in report.quality.low_confidence_spans],
         "severity_hex": SEVERITY_HEX,
         "view_words": VIEW_WORDS,
+        "title": movement.name_for(report.variant),
     }
     return _TEMPLATES.get_template("report.html.j2").render(**context)
 

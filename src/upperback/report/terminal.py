@@ -8,6 +8,7 @@ from rich.text import Text
 
 from upperback.form.report import FormReport
 from upperback.library import get_library
+from upperback.library.models import View
 from upperback.report.fault_kinds import fault_kinds, headline, is_partial, reach, rep_fault_codes, rep_list
 from upperback.report.timeline import fault_title, skipped_check_text
 
@@ -24,8 +25,8 @@ def report_summary(report: FormReport) -> RenderableType:
     )
     parts: list[RenderableType] = [
         Text.assemble(
-            (f"{movement.name}: {counted}", "bold"),
-            f"  (filmed from the {report.view}, {report.source.duration_s:.1f} s, person found in "
+            (f"{movement.name_for(report.variant)}: {counted}", "bold"),
+            f"  (filmed from {View(report.view).words}, {report.source.duration_s:.1f} s, person found in "
             f"{report.quality.pose_detected_fraction:.0%} of frames)",
         )
     ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from upperback.form.report import FaultEvent, FormReport, Quality, Rep, SourceSummary
 from upperback.library import Library, Movement
+from upperback.library.models import View
 from upperback.report.fault_kinds import fault_kinds, headline, is_partial, rep_fault_codes
 from upperback.report.html import FaultGroup, fault_groups, filming_advice, metric_text, summary_stats
 from upperback.report.timeline import DEFAULT_PHASE_WORDS, PHASE_WORDS, fault_title
@@ -97,6 +98,12 @@ class ReportView:
     reps: list[RepRow]
     phase_words: tuple[str, str, str]
     filming: dict | None
+    title: str
+    """The movement's name, or the variant's when one was analysed."""
+    view_words: str
+    """Where the camera stood: "the side", "a diagonal (oblique)"."""
+    preferred_words: str
+    """Where the movement is best filmed from, in the same words."""
 
 
 def report_view(document: dict[str, Any], library: Library) -> ReportView:
@@ -124,4 +131,7 @@ def report_view(document: dict[str, Any], library: Library) -> ReportView:
         reps=reps,
         phase_words=PHASE_WORDS.get(movement.id, DEFAULT_PHASE_WORDS),
         filming=filming_advice(report, movement),
+        title=movement.name_for(report.variant),
+        view_words=View(report.view).words,
+        preferred_words=movement.camera.preferred_view.words,
     )
