@@ -17,6 +17,10 @@ def test_lumbar_csv_gets_one_row_per_input_row_with_rounded_back_flags(capsys, t
     )
     assert code == 0 and "Per-frame faults written" in stdout
     assert "gives no picture size" in stdout
+    # shuffled frames of many videos are pieces, not one set: no reps made up from them
+    words = " ".join(stdout.split())
+    assert "0 reps" in words and "it holds pieces of videos or single pictures" in words
+    assert "Well done" not in words
     with LUMBAR_CSV.open(newline="") as handle:
         labels = [row["label"] for row in csv.DictReader(handle)]
     with out.open(newline="") as handle:

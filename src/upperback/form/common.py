@@ -37,6 +37,16 @@ class Counted:
     notes: list[str]
     shots: list[tuple[float, float]]
     counted_on: list[str]
+    fragmented: bool = False
+    """The file holds pieces of videos, not one set (``FRAGMENTED_SHOT_S``): nothing counted."""
+
+
+FRAGMENTED_SHOT_S = 2.0
+"""When shots shorter than this fill most of a file's time, it holds pieces of videos (a file of
+single frames from many videos, a quick montage), not one set, and no rep is counted: a shot so
+short shows a rep from rest to rest only at the briskest pace (about 0.8 s a rep, issue 14's
+shortest). On the shared clips and their joined versions (bench/video_edits.py) the longer
+shots hold 80 % of the time or more (the 0.87 s one-rep GIF joined to a 4 s fly)."""
 
 
 def posture_gate(signals: BodySignals, counting: Counting) -> AnyArray:
@@ -102,6 +112,9 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
     partial: set[int] = set()
     notes: list[str] = []
     shots = counter.shots
+    spans = [(shot.start_s, shot.end_s) for shot in shots]
+    if len(shots) > 1 and _fragmented(spans):
+        return Counted([], frozenset(), [_fragments_note(spans)], spans, [], fragmented=True)
     if len(shots) > 1:
         notes.append(_cuts_note([shot.start_s for shot in shots[1:]]))
     for shot in shots:
@@ -115,7 +128,7 @@ def count_reps(signals: BodySignals, counting: Counting, working: AnyArray | Non
                 partial.add(len(timings))
             timings.append(rep)
             counted_on.append(shot.signal.signal if shot.signal is not None else counting.signal)
-    return Counted(timings, frozenset(partial), notes, [(shot.start_s, shot.end_s) for shot in shots], counted_on)
+    return Counted(timings, frozenset(partial), notes, spans, counted_on)
 
 
 LISTED_CUTS = 5
@@ -130,6 +143,22 @@ def _cuts_note(cut_times_s: list[float]) -> str:
     else:
         listed = f"at {listed}"
     return f"The video cuts to another shot ({listed}); reps were counted within each shot and none across a cut."
+
+
+def _fragmented(spans: list[tuple[float, float]]) -> bool:
+    """Whether shots shorter than ``FRAGMENTED_SHOT_S`` fill more than half the shots' time."""
+    lengths = np.array([end - start for start, end in spans])
+    return bool(lengths[lengths < FRAGMENTED_SHOT_S].sum() > lengths.sum() / 2)
+
+
+def _fragments_note(spans: list[tuple[float, float]]) -> str:
+    """The note on a file of pieces: how often it cuts, and that no rep was counted."""
+    every_s = (spans[-1][1] - spans[0][0]) / len(spans)
+    return (
+        f"The file cuts to another shot {len(spans) - 1} times, about every {every_s:.1f} s: it holds pieces "
+        "of videos or single pictures, not one set, so no rep was counted. Checks made on single frames "
+        "still apply; analyse each video whole to have its reps counted."
+    )
 
 
 def _words(signal: str) -> str:
@@ -596,7 +625,7 @@ def no_reps_reason(signals: BodySignals, movement: Movement, counted: Counted) -
         Sentences for the report.
     """
     counting = movement.counting
-    if counted.timings or counting is None:
+    if counted.timings or counting is None or counted.fragmented:
         return []
     working = posture_gate(signals, counting)
     if not working.any():
