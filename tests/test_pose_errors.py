@@ -7,6 +7,7 @@ import pytest
 
 from conftest import CLIPS, clip_track, needs_media, run_cli
 from pose_media import transform_clip, write_h264, write_sine_audio
+from upperback.analysis import AnalysisOptions, analyze
 from upperback.errors import UpperbackError
 from upperback.pose import decode
 from upperback.pose.decode import probe_video
@@ -62,6 +63,19 @@ def test_clip_cut_in_half_warns_that_it_is_cut_short(tmp_path):
     assert track.source.duration_s == pytest.approx(12.3, abs=0.1)  # the header is intact
     assert track.times_s[-1] < track.source.duration_s - 1.0
     assert any("cut short" in w for w in track.warnings), track.warnings
+
+
+@needs_media
+def test_clip_cut_after_its_first_frames_says_it_is_cut_short_not_too_short(tmp_path):
+    """A copy that stopped early holds a fraction of a second: the error says the file is
+    incomplete, not that the set was filmed too briefly."""
+    source = CLIPS / "cat_cow_home_side.mp4"
+    path = tmp_path / "unfinished copy.mp4"
+    path.write_bytes(source.read_bytes()[:100_000])
+    with pytest.raises(UpperbackError) as raised:
+        analyze(path, "cat-cow", AnalysisOptions(workers=1))
+    message = " ".join(str(raised.value).split())
+    assert "seems cut short" in message and "should last 6.2 s" in message and "too short" not in message
 
 
 @pytest.mark.parametrize("name, codec", [("tone.m4a", "aac"), ("tone.mp4", "aac"), ("tone.wav", "pcm_s16le")])

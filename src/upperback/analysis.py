@@ -23,6 +23,7 @@ from upperback.library import Movement, Variant, get_library
 from upperback.pose.landmarks import Landmark
 from upperback.pose.orientation import upright_turn
 from upperback.pose.pipeline import DEFAULT_RATE_HZ, ProgressCallback, extract_pose
+from upperback.pose.quality import cut_short_note
 from upperback.pose.sources import is_video_path
 from upperback.pose.track import PoseTrack
 
@@ -216,6 +217,9 @@ def _check_long_enough(track: PoseTrack, movement: Movement | None) -> None:
     span_s = float(track.times_s[-1] - track.times_s[0]) if len(track) > 1 else 0.0
     if span_s >= shortest_s:
         return
+    cut_short = cut_short_note(track)
+    if cut_short:
+        raise UpperbackError(f"{track.source.name}: {cut_short} Copy or download it again and analyse the whole file.")
     frames = f"{len(track)} frame{'s' if len(track) != 1 else ''}"
     if movement is not None and movement.counting is not None:
         takes = f"a rep of {movement.name} takes"

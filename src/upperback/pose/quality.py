@@ -46,14 +46,9 @@ def check_track(track: PoseTrack) -> PoseTrack:
     if not detected.any():
         raise UpperbackError(f"{track.source.name}: no person was found in the video. {FRAMING_ADVICE}")
     warnings = list(track.warnings)
-    step = 1 / (track.analysis_rate_hz or track.source.fps or 1.0)
-    end_s, duration_s = float(track.times_s[-1]), track.source.duration_s
-    if duration_s - end_s > max(CUT_SHORT_S, 2 * step):
-        warnings.append(
-            f"The pictures stop at {end_s:.1f} s although the video should last {duration_s:.1f} s: "
-            "the file seems cut short (an unfinished copy or download). Only the part before "
-            "that was checked."
-        )
+    cut_short = cut_short_note(track)
+    if cut_short:
+        warnings.append(f"{cut_short} Only the part before that was checked.")
     if detected.mean() < FEW_DETECTIONS_FRACTION:
         warnings.append(f"A person was found in only {detected.mean():.0%} of the analysed frames. {FRAMING_ADVICE}")
     hidden = set(hidden_landmarks(track))
@@ -66,6 +61,20 @@ def check_track(track: PoseTrack) -> PoseTrack:
             f"checks that need them are less reliable. {FRAMING_ADVICE}"
         )
     return dataclasses.replace(track, warnings=tuple(warnings))
+
+
+def cut_short_note(track: PoseTrack) -> str | None:
+    """Why the pictures end well before the video's stated duration, or None when they do not."""
+    if len(track) == 0:
+        return None
+    step = 1 / (track.analysis_rate_hz or track.source.fps or 1.0)
+    end_s, duration_s = float(track.times_s[-1]), track.source.duration_s
+    if duration_s - end_s <= max(CUT_SHORT_S, 2 * step):
+        return None
+    return (
+        f"The pictures stop at {end_s:.1f} s although the video should last {duration_s:.1f} s: "
+        "the file seems cut short (an unfinished copy or download)."
+    )
 
 
 def hidden_landmarks(track: PoseTrack) -> list[Landmark]:
