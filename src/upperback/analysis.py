@@ -307,10 +307,12 @@ def _recognised(signals: BodySignals) -> tuple[str, list[str]]:
     """The movement ``--exercise auto`` settles on, with a note when it was not clear-cut."""
     found = recognise(signals)
     if found.exercise is None:
-        best = sorted(found.scores.items(), key=lambda kv: kv[1], reverse=True)[:2]
-        likely = " or ".join(get_library().movement(name).name.lower() for name, _ in best)
+        ranked = sorted(found.scores.items(), key=lambda kv: kv[1], reverse=True)
+        best = [name for name, score in ranked[:2] if score > 0]
+        likely = " or ".join(get_library().movement(name).name.lower() for name in best)
+        closest = f" (closest: the {likely})" if best else ": it looks like none of the movements upperback checks"
         raise UpperbackError(
-            f"Could not tell which movement the video shows (closest: the {likely}). "
+            f"Could not tell which movement the video shows{closest}. "
             "Choose the movement yourself and analyse it again."
         )
     name = get_library().movement(found.exercise).name
