@@ -259,12 +259,12 @@ def test_the_headline_counts_kinds_of_fault_and_the_reps_each_touched():
 def test_a_fault_seen_only_with_moderate_confidence_is_worded_as_possible():
     movement = get_library().movement("bent-over-row")
     moderate = _report([_rep(0), _rep(1)], [_event("shrugging", "warning", i, confidence=0.5) for i in range(2)])
-    assert headline(fault_kinds(moderate, movement), 2) == "1 kind of fault: Possible shrugging in all 2 reps"
+    assert headline(fault_kinds(moderate, movement), 2) == "1 kind of fault: Possible shrugging in both reps"
     mixed = _report(
         [_rep(0), _rep(1)],
         [_event("shrugging", "warning", 0, confidence=0.5), _event("shrugging", "warning", 1, confidence=0.9)],
     )
-    assert headline(fault_kinds(mixed, movement), 2) == "1 kind of fault: Shrugging in all 2 reps"
+    assert headline(fault_kinds(mixed, movement), 2) == "1 kind of fault: Shrugging in both reps"
 
 
 @needs_media

@@ -79,9 +79,11 @@ def fault_kinds(report: FormReport, movement: Movement) -> list[FaultKind]:
 
 
 def reach(reps_touched: int, rep_count: int, times: int = 0) -> str:
-    """'in all 6 reps', 'in 1 of 6 reps', or '3 times' for faults not tied to reps."""
+    """'in all 6 reps', 'in both reps', 'in 1 of 6 reps', or '3 times' for faults not tied to reps."""
     if reps_touched == 0:
         return "once" if times <= 1 else f"{times} times"
+    if reps_touched == rep_count == 2:
+        return "in both reps"
     if reps_touched == rep_count and rep_count > 1:
         return f"in all {rep_count} reps"
     return f"in {reps_touched} of {rep_count} rep{'' if rep_count == 1 else 's'}"
