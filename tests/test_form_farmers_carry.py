@@ -100,6 +100,22 @@ def test_folding_over_straight_knees_at_the_pick_up_is_stooped(track):
 
 
 @needs_media
+def test_a_bend_whose_knees_were_not_seen_is_not_called_a_stoop(track):
+    """The same fold with the legs seen on one frame of it (as when the tracker catches the
+    trunk before the legs): one frame cannot show whether it was a squat, so no fault; seen
+    throughout, it is one."""
+    folded = stooped(track, 80.0, 0.0, 1.0)
+    frames = np.flatnonzero(between(folded, 0.0, 1.0))[1:]
+    visibility = folded.visibility.copy()
+    for side in ("LEFT", "RIGHT"):
+        for part in ("KNEE", "ANKLE"):
+            visibility[frames, L[f"{side}_{part}"]] = 0.0
+    unseen = analyze(dataclasses.replace(folded, visibility=visibility), "farmers-carry")
+    assert "stooped_pickup" not in codes(unseen)
+    assert "stooped_pickup" in codes(analyze(folded, "farmers-carry"))
+
+
+@needs_media
 def test_small_changes_do_not_trigger(track):
     report = analyze(shrug_between(tilt_shoulders(track, 2.0, 3.0, 5.0), 0.04, 3.0, 6.0), "farmers-carry")
     assert "leaning_sideways" not in codes(report)

@@ -15,7 +15,7 @@ import numpy as np
 from upperback.arrays import AnyArray
 from upperback.form import FormModule, register
 from upperback.form.common import beyond_faults, fault_event, finite_stat, frame_flags, plan_checks, spans, window
-from upperback.form.evidence import noise_for
+from upperback.form.evidence import MIN_REPORTED, graded, margin_confidence, noise_for
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent
 from upperback.kinematics.signals import BodySignals
@@ -92,12 +92,26 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
         fault = movement.fault("leaning_sideways")
         side_lean = np.fmax(abs_lateral, abs_tilt)
         faults += beyond_faults(
-            fault, side_lean, t, walk & in_views(views, fault), fault.thresholds["max_lateral_lean_deg"], "max"
+            fault,
+            side_lean,
+            t,
+            walk & in_views(views, fault),
+            fault.thresholds["max_lateral_lean_deg"],
+            "max",
+            noise=noise_for("max_lateral_lean_deg"),
         )
     if "leaning_forward" in runnable:
         fault = movement.fault("leaning_forward")
         limit = 90.0 - fault.thresholds["max_forward_lean_deg"]
-        faults += beyond_faults(fault, signals["torso_deg"], t, walk & in_views(views, fault), limit, "min")
+        faults += beyond_faults(
+            fault,
+            signals["torso_deg"],
+            t,
+            walk & in_views(views, fault),
+            limit,
+            "min",
+            noise=noise_for("max_forward_lean_deg"),
+        )
     if "head_forward" in runnable:
         fault = movement.fault("head_forward")
         faults += beyond_faults(
@@ -107,6 +121,7 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
             walk & in_views(views, fault),
             fault.thresholds["max_head_forward_deg"],
             "max",
+            noise=noise_for("max_head_forward_deg"),
         )
     if "shrugging" in runnable:
         fault = movement.fault("shrugging")
@@ -402,6 +417,12 @@ def elevation_drop_ratio(elevation: AnyArray, views: AnyArray, walk: AnyArray, t
     return drop
 
 
+MIN_KNEES_SEEN = 0.5
+"""A bend is judged for a stoop only where the knees were seen in at least half its frames: a
+bend the tracker caught before it found the legs (the first frames of a letterboxed video) says
+nothing of how the knees moved."""
+
+
 def stooped_faults(
     fault: Fault, lean_deg: AnyArray, flexion_deg: AnyArray, times_s: AnyArray, where: AnyArray
 ) -> list[FaultEvent]:
@@ -438,14 +459,21 @@ def stooped_faults(
         bent = where & (lean_deg > max_lean)
     found = []
     for start, stop in spans(bent, times_s, fault.thresholds.get("min_duration_s", 0.0)):
+        knees_seen = np.isfinite(flexion_deg[start:stop])
+        if knees_seen.mean() < MIN_KNEES_SEEN:
+            continue  # the knees cannot vouch for a stoop they were not seen in
         knees = finite_stat(flexion_deg[start:stop], "max")
-        if np.isfinite(knees) and knees < min_flexion:
-            found.append(
-                fault_event(
-                    fault, times_s[start], times_s[stop - 1], finite_stat(lean_deg[start:stop], "max"), max_lean, None
-                )
-            )
-    return found
+        confidence = min(
+            margin_confidence(
+                finite_stat(lean_deg[start:stop], "median"), max_lean, noise_for("max_trunk_lean_deg"), "max"
+            ),
+            margin_confidence(knees, min_flexion, noise_for("min_knee_flexion_deg"), "min"),
+        )
+        event = fault_event(
+            fault, times_s[start], times_s[stop - 1], finite_stat(lean_deg[start:stop], "max"), max_lean, None
+        )
+        found.append(graded(event, confidence))
+    return [event for event in found if event.confidence >= MIN_REPORTED]
 
 
 def mean_torso_deg(torso_deg: AnyArray, lean_deg: AnyArray, views: AnyArray, walk: AnyArray) -> float:
