@@ -28,6 +28,7 @@ from upperback.form.common import (
     rep_limit_faults,
     window,
 )
+from upperback.form.evidence import settle_rep_faults
 from upperback.form.movement_result import MovementResult
 from upperback.form.report import FaultEvent, Rep
 from upperback.form.reps import RepTiming
@@ -60,9 +61,10 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
     t = signals.times_s
     m = rotation_signals(signals)
     top = m["top_is_left"]
-    reps: list[Rep] = []
-    faults: list[FaultEvent] = []
-    for index, timing in enumerate(count_rotations(signals, movement.counting)):
+    events: list[FaultEvent] = []
+    timings = count_rotations(signals, movement.counting)
+    all_metrics = []
+    for index, timing in enumerate(timings):
         inside = window(t, timing.start_s, timing.end_s)
         first = int(np.flatnonzero(inside)[0])
         chest_turn = finite_stat(m["chest_turn_deg"][inside], "max") - m["chest_turn_deg"][first]
@@ -101,8 +103,10 @@ def check(signals: BodySignals, movement: Movement) -> MovementResult:
                 ("head_not_following", "min_head_turn_ratio", metrics["head_turn_ratio"], "min"),
             ],
         )
-        faults.extend(rep_faults)
-        reps.append(make_rep(index, timing, metrics, rep_faults))
+        events.extend(rep_faults)
+        all_metrics.append(metrics)
+    faults = settle_rep_faults(events, len(timings))  # the evidence every per-rep fault needs
+    reps: list[Rep] = [make_rep(i, timing, all_metrics[i], faults) for i, timing in enumerate(timings)]
     faults.sort(key=lambda f: (f.start_s, f.code))
     summary: dict[str, float] = {
         "reps_left": float(sum(r.metrics["top_side"] == 0.0 for r in reps)),
