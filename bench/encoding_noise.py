@@ -1,9 +1,9 @@
 """How far a per-rep measure moves when the same set is re-filmed: the noise a fault's evidence
 must clear on other people's videos.
 
-Each counted clip of ``clips/`` and ``clips-wild/`` is re-encoded the ways of
-``bench/video_variants.py`` (mirrored, portrait 60 fps, small 15 fps, sped up, with a title and
-outro, on its side, upside down) and read by BlazePose the way ``upperback analyze`` reads it
+Each clip of ``clips/`` and ``clips-wild/`` with a rep range (the controls and carries too) is
+re-encoded the ways of ``bench/video_variants.py`` (mirrored, portrait 60 fps, small 15 fps,
+sped up, with a title and outro, on its side, upside down) and read by BlazePose the way ``upperback analyze`` reads it
 (turned upright where it must be); the tracks are cached as ``CACHE/<clip>--<version>.npz``, so
 a second run only analyses. Each rep of a version is paired with the same rep of the clip as
 filmed (versions whose count differs are left out: their reps cannot be paired), in the views
@@ -15,7 +15,8 @@ value with each clip left out in turn (smallest and largest), the RMS and the 90
 Phase times are left out for the sped-up version, whose times change for real.
 
 It then lists the fault kinds each version gained (+) or lost (-) against the clip as filmed,
-under the evidence rules of ``upperback.form.evidence`` as they stand.
+under the evidence rules of ``upperback.form.evidence`` as they stand, and the counts that left
+the manifest's range.
 
 Usage::
 
@@ -31,7 +32,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from video_variants import VARIANTS, counted_rows, encode  # this folder's script
+from form_accuracy import manifest_rows  # this folder's scripts
+from video_variants import VARIANTS, encode
 
 from upperback.analysis import AnalysisOptions, analyze, body_signals, stood_upright
 from upperback.form.common import rep_view
@@ -152,6 +154,20 @@ def fault_table(reports: dict[str, dict[str, Analysed]]) -> None:
     print(f"\nThe fault kinds of the clip as filmed on {same} of {total} versions.")
 
 
+def count_table(reports: dict[str, dict[str, Analysed]], rows: dict[str, dict[str, str]]) -> None:
+    """Counts outside the manifest's range, if any, and how many versions stay inside it."""
+    inside = total = 0
+    for clip, by_version in reports.items():
+        low, high = int(rows[clip]["reps_min"]), int(rows[clip]["reps_max"])
+        for version in VARIANTS:
+            count = by_version[version].report.rep_count
+            inside += low <= count <= high
+            total += 1
+            if not low <= count <= high:
+                print(f"- {clip}, {version}: {count} reps ({low}–{high})")
+    print(f"Counts inside the manifest's range on {inside} of {total} versions.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", type=Path, nargs="?", default=Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -160,7 +176,8 @@ def main() -> None:
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     reports: dict[str, dict[str, Analysed]] = {}
-    for row in counted_rows(args.data):
+    rows = [row for row in manifest_rows(args.data) if row["reps_min"]]
+    for row in rows:
         if args.only and row["file"] not in args.only:
             continue
         source = args.data / row["folder"] / row["file"]
@@ -172,6 +189,7 @@ def main() -> None:
     print(f"{len(reports)} clips, {len(VARIANTS)} re-filmed versions of each\n")
     noise_table(reports)
     fault_table(reports)
+    count_table(reports, {Path(row["file"]).stem: row for row in rows})
 
 
 if __name__ == "__main__":
