@@ -66,6 +66,18 @@ def test_rep_spanning_the_whole_clip_is_partial_and_not_timed():
 
 
 @needs_wild_media
+def test_mean_tempo_leaves_out_the_rep_the_clip_opens_on():
+    """The 1080p barbell clip opens mid-rep: that rep has no true tempo, so the set's mean
+    times are those of the whole reps, as the report page's tempo shows."""
+    report = analyze(wild_track("row_barbell_1080p.mp4"), "bent-over-row")
+    whole = [rep for rep in report.reps if not rep.partial]
+    assert report.reps[0].partial and whole
+    assert report.metrics["mean_concentric_s"] == pytest.approx(np.mean([r.concentric_s for r in whole]))
+    assert report.metrics["mean_eccentric_s"] == pytest.approx(np.mean([r.eccentric_s for r in whole]))
+    assert report.metrics["mean_torso_deg"] == pytest.approx(np.mean([r.metrics["torso_deg"] for r in report.reps]))
+
+
+@needs_wild_media
 def test_a_measure_within_its_refilmed_noise_is_not_a_fault():
     """The GIF's one rep spreads the arms to 132° against the 140° limit: 8° short, less than
     two widths of the 7° by which the spread moves when the same rep is filmed again

@@ -704,7 +704,9 @@ def phase_metrics(timing: RepTiming) -> dict[str, float]:
 
 
 def set_summary(reps: list[Rep], keys: Iterable[str]) -> dict[str, float]:
-    """Mean of each per-rep measure over the set, plus the set's duration.
+    """Mean of each per-rep measure over the set, plus the set's duration. Times (``_s``) are
+    averaged over the reps the clip or a cut did not open or close: a partial rep has no true
+    tempo (its phases are not judged either).
 
     Parameters
     ----------
@@ -720,7 +722,10 @@ def set_summary(reps: list[Rep], keys: Iterable[str]) -> dict[str, float]:
     """
     if not reps:
         return {}
-    summary = {f"mean_{key}": _finite_mean([r.metrics[key] for r in reps]) for key in keys}
+    timed = [r for r in reps if not r.partial]
+    summary = {
+        f"mean_{key}": _finite_mean([r.metrics[key] for r in (timed if key.endswith("_s") else reps)]) for key in keys
+    }
     summary["set_duration_s"] = reps[-1].end_s - reps[0].start_s
     return summary
 
