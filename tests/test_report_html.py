@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLIPS, clip_track, needs_media, run_cli
+from conftest import CLIPS, clip_track, needs_media, needs_wild_media, run_cli, wild_track
 from upperback.analysis import Analysis, analyze, full_analysis
 from upperback.evaluation.injections import raise_shoulders, rep_progress, tilt_torso
 from upperback.form.report import FaultEvent, FormReport, Quality, Rep, SourceSummary
@@ -204,10 +204,22 @@ def test_filming_advice_appears_only_when_the_view_kept_checks_from_running():
     track = clip_track(ROW)
     movement = get_library().movement("bent-over-row")
     side = render_html_report(_made_up(_report([], []), track))
-    front = render_html_report(_made_up(_report([], [], view="front"), track))
+    skipped = ["torso_too_upright: cannot be judged from a front view; film from the side or oblique."]
+    front = render_html_report(_made_up(_report([], [], view="front", skipped_checks=skipped), track))
     assert movement.camera.advice not in side
     assert movement.camera.advice in front
     assert "Torso too upright" in front.split('id="filming"')[1].split("</section>")[0]
+
+
+@needs_wild_media
+def test_checks_judged_on_another_shot_are_not_said_to_be_impossible():
+    """The seated fly cuts from a side shot to a front one: the torso is judged on the side
+    shot's reps, so the page must not list it among the checks the front view rules out."""
+    analysis = full_analysis(wild_track("reverse_fly_seated_cut.mp4"), "reverse-fly")
+    assert analysis.report.view == "front"
+    assert all(r.metrics["torso_deg"] > 0 for r in analysis.report.reps[:2])  # judged there
+    filming = render_html_report(analysis).split('id="filming"')[1].split("</section>")[0]
+    assert "cannot be made" in filming and "Torso too upright" not in filming
 
 
 def test_rep_lists_are_compressed_to_ranges():

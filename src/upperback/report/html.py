@@ -284,7 +284,14 @@ def filming_advice(report: FormReport, movement: Movement) -> dict | None:
     """The library's camera advice and what the analysis could not judge, when the view kept
     checks from running or the analysis left notes; None when filming was fine. Checks the
     view ruled out are named once, by title; other skipped checks keep the analysis's reason."""
-    blocked = {f.code: f.title for f in movement.faults if report.view not in {v.value for v in f.views}}
+    skipped_codes = {note.split(":", 1)[0] for note in report.quality.skipped_checks}
+    # the set's view rules a check out only where no rep was judged in a view that shows it (a
+    # video cut from a side shot to a front one judges the torso on the side shot's reps)
+    blocked = {
+        f.code: f.title
+        for f in movement.faults
+        if report.view not in {v.value for v in f.views} and f.code in skipped_codes
+    }
     view_ok = report.view in {movement.camera.preferred_view.value} | {
         v.value for v in movement.camera.acceptable_views
     }
