@@ -211,6 +211,16 @@ def test_filming_advice_appears_only_when_the_view_kept_checks_from_running():
     assert "Torso too upright" in front.split('id="filming"')[1].split("</section>")[0]
 
 
+@needs_media
+def test_a_set_without_faults_has_no_worst_rep_only_a_smallest_one():
+    """The underhand row has no fault: its rep with the least range is marked as the smallest,
+    not the worst."""
+    analysis = full_analysis(clip_track("row_dumbbell_underhand_home.mp4"), "bent-over-row")
+    assert analysis.report.faults == [] and analysis.report.rep_count > 1
+    page = render_html_report(analysis)
+    assert 'class="tag smallest"' in page and 'class="tag worst"' not in page and 'class="tag best"' in page
+
+
 @needs_wild_media
 def test_checks_judged_on_another_shot_are_not_said_to_be_impossible():
     """The seated fly cuts from a side shot to a front one: the torso is judged on the side

@@ -273,7 +273,7 @@ def _rep_tag(rep: Rep, ranked: RankedReps, count: int) -> str:
     if rep.index == ranked.best:
         return "best"
     if rep.index == ranked.worst:
-        return "worst"
+        return "smallest" if ranked.clean else "worst"
     return ""
 
 

@@ -38,11 +38,13 @@ so the drawing stays sharp."""
 
 @dataclass(frozen=True)
 class RankedReps:
-    """Indices of the best and the worst rep (equal with one rep; None with none)."""
+    """Indices of the best and the worst rep (equal with one rep; None with none). In a set
+    without faults (``clean``) the "worst" is only the rep with the smallest range."""
 
     best: int | None
     worst: int | None
     scores: dict[int, float]
+    clean: bool = False
 
 
 def rank_reps(report: FormReport, signals: BodySignals, movement: Movement) -> RankedReps:
@@ -67,7 +69,8 @@ def rank_reps(report: FormReport, signals: BodySignals, movement: Movement) -> R
         ranges[rep.index] = float(np.ptp(finite)) if len(finite) else 0.0
     best = min(order, key=lambda i: (order[i], -ranges[i], i))
     worst = max(order, key=lambda i: (order[i], -ranges[i], -i))
-    return RankedReps(best, worst, {i: o[2] for i, o in order.items()})
+    clean = all(count == 0 for _, count, _ in order.values())
+    return RankedReps(best, worst, {i: o[2] for i, o in order.items()}, clean)
 
 
 def key_frames(analysis: Analysis, movement: Movement, ranked: RankedReps, video: Path) -> list[dict]:
@@ -81,7 +84,8 @@ def key_frames(analysis: Analysis, movement: Movement, ranked: RankedReps, video
         if ranked.best == ranked.worst:
             moments.append(("Your rep", reps[ranked.best]))
         else:
-            moments += [("Best rep", reps[ranked.best]), ("Worst rep", reps[ranked.worst])]
+            worst = "Smallest rep" if ranked.clean else "Worst rep"  # no rep of a clean set is bad
+            moments += [("Best rep", reps[ranked.best]), (worst, reps[ranked.worst])]
         chosen = [(title, rep.top_s, _rep_caption(report, movement, rep)) for title, rep in moments]
     else:
         chosen = _moments_without_reps(report, track, movement)
