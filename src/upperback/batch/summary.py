@@ -25,6 +25,7 @@ LEADING_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("client_id", pa.string()),
     ("file", pa.string()),
     ("exercise", pa.string()),
+    ("variant", pa.string()),
     ("status", pa.string()),
     ("reps", pa.int64()),
     ("mean_concentric_s", pa.float64()),
@@ -66,13 +67,15 @@ def summary_row(item: BatchInput, key: str, layout: OutputLayout) -> dict[str, A
         return row
     report = layout.read_report(key)
     reps = report.get("reps", [])
+    timed = [rep for rep in reps if not rep.get("partial")]  # a rep the clip cut has no true tempo
     counts = Counter(fault["code"] for fault in report.get("faults", []))
     row.update(
         status=DONE,
         exercise=report["exercise"],
+        variant=report.get("variant"),
         reps=report["rep_count"],
-        mean_concentric_s=_mean(rep.get("concentric_s") for rep in reps),
-        mean_eccentric_s=_mean(rep.get("eccentric_s") for rep in reps),
+        mean_concentric_s=_mean(rep.get("concentric_s") for rep in timed),
+        mean_eccentric_s=_mean(rep.get("eccentric_s") for rep in timed),
         faults=sum(counts.values()),
         pose_detected_fraction=report["quality"]["pose_detected_fraction"],
         view=report["view"],
