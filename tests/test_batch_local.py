@@ -83,6 +83,9 @@ def test_shared_clips_and_a_corrupt_file_through_the_cli(tmp_path, capsys):
         assert row["faults"] == len(report["faults"])
         assert {code: row[f"fault_{code}"] for code in counts} == counts
         assert row["pose_detected_fraction"] == report["quality"]["pose_detected_fraction"] > 0.5
+        assert row["variant"] is None  # analysed on the movements' own thresholds
+        if "mean_concentric_s" in report["metrics"]:  # the report's mean tempo, partial reps left out
+            assert row["mean_concentric_s"] == pytest.approx(report["metrics"]["mean_concentric_s"])
         assert row["view"] == report["view"]
     failed = rows[-1]
     assert failed["status"] == "failed" and failed["reps"] is None
