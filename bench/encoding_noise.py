@@ -3,16 +3,17 @@ must clear on other people's videos.
 
 Each clip of ``clips/`` and ``clips-wild/`` with a rep range (the controls and carries too) is
 re-encoded the ways of ``bench/video_variants.py`` (mirrored, portrait 60 fps, small 15 fps,
-sped up, with a title and outro, on its side, upside down) and read by BlazePose the way ``upperback analyze`` reads it
-(turned upright where it must be); the tracks are cached as ``CACHE/<clip>--<version>.npz``, so
-a second run only analyses. Each rep of a version is paired with the same rep of the clip as
-filmed (versions whose count differs are left out: their reps cannot be paired), in the views
-where the check that reads the measure is judged (``JUDGED_BY``: the seated fly's side-on reps,
-where the far arm is hidden, say nothing of the arm spread a front view judges). For each
-per-rep measure the script prints the number of pairs, a robust standard deviation of the
-difference (1.4826 x the median absolute difference: a few mispaired reps do not set it), its
-value with each clip left out in turn (smallest and largest), the RMS and the 90th percentile.
-Phase times are left out for the sped-up version, whose times change for real.
+sped up, with a title and outro, on its side, upside down) and read by BlazePose the way
+``upperback analyze`` reads it (turned upright where it must be); the tracks are cached as
+``CACHE/<clip>--<version>.npz``, so a second run only analyses. Each rep of a version is paired
+with the same rep of the clip as filmed (versions whose count differs are left out: their reps
+cannot be paired), in the views where the check that reads the measure is judged (``JUDGED_BY``:
+the seated fly's side-on reps, where the far arm is hidden, say nothing of the arm spread a
+front view judges). For each per-rep measure the script prints the number of pairs, a robust
+standard deviation of the difference (1.4826 x the median absolute difference: a few mispaired
+reps do not set it), its value with each clip left out in turn (smallest and largest), the RMS
+and the 90th percentile. Phase times are left out for the sped-up version, whose times change
+for real.
 
 It then lists the fault kinds each version gained (+) or lost (-) against the clip as filmed,
 under the evidence rules of ``upperback.form.evidence`` as they stand, and the counts that left
